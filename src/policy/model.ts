@@ -1,0 +1,247 @@
+// The typed configuration model: what an IOS or PIX configuration means for IPsec.
+// Produced by src/config (parsers) or loaded from JSON; consumed by the IKE engine, the
+// data plane and the gateway. Everything here is plain data (JSON-serializable): addresses
+// are dotted strings, lifetimes are numbers, no classes, no Buffers.
+
+/** Where a model element came from, so later errors can name the file and line. */
+export interface SourceRef {
+  readonly file: string;
+  readonly line: number;
+}
+
+export type Ipv4 = string; // dotted quad, e.g. "172.16.172.20"
+
+// ---------------------------------------------------------------- ISAKMP (phase 1)
+
+export type IkeEncryption = 'des' | '3des' | 'aes' | 'aes192' | 'aes256';
+export type IkeHash = 'md5' | 'sha' | 'sha256' | 'sha384' | 'sha512';
+export type IkeAuthentication = 'pre-share' | 'rsa-sig' | 'rsa-encr';
+/** Diffie-Hellman group numbers (IANA / RFC 2409 / RFC 3526 / RFC 5903 / RFC 8031). */
+export type DhGroup = 1 | 2 | 5 | 14 | 15 | 16 | 17 | 18 | 19 | 20 | 21 | 31;
+
+/** `crypto isakmp policy N` (IOS) or `isakmp policy N ...` (PIX). */
+export interface IsakmpPolicy {
+  readonly priority: number; // 1..10000; 65535 is the IOS default policy
+  readonly encryption: IkeEncryption; // default des
+  readonly hash: IkeHash; // default sha
+  readonly authentication: IkeAuthentication; // default rsa-sig
+  readonly group: DhGroup; // default 1
+  readonly lifetimeSeconds: number; // default 86400
+  readonly at?: SourceRef;
+}
+
+/** `crypto isakmp key K address A [netmask M] [no-xauth] [no-config-mode]` or `... hostname H`. */
+export interface PresharedKey {
+  readonly key: string;
+  /** Present for address keys; 0.0.0.0 with mask 0.0.0.0 is the wildcard. */
+  readonly address?: Ipv4;
+  readonly netmask?: Ipv4; // default 255.255.255.255
+  /** Present for hostname keys (aggressive mode identity lookup). */
+  readonly hostname?: string;
+  readonly noXauth: boolean;
+  readonly noConfigMode: boolean;
+  readonly at?: SourceRef;
+}
+
+export type IsakmpIdentity = 'address' | 'hostname';
+
+export interface IsakmpGlobal {
+  readonly identity: IsakmpIdentity; // default address
+  /** `crypto isakmp keepalive SECS [RETRY]` (DPD); absent when not configured. */
+  readonly keepalive?: { readonly seconds: number; readonly retry: number };
+  /** `crypto isakmp client configuration address-pool local P`. */
+  readonly clientAddressPool?: string;
+  /** `isakmp enable IF` (PIX); IOS enables ISAKMP wherever a crypto map is applied. */
+  readonly enabledInterfaces: readonly string[];
+}
+
+// ---------------------------------------------------------------- IPsec (phase 2)
+
+export type EspEncryption =
+  | 'esp-des'
+  | 'esp-3des'
+  | 'esp-aes' // key size in EspTransform.keyBits: 128 (default), 192, 256
+  | 'esp-gcm' // AES-GCM, 16-byte ICV; keyBits 128 (default), 192, 256
+  | 'esp-null';
+export type EspIntegrity =
+  | 'esp-md5-hmac'
+  | 'esp-sha-hmac'
+  | 'esp-sha256-hmac'
+  | 'esp-sha384-hmac'
+  | 'esp-sha512-hmac';
+export type AhIntegrity = 'ah-md5-hmac' | 'ah-sha-hmac' | 'ah-sha256-hmac' | 'ah-sha384-hmac' | 'ah-sha512-hmac';
+export type IpsecMode = 'tunnel' | 'transport';
+
+/** `crypto ipsec transform-set NAME t1 [t2 [t3]]` with `mode transport|tunnel`. */
+export interface TransformSet {
+  readonly name: string;
+  readonly ah?: AhIntegrity;
+  readonly espEncryption?: EspEncryption;
+  readonly espKeyBits?: 128 | 192 | 256;
+  readonly espIntegrity?: EspIntegrity;
+  readonly compression?: 'comp-lzs';
+  readonly mode: IpsecMode; // default tunnel
+  readonly at?: SourceRef;
+}
+
+export interface SaLifetime {
+  readonly seconds: number; // IOS default 3600
+  readonly kilobytes: number; // IOS default 4608000
+}
+
+// ---------------------------------------------------------------- access lists
+
+export type AclProtocol = 'ip' | 'tcp' | 'udp' | 'icmp' | 'gre' | 'esp' | 'ahp' | number;
+
+export interface AclAddress {
+  /** `any` is 0.0.0.0 with wildcard 255.255.255.255; `host A` has wildcard 0.0.0.0. */
+  readonly address: Ipv4;
+  readonly wildcard: Ipv4; // IOS wildcard (inverse) mask; PIX netmasks are converted
+}
+
+export type PortMatch =
+  | { readonly op: 'eq' | 'neq' | 'lt' | 'gt'; readonly port: number }
+  | { readonly op: 'range'; readonly from: number; readonly to: number };
+
+export interface AclEntry {
+  readonly action: 'permit' | 'deny';
+  readonly protocol: AclProtocol;
+  readonly source: AclAddress;
+  readonly sourcePort?: PortMatch;
+  readonly destination: AclAddress;
+  readonly destinationPort?: PortMatch;
+  readonly at?: SourceRef;
+}
+
+/** Numbered (`access-list 101 ...`) or named (`ip access-list extended NAME`). */
+export interface AccessList {
+  readonly name: string; // "101" or the name
+  readonly entries: readonly AclEntry[];
+}
+
+// ---------------------------------------------------------------- crypto maps
+
+export interface CryptoMapEntry {
+  readonly map: string;
+  readonly seq: number;
+  /** `ipsec-isakmp` (static) or `ipsec-isakmp dynamic D [discover]` (a dynamic-map reference). */
+  readonly kind: 'ipsec-isakmp' | 'dynamic';
+  readonly dynamicMap?: string;
+  readonly discover?: boolean; // TED
+  readonly peers: readonly Ipv4[]; // `set peer`, in order of preference
+  readonly transformSets: readonly string[]; // `set transform-set`, names, in order
+  readonly pfsGroup?: DhGroup; // `set pfs groupN`
+  readonly lifetime?: Partial<SaLifetime>; // `set security-association lifetime`
+  readonly matchAddress?: string; // ACL name
+  readonly at?: SourceRef;
+}
+
+/** `crypto dynamic-map NAME SEQ` entries: the same fields, peers usually absent. */
+export type DynamicMapEntry = Omit<CryptoMapEntry, 'kind' | 'dynamicMap' | 'discover'>;
+
+export interface CryptoMapSettings {
+  readonly name: string;
+  readonly localAddressInterface?: string; // `crypto map NAME local-address IF`
+  readonly clientAuthenticationList?: string; // `crypto map NAME client authentication list L`
+  readonly clientConfiguration?: 'initiate' | 'respond';
+  readonly isakmpAuthorizationList?: string;
+}
+
+// ---------------------------------------------------------------- interfaces, pools, users
+
+export interface Interface {
+  readonly name: string; // "Ethernet1/0", PIX "outside"
+  readonly address?: Ipv4;
+  readonly netmask?: Ipv4;
+  readonly cryptoMap?: string; // applied map name
+  readonly tunnel?: { readonly source?: string; readonly destination?: Ipv4; readonly mode?: string };
+  readonly shutdown: boolean;
+  readonly at?: SourceRef;
+}
+
+export interface LocalPool {
+  readonly name: string;
+  readonly first: Ipv4;
+  readonly last: Ipv4;
+}
+
+export interface LocalUser {
+  readonly name: string;
+  readonly password: string;
+}
+
+// ---------------------------------------------------------------- PKI (recorded; used by later issues)
+
+export interface CertificateBlock {
+  readonly trustpoint: string;
+  readonly serial: string;
+  readonly role: 'ca' | 'router' | 'ra' | 'unknown';
+  /** DER bytes as lowercase hex, absent when the printed block did not decode. */
+  readonly der?: string;
+  readonly at?: SourceRef;
+}
+
+export interface PublicKeyEntry {
+  readonly kind: 'named-key' | 'addressed-key';
+  readonly name: string; // name or address
+  readonly address?: Ipv4;
+  /** DER (SubjectPublicKeyInfo or RSAPublicKey) as lowercase hex, absent when damaged. */
+  readonly der?: string;
+  readonly at?: SourceRef;
+}
+
+export interface Trustpoint {
+  readonly name: string;
+  readonly enrollmentUrl?: string;
+  readonly crlOptional?: boolean;
+}
+
+// ---------------------------------------------------------------- the whole router
+
+/** A configuration line that is valid but not about IPsec; listed once so users know. */
+export interface IgnoredLine {
+  readonly line: number;
+  readonly text: string;
+}
+
+export interface Warning {
+  readonly line: number;
+  readonly message: string;
+}
+
+export interface RouterConfig {
+  readonly dialect: 'ios' | 'pix';
+  readonly file: string;
+  readonly hostname: string;
+  readonly isakmpPolicies: readonly IsakmpPolicy[]; // sorted by priority, default 65535 last
+  readonly presharedKeys: readonly PresharedKey[];
+  readonly isakmp: IsakmpGlobal;
+  readonly transformSets: readonly TransformSet[];
+  readonly globalSaLifetime: SaLifetime;
+  readonly accessLists: readonly AccessList[];
+  readonly cryptoMaps: readonly CryptoMapEntry[]; // sorted by map name then seq
+  readonly cryptoMapSettings: readonly CryptoMapSettings[];
+  readonly dynamicMaps: readonly (DynamicMapEntry & { readonly name: string })[];
+  readonly interfaces: readonly Interface[];
+  readonly localPools: readonly LocalPool[];
+  readonly users: readonly LocalUser[];
+  readonly trustpoints: readonly Trustpoint[];
+  readonly certificates: readonly CertificateBlock[];
+  readonly publicKeys: readonly PublicKeyEntry[];
+  readonly aaa: readonly { readonly list: string; readonly methods: readonly string[] }[];
+  readonly radiusServers: readonly { readonly host: Ipv4; readonly key?: string }[];
+  readonly ignored: readonly IgnoredLine[];
+  readonly warnings: readonly Warning[];
+}
+
+/** IOS defaults (the chapter: default policy 65535; SA lifetime 3600 s / 4608000 KB). */
+export const DEFAULT_ISAKMP_POLICY: IsakmpPolicy = {
+  priority: 65535,
+  encryption: 'des',
+  hash: 'sha',
+  authentication: 'rsa-sig',
+  group: 1,
+  lifetimeSeconds: 86400,
+};
+
+export const DEFAULT_SA_LIFETIME: SaLifetime = { seconds: 3600, kilobytes: 4608000 };
