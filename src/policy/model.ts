@@ -245,3 +245,22 @@ export const DEFAULT_ISAKMP_POLICY: IsakmpPolicy = {
 };
 
 export const DEFAULT_SA_LIFETIME: SaLifetime = { seconds: 3600, kilobytes: 4608000 };
+
+// ---------------------------------------------------------------- selectors
+
+/**
+ * One traffic selector (an ACL permit line, a quick-mode proxy identity pair, an SA's
+ * selectors): inclusive IPv4 ranges, protocol 0 = any, ports 0..65535 = any.
+ * "local"/"remote" are from the point of view of the router that holds it.
+ */
+export interface TrafficSelector {
+  readonly protocol: number;
+  readonly localStart: Ipv4;
+  readonly localEnd: Ipv4;
+  readonly localPortStart: number;
+  readonly localPortEnd: number;
+  readonly remoteStart: Ipv4;
+  readonly remoteEnd: Ipv4;
+  readonly remotePortStart: number;
+  readonly remotePortEnd: number;
+}
