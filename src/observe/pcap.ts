@@ -134,7 +134,8 @@ function decodePcapng(file: Uint8Array, view: DataView): PcapFrame[] {
       if (iface === undefined) throw new PcapError('packet names an undeclared interface', body);
       const ticks = view.getUint32(body + 4, little) * 2 ** 32 + view.getUint32(body + 8, little);
       const capLen = view.getUint32(body + 12, little);
-      if (body + 20 + capLen > bodyEnd) throw new PcapError(`truncated frame ${frames.length + 1}`, body + 12);
+      if (body + 20 + capLen > bodyEnd)
+        throw new PcapError(`truncated frame ${frames.length + 1}`, body + 12);
       frames.push({
         number: frames.length + 1,
         time: ticks / iface.ticksPerSecond,

@@ -15,12 +15,7 @@ export type EspCipher =
   | 'null';
 
 export type IntegrityAlg =
-  | 'hmac-md5-96'
-  | 'hmac-sha1-96'
-  | 'hmac-sha256-128'
-  | 'hmac-sha384-192'
-  | 'hmac-sha512-256'
-  | 'none';
+  'hmac-md5-96' | 'hmac-sha1-96' | 'hmac-sha256-128' | 'hmac-sha384-192' | 'hmac-sha512-256' | 'none';
 
 /** RFC 3948 UDP encapsulation, with the ports seen after NAT (the peer's may be translated). */
 export interface UdpEncapsulation {

@@ -5,7 +5,9 @@ import { decodeCapture, encodePcap, ipPayload, PcapError, LINKTYPE_RAW } from '.
 import { fixture } from '../util/fixtures.js';
 
 test('reads the strongSwan pcapng capture: 15 frames as its README lists', () => {
-  const frames = decodeCapture(readFileSync(fixture('strongswan-ikev1/mm-psk-3des-md5-modp1024-pfs/capture.pcapng')));
+  const frames = decodeCapture(
+    readFileSync(fixture('strongswan-ikev1/mm-psk-3des-md5-modp1024-pfs/capture.pcapng')),
+  );
   assert.equal(frames.length, 15);
   const ip = ipPayload(frames[0]!);
   assert.ok(ip);
