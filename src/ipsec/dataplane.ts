@@ -1,0 +1,969 @@
+// The data plane of one router: SPD + SAD + ESP/AH processing, as a sans-I/O object.
+// `outbound(packet, now)` takes a cleartext IP packet from the inside, `inbound(packet, now)`
+// an IP packet from the outside (ESP, AH, UDP 4500, fragments, or cleartext); both return
+// actions for the gateway. Time (`now`, seconds as the project's Clock gives them) and
+// randomness are passed in.
+//
+// Fragmentation: when a packet is too big for the path after encapsulation and its DF bit
+// is clear, it is encapsulated whole and the *outer* packet is fragmented (RFC 4301 §8.1,
+// post-encryption fragmentation): the SA then always sees complete inner packets, so its
+// selectors (ports!) stay simple and no per-SA fragment state is needed; the peer
+// reassembles before ESP processing, as `inbound` does here.
+
+import { addressFromText, addressToText, bytesEqual } from '../packet/address.js';
+import { PacketError } from '../packet/errors.js';
+import { packetFlow, type PacketFlow } from '../packet/flow.js';
+import {
+  DEFAULT_REASSEMBLY_LIMITS,
+  fragmentIpv4,
+  Ipv4Reassembler,
+  type ReassemblyLimits,
+} from '../packet/fragment.js';
+import { buildFragmentationNeeded, buildPacketTooBig, IPPROTO_ICMP, IPPROTO_ICMPV6 } from '../packet/icmp.js';
+import { IPV4_FLAG_MF, parseIpv4, setIpv4Checksum, writeIpv4Header } from '../packet/ipv4.js';
+import { IPPROTO_FRAGMENT, ipv6UpperLayer, writeIpv6Header } from '../packet/ipv6.js';
+import { IPPROTO_UDP, parseUdp, writeUdpHeader } from '../packet/udp.js';
+import type { IpsecSa } from '../policy/sa.js';
+import type { DataPlaneAction, DropReason, OuterAddressing } from './actions.js';
+import { ahLength, ahOpen, ahProtect, IPPROTO_AH, parseAh } from './ah.js';
+import type { SaCounters } from './counters.js';
+import {
+  ESP_HEADER_LENGTH,
+  espLength,
+  espMinLength,
+  espOpen,
+  espSeal,
+  IPPROTO_ESP,
+  maxEspPayload,
+  NEXT_HEADER_NONE,
+  readU32,
+} from './esp.js';
+import { classifyUdp4500, fixTransportChecksum, NAT_T_PORT } from './natt.js';
+import { defaultRng, type Rng } from './rng.js';
+import { SaState, type ExpiryReason, type InstallOptions } from './sa-state.js';
+import { selectorMatches, selectorsEqual } from './selector.js';
+import { Spd, type SpdRule } from './spd.js';
+import { iosTransformName } from './transform.js';
+import type { TrafficSelector } from '../policy/model.js';
+
+const IPPROTO_IPIP = 4;
+const IPPROTO_IPV6 = 41;
+
+export interface DataPlaneOptions {
+  readonly rng?: Rng;
+  readonly spd?: Spd;
+  /** What happens to packets no SPD rule matches (IOS: they go out in the clear). */
+  readonly defaultPolicy?: 'bypass' | 'discard';
+  /** Anti-replay window for inbound SAs (default 64; up to 4096). */
+  readonly replayWindow?: number;
+  readonly softLifetimeFraction?: number;
+  /** Outer path MTU when none was set per peer (default 1500). */
+  readonly mtu?: number;
+  /** After an acquire, further packets of the same rule do not re-acquire for this many seconds. */
+  readonly acquireHoldSeconds?: number;
+  readonly reassembly?: ReassemblyLimits;
+}
+
+/** What `listSas` reports (no key material). */
+export interface SaStatus {
+  readonly spi: number;
+  readonly protocol: 'esp' | 'ah';
+  readonly direction: 'inbound' | 'outbound';
+  readonly mode: 'tunnel' | 'transport';
+  readonly source: string;
+  readonly destination: string;
+  readonly selector: TrafficSelector;
+  /** IOS transform text, e.g. "esp-3des esp-md5-hmac". */
+  readonly transform: string;
+  readonly ivSize: number;
+  readonly counters: SaCounters;
+  readonly remaining: { readonly kilobytes: number; readonly seconds: number };
+  readonly replayWindow: number;
+  readonly extendedSequenceNumbers: boolean;
+  readonly udpEncapsulated: boolean;
+  /** Outbound: last sequence number sent; inbound: highest received. */
+  readonly sequence: number;
+  readonly pathMtu: number;
+  readonly installedAt: number;
+  readonly cryptoMap?: string;
+  readonly transformSet?: string;
+  readonly pfsGroup?: number;
+}
+
+interface Outer {
+  readonly family: 4 | 6;
+  readonly source: Uint8Array;
+  readonly destination: Uint8Array;
+  /** The received outer IP header (transport mode rebuilds around it). */
+  readonly header?: Uint8Array;
+  readonly viaAh: boolean;
+  readonly udp: boolean;
+}
+
+interface Bundle {
+  readonly esp?: SaState;
+  readonly ah?: SaState;
+}
+
+/** The IP header ESP/AH transport mode keeps (IPv4 with options; IPv6 through routing). */
+function innerHeaderLength(packet: Uint8Array): number {
+  return packet[0]! >> 4 === 4 ? (packet[0]! & 0x0f) * 4 : ipv6UpperLayer(packet, true).offset;
+}
+
+function sadKey(spi: number, protocol: 'esp' | 'ah'): number {
+  return spi * 2 + (protocol === 'ah' ? 1 : 0);
+}
+
+export class DataPlane {
+  private spd: Spd;
+  private readonly rng: Rng;
+  private readonly defaultPolicy: 'bypass' | 'discard';
+  private readonly replayWindow: number | undefined;
+  private readonly softLifetimeFraction: number | undefined;
+  private readonly mtu: number;
+  private readonly acquireHoldSeconds: number;
+  private readonly inboundSas = new Map<number, SaState[]>();
+  private readonly outboundSas: SaState[] = [];
+  private readonly acquireHold = new Map<number, number>();
+  private readonly pathMtus = new Map<string, number>();
+  private readonly reassembler: Ipv4Reassembler;
+  private ipId = 0;
+  private readonly dropCounts = new Map<DropReason, number>();
+
+  constructor(options: DataPlaneOptions = {}) {
+    this.spd = options.spd ?? Spd.fromRules([]);
+    this.rng = options.rng ?? defaultRng;
+    this.defaultPolicy = options.defaultPolicy ?? 'bypass';
+    this.replayWindow = options.replayWindow;
+    this.softLifetimeFraction = options.softLifetimeFraction;
+    this.mtu = options.mtu ?? 1500;
+    this.acquireHoldSeconds = options.acquireHoldSeconds ?? 1;
+    this.reassembler = new Ipv4Reassembler(options.reassembly ?? DEFAULT_REASSEMBLY_LIMITS);
+  }
+
+  // ------------------------------------------------------------------ configuration
+
+  setSpd(spd: Spd): void {
+    this.spd = spd;
+    this.acquireHold.clear();
+  }
+
+  /** Path MTU toward an outer destination (e.g. learnt from ICMP); 0 forgets it. */
+  setPathMtu(destination: string, mtu: number): void {
+    if (mtu > 0) this.pathMtus.set(destination, mtu);
+    else this.pathMtus.delete(destination);
+  }
+
+  /** Installs one SA (replacing one with the same SPI, protocol and destination). Throws
+   * SaParameterError for inconsistent keys/algorithms. */
+  installSa(sa: IpsecSa, now: number, options: InstallOptions = {}): void {
+    const state = new SaState(sa, now, {
+      replayWindow: options.replayWindow ?? this.replayWindow,
+      softLifetimeFraction: options.softLifetimeFraction ?? this.softLifetimeFraction,
+      initialSequence: options.initialSequence,
+    });
+    this.removeSa(sa.spi, sa.protocol, sa.destination);
+    if (sa.direction === 'inbound') {
+      const key = sadKey(sa.spi, sa.protocol);
+      const list = this.inboundSas.get(key) ?? [];
+      list.push(state);
+      this.inboundSas.set(key, list);
+    } else {
+      this.outboundSas.push(state);
+      this.acquireHold.clear();
+    }
+    this.relink();
+  }
+
+  /** Removes an SA and zeroes its keys; false when there was none. */
+  removeSa(spi: number, protocol: 'esp' | 'ah', destination: string): boolean {
+    const key = sadKey(spi, protocol);
+    const list = this.inboundSas.get(key);
+    const hit = list?.findIndex((s) => s.sa.destination === destination) ?? -1;
+    if (list !== undefined && hit >= 0) {
+      list[hit]!.wipe();
+      list.splice(hit, 1);
+      if (list.length === 0) this.inboundSas.delete(key);
+      this.relink();
+      return true;
+    }
+    const o = this.outboundSas.findIndex(
+      (s) => s.spi === spi && s.protocol === protocol && s.sa.destination === destination,
+    );
+    if (o < 0) return false;
+    this.outboundSas[o]!.wipe();
+    this.outboundSas.splice(o, 1);
+    return true;
+  }
+
+  /** RFC 4301 §4.5: an inbound ESP SA paired with an AH SA (same peer and selectors) only
+   * accepts packets that came through that AH. */
+  private relink(): void {
+    const inbound = [...this.inboundSas.values()].flat();
+    for (const s of inbound) {
+      if (s.protocol !== 'esp') continue;
+      s.requiresAh = inbound.some(
+        (a) =>
+          a.protocol === 'ah' && a.sa.source === s.sa.source && selectorsEqual(a.sa.selector, s.sa.selector),
+      );
+    }
+  }
+
+  counters(spi: number, protocol: 'esp' | 'ah', destination: string): SaCounters | undefined {
+    const s = this.find(spi, protocol, destination);
+    return s === undefined ? undefined : { ...s.counters };
+  }
+
+  /** Drops not attributable to an SA (unknown SPI, malformed, policy), by reason. */
+  dropStatistics(): Partial<Record<DropReason, number>> {
+    return Object.fromEntries(this.dropCounts);
+  }
+
+  listSas(now: number): SaStatus[] {
+    const all = [...[...this.inboundSas.values()].flat(), ...this.outboundSas];
+    return all.map((s) => this.status(s, now));
+  }
+
+  private status(s: SaState, now: number): SaStatus {
+    const sa = s.sa;
+    const base = {
+      spi: s.spi,
+      protocol: s.protocol,
+      direction: s.direction,
+      mode: sa.mode,
+      source: sa.source,
+      destination: sa.destination,
+      selector: sa.selector,
+      transform: iosTransformName(sa),
+      ivSize: s.cipher?.ivLength ?? 0,
+      counters: { ...s.counters },
+      remaining: s.remaining(now),
+      replayWindow: s.replay?.size ?? 0,
+      extendedSequenceNumbers: s.esn,
+      udpEncapsulated: sa.udpEncapsulation !== undefined,
+      sequence: s.direction === 'outbound' ? s.nextSequence - 1 : (s.replay?.highest ?? 0),
+      pathMtu: this.pathMtus.get(sa.direction === 'outbound' ? sa.destination : sa.source) ?? this.mtu,
+      installedAt: s.installedAt,
+    };
+    return {
+      ...base,
+      ...(sa.cryptoMap !== undefined ? { cryptoMap: sa.cryptoMap } : {}),
+      ...(sa.transformSet !== undefined ? { transformSet: sa.transformSet } : {}),
+      ...(sa.pfsGroup !== undefined ? { pfsGroup: sa.pfsGroup } : {}),
+    };
+  }
+
+  private find(spi: number, protocol: 'esp' | 'ah', destination: string): SaState | undefined {
+    const inbound = this.inboundSas.get(sadKey(spi, protocol))?.find((s) => s.sa.destination === destination);
+    return (
+      inbound ??
+      this.outboundSas.find(
+        (s) => s.spi === spi && s.protocol === protocol && s.sa.destination === destination,
+      )
+    );
+  }
+
+  // ------------------------------------------------------------------ timers
+
+  /** Lifetime checks by time: rekey requests (soft) and removals (hard). Call periodically. */
+  tick(now: number): DataPlaneAction[] {
+    const actions: DataPlaneAction[] = [];
+    for (const s of [...[...this.inboundSas.values()].flat(), ...this.outboundSas]) {
+      const hard = s.hardDue(now);
+      if (hard !== undefined) this.expire(s, hard, actions);
+      else this.checkSoft(s, now, actions);
+    }
+    this.reassembler.expire(now);
+    return actions;
+  }
+
+  private expire(s: SaState, reason: ExpiryReason, actions: DataPlaneAction[]): void {
+    this.removeSa(s.spi, s.protocol, s.sa.destination);
+    actions.push({ kind: 'expired', sa: s.sa, reason });
+  }
+
+  private checkSoft(s: SaState, now: number, actions: DataPlaneAction[]): void {
+    const soft = s.softDue(now);
+    if (soft === undefined) return;
+    s.softSignalled = true;
+    actions.push({ kind: 'rekey', sa: s.sa, reason: soft });
+  }
+
+  private drop(reason: DropReason, spi?: number, detail?: string): DataPlaneAction {
+    this.dropCounts.set(reason, (this.dropCounts.get(reason) ?? 0) + 1);
+    return {
+      kind: 'drop',
+      reason,
+      ...(spi !== undefined ? { spi } : {}),
+      ...(detail !== undefined ? { detail } : {}),
+    };
+  }
+
+  // ------------------------------------------------------------------ outbound
+
+  /** A cleartext IP packet from the inside. */
+  outbound(packet: Uint8Array, now: number): DataPlaneAction[] {
+    let flow: PacketFlow;
+    try {
+      flow = packetFlow(packet);
+    } catch {
+      return [this.drop('malformed')];
+    }
+    // the IP length field is what is protected: shorter is malformed, longer is link padding
+    const declared =
+      flow.family === 4 ? (packet[2]! << 8) | packet[3]! : 40 + ((packet[4]! << 8) | packet[5]!);
+    if (declared > packet.length) return [this.drop('malformed', undefined, 'truncated packet')];
+    if (declared < packet.length) packet = packet.subarray(0, declared);
+    const match = this.spd.lookup(flow, 'outbound');
+    const action = match?.rule.action ?? this.defaultPolicy;
+    if (action === 'bypass') return [{ kind: 'bypass', packet }];
+    if (action === 'discard' || match === undefined) return [this.drop('policy-discard')];
+    const actions: DataPlaneAction[] = [];
+    const bundle = this.outboundBundle(flow, match.rule, now, actions);
+    if (bundle === undefined) {
+      const until = this.acquireHold.get(match.index) ?? -Infinity;
+      if (now >= until) {
+        this.acquireHold.set(match.index, now + this.acquireHoldSeconds);
+        actions.push({
+          kind: 'acquire',
+          selector: match.rule.selector,
+          rule: match.rule,
+          flow,
+          ...(match.rule.peer !== undefined ? { peer: match.rule.peer } : {}),
+        });
+      }
+      actions.push(this.drop('no-sa'));
+      return actions;
+    }
+    try {
+      this.encapsulate(packet, bundle, now, actions);
+    } catch (e) {
+      if (!(e instanceof PacketError)) throw e;
+      actions.push(this.drop('malformed', undefined, e.message));
+    }
+    return actions;
+  }
+
+  /** The newest usable SAs for this packet: ESP, and AH when both protect the same traffic. */
+  private outboundBundle(
+    flow: PacketFlow,
+    rule: SpdRule,
+    now: number,
+    actions: DataPlaneAction[],
+  ): Bundle | undefined {
+    let esp: SaState | undefined;
+    let ah: SaState | undefined;
+    for (let k = this.outboundSas.length - 1; k >= 0; k--) {
+      const s = this.outboundSas[k]!;
+      if (rule.peer !== undefined && s.sa.destination !== rule.peer) continue;
+      if (!selectorMatches(s.selector, flow, 'outbound')) continue;
+      const hard = s.hardDue(now);
+      if (hard !== undefined) {
+        this.expire(s, hard, actions);
+        continue;
+      }
+      if (s.protocol === 'esp' && esp === undefined) esp = s;
+      if (s.protocol === 'ah' && ah === undefined) ah = s;
+    }
+    if (esp !== undefined && ah !== undefined) {
+      if (ah.sa.destination !== esp.sa.destination || !selectorsEqual(ah.sa.selector, esp.sa.selector))
+        ah = undefined;
+    }
+    if (esp === undefined && ah === undefined) return undefined;
+    return { ...(esp ? { esp } : {}), ...(ah ? { ah } : {}) };
+  }
+
+  private pathMtu(s: SaState): number {
+    return this.pathMtus.get(s.sa.destination) ?? this.mtu;
+  }
+
+  private encapsulate(packet: Uint8Array, bundle: Bundle, now: number, actions: DataPlaneAction[]): void {
+    const primary = (bundle.esp ?? bundle.ah)!;
+    const tunnel = primary.sa.mode === 'tunnel';
+    const version = packet[0]! >> 4;
+    const innerDf = version === 4 && (packet[6]! & 0x40) !== 0;
+    const mtu = this.pathMtu(primary);
+
+    // RFC 4301 §8.2.1 / RFC 1191: too big with DF set -> ICMP toward the inner sender.
+    const maxInner = this.maxInner(bundle, mtu, tunnel ? 0 : innerHeaderLength(packet));
+    if (packet.length > maxInner && (innerDf || (version === 6 && maxInner >= 1280))) {
+      primary.counters.sendErrors++;
+      actions.push(this.icmpTooBig(packet, maxInner, primary), this.drop('too-big', primary.spi));
+      return;
+    }
+
+    let out: Uint8Array | undefined;
+    let transport: OuterAddressing | undefined;
+    if (bundle.esp !== undefined) {
+      const r = this.espOutput(packet, bundle.esp, tunnel, actions);
+      if (r === undefined) return;
+      out = r.packet;
+      transport = r.transport;
+    }
+    if (bundle.ah !== undefined) {
+      const ah = bundle.ah;
+      const seq = ah.takeSequence();
+      if (seq < 0) {
+        ah.counters.sendErrors++;
+        this.expire(ah, 'sequence', actions);
+        actions.push(this.drop('sequence-exhausted', ah.spi));
+        return;
+      }
+      const base = out ?? (tunnel ? this.ipInIp(packet, ah) : Uint8Array.from(packet));
+      out = ahProtect(ah.integrity, ah.spi, seq, ah.esn, base);
+      ah.counters.encaps++;
+      ah.counters.digest++;
+      ah.counters.bytes += packet.length;
+      const hl = out[0]! >> 4 === 4 ? (out[0]! & 0x0f) * 4 : 40;
+      transport = {
+        protocol: IPPROTO_AH,
+        source: ah.sa.source,
+        destination: ah.sa.destination,
+        payload: out.subarray(hl),
+      };
+      this.checkSoft(ah, now, actions);
+    }
+    if (out === undefined) return;
+    if (bundle.esp !== undefined) this.checkSoft(bundle.esp, now, actions);
+
+    if (out.length > mtu && out[0]! >> 4 === 4) {
+      // post-encryption fragmentation (see the header comment)
+      for (const f of fragmentIpv4(out, mtu)) actions.push({ kind: 'send', packet: f, spi: primary.spi });
+      return;
+    }
+    actions.push({ kind: 'send', packet: out, ...(transport ? { transport } : {}), spi: primary.spi });
+  }
+
+  /** The largest packet that fits `mtu` once encapsulated: tunnel mode adds an outer header
+   * (innerHeader 0); transport mode keeps the packet's own header of innerHeader bytes. */
+  private maxInner(bundle: Bundle, mtu: number, innerHeader: number): number {
+    const s = (bundle.esp ?? bundle.ah)!;
+    let budget = mtu - (innerHeader > 0 ? innerHeader : s.outerFamily === 4 ? 20 : 40);
+    if (bundle.ah !== undefined) budget -= ahLength(bundle.ah.integrity.icvLength, bundle.ah.outerFamily);
+    if (bundle.esp === undefined) return budget + innerHeader;
+    if (bundle.esp.sa.udpEncapsulation !== undefined) budget -= 8;
+    return maxEspPayload(bundle.esp.cipher!, bundle.esp.integrity, budget) + innerHeader;
+  }
+
+  private icmpTooBig(packet: Uint8Array, maxInner: number, s: SaState): DataPlaneAction {
+    const version = packet[0]! >> 4;
+    // the error comes from this gateway: its outer address when the families agree
+    if (version === 4) {
+      const src = s.outerFamily === 4 ? s.outerSource : packet.subarray(16, 20);
+      const icmp = buildFragmentationNeeded(packet, maxInner);
+      const out = new Uint8Array(20 + icmp.length);
+      writeIpv4Header(
+        out,
+        0,
+        { protocol: IPPROTO_ICMP, source: src, destination: packet.subarray(12, 16), ttl: 64 },
+        icmp.length,
+      );
+      out.set(icmp, 20);
+      return { kind: 'icmp', packet: out, nextHopMtu: maxInner };
+    }
+    const src = s.outerFamily === 6 ? s.outerSource : packet.subarray(24, 40);
+    const dst = packet.subarray(8, 24);
+    const icmp = buildPacketTooBig(src, dst, packet, maxInner);
+    const out = new Uint8Array(40 + icmp.length);
+    writeIpv6Header(
+      out,
+      0,
+      { nextHeader: IPPROTO_ICMPV6, source: src, destination: dst, hopLimit: 64 },
+      icmp.length,
+    );
+    out.set(icmp, 40);
+    return { kind: 'icmp', packet: out, nextHopMtu: maxInner };
+  }
+
+  private nextIpId(): number {
+    this.ipId = (this.ipId + 1) & 0xffff;
+    return this.ipId;
+  }
+
+  /** Writes an outer IP header for a tunnel; returns its length. */
+  private writeOuter(
+    out: Uint8Array,
+    s: SaState,
+    protocol: number,
+    payloadLength: number,
+    inner: Uint8Array,
+  ): number {
+    const version = inner[0]! >> 4;
+    // RFC 4301 §5.1.2.1: DSCP copied from the inner header (and ECN, RFC 6040 normal mode)
+    const tos = version === 4 ? inner[1]! : ((inner[0]! & 0x0f) << 4) | (inner[1]! >> 4);
+    if (s.outerFamily === 4) {
+      return writeIpv4Header(
+        out,
+        0,
+        {
+          tos,
+          identification: this.nextIpId(),
+          dontFragment: version === 4 && (inner[6]! & 0x40) !== 0,
+          ttl: 64,
+          protocol,
+          source: s.outerSource,
+          destination: s.outerDestination,
+        },
+        payloadLength,
+      );
+    }
+    return writeIpv6Header(
+      out,
+      0,
+      {
+        trafficClass: tos,
+        nextHeader: protocol,
+        source: s.outerSource,
+        destination: s.outerDestination,
+        hopLimit: 64,
+      },
+      payloadLength,
+    );
+  }
+
+  private ipInIp(inner: Uint8Array, s: SaState): Uint8Array {
+    const nh = inner[0]! >> 4 === 4 ? IPPROTO_IPIP : IPPROTO_IPV6;
+    const hl = s.outerFamily === 4 ? 20 : 40;
+    const out = new Uint8Array(hl + inner.length);
+    this.writeOuter(out, s, nh, inner.length, inner);
+    out.set(inner, hl);
+    return out;
+  }
+
+  private espOutput(
+    packet: Uint8Array,
+    s: SaState,
+    tunnel: boolean,
+    actions: DataPlaneAction[],
+  ): { packet: Uint8Array; transport: OuterAddressing } | undefined {
+    const seq = s.takeSequence();
+    if (seq < 0) {
+      s.counters.sendErrors++;
+      this.expire(s, 'sequence', actions);
+      actions.push(this.drop('sequence-exhausted', s.spi));
+      return undefined;
+    }
+    const c = s.cipher!;
+    const encap = s.sa.udpEncapsulation;
+    const udpLength = encap !== undefined ? 8 : 0;
+    const protocol = encap !== undefined ? IPPROTO_UDP : IPPROTO_ESP;
+    let out: Uint8Array;
+    let hl: number;
+    let payloadBytes: number;
+    if (tunnel) {
+      const nh = packet[0]! >> 4 === 4 ? IPPROTO_IPIP : IPPROTO_IPV6;
+      const espLen = espLength(c, s.integrity, packet.length);
+      hl = s.outerFamily === 4 ? 20 : 40;
+      out = Buffer.allocUnsafe(hl + udpLength + espLen);
+      this.writeOuter(out, s, protocol, udpLength + espLen, packet);
+      espSeal(c, s.integrity, s.spi, seq, s.esn, packet, nh, this.rng, out, hl + udpLength);
+      payloadBytes = packet.length;
+    } else {
+      // transport: ESP goes between the IP header (and IPv6 hop-by-hop/routing) and the payload
+      let nh: number;
+      let nhAt: number;
+      if (packet[0]! >> 4 === 4) {
+        const h = parseIpv4(packet);
+        hl = h.headerLength;
+        nh = h.protocol;
+        nhAt = 9;
+        packet = packet.subarray(0, h.totalLength);
+      } else {
+        const u = ipv6UpperLayer(packet, true);
+        hl = u.offset;
+        nh = u.protocol;
+        nhAt = u.nextHeaderOffset;
+      }
+      const payload = packet.subarray(hl);
+      const espLen = espLength(c, s.integrity, payload.length);
+      out = Buffer.allocUnsafe(hl + udpLength + espLen);
+      out.set(packet.subarray(0, hl), 0);
+      out[nhAt] = protocol;
+      if (out[0]! >> 4 === 4) {
+        const total = out.length;
+        out[2] = total >> 8;
+        out[3] = total & 0xff;
+        setIpv4Checksum(out);
+      } else {
+        const pl = out.length - 40;
+        out[4] = pl >> 8;
+        out[5] = pl & 0xff;
+      }
+      espSeal(c, s.integrity, s.spi, seq, s.esn, payload, nh, this.rng, out, hl + udpLength);
+      payloadBytes = payload.length;
+    }
+    if (encap !== undefined) {
+      // RFC 3948 §2.1: the UDP checksum of UDP-encapsulated ESP is sent as zero
+      writeUdpHeader(out, hl, encap.localPort, encap.remotePort, out.length - hl - 8);
+    }
+    const counters = s.counters;
+    counters.encaps++;
+    if (c.mode !== 'null') counters.encrypt++;
+    if (s.integrity.hash !== undefined || c.aeadIcvLength > 0) counters.digest++;
+    counters.bytes += payloadBytes;
+    const transport: OuterAddressing = {
+      protocol,
+      source: s.sa.source,
+      destination: s.sa.destination,
+      ...(encap !== undefined ? { sourcePort: encap.localPort, destinationPort: encap.remotePort } : {}),
+      payload: out.subarray(hl + udpLength),
+    };
+    return { packet: out, transport };
+  }
+
+  // ------------------------------------------------------------------ inbound
+
+  /** An IP packet from the outside: ESP, AH, UDP-encapsulated ESP or IKE on 4500,
+   * fragments of those, or cleartext (checked against policy). */
+  inbound(packet: Uint8Array, now: number): DataPlaneAction[] {
+    const version = packet.length > 0 ? packet[0]! >> 4 : 0;
+    try {
+      if (version === 4) {
+        let h = parseIpv4(packet, true);
+        let whole = packet.subarray(0, h.totalLength);
+        if (h.moreFragments || h.fragmentOffset !== 0) {
+          const r = this.reassembler.add(whole, now);
+          if (r.kind === 'pending') return [];
+          if (r.kind === 'dropped') return [this.drop('fragment', undefined, r.reason)];
+          whole = r.packet;
+          h = parseIpv4(whole);
+        }
+        return this.dispatch(whole, 4, h.protocol, h.headerLength, h.source, h.destination, now);
+      }
+      if (version === 6) {
+        if (packet.length < 40) return [this.drop('malformed')];
+        const u = ipv6UpperLayer(packet, true);
+        if (u.protocol === IPPROTO_FRAGMENT)
+          return [this.drop('unsupported', undefined, 'IPv6 fragment reassembly')];
+        const end = 40 + ((packet[4]! << 8) | packet[5]!);
+        return this.dispatch(
+          packet.subarray(0, end),
+          6,
+          u.protocol,
+          u.offset,
+          packet.subarray(8, 24),
+          packet.subarray(24, 40),
+          now,
+        );
+      }
+    } catch (e) {
+      if (e instanceof PacketError) return [this.drop('malformed', undefined, e.message)];
+      throw e;
+    }
+    return [this.drop('malformed')];
+  }
+
+  private dispatch(
+    packet: Uint8Array,
+    family: 4 | 6,
+    protocol: number,
+    hl: number,
+    source: Uint8Array,
+    destination: Uint8Array,
+    now: number,
+  ): DataPlaneAction[] {
+    if (protocol === IPPROTO_ESP) {
+      return this.espInput(
+        packet.subarray(hl),
+        { family, source, destination, header: packet.subarray(0, hl), viaAh: false, udp: false },
+        now,
+      );
+    }
+    if (protocol === IPPROTO_AH) return this.ahInput(packet, now);
+    if (protocol === IPPROTO_UDP && packet.length >= hl + 8) {
+      const dport = (packet[hl + 2]! << 8) | packet[hl + 3]!;
+      if (dport === NAT_T_PORT || this.isEncapPort(dport)) {
+        const udp = parseUdp(packet.subarray(hl));
+        return this.udp4500(
+          udp.payload,
+          { family, source, destination, header: packet.subarray(0, hl), viaAh: false, udp: true },
+          udp.sourcePort,
+          udp.destinationPort,
+          now,
+        );
+      }
+    }
+    return this.inboundClear(packet, now);
+  }
+
+  private isEncapPort(port: number): boolean {
+    for (const list of this.inboundSas.values())
+      for (const s of list) if (s.sa.udpEncapsulation?.localPort === port) return true;
+    return false;
+  }
+
+  /** A datagram received on a UDP 4500 socket (no IP header): IKE, ESP or keepalive. */
+  inboundUdp4500(
+    payload: Uint8Array,
+    meta: {
+      readonly source: string;
+      readonly destination: string;
+      readonly sourcePort: number;
+      readonly destinationPort: number;
+    },
+    now: number,
+  ): DataPlaneAction[] {
+    let source: Uint8Array;
+    let destination: Uint8Array;
+    try {
+      source = addressFromText(meta.source);
+      destination = addressFromText(meta.destination);
+    } catch {
+      return [this.drop('malformed')];
+    }
+    const family = source.length === 4 ? 4 : 6;
+    return this.udp4500(
+      payload,
+      { family, source, destination, viaAh: false, udp: true },
+      meta.sourcePort,
+      meta.destinationPort,
+      now,
+    );
+  }
+
+  private udp4500(
+    payload: Uint8Array,
+    outer: Outer,
+    sourcePort: number,
+    destinationPort: number,
+    now: number,
+  ): DataPlaneAction[] {
+    switch (classifyUdp4500(payload)) {
+      case 'keepalive':
+        return []; // RFC 3948 §2.3: ignored by the receiver
+      case 'invalid':
+        return [this.drop('malformed', undefined, 'short datagram on UDP 4500')];
+      case 'ike':
+        return [
+          {
+            kind: 'ike',
+            payload: payload.subarray(4),
+            source: addressToText(outer.source),
+            destination: addressToText(outer.destination),
+            sourcePort,
+            destinationPort,
+          },
+        ];
+      case 'esp':
+        return this.espInput(payload, outer, now);
+    }
+  }
+
+  private lookupInbound(spi: number, protocol: 'esp' | 'ah', destination: Uint8Array): SaState | undefined {
+    const list = this.inboundSas.get(sadKey(spi, protocol));
+    if (list === undefined) return undefined;
+    if (list.length === 1) return list[0];
+    return list.find((s) => bytesEqual(s.outerDestination, destination)) ?? list[0];
+  }
+
+  private espInput(esp: Uint8Array, outer: Outer, now: number): DataPlaneAction[] {
+    if (esp.length < ESP_HEADER_LENGTH) return [this.drop('malformed')];
+    const spi = readU32(esp, 0);
+    const s = this.lookupInbound(spi, 'esp', outer.destination);
+    if (s === undefined) return [this.drop('unknown-spi', spi)];
+    const actions: DataPlaneAction[] = [];
+    const hard = s.hardDue(now);
+    if (hard !== undefined) {
+      this.expire(s, hard, actions);
+      actions.push(this.drop('sa-expired', spi));
+      return actions;
+    }
+    const counters = s.counters;
+    if (s.requiresAh && !outer.viaAh) {
+      counters.recvErrors++;
+      return [this.drop('missing-ah', spi)];
+    }
+    const c = s.cipher!;
+    if (esp.length < espMinLength(c, s.integrity)) {
+      counters.recvErrors++;
+      return [this.drop('malformed', spi)];
+    }
+    // RFC 4303 §3.4.3: replay check first, window update only after the ICV verified
+    const seq = s.replay!.check(readU32(esp, 4));
+    if (seq < 0) {
+      counters.replayFailures++;
+      counters.recvErrors++;
+      return [this.drop('replay', spi)];
+    }
+    const r = espOpen(c, s.integrity, esp, seq, s.esn);
+    if (!r.ok) {
+      if (r.reason === 'integrity') counters.integrityFailures++;
+      counters.recvErrors++;
+      return [this.drop(r.reason, spi)];
+    }
+    s.replay!.accept(seq);
+    counters.decaps++;
+    if (c.mode !== 'null') counters.decrypt++;
+    if (s.integrity.hash !== undefined || c.aeadIcvLength > 0) counters.verify++;
+    counters.bytes += r.payload.length;
+    if (r.nextHeader === NEXT_HEADER_NONE) return [this.drop('dummy', spi)];
+
+    let inner: Uint8Array;
+    if (s.sa.mode === 'tunnel') {
+      const v = r.payload.length > 0 ? r.payload[0]! >> 4 : 0;
+      if (!((r.nextHeader === IPPROTO_IPIP && v === 4) || (r.nextHeader === IPPROTO_IPV6 && v === 6))) {
+        counters.recvErrors++;
+        return [this.drop('malformed', spi, `tunnel next header ${r.nextHeader}`)];
+      }
+      inner = r.payload;
+    } else {
+      inner = this.transportRebuild(outer, r.payload, r.nextHeader, s);
+    }
+    this.checkSoft(s, now, actions);
+    return this.deliverChecked(inner, s, actions);
+  }
+
+  /** Transport mode: the outer header again around the decrypted payload. */
+  private transportRebuild(outer: Outer, payload: Uint8Array, nextHeader: number, s: SaState): Uint8Array {
+    let out: Uint8Array;
+    if (outer.family === 4) {
+      const hl = outer.header !== undefined ? outer.header.length : 20;
+      out = new Uint8Array(hl + payload.length);
+      if (outer.header !== undefined) out.set(outer.header, 0);
+      else
+        writeIpv4Header(
+          out,
+          0,
+          { protocol: nextHeader, source: outer.source, destination: outer.destination },
+          payload.length,
+        );
+      out.set(payload, hl);
+      out[9] = nextHeader;
+      out[2] = out.length >> 8;
+      out[3] = out.length & 0xff;
+      out[6] = out[6]! & ~((IPV4_FLAG_MF | 0x1fff) >> 8);
+      out[7] = 0;
+      setIpv4Checksum(out);
+    } else {
+      const hl = outer.header !== undefined ? outer.header.length : 40;
+      out = new Uint8Array(hl + payload.length);
+      if (outer.header !== undefined) out.set(outer.header, 0);
+      else
+        writeIpv6Header(
+          out,
+          0,
+          { nextHeader, source: outer.source, destination: outer.destination },
+          payload.length,
+        );
+      out.set(payload, hl);
+      const pl = out.length - 40;
+      out[4] = pl >> 8;
+      out[5] = pl & 0xff;
+      out[hl === 40 ? 6 : 40] = nextHeader;
+    }
+    const encap = s.sa.udpEncapsulation;
+    if (outer.udp && encap !== undefined) {
+      const hl = out.length - payload.length;
+      const original: { source?: Uint8Array; destination?: Uint8Array } = {};
+      if (encap.originalRemoteAddress !== undefined)
+        original.source = addressFromText(encap.originalRemoteAddress);
+      if (encap.originalLocalAddress !== undefined)
+        original.destination = addressFromText(encap.originalLocalAddress);
+      const srcAt = outer.family === 4 ? 12 : 8;
+      const len = outer.family === 4 ? 4 : 16;
+      fixTransportChecksum(
+        nextHeader,
+        out.subarray(hl),
+        { source: out.subarray(srcAt, srcAt + len), destination: out.subarray(srcAt + len, srcAt + 2 * len) },
+        original.source !== undefined && original.destination !== undefined ? original : {},
+      );
+    }
+    return out;
+  }
+
+  /** The chapter's "access list processed twice": the decrypted packet must match the SA. */
+  private deliverChecked(inner: Uint8Array, s: SaState, actions: DataPlaneAction[]): DataPlaneAction[] {
+    let flow: PacketFlow;
+    try {
+      flow = packetFlow(inner);
+    } catch {
+      s.counters.recvErrors++;
+      actions.push(this.drop('malformed', s.spi, 'inner packet'));
+      return actions;
+    }
+    if (!selectorMatches(s.selector, flow, 'inbound')) {
+      s.counters.selectorFailures++;
+      s.counters.recvErrors++;
+      actions.push(
+        this.drop(
+          'selector',
+          s.spi,
+          `${addressToText(flow.source)} -> ${addressToText(flow.destination)} proto ${flow.protocol}`,
+        ),
+      );
+      return actions;
+    }
+    actions.push({ kind: 'deliver', packet: inner, spi: s.spi });
+    return actions;
+  }
+
+  private ahInput(packet: Uint8Array, now: number): DataPlaneAction[] {
+    const h = parseAh(packet);
+    const family: 4 | 6 = packet[0]! >> 4 === 4 ? 4 : 6;
+    const destination = family === 4 ? packet.subarray(16, 20) : packet.subarray(24, 40);
+    const s = this.lookupInbound(h.spi, 'ah', destination);
+    if (s === undefined) return [this.drop('unknown-spi', h.spi)];
+    const actions: DataPlaneAction[] = [];
+    const hard = s.hardDue(now);
+    if (hard !== undefined) {
+      this.expire(s, hard, actions);
+      actions.push(this.drop('sa-expired', h.spi));
+      return actions;
+    }
+    const counters = s.counters;
+    const seq = s.replay!.check(h.sequence);
+    if (seq < 0) {
+      counters.replayFailures++;
+      counters.recvErrors++;
+      return [this.drop('replay', h.spi)];
+    }
+    const r = ahOpen(s.integrity, packet, h, seq, s.esn);
+    if (!r.ok) {
+      if (r.reason === 'integrity') counters.integrityFailures++;
+      counters.recvErrors++;
+      return [this.drop(r.reason, h.spi)];
+    }
+    s.replay!.accept(seq);
+    counters.decaps++;
+    counters.verify++;
+    const stripped = r.packet;
+    const hl = family === 4 ? (stripped[0]! & 0x0f) * 4 : h.offset;
+    counters.bytes += stripped.length - hl;
+    this.checkSoft(s, now, actions);
+    const outer: Outer = {
+      family,
+      source: family === 4 ? stripped.subarray(12, 16) : stripped.subarray(8, 24),
+      destination: family === 4 ? stripped.subarray(16, 20) : stripped.subarray(24, 40),
+      header: stripped.subarray(0, hl),
+      viaAh: true,
+      udp: false,
+    };
+    if (r.nextHeader === IPPROTO_ESP)
+      return [...actions, ...this.espInput(stripped.subarray(hl), outer, now)];
+    if (s.sa.mode === 'tunnel') {
+      if (r.nextHeader !== IPPROTO_IPIP && r.nextHeader !== IPPROTO_IPV6) {
+        counters.recvErrors++;
+        actions.push(this.drop('malformed', h.spi, `tunnel next header ${r.nextHeader}`));
+        return actions;
+      }
+      return this.deliverChecked(stripped.subarray(hl), s, actions);
+    }
+    return this.deliverChecked(stripped, s, actions);
+  }
+
+  /** A cleartext packet from the outside: RFC 4301 §5.2, traffic that policy says must be
+   * protected is dropped when it arrives in the clear. */
+  inboundClear(packet: Uint8Array, _now: number): DataPlaneAction[] {
+    let flow: PacketFlow;
+    try {
+      flow = packetFlow(packet);
+    } catch {
+      return [this.drop('malformed')];
+    }
+    const match = this.spd.lookup(flow, 'inbound');
+    const action = match?.rule.action ?? this.defaultPolicy;
+    if (action === 'protect') return [this.drop('policy-unprotected')];
+    if (action === 'discard') return [this.drop('policy-discard')];
+    return [{ kind: 'deliver', packet }];
+  }
+}
