@@ -1,0 +1,81 @@
+// The generic payload chain, RFC 2408 §3.2: each payload's Next Payload field names the type
+// of the one after it; the chain ends at 0. On encode every Next Payload and Payload Length
+// is computed here from the list.
+
+import { DecodeError, EncodeError } from './errors.js';
+import { decodePayloadBody, encodePayloadBodyTo, payloadTypeOf, type Payload } from './payload.js';
+import { Reader } from './reader.js';
+import { Writer } from './writer.js';
+
+/** Upper bound on payloads in one message (bounded work per message). */
+export const MAX_PAYLOADS = 256;
+
+export interface DecodedPayloads {
+  readonly payloads: Payload[];
+  /** Bytes after the last payload (RFC 2409 §5.3 padding of a decrypted body). */
+  readonly trailing: Uint8Array;
+}
+
+/**
+ * Decodes the payload chain starting with type `firstPayload`.
+ * @param baseOffset absolute offset of `bytes[0]` for error messages (28 for a message body)
+ */
+export function decodePayloads(firstPayload: number, bytes: Uint8Array, baseOffset = 0): DecodedPayloads {
+  return decodeChain(firstPayload, new Reader(bytes, baseOffset));
+}
+
+export function decodeChain(firstPayload: number, r: Reader): DecodedPayloads {
+  const payloads: Payload[] = [];
+  let type = firstPayload;
+  while (type !== 0) {
+    const start = r.offset;
+    if (payloads.length >= MAX_PAYLOADS) throw new DecodeError(`more than ${MAX_PAYLOADS} payloads`, start);
+    if (r.remaining < 4) {
+      throw new DecodeError(`truncated generic payload header: ${r.remaining} bytes left`, start);
+    }
+    const next = r.u8();
+    const reserved = r.u8();
+    const length = r.u16();
+    if (length < 4)
+      throw new DecodeError(`payload length ${length} shorter than the generic header`, start + 2);
+    if (length - 4 > r.remaining) {
+      throw new DecodeError(
+        `payload length ${length} runs past the end (${r.remaining + 4} bytes left)`,
+        start + 2,
+      );
+    }
+    const body = r.sub(length - 4);
+    const decoded = decodePayloadBody(type, body);
+    body.end(`payload type ${type}`);
+    payloads.push(reserved ? { ...decoded, reserved } : decoded);
+    type = next;
+  }
+  return { payloads, trailing: r.rest() };
+}
+
+/** Encodes one payload body (no generic header): what RFC 2409 calls e.g. SAi_b or IDii_b. */
+export function encodePayloadBody(p: Payload): Uint8Array {
+  const w = new Writer();
+  encodePayloadBodyTo(w, p);
+  return w.finish();
+}
+
+export function encodePayloads(payloads: readonly Payload[]): { firstPayload: number; bytes: Uint8Array } {
+  const w = new Writer();
+  encodeChainTo(w, payloads);
+  return { firstPayload: payloads[0] ? payloadTypeOf(payloads[0]) : 0, bytes: w.finish() };
+}
+
+export function encodeChainTo(w: Writer, payloads: readonly Payload[]): void {
+  payloads.forEach((p, i) => {
+    const following = payloads[i + 1];
+    const start = w.length;
+    w.u8(following ? payloadTypeOf(following) : 0)
+      .u8(p.reserved ?? 0)
+      .u16(0);
+    encodePayloadBodyTo(w, p);
+    const length = w.length - start;
+    if (length > 0xffff) throw new EncodeError(`payload ${payloadTypeOf(p)} is ${length} bytes, over 65535`);
+    w.patchU16(start + 2, length);
+  });
+}

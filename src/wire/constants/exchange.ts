@@ -1,0 +1,20 @@
+// RFC 2408 §3.1 exchange types, RFC 2409 §9.1 (quick mode, new group), mode-config draft (transaction).
+
+import { nameIn, reverse } from './lookup.js';
+
+export const ExchangeType = {
+  NONE: 0,
+  BASE: 1,
+  IDENTITY_PROTECTION: 2, // Main Mode
+  AUTHENTICATION_ONLY: 3,
+  AGGRESSIVE: 4,
+  INFORMATIONAL: 5,
+  TRANSACTION: 6, // draft-ietf-ipsec-isakmp-mode-cfg: XAUTH and mode config
+  QUICK: 32,
+  NEW_GROUP: 33,
+} as const;
+
+const names = reverse(ExchangeType);
+export function exchangeTypeName(value: number): string {
+  return nameIn(names, value);
+}
