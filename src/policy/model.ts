@@ -53,6 +53,14 @@ export interface IsakmpGlobal {
   readonly clientAddressPool?: string;
   /** `isakmp enable IF` (PIX); IOS enables ISAKMP wherever a crypto map is applied. */
   readonly enabledInterfaces: readonly string[];
+  /** Added (config): PIX `isakmp client configuration address-pool local P IF` names the interface. */
+  readonly clientAddressPoolInterface?: string;
+  /** Added (config): lines of the commands above, for messages naming them. */
+  readonly sourceLines?: {
+    readonly identity?: number;
+    readonly keepalive?: number;
+    readonly clientAddressPool?: number;
+  };
 }
 
 // ---------------------------------------------------------------- IPsec (phase 2)
@@ -64,12 +72,9 @@ export type EspEncryption =
   | 'esp-gcm' // AES-GCM, 16-byte ICV; keyBits 128 (default), 192, 256
   | 'esp-null';
 export type EspIntegrity =
-  | 'esp-md5-hmac'
-  | 'esp-sha-hmac'
-  | 'esp-sha256-hmac'
-  | 'esp-sha384-hmac'
-  | 'esp-sha512-hmac';
-export type AhIntegrity = 'ah-md5-hmac' | 'ah-sha-hmac' | 'ah-sha256-hmac' | 'ah-sha384-hmac' | 'ah-sha512-hmac';
+  'esp-md5-hmac' | 'esp-sha-hmac' | 'esp-sha256-hmac' | 'esp-sha384-hmac' | 'esp-sha512-hmac';
+export type AhIntegrity =
+  'ah-md5-hmac' | 'ah-sha-hmac' | 'ah-sha256-hmac' | 'ah-sha384-hmac' | 'ah-sha512-hmac';
 export type IpsecMode = 'tunnel' | 'transport';
 
 /** `crypto ipsec transform-set NAME t1 [t2 [t3]]` with `mode transport|tunnel`. */
@@ -145,6 +150,17 @@ export interface CryptoMapSettings {
   readonly clientAuthenticationList?: string; // `crypto map NAME client authentication list L`
   readonly clientConfiguration?: 'initiate' | 'respond';
   readonly isakmpAuthorizationList?: string;
+  /** Added (config): every `client configuration address initiate|respond` line (both may be set). */
+  readonly clientConfigurationModes?: readonly ('initiate' | 'respond')[];
+  /** Added (config): PIX `crypto map NAME client authentication SERVER` (an `aaa-server` group). */
+  readonly clientAuthenticationServer?: string;
+  /** Added (config): lines of the commands above, for messages naming them. */
+  readonly sourceLines?: {
+    readonly localAddress?: number;
+    readonly clientAuthentication?: number;
+    readonly clientConfiguration?: number;
+    readonly isakmpAuthorization?: number;
+  };
 }
 
 // ---------------------------------------------------------------- interfaces, pools, users
@@ -157,6 +173,10 @@ export interface Interface {
   readonly tunnel?: { readonly source?: string; readonly destination?: Ipv4; readonly mode?: string };
   readonly shutdown: boolean;
   readonly at?: SourceRef;
+  /** Added (config): PIX hardware name from `nameif ethernet0 outside security0`. */
+  readonly hardware?: string;
+  /** Added (config): PIX security level from `nameif` (0 outside .. 100 inside). */
+  readonly securityLevel?: number;
 }
 
 export interface LocalPool {
@@ -168,6 +188,21 @@ export interface LocalPool {
 export interface LocalUser {
   readonly name: string;
   readonly password: string;
+  /** Added (config): IOS password type (`password 0 x` clear, `password 7 x` Cisco type 7). */
+  readonly passwordType?: number;
+}
+
+/** Added (config): PIX `aaa-server TAG protocol P` and `aaa-server TAG (IF) host A [KEY] [timeout N]`. */
+export interface AaaServerGroup {
+  readonly tag: string;
+  readonly protocol?: string; // tacacs+ | radius
+  readonly hosts: readonly { readonly interface: string; readonly host: Ipv4; readonly key?: string }[];
+}
+
+/** Added (config): `ip host NAME A` (IOS), used to resolve `set peer NAME` and hostname identities. */
+export interface HostEntry {
+  readonly name: string;
+  readonly address: Ipv4;
 }
 
 // ---------------------------------------------------------------- PKI (recorded; used by later issues)
@@ -194,6 +229,12 @@ export interface Trustpoint {
   readonly name: string;
   readonly enrollmentUrl?: string;
   readonly crlOptional?: boolean;
+  /** Added (config): `enrollment mode ra`. */
+  readonly enrollmentMode?: string;
+  /** Added (config): `enrollment retry count N`. */
+  readonly enrollmentRetryCount?: number;
+  /** Added (config): `crypto ca identity` (IOS 11.3/12.0) or `crypto ca trustpoint` (later IOS). */
+  readonly kind?: 'identity' | 'trustpoint';
 }
 
 // ---------------------------------------------------------------- the whole router
@@ -228,10 +269,19 @@ export interface RouterConfig {
   readonly trustpoints: readonly Trustpoint[];
   readonly certificates: readonly CertificateBlock[];
   readonly publicKeys: readonly PublicKeyEntry[];
-  readonly aaa: readonly { readonly list: string; readonly methods: readonly string[] }[];
+  /** `aaa authentication login|ppp LIST METHODS`; `service` (added by config) is login or ppp. */
+  readonly aaa: readonly {
+    readonly list: string;
+    readonly methods: readonly string[];
+    readonly service?: string;
+  }[];
   readonly radiusServers: readonly { readonly host: Ipv4; readonly key?: string }[];
   readonly ignored: readonly IgnoredLine[];
   readonly warnings: readonly Warning[];
+  /** Added (config): PIX `aaa-server` groups. */
+  readonly aaaServers?: readonly AaaServerGroup[];
+  /** Added (config): `ip host NAME A` entries. */
+  readonly hosts?: readonly HostEntry[];
 }
 
 /** IOS defaults (the chapter: default policy 65535; SA lifetime 3600 s / 4608000 KB). */

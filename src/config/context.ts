@@ -1,0 +1,34 @@
+// What the command parsers share: the model being built and the current sub-mode.
+
+import type { IsakmpPolicy, PublicKeyEntry, TransformSet, Trustpoint, Interface } from '../policy/model.js';
+import type { ConfigBuilder, Mutable, MutableDynamicEntry, MutableMapEntry } from './builder.js';
+import type { SourceLine } from './lexer.js';
+
+/** A hex block being collected (`certificate ... quit`, `key-string ... quit`). */
+export interface HexCollector {
+  readonly header: SourceLine;
+  readonly words: string[];
+  readonly finish: (hex: string, terminated: boolean) => void;
+}
+
+export type Mode =
+  | { readonly kind: 'global' }
+  | { readonly kind: 'policy'; readonly policy: Mutable<IsakmpPolicy> }
+  | { readonly kind: 'transform-set'; readonly ts: Mutable<TransformSet> }
+  | { readonly kind: 'map'; readonly entry: MutableMapEntry }
+  | { readonly kind: 'dynamic'; readonly entry: MutableDynamicEntry }
+  | { readonly kind: 'interface'; readonly iface: Mutable<Interface> }
+  | { readonly kind: 'acl'; readonly name: string; readonly standard: boolean }
+  | { readonly kind: 'ca'; readonly trustpoint: Mutable<Trustpoint> }
+  | { readonly kind: 'chain'; readonly trustpoint: string }
+  | { readonly kind: 'pubkey-chain' }
+  | { readonly kind: 'pubkey'; readonly key: Mutable<PublicKeyEntry> };
+
+export interface ParseContext {
+  readonly file: string;
+  readonly dialect: 'ios' | 'pix';
+  readonly b: ConfigBuilder;
+  mode: Mode;
+  /** Set while inside a hex block; the driver feeds it lines until `quit`. */
+  hex: HexCollector | undefined;
+}

@@ -1,0 +1,196 @@
+// References between parts of a configuration, checked once everything is read (IOS lets
+// a crypto map name a transform set defined further down). Each problem names the line of
+// the referencing command and, when the parser recorded it, the column of the name.
+
+import { netmaskPrefix, parseIpv4 } from '../policy/ipv4.js';
+import type { RouterConfig, SourceRef } from '../policy/model.js';
+import type { AclProblem } from './builder.js';
+import { ConfigError } from './errors.js';
+
+/** Where the parser saw each reference, keyed `owner|kind|name`; JSON models have none. */
+export interface ReferenceLocations {
+  get(key: string): { readonly line: number; readonly column: number } | undefined;
+}
+
+const NOWHERE: ReferenceLocations = { get: () => undefined };
+
+/** Every broken reference, in line order (empty when the configuration holds together). */
+export function checkReferences(
+  config: RouterConfig,
+  locations: ReferenceLocations = NOWHERE,
+  aclProblems: readonly AclProblem[] = [],
+): ConfigError[] {
+  const errors: ConfigError[] = [];
+  const file = config.file;
+  const fail = (
+    owner: string,
+    at: SourceRef | undefined,
+    kind: string,
+    name: string,
+    expected: string,
+    message: string,
+  ): void => {
+    const where = locations.get(`${owner}|${kind}|${name}`);
+    const line = where?.line ?? at?.line ?? 0;
+    const column = where?.column ?? (line > 0 ? 1 : 0);
+    errors.push(new ConfigError({ file, line, column, found: name, expected, message }));
+  };
+  const transformSets = new Set(config.transformSets.map((t) => t.name));
+  const acls = new Set(config.accessLists.map((a) => a.name));
+  const dynamicMaps = new Set(config.dynamicMaps.map((d) => d.name));
+  const mapNames = new Set(config.cryptoMaps.map((m) => m.map));
+  const interfaces = new Set(config.interfaces.map((i) => i.name.toLowerCase()));
+  const usedAcls = new Set<string>();
+
+  const entryRefs = (
+    owner: string,
+    what: string,
+    e: { transformSets: readonly string[]; matchAddress?: string | undefined; at?: SourceRef | undefined },
+  ): void => {
+    for (const ts of e.transformSets) {
+      if (!transformSets.has(ts)) {
+        fail(
+          owner,
+          e.at,
+          'transform-set',
+          ts,
+          'a defined transform set',
+          `${what} names transform set "${ts}", which is not defined`,
+        );
+      }
+    }
+    if (e.matchAddress !== undefined) {
+      usedAcls.add(e.matchAddress);
+      if (!acls.has(e.matchAddress)) {
+        fail(
+          owner,
+          e.at,
+          'acl',
+          e.matchAddress,
+          'a defined access list',
+          `${what} matches access list ${e.matchAddress}, which is not defined`,
+        );
+      }
+    }
+  };
+
+  for (const e of config.cryptoMaps) {
+    const what = `crypto map ${e.map} ${e.seq}`;
+    if (e.kind === 'dynamic') {
+      const d = e.dynamicMap ?? '';
+      if (!dynamicMaps.has(d))
+        fail(
+          `map:${e.map}:${e.seq}`,
+          e.at,
+          'dynamic-map',
+          d,
+          'a defined dynamic map',
+          `${what} refers to dynamic map "${d}", which is not defined`,
+        );
+    } else {
+      entryRefs(`map:${e.map}:${e.seq}`, what, e);
+    }
+  }
+  for (const d of config.dynamicMaps)
+    entryRefs(`dynamic:${d.name}:${d.seq}`, `crypto dynamic-map ${d.name} ${d.seq}`, d);
+
+  for (const i of config.interfaces) {
+    if (i.cryptoMap !== undefined && !mapNames.has(i.cryptoMap)) {
+      fail(
+        `interface:${i.name.toLowerCase()}`,
+        i.at,
+        'crypto-map',
+        i.cryptoMap,
+        'a defined crypto map',
+        `interface ${i.name} applies crypto map "${i.cryptoMap}", which has no entries`,
+      );
+    }
+  }
+  for (const s of config.cryptoMapSettings) {
+    const at = (line: number | undefined): SourceRef | undefined =>
+      line === undefined ? undefined : { file, line };
+    if (s.localAddressInterface !== undefined && !interfaces.has(s.localAddressInterface.toLowerCase())) {
+      fail(
+        `settings:${s.name}`,
+        at(s.sourceLines?.localAddress),
+        'interface',
+        s.localAddressInterface,
+        'a defined interface',
+        `crypto map ${s.name} local-address names interface ${s.localAddressInterface}, which is not defined`,
+      );
+    }
+    if (
+      s.clientAuthenticationList !== undefined &&
+      !config.aaa.some((a) => a.list === s.clientAuthenticationList)
+    ) {
+      fail(
+        `settings:${s.name}`,
+        at(s.sourceLines?.clientAuthentication),
+        'aaa-list',
+        s.clientAuthenticationList,
+        'an `aaa authentication login` list',
+        `crypto map ${s.name} client authentication list "${s.clientAuthenticationList}" is not defined by aaa authentication login`,
+      );
+    }
+    if (
+      s.clientAuthenticationServer !== undefined &&
+      !(config.aaaServers ?? []).some((g) => g.tag === s.clientAuthenticationServer)
+    ) {
+      fail(
+        `settings:${s.name}`,
+        at(s.sourceLines?.clientAuthentication),
+        'aaa-server',
+        s.clientAuthenticationServer,
+        'an aaa-server group',
+        `crypto map ${s.name} client authentication names aaa-server "${s.clientAuthenticationServer}", which is not defined`,
+      );
+    }
+  }
+  const pool = config.isakmp.clientAddressPool;
+  if (pool !== undefined && !config.localPools.some((p) => p.name === pool)) {
+    const line = config.isakmp.sourceLines?.clientAddressPool;
+    fail(
+      'isakmp',
+      line === undefined ? undefined : { file, line },
+      'pool',
+      pool,
+      'an `ip local pool`',
+      `address pool "${pool}" is not defined by ip local pool`,
+    );
+  }
+  for (const p of aclProblems) {
+    if (!usedAcls.has(p.acl)) continue;
+    const { acl: _acl, ...detail } = p;
+    errors.push(new ConfigError({ file, ...detail }));
+  }
+  for (const k of config.presharedKeys) {
+    const mask = k.netmask === undefined ? undefined : parseIpv4(k.netmask);
+    if (mask !== undefined && netmaskPrefix(mask) === undefined) {
+      fail(
+        'key',
+        k.at,
+        'netmask',
+        k.netmask ?? '',
+        'a netmask like 255.255.255.0',
+        `netmask ${k.netmask ?? ''} of the key for ${k.address ?? ''} is not contiguous`,
+      );
+    }
+  }
+  return errors.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+/** Warnings IOS itself prints for incomplete entries ("peer not set", "no ACL"). */
+export function incompleteEntries(config: RouterConfig): { line: number; message: string }[] {
+  const out: { line: number; message: string }[] = [];
+  for (const e of config.cryptoMaps) {
+    if (e.kind === 'dynamic') continue;
+    const what = `crypto map ${e.map} ${e.seq}`;
+    const line = e.at?.line ?? 0;
+    if (e.peers.length === 0) out.push({ line, message: `${what}: peer not set; the entry stays inactive` });
+    if (e.transformSets.length === 0)
+      out.push({ line, message: `${what}: no transform set; the entry stays inactive` });
+    if (e.matchAddress === undefined)
+      out.push({ line, message: `${what}: no match address; the entry stays inactive` });
+  }
+  return out;
+}

@@ -1,0 +1,114 @@
+// `interface X` and its sub-commands (IOS), PIX `nameif`.
+
+import { netmaskPrefix, parseIpv4 } from '../policy/ipv4.js';
+import type { Interface } from '../policy/model.js';
+import type { Mutable } from './builder.js';
+import type { ParseContext } from './context.js';
+import type { Cursor } from './cursor.js';
+import { GLOBAL_IP_WORDS, INTERFACE_EXIT_WORDS } from './words.js';
+
+export function netmask(cur: Cursor): string {
+  const t = cur.peek();
+  const m = cur.ipv4('a netmask');
+  const n = parseIpv4(m);
+  if (n === undefined || netmaskPrefix(n) === undefined) throw cur.error(t, 'a netmask like 255.255.255.0');
+  return m;
+}
+
+/** A line inside `interface X`; returns false when the line is not an interface command. */
+export function interfaceSubCommand(ctx: ParseContext, cur: Cursor, iface: Mutable<Interface>): boolean {
+  const line = cur.src.line;
+  const first = cur.peek()?.text.toLowerCase();
+  const second = cur.peek(1)?.text.toLowerCase();
+  switch (first) {
+    case 'ip':
+      if (second === 'address') {
+        cur.word('ip');
+        cur.word('address');
+        if (cur.optionalKeyword(['negotiated', 'dhcp'] as const) !== undefined) {
+          cur.rest();
+          return true;
+        }
+        const address = cur.ipv4();
+        const mask = netmask(cur);
+        if (cur.optionalKeyword(['secondary'] as const) === undefined) {
+          iface.address = address;
+          iface.netmask = mask;
+        }
+        cur.end();
+        return true;
+      }
+      if (
+        second !== undefined &&
+        GLOBAL_IP_WORDS.has(second) &&
+        !(second === 'nat' && cur.src.tokens.length === 3)
+      ) {
+        return false;
+      }
+      ctx.b.ignore(line, cur.src.text);
+      return true;
+    case 'crypto':
+      if (second !== 'map' || cur.src.tokens.length !== 3) return false;
+      {
+        const t = cur.src.tokens[2];
+        if (t) {
+          iface.cryptoMap = t.text;
+          ctx.b.noteRef(`interface:${iface.name.toLowerCase()}`, 'crypto-map', t.text, t);
+        }
+      }
+      return true;
+    case 'tunnel': {
+      cur.word('tunnel');
+      const what = cur.keyword([
+        'source',
+        'destination',
+        'mode',
+        'key',
+        'path-mtu-discovery',
+        'protection',
+      ] as const);
+      const tunnel = { ...iface.tunnel };
+      if (what === 'source') tunnel.source = cur.word('an interface or address').text;
+      else if (what === 'destination') tunnel.destination = cur.ipv4();
+      else if (what === 'mode')
+        tunnel.mode = cur
+          .rest()
+          .map((t) => t.text)
+          .join(' ');
+      else cur.rest();
+      cur.end();
+      iface.tunnel = tunnel;
+      return true;
+    }
+    case 'shutdown':
+      iface.shutdown = true;
+      return true;
+    case 'no':
+      if (second === 'shutdown') iface.shutdown = false;
+      else if (second === 'crypto' && cur.peek(2)?.text.toLowerCase() === 'map') delete iface.cryptoMap;
+      else ctx.b.ignore(line, cur.src.text);
+      return true;
+    case 'exit':
+      ctx.mode = { kind: 'global' };
+      return true;
+    default:
+      if (first !== undefined && INTERFACE_EXIT_WORDS.has(first)) return false;
+      ctx.b.ignore(line, cur.src.text); // encapsulation, dialer, ppp, bandwidth, ...
+      return true;
+  }
+}
+
+/** PIX `nameif ethernet0 outside security0`. */
+export function nameifCommand(ctx: ParseContext, cur: Cursor): void {
+  cur.word('nameif');
+  const hardware = cur.word('a hardware interface').text;
+  const name = cur.word('an interface name').text;
+  const sec = cur.peek();
+  const m = sec ? /^security(\d{1,3})$/i.exec(sec.text) : null;
+  if (!m || Number(m[1]) > 100) throw cur.error(sec, 'a security level (security0-security100)');
+  cur.word('');
+  cur.end();
+  const iface = ctx.b.iface(name, cur.src.line);
+  iface.hardware = hardware;
+  iface.securityLevel = Number(m[1]);
+}

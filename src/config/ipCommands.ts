@@ -1,0 +1,82 @@
+// Global `ip ...` commands: `ip local pool` (IOS and PIX forms), `ip access-list`,
+// `ip host`, PIX `ip address IF A M`.
+
+import { parseIpv4 } from '../policy/ipv4.js';
+import type { ParseContext } from './context.js';
+import type { Cursor } from './cursor.js';
+import { netmask } from './interfaceCommands.js';
+
+function poolCommand(ctx: ParseContext, cur: Cursor): void {
+  const name = cur.word('a pool name').text;
+  const firstTok = cur.peek();
+  const range = firstTok?.text.split('-');
+  let first: string;
+  let last: string;
+  if (range && range.length === 2 && parseIpv4(range[0] ?? '') !== undefined) {
+    // PIX: `ip local pool NAME A-B`
+    cur.word('');
+    first = range[0] ?? '';
+    last = range[1] ?? '';
+    if (parseIpv4(last) === undefined) throw cur.error(firstTok, 'an address range A-B');
+  } else {
+    first = cur.ipv4('the first address of the pool');
+    last = cur.atEnd() ? first : cur.ipv4('the last address of the pool');
+  }
+  if ((parseIpv4(first) ?? 0) > (parseIpv4(last) ?? 0))
+    throw cur.error(firstTok, 'a range whose first address is not above its last');
+  if (cur.optionalKeyword(['group'] as const) !== undefined) cur.word('a group name');
+  cur.end();
+  ctx.b.pools.push({ name, first, last });
+}
+
+/** `ip ...` at global level. */
+export function ipCommand(ctx: ParseContext, cur: Cursor): void {
+  const line = cur.src.line;
+  cur.word('ip');
+  const second = cur.peek()?.text.toLowerCase();
+  if (second === 'local' && cur.peek(1)?.text.toLowerCase() === 'pool') {
+    cur.word('local');
+    cur.word('pool');
+    poolCommand(ctx, cur);
+    return;
+  }
+  if (second === 'access-list') {
+    cur.word('access-list');
+    const kind = cur.keyword(['extended', 'standard', 'logging', 'log-update', 'resequence'] as const);
+    if (kind === 'extended' || kind === 'standard') {
+      const name = cur.word('an access-list name').text;
+      cur.end();
+      ctx.b.acl(name);
+      ctx.mode = { kind: 'acl', name, standard: kind === 'standard' };
+      return;
+    }
+  } else if (second === 'host') {
+    cur.word('host');
+    const name = cur.word('a host name').text;
+    const tok = cur.peek();
+    if (tok && /^\d+$/.test(tok.text)) cur.word(''); // optional TCP port
+    const address = cur.ipv4();
+    ctx.b.hosts.push({ name, address });
+    cur.rest();
+  } else if (second === 'address' && ctx.dialect === 'pix') {
+    cur.word('address');
+    const ifName = cur.word('an interface name').text;
+    if (cur.optionalKeyword(['dhcp', 'pppoe'] as const) !== undefined) {
+      cur.rest(); // address learnt at run time: nothing to record
+      ctx.b.iface(ifName, line);
+      ctx.b.ignore(line, cur.src.text);
+      return;
+    }
+    const address = cur.ipv4();
+    const mask = netmask(cur);
+    cur.end();
+    const iface = ctx.b.iface(ifName, line);
+    iface.address = address;
+    iface.netmask = mask;
+    ctx.mode = { kind: 'global' };
+    return;
+  }
+  ctx.b.ignore(line, cur.src.text);
+  cur.rest();
+  ctx.mode = { kind: 'global' };
+}
