@@ -52,7 +52,10 @@ export function encodePcap(
 }
 
 /** Reads a pcap or pcapng file (either byte order). */
-export function decodeCapture(file: Uint8Array): PcapFrame[] {
+export function decodeCapture(input: Uint8Array): PcapFrame[] {
+  // A plain Uint8Array view, so frame data behaves as Uint8Array even when given a Buffer
+  // (whose slice() shares memory instead of copying).
+  const file = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   if (file.length < 4) throw new PcapError('file too short for a capture header', 0);
   const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
   const magic = view.getUint32(0, false);
