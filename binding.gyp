@@ -1,0 +1,9 @@
+{
+  "targets": [
+    {
+      "target_name": "typeswan_native",
+      "sources": ["native/typeswan_native.c"],
+      "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"]
+    }
+  ]
+}
