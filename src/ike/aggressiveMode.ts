@@ -1,0 +1,142 @@
+// Aggressive mode (RFC 2409 §5), both roles, in strongSwan's payload order:
+//   I: AM1 [SA KE No ID V..]   R: AM2 [SA KE No ID V.. NAT-D NAT-D HASH]
+//   I: AM3 *[HASH NAT-D NAT-D] (encrypted, as charon sends it; a clear AM3 is accepted)
+// The identity arrives in the clear in AM1, so the responder finds the pre-shared key by it.
+
+import type { IsakmpPolicy } from '../policy/model.js';
+import { NotifyType, PayloadType } from './constants.js';
+import { encodeSa, type RawPayload } from './codec.js';
+import type { IkeSa } from './ikeSa.js';
+import { dhPublicLength } from './keys.js';
+import { hasInitialContact } from './mainMode.js';
+import {
+  acceptReply,
+  authenticatorFor,
+  buildPhase1Sa,
+  chooseOffer,
+  deriveKeys,
+  identityPayload,
+  makeKeNonce,
+  natdPayloads,
+  ourHash,
+  Phase1Failure,
+  requirePayload,
+  saPayload,
+  takeIdentity,
+  takeKeNonce,
+  takeNatd,
+  takeVendorIds,
+  verifyPeer,
+  vendorIdPayloads,
+  type Phase1Context,
+} from './phase1.js';
+import { FROM_PEER_AM, PROCESS_AM, PROCESS_COMPLETE, transition, type Step } from './task.js';
+
+export class AggressiveMode {
+  constructor(
+    private readonly sa: IkeSa,
+    private readonly ctx: Phase1Context,
+  ) {}
+
+  /** Initiator: AM1. One DH group only, so only policies with the first policy's group are offered. */
+  start(policies: readonly IsakmpPolicy[]): Step {
+    const { sa, ctx } = this;
+    const group = policies[0]?.group ?? 1;
+    const offered = policies.filter((p) => p.group === group);
+    transition(sa, ctx.emit, 'IKE_MSG_FROM_IPSEC, IKE_SA_REQ_AM', 'IKE_I_AM1');
+    ctx.emit({ type: 'begin', connId: sa.connId, exchange: 'aggressive' });
+    sa.offeredPolicies = offered;
+    const body = encodeSa(buildPhase1Sa(offered));
+    sa.saiB = body;
+    sa.isakmp = 'AG_INIT_EXCH';
+    const send: RawPayload[] = [
+      { type: PayloadType.SA, body },
+      ...makeKeNonce(sa, ctx, group),
+      identityPayload(sa, ctx),
+      ...vendorIdPayloads(sa, ctx),
+    ];
+    return { send, expectReply: true };
+  }
+
+  process(payloads: readonly RawPayload[], _encrypted: boolean): Step | undefined {
+    switch (this.sa.p1) {
+      case 'IKE_I_AM1':
+        return this.am2(payloads);
+      case 'IKE_READY':
+        return this.am1(payloads);
+      case 'IKE_R_AM2':
+        return this.am3(payloads);
+      default:
+        return undefined;
+    }
+  }
+
+  private am1(payloads: readonly RawPayload[]): Step {
+    const { sa, ctx } = this;
+    transition(sa, ctx.emit, FROM_PEER_AM, 'IKE_R_AM1');
+    ctx.emit({ type: 'processing', connId: sa.connId, payload: 'SA', messageId: 0 });
+    const saP = requirePayload(payloads, PayloadType.SA, 'SA');
+    takeVendorIds(sa, ctx, payloads);
+    const reply = chooseOffer(sa, ctx, saP.body);
+    sa.saiB = saP.body;
+    takeKeNonce(sa, ctx, payloads);
+    const group = sa.policy?.group ?? 1;
+    const expected = dhPublicLength(group);
+    if (sa.gxi?.length !== expected)
+      throw new Phase1Failure(
+        NotifyType.INVALID_KEY_INFORMATION,
+        `KE length ${sa.gxi?.length ?? 0} does not fit group ${group}`,
+      );
+    const peerId = takeIdentity(sa, ctx, payloads);
+    sa.auth = authenticatorFor(sa, ctx, peerId);
+    const keNonce = makeKeNonce(sa, ctx);
+    deriveKeys(sa, ctx);
+    transition(sa, ctx.emit, PROCESS_AM, 'IKE_R_AM1');
+    sa.isakmp = 'AG_INIT_EXCH';
+    const id = identityPayload(sa, ctx);
+    const send: RawPayload[] = [
+      saPayload(reply),
+      ...keNonce,
+      id,
+      ...vendorIdPayloads(sa, ctx),
+      ...natdPayloads(sa, ctx),
+      ...sa.auth.prove(ourHash(sa)),
+    ];
+    return { send, expectReply: true, after: () => transition(sa, ctx.emit, PROCESS_COMPLETE, 'IKE_R_AM2') };
+  }
+
+  private am2(payloads: readonly RawPayload[]): Step {
+    const { sa, ctx } = this;
+    transition(sa, ctx.emit, FROM_PEER_AM, 'IKE_I_AM2');
+    ctx.emit({ type: 'processing', connId: sa.connId, payload: 'SA', messageId: 0 });
+    acceptReply(sa, ctx, requirePayload(payloads, PayloadType.SA, 'SA').body);
+    takeKeNonce(sa, ctx, payloads);
+    const peerId = takeIdentity(sa, ctx, payloads);
+    sa.auth = authenticatorFor(sa, ctx, peerId);
+    deriveKeys(sa, ctx);
+    takeVendorIds(sa, ctx, payloads);
+    takeNatd(sa, ctx, payloads);
+    verifyPeer(sa, ctx, payloads);
+    transition(sa, ctx.emit, PROCESS_AM, 'IKE_I_AM2');
+    const natd = natdPayloads(sa, ctx);
+    const send: RawPayload[] = [...sa.auth.prove(ourHash(sa)), ...natd];
+    sa.isakmp = 'QM_IDLE';
+    return {
+      send,
+      encrypt: true,
+      float: sa.natDetected,
+      complete: true,
+      initialContact: hasInitialContact(payloads),
+      after: () => transition(sa, ctx.emit, PROCESS_COMPLETE, 'IKE_P1_COMPLETE'),
+    };
+  }
+
+  private am3(payloads: readonly RawPayload[]): Step {
+    const { sa, ctx } = this;
+    takeNatd(sa, ctx, payloads);
+    verifyPeer(sa, ctx, payloads);
+    transition(sa, ctx.emit, FROM_PEER_AM, 'IKE_P1_COMPLETE');
+    sa.isakmp = 'QM_IDLE';
+    return { complete: true, initialContact: hasInitialContact(payloads) };
+  }
+}

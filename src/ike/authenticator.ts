@@ -1,0 +1,45 @@
+// Phase-1 authentication methods behind one interface (RFC 2409 §5): the exchange code asks
+// for SKEYID, for the payloads that prove HASH_I/HASH_R, and to verify the peer's. Pre-shared
+// keys now; signatures (SIG + CERT) and encrypted nonces plug in here without touching
+// main_mode/aggressive_mode.
+
+import { timingSafeEqual } from 'node:crypto';
+import { PayloadType, IkeAuthId } from './constants.js';
+import type { RawPayload } from './codec.js';
+import { skeyidPsk, type HashAlg } from './keys.js';
+
+export interface SkeyidInput {
+  readonly hash: HashAlg;
+  readonly ni: Uint8Array;
+  readonly nr: Uint8Array;
+  readonly gxy: Uint8Array;
+  readonly ckyI: Uint8Array;
+  readonly ckyR: Uint8Array;
+}
+
+export interface Authenticator {
+  /** RFC 2409 App. A authentication method value. */
+  readonly method: number;
+  /** As the IOS debug prints it: "pre-shared key". */
+  readonly description: string;
+  skeyid(input: SkeyidInput): Uint8Array;
+  /** Payloads carrying our proof, given HASH_I or HASH_R. */
+  prove(ourHash: Uint8Array): RawPayload[];
+  /** Checks the peer's proof against the HASH_I/HASH_R we computed for it. */
+  verify(payloads: readonly RawPayload[], expected: Uint8Array): 'ok' | 'missing' | 'mismatch';
+}
+
+export function pskAuthenticator(key: Uint8Array): Authenticator {
+  return {
+    method: IkeAuthId.PRE_SHARED,
+    description: 'pre-shared key',
+    skeyid: (i) => skeyidPsk(i.hash, key, i.ni, i.nr),
+    prove: (h) => [{ type: PayloadType.HASH, body: h }],
+    verify(payloads, expected) {
+      const hp = payloads.find((p) => p.type === PayloadType.HASH);
+      if (!hp) return 'missing';
+      if (hp.body.length !== expected.length) return 'mismatch';
+      return timingSafeEqual(hp.body, expected) ? 'ok' : 'mismatch';
+    },
+  };
+}

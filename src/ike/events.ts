@@ -1,0 +1,252 @@
+// Everything the engine reports (DESIGN.md principle 5). Plain data: observe renders these
+// as IOS `debug crypto isakmp` / `debug crypto ipsec` lines (src/observe/debugIsakmp.ts),
+// JSON or counters. State names are the chapter's (Examples 13-3 and 13-5).
+
+import type { Phase1Check } from '../policy/proposal.js';
+import type { Phase2Check } from '../policy/proposalPhase2.js';
+import type { TrafficSelector } from '../policy/model.js';
+
+/** `show crypto isakmp sa` states. */
+export type IsakmpState =
+  'MM_NO_STATE' | 'MM_SA_SETUP' | 'MM_KEY_EXCH' | 'AG_INIT_EXCH' | 'QM_IDLE' | 'MM_NO_STATE (deleted)';
+
+/** The finer IKE SA machine states the debug prints as "Old State = X New State = Y". */
+export type Phase1State =
+  | 'IKE_READY'
+  | 'IKE_I_MM1'
+  | 'IKE_I_MM2'
+  | 'IKE_I_MM3'
+  | 'IKE_I_MM4'
+  | 'IKE_I_MM5'
+  | 'IKE_I_MM6'
+  | 'IKE_R_MM1'
+  | 'IKE_R_MM2'
+  | 'IKE_R_MM3'
+  | 'IKE_R_MM4'
+  | 'IKE_R_MM5'
+  | 'IKE_I_AM1'
+  | 'IKE_I_AM2'
+  | 'IKE_R_AM1'
+  | 'IKE_R_AM2'
+  | 'IKE_P1_COMPLETE'
+  | 'IKE_DEST_SA';
+
+export type QuickModeState =
+  'IKE_QM_READY' | 'IKE_QM_I_QM1' | 'IKE_QM_SPI_STARVE' | 'IKE_QM_R_QM2' | 'IKE_QM_PHASE2_COMPLETE';
+
+export type Role = 'I' | 'R' | 'N';
+
+export interface SaPairSummary {
+  readonly protocol: 'esp' | 'ah';
+  readonly transform: string; // "esp-3des esp-md5-hmac"
+  readonly inboundSpi: number;
+  readonly outboundSpi: number;
+  readonly lifetimeSeconds: number;
+  readonly lifetimeKilobytes: number;
+}
+
+export type IkeEvent =
+  /** IOS "Input = X, Y / Old State = A New State = B"; `node` for quick mode (message ID). */
+  | {
+      readonly type: 'state';
+      readonly connId: number;
+      readonly node?: number;
+      readonly input: string;
+      readonly from: Phase1State | QuickModeState;
+      readonly to: Phase1State | QuickModeState;
+    }
+  | {
+      readonly type: 'packet';
+      readonly connId: number;
+      readonly direction: 'sent' | 'received';
+      readonly peer: string;
+      readonly localPort: number;
+      readonly peerPort: number;
+      readonly role: Role;
+      /** `show crypto isakmp sa` state at the time, or "NEW SA" for a first message. */
+      readonly state: IsakmpState | 'NEW SA';
+      readonly exchange: 'ID_PROT' | 'AGGRESSIVE' | 'QUICK_MODE' | 'INFORMATIONAL_V1' | string;
+      readonly messageId: number;
+      /** charon-style payload list: ["SA", "V", "V"], ["ID", "HASH", "N(INITIAL_CONTACT)"]. */
+      readonly payloads: readonly string[];
+      readonly retransmission?: boolean;
+    }
+  /** Our side opens an IKE SA for an IPsec request ("received ke message (1/1)"). */
+  | {
+      readonly type: 'phase1Start';
+      readonly connId: number;
+      readonly peer: string;
+      readonly localPort: number;
+      readonly peerPort: number;
+    }
+  | {
+      readonly type: 'begin';
+      readonly connId: number;
+      readonly exchange: 'main' | 'aggressive' | 'quick';
+      readonly messageId?: number;
+    }
+  | {
+      readonly type: 'processing';
+      readonly connId: number;
+      readonly payload: 'SA' | 'KE' | 'NONCE' | 'ID' | 'HASH' | 'vendor id' | 'NOTIFY' | 'DELETE' | 'NAT-D';
+      readonly messageId: number;
+    }
+  | { readonly type: 'pskFound'; readonly connId: number; readonly match: string }
+  | { readonly type: 'pskMissing'; readonly connId: number; readonly peer: string }
+  | {
+      readonly type: 'phase1Check';
+      readonly connId: number;
+      readonly check: Phase1Check;
+      readonly nextPayload: number;
+    }
+  | { readonly type: 'phase1NoProposal'; readonly connId: number; readonly peer: string }
+  | {
+      readonly type: 'phase2Proposal';
+      readonly connId: number;
+      readonly messageId: number;
+      readonly proposalNumber: number;
+      readonly transforms: readonly Phase2TransformDescription[];
+    }
+  | {
+      readonly type: 'phase2Check';
+      readonly connId: number;
+      readonly messageId: number;
+      readonly check: Phase2Check;
+    }
+  | { readonly type: 'skeyid'; readonly connId: number }
+  | { readonly type: 'vendorId'; readonly connId: number; readonly name: string }
+  | { readonly type: 'authMethod'; readonly connId: number; readonly method: string; readonly idType: string }
+  | {
+      readonly type: 'idPayload';
+      readonly connId: number;
+      readonly idType: number;
+      readonly protocol: number;
+      readonly port: number;
+      readonly length: number;
+    }
+  | { readonly type: 'authenticated'; readonly connId: number; readonly peer: string }
+  | { readonly type: 'authFailed'; readonly connId: number; readonly peer: string; readonly reason: string }
+  | {
+      readonly type: 'natDetected';
+      readonly connId: number;
+      readonly localBehindNat: boolean;
+      readonly peerBehindNat: boolean;
+      readonly forced: boolean;
+    }
+  | { readonly type: 'float'; readonly connId: number; readonly localPort: number; readonly peerPort: number }
+  | {
+      readonly type: 'saRequest';
+      readonly local: string;
+      readonly remote: string;
+      readonly selector: TrafficSelector;
+      readonly transform: string;
+      readonly lifetimeSeconds: number;
+      readonly lifetimeKilobytes: number;
+      readonly spi: number;
+    }
+  | {
+      readonly type: 'spiRequest';
+      readonly connId: number;
+      readonly messageId: number;
+      readonly count: number;
+    }
+  | {
+      readonly type: 'ipsecSasCreated';
+      readonly connId: number;
+      readonly messageId: number;
+      readonly local: string;
+      readonly remote: string;
+      readonly selector: TrafficSelector;
+      readonly pairs: readonly SaPairSummary[];
+      readonly pfsGroup?: number;
+    }
+  | {
+      readonly type: 'ipsecSasDeleted';
+      readonly connId: number;
+      readonly peer: string;
+      readonly spis: readonly number[];
+      readonly reason: string;
+    }
+  | {
+      readonly type: 'nodeDeleted';
+      readonly connId: number;
+      readonly messageId: number;
+      readonly error: boolean;
+      readonly reason: string;
+    }
+  | {
+      readonly type: 'ikeSaCreated';
+      readonly connId: number;
+      readonly peer: string;
+      readonly role: 'initiator' | 'responder';
+    }
+  | { readonly type: 'ikeSaDeleted'; readonly connId: number; readonly peer: string; readonly reason: string }
+  | {
+      readonly type: 'notifySent';
+      readonly connId: number;
+      readonly notify: string;
+      readonly detail?: string;
+    }
+  | {
+      readonly type: 'notifyReceived';
+      readonly connId: number;
+      readonly notify: string;
+      readonly authenticated: boolean;
+    }
+  | {
+      readonly type: 'deleteReceived';
+      readonly connId: number;
+      readonly protocol: 'isakmp' | 'esp' | 'ah';
+      readonly spis: readonly string[];
+    }
+  | {
+      readonly type: 'responderLifetime';
+      readonly connId: number;
+      readonly messageId: number;
+      readonly seconds: number;
+      readonly kilobytes: number;
+    }
+  | {
+      readonly type: 'retransmit';
+      readonly connId: number;
+      readonly messageId: number;
+      readonly count: number;
+      readonly peer: string;
+      /** `show crypto isakmp sa` state, as IOS prints "retransmitting phase 1 MM_KEY_EXCH...". */
+      readonly state?: string;
+    }
+  | {
+      readonly type: 'duplicate';
+      readonly connId: number;
+      readonly messageId: number;
+      readonly resent: boolean;
+    }
+  | { readonly type: 'drop'; readonly connId: number; readonly peer: string; readonly reason: string }
+  | {
+      readonly type: 'giveUp';
+      readonly connId: number;
+      readonly peer: string;
+      readonly messageId: number;
+      readonly reason: string;
+    }
+  | {
+      readonly type: 'rekey';
+      readonly connId: number;
+      readonly what: 'ipsec' | 'isakmp';
+      readonly spi?: number;
+    }
+  | {
+      readonly type: 'dpd';
+      readonly connId: number;
+      readonly kind: 'R_U_THERE' | 'R_U_THERE_ACK';
+      readonly direction: 'sent' | 'received';
+      readonly sequence: number;
+    };
+
+/** One transform of a phase-2 proposal, as the debug prints it (Example 13-3). */
+export interface Phase2TransformDescription {
+  readonly number: number;
+  readonly protocol: 'esp' | 'ah';
+  readonly id: string; // "ESP_3DES", "AH_SHA"
+  readonly attributes: readonly string[]; // "encaps is 1", "SA life type in seconds", ...
+}

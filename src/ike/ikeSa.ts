@@ -1,0 +1,177 @@
+// One IKE (ISAKMP) SA: cookies, endpoints, negotiated algorithms, phase-1 keys, the CBC IV
+// chains (RFC 2409 App. B: phase 1 chains across messages; each phase-2 / informational
+// message ID starts from hash(last phase-1 block | M-ID)), pending retransmissions and the
+// last reply per message ID for retransmitted requests.
+
+import type { CryptoMapEntry, IsakmpPolicy } from '../policy/model.js';
+import type { Authenticator } from './authenticator.js';
+import { concat, type RawPayload } from './codec.js';
+import type { IsakmpState, Phase1State } from './events.js';
+import {
+  cbcDecrypt,
+  cbcEncrypt,
+  phase2Iv,
+  type DhExchange,
+  type HashAlg,
+  type IkeCipher,
+  type Skeyids,
+} from './keys.js';
+import type { AcquireRequest } from './types.js';
+import type { PeerCapabilities } from './vendorIds.js';
+
+export interface PendingRequest {
+  readonly messageId: number;
+  readonly data: Uint8Array;
+  retries: number;
+  interval: number;
+  nextAt: number;
+  readonly exchangeType: number;
+  readonly payloadNames: readonly string[];
+}
+
+export interface CachedReply {
+  readonly fingerprint: string;
+  /** Bytes we answered with; undefined when the message needed no answer. */
+  readonly response?: Uint8Array;
+}
+
+export class IkeSa {
+  ckyR: Uint8Array = new Uint8Array(8);
+  p1: Phase1State = 'IKE_READY';
+  isakmp: IsakmpState = 'MM_NO_STATE';
+  authenticated = false;
+  deleted = false;
+  createdAt: number;
+  establishedAt?: number;
+  expiresAt = Number.POSITIVE_INFINITY;
+  softAt = Number.POSITIVE_INFINITY;
+  rekeyStarted = false;
+  /** Replaced by a newer IKE SA with the same peer (after a rekey): no new quick modes. */
+  superseded = false;
+
+  policy?: IsakmpPolicy;
+  hash: HashAlg = 'sha1';
+  cipher?: IkeCipher;
+  auth?: Authenticator;
+  dh?: DhExchange;
+  gxi?: Uint8Array;
+  gxr?: Uint8Array;
+  ni?: Uint8Array;
+  nr?: Uint8Array;
+  /** SAi_b: the body of the initiator's SA payload (RFC 2409 §5). */
+  saiB?: Uint8Array;
+  skeyid?: Uint8Array;
+  keys?: Skeyids;
+  encKey?: Uint8Array;
+  /** Phase-1 IV chain; after phase 1 it holds the last phase-1 CBC block. */
+  iv?: Uint8Array;
+  lastPhase1Block?: Uint8Array;
+  readonly phase2Ivs = new Map<number, Uint8Array>();
+
+  peerCaps: PeerCapabilities = { dpd: false, unity: false, names: [] };
+  natT?: 'rfc' | 'draft';
+  localBehindNat = false;
+  peerBehindNat = false;
+  floated = false;
+  peerId?: string;
+  /** The ID payload body we sent / the peer sent (for HASH_I/HASH_R). */
+  idLocalB?: Uint8Array;
+  idPeerB?: Uint8Array;
+
+  readonly pending = new Map<number, PendingRequest>();
+  readonly replies = new Map<number, CachedReply>();
+  readonly usedMessageIds = new Set<number>();
+  readonly queued: AcquireRequest[] = [];
+  cryptoMapEntry?: CryptoMapEntry;
+  /** Offered transforms kept until the reply names one (initiator). */
+  offeredPolicies: readonly IsakmpPolicy[] = [];
+  sentInitialContact = false;
+
+  dpdSeq = 0;
+  dpdOutstanding = 0;
+  dpdNextAt = Number.POSITIVE_INFINITY;
+  lastHeardAt: number;
+  keepaliveAt = Number.POSITIVE_INFINITY;
+
+  constructor(
+    readonly connId: number,
+    readonly role: 'initiator' | 'responder',
+    readonly exchange: 'main' | 'aggressive',
+    readonly ckyI: Uint8Array,
+    public localAddress: string,
+    public localPort: number,
+    public peerAddress: string,
+    public peerPort: number,
+    now: number,
+  ) {
+    this.createdAt = now;
+    this.lastHeardAt = now;
+  }
+
+  get roleLetter(): 'I' | 'R' {
+    return this.role === 'initiator' ? 'I' : 'R';
+  }
+
+  get natDetected(): boolean {
+    return this.natT !== undefined && (this.localBehindNat || this.peerBehindNat);
+  }
+
+  private ivFor(messageId: number, fresh = false): Uint8Array {
+    if (messageId === 0) {
+      if (!this.iv) throw new Error('no phase-1 IV');
+      return this.iv;
+    }
+    const known = fresh ? undefined : this.phase2Ivs.get(messageId);
+    if (known) return known;
+    if (!this.cipher || !this.lastPhase1Block) throw new Error('phase 1 not complete');
+    return phase2Iv(this.hash, this.lastPhase1Block, messageId, this.cipher.blockSize);
+  }
+
+  /** Pads with zeros to the block size (RFC 2409 §5.3 leaves padding content open) and encrypts. */
+  encrypt(messageId: number, plain: Uint8Array): Uint8Array {
+    if (!this.cipher || !this.encKey) throw new Error('no keys');
+    const bs = this.cipher.blockSize;
+    const padded = plain.length % bs === 0 ? plain : concat(plain, new Uint8Array(bs - (plain.length % bs)));
+    const out = cbcEncrypt(this.cipher, this.encKey, this.ivFor(messageId), padded);
+    this.commitIv(messageId, out.slice(out.length - bs));
+    return out;
+  }
+
+  /** Decrypts without moving the IV chain; call commitIv once the message proved authentic. */
+  decrypt(
+    messageId: number,
+    body: Uint8Array,
+    fresh = false,
+  ): { plain: Uint8Array; nextIv: Uint8Array } | undefined {
+    if (!this.cipher || !this.encKey) return undefined;
+    const bs = this.cipher.blockSize;
+    if (body.length === 0 || body.length % bs !== 0) return undefined;
+    return {
+      plain: cbcDecrypt(this.cipher, this.encKey, this.ivFor(messageId, fresh), body),
+      nextIv: body.slice(body.length - bs),
+    };
+  }
+
+  commitIv(messageId: number, iv: Uint8Array): void {
+    if (messageId === 0) this.iv = iv;
+    else this.phase2Ivs.set(messageId, iv);
+  }
+
+  newMessageId(random: () => number): number {
+    for (let i = 0; i < 16; i++) {
+      const m = random() >>> 0;
+      if (m !== 0 && !this.usedMessageIds.has(m)) {
+        this.usedMessageIds.add(m);
+        return m;
+      }
+    }
+    throw new Error('no free message ID');
+  }
+
+  /** Keys are zeroed when the SA dies (DESIGN.md principle 6). */
+  wipe(): void {
+    for (const k of [this.skeyid, this.keys?.a, this.keys?.d, this.keys?.e, this.encKey]) k?.fill(0);
+  }
+}
+
+export type { RawPayload };

@@ -1,0 +1,24 @@
+// The IKEv1 engine's public API (sans-I/O): one IkeManager per router.
+export { IkeManager, type IkeCounters } from './manager.js';
+export type {
+  AcquireRequest,
+  ClearFilter,
+  IkeAction,
+  IkeDatagram,
+  IkeManagerOptions,
+  IkeSaInfo,
+  IpsecSaInfo,
+  RemovedPair,
+  RetransmitPolicy,
+  Rng,
+} from './types.js';
+export type {
+  IkeEvent,
+  IsakmpState,
+  Phase1State,
+  Phase2TransformDescription,
+  QuickModeState,
+  Role,
+  SaPairSummary,
+} from './events.js';
+export { notifyName, NotifyType, ExchangeType, PayloadType } from './constants.js';

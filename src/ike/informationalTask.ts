@@ -1,0 +1,186 @@
+// The informational exchange's processing side (RFC 2408 §4.8, RFC 2409 §5.7) and DPD
+// (RFC 3706), as a task beside main_mode/quick_mode: deletes and notifies that arrive
+// protected by HASH(1) act on state; clear ones are reported and never tear down
+// authenticated state (RFC 2408 §5.15). The manager decrypts and verifies, this decides.
+
+import { decodeDelete, decodeNotify, readU32, type RawPayload } from './codec.js';
+import { notifyName, NotifyType, PayloadType, ProtocolId } from './constants.js';
+import type { IkeEvent } from './events.js';
+import type { IkeSa } from './ikeSa.js';
+import { dpdPayload, dpdSequence } from './informational.js';
+import { CONNECTED, type QuickMode } from './quickMode.js';
+
+/** What the informational task may do to the manager's tables. */
+export interface InformationalHost {
+  readonly now: number;
+  readonly keepalive?: { readonly seconds: number; readonly retry: number };
+  emit(e: IkeEvent): void;
+  drop(connId: number, peer: string, reason: string): void;
+  /** Sends a (protected, once phase 1 is up) informational exchange. */
+  sendInformational(sa: IkeSa, payloads: readonly RawPayload[]): void;
+  deleteIkeSa(sa: IkeSa, reason: string): void;
+  ikeSaByCookie(ckyI: Uint8Array): IkeSa | undefined;
+  ikeSasWithPeer(peer: string): readonly IkeSa[];
+  /** Removes installed IPsec SA pairs with the peer whose outbound SPI is listed (no DELETE back). */
+  removeIpsecByOutbound(
+    peer: string,
+    protocol: 'esp' | 'ah',
+    spis: ReadonlySet<number>,
+    reason: string,
+  ): void;
+  removeAllIpsec(peer: string, reason: string): void;
+  quickModesOf(sa: IkeSa): readonly QuickMode[];
+  /** CONNECTED arrived: the quick mode may install now (commit bit). */
+  connected(sa: IkeSa, node: QuickMode): void;
+  abortQuickMode(sa: IkeSa, node: QuickMode, reason: string): void;
+  randomU32(): number;
+}
+
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+const DPD_MAX_OUTSTANDING = 5;
+
+export class Informational {
+  constructor(private readonly host: InformationalHost) {}
+
+  /** A clear informational: report its notifies; only a half-open negotiation may end on one. */
+  processClear(sa: IkeSa | undefined, payloads: readonly RawPayload[], source: string): void {
+    const h = this.host;
+    let reported = 0;
+    const ignored = payloads.filter((p) => p.type !== PayloadType.N).length;
+    if (ignored > 0)
+      h.drop(sa?.connId ?? 0, source, `unauthenticated informational: ${ignored} payload(s) ignored`);
+    for (const p of payloads) {
+      if (p.type !== PayloadType.N) continue;
+      let n;
+      try {
+        n = decodeNotify(p.body);
+      } catch {
+        continue;
+      }
+      reported++;
+      const name = notifyName(n.notifyType);
+      h.emit({ type: 'notifyReceived', connId: sa?.connId ?? 0, notify: name, authenticated: false });
+      if (sa && !sa.authenticated && n.notifyType < 8192 && source === sa.peerAddress) {
+        h.emit({
+          type: 'giveUp',
+          connId: sa.connId,
+          peer: sa.peerAddress,
+          messageId: 0,
+          reason: `peer sent ${name}`,
+        });
+        h.deleteIkeSa(sa, `peer sent ${name}`);
+        return;
+      }
+    }
+    if (reported === 0 && ignored === 0)
+      h.drop(sa?.connId ?? 0, source, 'unauthenticated informational without a valid notify');
+  }
+
+  /** Payloads of a verified informational (HASH(1) already checked). */
+  processProtected(sa: IkeSa, payloads: readonly RawPayload[]): void {
+    for (const p of payloads) {
+      if (p.type === PayloadType.D) this.processDelete(sa, p.body);
+      else if (p.type === PayloadType.N) this.processNotify(sa, p.body);
+      if (sa.deleted) return;
+    }
+  }
+
+  private processDelete(sa: IkeSa, body: Uint8Array): void {
+    const h = this.host;
+    h.emit({ type: 'processing', connId: sa.connId, payload: 'DELETE', messageId: 0 });
+    const del = decodeDelete(body);
+    if (del.protocol === ProtocolId.ISAKMP) {
+      h.emit({ type: 'deleteReceived', connId: sa.connId, protocol: 'isakmp', spis: del.spis.map(hex) });
+      for (const spi of del.spis) {
+        const target = h.ikeSaByCookie(spi.subarray(0, 8));
+        if (target && target.peerAddress === sa.peerAddress) h.deleteIkeSa(target, 'peer deleted the IKE SA');
+      }
+      return;
+    }
+    const proto = del.protocol === ProtocolId.AH ? 'ah' : 'esp';
+    h.emit({ type: 'deleteReceived', connId: sa.connId, protocol: proto, spis: del.spis.map(hex) });
+    // The peer names its inbound SPIs: our outbound ones. The pair goes in both directions.
+    h.removeIpsecByOutbound(
+      sa.peerAddress,
+      proto,
+      new Set(del.spis.map((s) => readU32(s, 0))),
+      'peer sent DELETE',
+    );
+  }
+
+  private processNotify(sa: IkeSa, body: Uint8Array): void {
+    const h = this.host;
+    const n = decodeNotify(body);
+    const name = notifyName(n.notifyType);
+    h.emit({ type: 'notifyReceived', connId: sa.connId, notify: name, authenticated: true });
+    switch (n.notifyType) {
+      case NotifyType.R_U_THERE: {
+        // RFC 3706 §5.3: answer with the same sequence number.
+        const seq = dpdSequence(n.data);
+        h.emit({ type: 'dpd', connId: sa.connId, kind: 'R_U_THERE', direction: 'received', sequence: seq });
+        h.sendInformational(sa, [dpdPayload(sa, true, seq)]);
+        h.emit({ type: 'dpd', connId: sa.connId, kind: 'R_U_THERE_ACK', direction: 'sent', sequence: seq });
+        return;
+      }
+      case NotifyType.R_U_THERE_ACK: {
+        const seq = dpdSequence(n.data);
+        h.emit({
+          type: 'dpd',
+          connId: sa.connId,
+          kind: 'R_U_THERE_ACK',
+          direction: 'received',
+          sequence: seq,
+        });
+        if (seq === sa.dpdSeq) {
+          sa.dpdOutstanding = 0;
+          sa.dpdNextAt = h.keepalive ? h.now + h.keepalive.seconds : Number.POSITIVE_INFINITY;
+        }
+        return;
+      }
+      case NotifyType.INITIAL_CONTACT:
+        for (const other of h.ikeSasWithPeer(sa.peerAddress))
+          if (other !== sa) h.deleteIkeSa(other, 'INITIAL-CONTACT');
+        return;
+      case CONNECTED:
+        for (const node of h.quickModesOf(sa)) h.connected(sa, node);
+        return;
+      default:
+        if (n.notifyType < 8192) {
+          // An error about one of our quick modes: stop retransmitting it.
+          const spi = n.spi.length === 4 ? readU32(n.spi, 0) : undefined;
+          for (const node of h.quickModesOf(sa)) {
+            if (node.role !== 'initiator' || node.state !== 'IKE_QM_I_QM1') continue;
+            if (spi !== undefined && !node.ourSpis.includes(spi)) continue;
+            h.abortQuickMode(sa, node, `peer sent ${name}`);
+          }
+        }
+    }
+  }
+
+  /** RFC 3706 §5.5: probe on the keepalive interval, declare the peer dead after 5 misses. */
+  dpdTick(sa: IkeSa): void {
+    const h = this.host;
+    const ka = h.keepalive;
+    if (!ka) {
+      sa.dpdNextAt = Number.POSITIVE_INFINITY;
+      return;
+    }
+    if (sa.dpdOutstanding >= DPD_MAX_OUTSTANDING) {
+      h.emit({
+        type: 'giveUp',
+        connId: sa.connId,
+        peer: sa.peerAddress,
+        messageId: 0,
+        reason: 'DPD: peer dead',
+      });
+      h.removeAllIpsec(sa.peerAddress, 'DPD: peer dead');
+      h.deleteIkeSa(sa, 'DPD: peer dead');
+      return;
+    }
+    sa.dpdSeq = (sa.dpdSeq === 0 ? h.randomU32() & 0x7fffffff : sa.dpdSeq + 1) >>> 0;
+    sa.dpdOutstanding++;
+    h.sendInformational(sa, [dpdPayload(sa, false, sa.dpdSeq)]);
+    h.emit({ type: 'dpd', connId: sa.connId, kind: 'R_U_THERE', direction: 'sent', sequence: sa.dpdSeq });
+    sa.dpdNextAt = h.now + ka.retry;
+  }
+}

@@ -1,0 +1,315 @@
+// Transform sets <-> quick-mode proposals (RFC 2407 §4.4-4.5), key lengths for KEYMAT and
+// the debug's descriptions ("transform 1, ESP_3DES", "encaps is 1", "authenticator is HMAC-MD5").
+
+import type { AhIntegrity, EspEncryption, EspIntegrity, IpsecMode, TransformSet } from '../policy/model.js';
+import type { EspCipher, IntegrityAlg } from '../policy/sa.js';
+import type { Phase2ProposalOffer, Phase2TransformOffer } from '../policy/proposalPhase2.js';
+import { attributeNumber, type Attribute, type Proposal } from './codec.js';
+import {
+  AhTransformId,
+  AuthAlgorithm,
+  Encapsulation,
+  EspTransformId,
+  LifeType,
+  Phase2Attr,
+  ProtocolId,
+} from './constants.js';
+import type { Phase2TransformDescription } from './events.js';
+
+const ESP_IDS: Readonly<Record<EspEncryption, number>> = {
+  'esp-des': EspTransformId.DES,
+  'esp-3des': EspTransformId['3DES'],
+  'esp-aes': EspTransformId.AES_CBC,
+  'esp-gcm': EspTransformId.AES_GCM_16,
+  'esp-null': EspTransformId.NULL,
+};
+const ESP_AUTH: Readonly<Record<EspIntegrity, number>> = {
+  'esp-md5-hmac': AuthAlgorithm.HMAC_MD5,
+  'esp-sha-hmac': AuthAlgorithm.HMAC_SHA,
+  'esp-sha256-hmac': AuthAlgorithm.HMAC_SHA2_256,
+  'esp-sha384-hmac': AuthAlgorithm.HMAC_SHA2_384,
+  'esp-sha512-hmac': AuthAlgorithm.HMAC_SHA2_512,
+};
+const AH_IDS: Readonly<Record<AhIntegrity, [number, number]>> = {
+  'ah-md5-hmac': [AhTransformId.MD5, AuthAlgorithm.HMAC_MD5],
+  'ah-sha-hmac': [AhTransformId.SHA, AuthAlgorithm.HMAC_SHA],
+  'ah-sha256-hmac': [AhTransformId.SHA2_256, AuthAlgorithm.HMAC_SHA2_256],
+  'ah-sha384-hmac': [AhTransformId.SHA2_384, AuthAlgorithm.HMAC_SHA2_384],
+  'ah-sha512-hmac': [AhTransformId.SHA2_512, AuthAlgorithm.HMAC_SHA2_512],
+};
+
+export interface OfferParams {
+  readonly encapsulation: number; // Encapsulation value on the wire
+  readonly lifetimeSeconds: number;
+  readonly lifetimeKilobytes: number;
+  readonly pfsGroup?: number;
+}
+
+function commonAttributes(p: OfferParams): Attribute[] {
+  // IOS order (Example 13-3): encaps, life seconds, life kilobytes, then algorithm attributes.
+  return [
+    { type: Phase2Attr.ENCAPSULATION, value: p.encapsulation },
+    { type: Phase2Attr.LIFE_TYPE, value: LifeType.SECONDS },
+    { type: Phase2Attr.LIFE_DURATION, value: p.lifetimeSeconds },
+    { type: Phase2Attr.LIFE_TYPE, value: LifeType.KILOBYTES },
+    { type: Phase2Attr.LIFE_DURATION, value: p.lifetimeKilobytes },
+  ];
+}
+
+/** One proposal number per transform set; AH before ESP in a bundle (RFC 2401 order). */
+export function proposalsForTransformSet(
+  ts: TransformSet,
+  number: number,
+  spis: { ah?: number; esp?: number },
+  p: OfferParams,
+): Proposal[] {
+  const out: Proposal[] = [];
+  const group: Attribute[] = p.pfsGroup !== undefined ? [{ type: Phase2Attr.GROUP, value: p.pfsGroup }] : [];
+  if (ts.ah && spis.ah !== undefined) {
+    const [id, auth] = AH_IDS[ts.ah];
+    out.push({
+      number,
+      protocol: ProtocolId.AH,
+      spi: spiBytes(spis.ah),
+      transforms: [
+        {
+          number: 1,
+          id,
+          attributes: [...commonAttributes(p), { type: Phase2Attr.AUTH, value: auth }, ...group],
+        },
+      ],
+    });
+  }
+  if (ts.espEncryption && spis.esp !== undefined) {
+    const attrs = [...commonAttributes(p)];
+    if (ts.espIntegrity) attrs.push({ type: Phase2Attr.AUTH, value: ESP_AUTH[ts.espIntegrity] });
+    attrs.push(...group);
+    if (ts.espEncryption === 'esp-aes' || ts.espEncryption === 'esp-gcm')
+      attrs.push({ type: Phase2Attr.KEY_LENGTH, value: ts.espKeyBits ?? 128 });
+    out.push({
+      number,
+      protocol: ProtocolId.ESP,
+      spi: spiBytes(spis.esp),
+      transforms: [{ number: 1, id: ESP_IDS[ts.espEncryption], attributes: attrs }],
+    });
+  }
+  return out;
+}
+
+export function spiBytes(spi: number): Uint8Array {
+  return Uint8Array.of((spi >>> 24) & 255, (spi >>> 16) & 255, (spi >>> 8) & 255, spi & 255);
+}
+export function spiNumber(b: Uint8Array): number {
+  return b.length === 4
+    ? (((b[0] ?? 0) << 24) | ((b[1] ?? 0) << 16) | ((b[2] ?? 0) << 8) | (b[3] ?? 0)) >>> 0
+    : 0;
+}
+
+function modeOf(encaps: number | undefined): { mode: IpsecMode; udp: boolean } | undefined {
+  switch (encaps ?? Encapsulation.TUNNEL) {
+    case Encapsulation.TUNNEL:
+      return { mode: 'tunnel', udp: false };
+    case Encapsulation.TRANSPORT:
+      return { mode: 'transport', udp: false };
+    case Encapsulation.UDP_TUNNEL:
+    case Encapsulation.UDP_TUNNEL_DRAFT:
+      return { mode: 'tunnel', udp: true };
+    case Encapsulation.UDP_TRANSPORT:
+    case Encapsulation.UDP_TRANSPORT_DRAFT:
+      return { mode: 'transport', udp: true };
+    default:
+      return undefined;
+  }
+}
+
+export interface DecodedTransform extends Phase2TransformOffer {
+  readonly udp: boolean;
+  readonly encapsulation: number;
+}
+
+export function decodeTransform(protocol: number, t: Proposal['transforms'][number]): DecodedTransform {
+  let encaps: number | undefined;
+  let lifeType = 0;
+  let seconds: number | undefined;
+  let kilobytes: number | undefined;
+  let auth: number | undefined;
+  let group: number | undefined;
+  let keyBits: number | undefined;
+  for (const a of t.attributes) {
+    const v = attributeNumber(a.value);
+    if (a.type === Phase2Attr.ENCAPSULATION) encaps = v;
+    else if (a.type === Phase2Attr.LIFE_TYPE) lifeType = v;
+    else if (a.type === Phase2Attr.LIFE_DURATION) {
+      if (lifeType === LifeType.SECONDS) seconds = v;
+      else if (lifeType === LifeType.KILOBYTES) kilobytes = Math.max(1, v);
+    } else if (a.type === Phase2Attr.AUTH) auth = v;
+    else if (a.type === Phase2Attr.GROUP) group = v;
+    else if (a.type === Phase2Attr.KEY_LENGTH) keyBits = v;
+  }
+  const m = modeOf(encaps) ?? { mode: 'tunnel' as const, udp: false };
+  let algorithm: string;
+  let integrity: string | undefined;
+  if (protocol === ProtocolId.AH) {
+    const e = Object.entries(AH_IDS).find(([, [id, a]]) => id === t.id && (auth === undefined || a === auth));
+    algorithm = e ? e[0] : `AH transform ${t.id}`;
+    integrity = algorithm;
+  } else {
+    const e = Object.entries(ESP_IDS).find(([, id]) => id === t.id);
+    algorithm = e ? e[0] : `ESP transform ${t.id}`;
+    const ia = auth === undefined ? undefined : Object.entries(ESP_AUTH).find(([, id]) => id === auth);
+    integrity = auth === undefined ? undefined : ia ? ia[0] : `auth ${auth}`;
+  }
+  return {
+    transformNumber: t.number,
+    algorithm,
+    ...(keyBits !== undefined ? { keyBits } : {}),
+    ...(integrity !== undefined ? { integrity } : {}),
+    mode: modeOf(encaps)?.mode ?? 'unknown',
+    ...(seconds !== undefined ? { lifetimeSeconds: seconds } : {}),
+    ...(kilobytes !== undefined ? { lifetimeKilobytes: kilobytes } : {}),
+    ...(group !== undefined ? { group } : {}),
+    udp: m.udp,
+    encapsulation: encaps ?? Encapsulation.TUNNEL,
+  };
+}
+
+/** Groups proposal payloads with the same number into bundles (RFC 2408 §4.2). */
+export function offersOf(proposals: readonly Proposal[]): Phase2ProposalOffer[] {
+  const byNumber = new Map<number, Proposal[]>();
+  for (const p of proposals) byNumber.set(p.number, [...(byNumber.get(p.number) ?? []), p]);
+  return [...byNumber.entries()].map(([n, ps]) => ({
+    proposalNumber: n,
+    protocols: ps
+      .filter((p) => p.protocol === ProtocolId.ESP || p.protocol === ProtocolId.AH)
+      .map((p) => ({
+        protocol: p.protocol === ProtocolId.AH ? ('ah' as const) : ('esp' as const),
+        transforms: p.transforms.map((t) => decodeTransform(p.protocol, t)),
+      })),
+  }));
+}
+
+const ESP_DEBUG: Readonly<Record<number, string>> = {
+  2: 'ESP_DES',
+  3: 'ESP_3DES',
+  11: 'ESP_NULL',
+  12: 'ESP_AES',
+  18: 'ESP_AES_GCM_8',
+  19: 'ESP_AES_GCM_12',
+  20: 'ESP_AES_GCM_16',
+};
+const AH_DEBUG: Readonly<Record<number, string>> = {
+  2: 'AH_MD5',
+  3: 'AH_SHA',
+  5: 'AH_SHA256',
+  6: 'AH_SHA384',
+  7: 'AH_SHA512',
+};
+const AUTH_DEBUG: Readonly<Record<number, string>> = {
+  1: 'HMAC-MD5',
+  2: 'HMAC-SHA',
+  5: 'HMAC-SHA256',
+  6: 'HMAC-SHA384',
+  7: 'HMAC-SHA512',
+};
+
+function vpi(v: Uint8Array): string {
+  return Array.from(v, (b) => `0x${b.toString(16)}`).join(' ');
+}
+
+/** The IOS lines for one transform (Example 13-3 "attributes in transform"). */
+export function describeTransforms(p: Proposal): Phase2TransformDescription[] {
+  const proto = p.protocol === ProtocolId.AH ? 'ah' : 'esp';
+  return p.transforms.map((t) => {
+    const attrs: string[] = [];
+    for (const a of t.attributes) {
+      const v = attributeNumber(a.value);
+      const dur = typeof a.value === 'number' ? `(basic) of ${a.value}` : `(VPI) of  ${vpi(a.value)}`;
+      switch (a.type) {
+        case Phase2Attr.ENCAPSULATION:
+          attrs.push(`encaps is ${v}`);
+          break;
+        case Phase2Attr.LIFE_TYPE:
+          attrs.push(v === LifeType.SECONDS ? 'SA life type in seconds' : 'SA life type in kilobytes');
+          break;
+        case Phase2Attr.LIFE_DURATION:
+          attrs.push(`SA life duration ${dur}`);
+          break;
+        case Phase2Attr.AUTH:
+          attrs.push(`authenticator is ${AUTH_DEBUG[v] ?? String(v)}`);
+          break;
+        case Phase2Attr.GROUP:
+          attrs.push(`group is ${v}`);
+          break;
+        case Phase2Attr.KEY_LENGTH:
+          attrs.push(`key length is ${v}`);
+          break;
+        default:
+          attrs.push(`attribute ${a.type} is ${v}`);
+      }
+    }
+    const id = proto === 'ah' ? (AH_DEBUG[t.id] ?? `AH_${t.id}`) : (ESP_DEBUG[t.id] ?? `ESP_${t.id}`);
+    return { number: t.number, protocol: proto, id, attributes: attrs };
+  });
+}
+
+/** What the data plane needs per protocol, with KEYMAT lengths. */
+export interface SaAlgorithms {
+  readonly cipher?: EspCipher;
+  readonly cipherKeyBits?: number;
+  readonly encKeyLength: number;
+  readonly integrity: IntegrityAlg;
+  readonly integKeyLength: number;
+}
+
+const INTEGRITY: Readonly<Record<string, [IntegrityAlg, number]>> = {
+  'esp-md5-hmac': ['hmac-md5-96', 16],
+  'esp-sha-hmac': ['hmac-sha1-96', 20],
+  'esp-sha256-hmac': ['hmac-sha256-128', 32],
+  'esp-sha384-hmac': ['hmac-sha384-192', 48],
+  'esp-sha512-hmac': ['hmac-sha512-256', 64],
+  'ah-md5-hmac': ['hmac-md5-96', 16],
+  'ah-sha-hmac': ['hmac-sha1-96', 20],
+  'ah-sha256-hmac': ['hmac-sha256-128', 32],
+  'ah-sha384-hmac': ['hmac-sha384-192', 48],
+  'ah-sha512-hmac': ['hmac-sha512-256', 64],
+};
+
+export function algorithmsFor(protocol: 'esp' | 'ah', ts: TransformSet): SaAlgorithms {
+  if (protocol === 'ah') {
+    const [integrity, integKeyLength] = INTEGRITY[ts.ah ?? 'ah-sha-hmac'] ?? ['none', 0];
+    return { encKeyLength: 0, integrity, integKeyLength };
+  }
+  const [integrity, integKeyLength] = ts.espIntegrity
+    ? (INTEGRITY[ts.espIntegrity] ?? ['none', 0])
+    : ['none' as const, 0];
+  const bits = ts.espKeyBits ?? 128;
+  switch (ts.espEncryption) {
+    case 'esp-des':
+      return { cipher: 'des-cbc', encKeyLength: 8, integrity, integKeyLength };
+    case 'esp-3des':
+      return { cipher: '3des-cbc', encKeyLength: 24, integrity, integKeyLength };
+    case 'esp-aes':
+      return { cipher: 'aes-cbc', cipherKeyBits: bits, encKeyLength: bits / 8, integrity, integKeyLength };
+    case 'esp-gcm':
+      // RFC 4106 §8.1: KEYMAT carries the 4-byte salt after the key.
+      return {
+        cipher: 'aes-gcm-16',
+        cipherKeyBits: bits,
+        encKeyLength: bits / 8 + 4,
+        integrity: 'none',
+        integKeyLength: 0,
+      };
+    default:
+      return { cipher: 'null', encKeyLength: 0, integrity, integKeyLength };
+  }
+}
+
+/** "esp-3des esp-md5-hmac" as IOS prints a transform set. */
+export function transformText(ts: TransformSet): string {
+  const parts: string[] = [];
+  if (ts.ah) parts.push(ts.ah);
+  if (ts.espEncryption)
+    parts.push(ts.espEncryption + (ts.espKeyBits && ts.espKeyBits !== 128 ? ` ${ts.espKeyBits}` : ''));
+  if (ts.espIntegrity) parts.push(ts.espIntegrity);
+  return parts.join(' ');
+}

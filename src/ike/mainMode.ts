@@ -1,0 +1,195 @@
+// Main mode (RFC 2409 §5, identity protection), both roles, as the chapter walks it:
+//   I: MM1 [SA V..]        R: MM2 [SA V..]
+//   I: MM3 [KE No NAT-D..] R: MM4 [KE No NAT-D..]
+//   I: MM5 *[ID HASH N?]   R: MM6 *[ID HASH]
+// Shared phase-1 work lives in phase1.ts; authentication behind the Authenticator.
+
+import type { IsakmpPolicy } from '../policy/model.js';
+import { NotifyType, PayloadType } from './constants.js';
+import { decodeNotify, encodeNotify, encodeSa, type RawPayload } from './codec.js';
+import type { IkeSa } from './ikeSa.js';
+import {
+  acceptReply,
+  authenticatorFor,
+  buildPhase1Sa,
+  chooseOffer,
+  deriveKeys,
+  identityPayload,
+  makeKeNonce,
+  natdPayloads,
+  ourHash,
+  peekPsk,
+  Phase1Failure,
+  requirePayload,
+  saPayload,
+  takeIdentity,
+  takeKeNonce,
+  takeNatd,
+  takeVendorIds,
+  verifyPeer,
+  vendorIdPayloads,
+  type Phase1Context,
+} from './phase1.js';
+import { FROM_PEER_MM, PROCESS_COMPLETE, PROCESS_MM, transition, type Step } from './task.js';
+import { DOI_IPSEC, ProtocolId } from './constants.js';
+
+export class MainMode {
+  constructor(
+    private readonly sa: IkeSa,
+    private readonly ctx: Phase1Context,
+  ) {}
+
+  /** Initiator: MM1. */
+  start(policies: readonly IsakmpPolicy[]): Step {
+    const { sa, ctx } = this;
+    transition(sa, ctx.emit, 'IKE_MSG_FROM_IPSEC, IKE_SA_REQ_MM', 'IKE_I_MM1');
+    ctx.emit({ type: 'begin', connId: sa.connId, exchange: 'main' });
+    sa.offeredPolicies = policies;
+    const body = encodeSa(buildPhase1Sa(policies));
+    sa.saiB = body;
+    sa.isakmp = 'MM_NO_STATE';
+    return { send: [{ type: PayloadType.SA, body }, ...vendorIdPayloads(sa, ctx)], expectReply: true };
+  }
+
+  process(payloads: readonly RawPayload[], encrypted: boolean): Step | undefined {
+    const { sa } = this;
+    switch (sa.p1) {
+      case 'IKE_I_MM1':
+        return this.mm2(payloads);
+      case 'IKE_I_MM3':
+        return this.mm4(payloads);
+      case 'IKE_I_MM5':
+        return encrypted ? this.mm6(payloads) : undefined;
+      case 'IKE_READY':
+        return this.mm1(payloads);
+      case 'IKE_R_MM2':
+        return this.mm3(payloads);
+      case 'IKE_R_MM4':
+        return encrypted ? this.mm5(payloads) : undefined;
+      default:
+        return undefined; // not expected now: the manager counts it
+    }
+  }
+
+  private mm2(payloads: readonly RawPayload[]): Step {
+    const { sa, ctx } = this;
+    transition(sa, ctx.emit, FROM_PEER_MM, 'IKE_I_MM2');
+    ctx.emit({ type: 'processing', connId: sa.connId, payload: 'SA', messageId: 0 });
+    peekPsk(sa, ctx);
+    acceptReply(sa, ctx, requirePayload(payloads, PayloadType.SA, 'SA').body);
+    takeVendorIds(sa, ctx, payloads);
+    transition(sa, ctx.emit, PROCESS_MM, 'IKE_I_MM2');
+    sa.isakmp = 'MM_SA_SETUP';
+    const send = [...makeKeNonce(sa, ctx), ...natdPayloads(sa, ctx)];
+    return { send, expectReply: true, after: () => transition(sa, ctx.emit, PROCESS_COMPLETE, 'IKE_I_MM3') };
+  }
+
+  private mm4(payloads: readonly RawPayload[]): Step {
+    const { sa, ctx } = this;
+    transition(sa, ctx.emit, FROM_PEER_MM, 'IKE_I_MM4');
+    takeKeNonce(sa, ctx, payloads);
+    sa.auth = authenticatorFor(sa, ctx);
+    deriveKeys(sa, ctx);
+    takeVendorIds(sa, ctx, payloads);
+    takeNatd(sa, ctx, payloads);
+    transition(sa, ctx.emit, PROCESS_MM, 'IKE_I_MM4');
+    sa.isakmp = 'MM_KEY_EXCH';
+    const id = identityPayload(sa, ctx);
+    const send: RawPayload[] = [id, ...sa.auth.prove(ourHash(sa))];
+    if (!sa.sentInitialContact) {
+      // RFC 2407 §4.6.3.3: tell the peer we have no state with it, so it drops stale SAs.
+      send.push({
+        type: PayloadType.N,
+        body: encodeNotify({
+          doi: DOI_IPSEC,
+          protocol: ProtocolId.ISAKMP,
+          notifyType: NotifyType.INITIAL_CONTACT,
+          spi: new Uint8Array([...sa.ckyI, ...sa.ckyR]),
+          data: new Uint8Array(0),
+        }),
+      });
+      sa.sentInitialContact = true;
+    }
+    return {
+      send,
+      encrypt: true,
+      expectReply: true,
+      float: sa.natDetected,
+      after: () => transition(sa, ctx.emit, PROCESS_COMPLETE, 'IKE_I_MM5'),
+    };
+  }
+
+  private mm6(payloads: readonly RawPayload[]): Step {
+    const { sa, ctx } = this;
+    transition(sa, ctx.emit, FROM_PEER_MM, 'IKE_I_MM6');
+    takeIdentity(sa, ctx, payloads);
+    verifyPeer(sa, ctx, payloads);
+    transition(sa, ctx.emit, PROCESS_MM, 'IKE_I_MM6');
+    transition(sa, ctx.emit, PROCESS_COMPLETE, 'IKE_P1_COMPLETE');
+    sa.isakmp = 'QM_IDLE';
+    return { complete: true, initialContact: hasInitialContact(payloads) };
+  }
+
+  private mm1(payloads: readonly RawPayload[]): Step {
+    const { sa, ctx } = this;
+    transition(sa, ctx.emit, FROM_PEER_MM, 'IKE_R_MM1');
+    ctx.emit({ type: 'processing', connId: sa.connId, payload: 'SA', messageId: 0 });
+    const saP = requirePayload(payloads, PayloadType.SA, 'SA');
+    takeVendorIds(sa, ctx, payloads);
+    peekPsk(sa, ctx);
+    const reply = chooseOffer(sa, ctx, saP.body);
+    sa.saiB = saP.body;
+    transition(sa, ctx.emit, PROCESS_MM, 'IKE_R_MM1');
+    sa.isakmp = 'MM_SA_SETUP';
+    return {
+      send: [saPayload(reply), ...vendorIdPayloads(sa, ctx)],
+      after: () => transition(sa, ctx.emit, PROCESS_COMPLETE, 'IKE_R_MM2'),
+    };
+  }
+
+  private mm3(payloads: readonly RawPayload[]): Step {
+    const { sa, ctx } = this;
+    transition(sa, ctx.emit, FROM_PEER_MM, 'IKE_R_MM3');
+    takeKeNonce(sa, ctx, payloads);
+    sa.auth = authenticatorFor(sa, ctx);
+    const keNonce = makeKeNonce(sa, ctx);
+    deriveKeys(sa, ctx);
+    takeVendorIds(sa, ctx, payloads);
+    takeNatd(sa, ctx, payloads);
+    transition(sa, ctx.emit, PROCESS_MM, 'IKE_R_MM3');
+    sa.isakmp = 'MM_KEY_EXCH';
+    return {
+      send: [...keNonce, ...natdPayloads(sa, ctx)],
+      after: () => transition(sa, ctx.emit, PROCESS_COMPLETE, 'IKE_R_MM4'),
+    };
+  }
+
+  private mm5(payloads: readonly RawPayload[]): Step {
+    const { sa, ctx } = this;
+    transition(sa, ctx.emit, FROM_PEER_MM, 'IKE_R_MM5');
+    takeIdentity(sa, ctx, payloads);
+    verifyPeer(sa, ctx, payloads);
+    transition(sa, ctx.emit, PROCESS_MM, 'IKE_R_MM5');
+    if (!sa.auth) throw new Phase1Failure(NotifyType.AUTHENTICATION_FAILED, 'no authenticator');
+    const send = [identityPayload(sa, ctx), ...sa.auth.prove(ourHash(sa))];
+    sa.isakmp = 'QM_IDLE';
+    return {
+      send,
+      encrypt: true,
+      complete: true,
+      initialContact: hasInitialContact(payloads),
+      after: () => transition(sa, ctx.emit, PROCESS_COMPLETE, 'IKE_P1_COMPLETE'),
+    };
+  }
+}
+
+export function hasInitialContact(payloads: readonly RawPayload[]): boolean {
+  return payloads.some((p) => {
+    if (p.type !== PayloadType.N) return false;
+    try {
+      return decodeNotify(p.body).notifyType === NotifyType.INITIAL_CONTACT;
+    } catch {
+      return false;
+    }
+  });
+}

@@ -1,0 +1,1331 @@
+// The SA manager (one per router): dispatches datagrams to IKE SAs by cookies, runs the
+// exchange tasks, frames/encrypts/retransmits their messages, installs and expires IPsec SAs,
+// and answers `show`/`clear`. Sans-I/O: every entry point takes `now` and returns actions.
+
+import { createHash } from 'node:crypto';
+import { DEFAULT_ISAKMP_POLICY, type CryptoMapEntry, type TrafficSelector } from '../policy/model.js';
+import type { IpsecSaPair } from '../policy/sa.js';
+import { AggressiveMode } from './aggressiveMode.js';
+import {
+  concat,
+  decodeMessage,
+  decodeNotify,
+  decodePayloads,
+  encodeHeader,
+  encodePayloads,
+  PayloadError,
+  readU32,
+  type Message,
+  type RawPayload,
+} from './codec.js';
+import {
+  ExchangeType,
+  IKE_PORT,
+  NATT_PORT,
+  notifyName,
+  NotifyType,
+  PayloadType,
+  ProtocolId,
+} from './constants.js';
+import type { IkeEvent } from './events.js';
+import { IkeSa } from './ikeSa.js';
+import {
+  entryForPeer,
+  entryForSelector,
+  findPhase2Policy,
+  lifetimeOf,
+  localAddressFor,
+  transformSetsOf,
+} from './cryptoMapLookup.js';
+import { exchangeName, makeCookie, payloadNames } from './describe.js';
+import {
+  cookiesSpi,
+  deleteIpsecPayload,
+  deleteIsakmpPayload,
+  notifyPayload,
+  protect,
+  verifyProtected,
+} from './informational.js';
+import { transformText, spiBytes } from './ipsecTransforms.js';
+import { Informational } from './informationalTask.js';
+import { MainMode } from './mainMode.js';
+import { Phase1Failure, type Phase1Context } from './phase1.js';
+import { CONNECTED, QuickMode, QuickModeFailure, type QuickModeContext } from './quickMode.js';
+import { selectorsEqual } from './selectors.js';
+import { PHASE1_COMPLETE, transition, type Step } from './task.js';
+import type {
+  AcquireRequest,
+  ClearFilter,
+  IkeAction,
+  IkeDatagram,
+  IkeManagerOptions,
+  IkeSaInfo,
+  IpsecSaInfo,
+  RetransmitPolicy,
+} from './types.js';
+
+// 11 transmissions over about 113 s (1, 1.5, 2.25, ... s): enough to cross 30 % loss each way.
+const DEFAULT_RETRANSMIT: RetransmitPolicy = { initial: 1, factor: 1.5, maxRetries: 10 };
+
+/** `ip domain-name X` (or `ip domain name X`): the model keeps it among the ignored lines. */
+function domainNameOf(config: IkeManagerOptions['config']): string | undefined {
+  for (const l of config.ignored) {
+    const m = /^\s*ip\s+domain[- ]name\s+(\S+)\s*$/i.exec(l.text);
+    if (m?.[1]) return m[1];
+  }
+  return undefined;
+}
+
+/** How long a peer may keep retransmitting one message: the whole backoff schedule. */
+function retransmitWindow(r: RetransmitPolicy): number {
+  let t = 0;
+  let interval = r.initial;
+  for (let i = 0; i <= r.maxRetries; i++) {
+    t += interval;
+    interval *= r.factor;
+  }
+  return t;
+}
+const MAX_NODES_PER_SA = 32;
+
+interface InstalledSa {
+  readonly connId: number;
+  readonly messageId: number;
+  readonly peer: string;
+  readonly local: string;
+  readonly selector: TrafficSelector;
+  readonly pairs: readonly IpsecSaPair[];
+  readonly entry?: CryptoMapEntry;
+  readonly initiator: boolean;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly softAt: number;
+  rekeyed: boolean;
+  removeAt?: number;
+}
+
+export interface IkeCounters {
+  duplicates: number;
+  retransmissions: number;
+  drops: number;
+  replayedQm1: number;
+}
+
+function hex(b: Uint8Array): string {
+  return Buffer.from(b).toString('hex');
+}
+function isZero(b: Uint8Array): boolean {
+  return b.every((x) => x === 0);
+}
+
+export class IkeManager {
+  private readonly opts: IkeManagerOptions;
+  private readonly retransmit: RetransmitPolicy;
+  /** A finished quick mode keeps its last reply this long, for the peer's retransmissions. */
+  private readonly purgeAfter: number;
+  private readonly halfOpenMaxAge: number;
+  /** For ID_FQDN: the option, else the configuration's `ip domain-name` line. */
+  private readonly domainName?: string;
+  private nextConnId = 1;
+  private readonly sas = new Map<number, IkeSa>();
+  private readonly byCookie = new Map<string, IkeSa>();
+  private readonly tasks = new Map<number, MainMode | AggressiveMode>();
+  private readonly nodes = new Map<string, QuickMode>();
+  private installed: InstalledSa[] = [];
+  private readonly spisInUse = new Set<number>();
+  private readonly cookieSecret: Uint8Array;
+  private cookieCounter = 0;
+  private now = 0;
+  private out: IkeAction[] = [];
+  readonly counters: IkeCounters = { duplicates: 0, retransmissions: 0, drops: 0, replayedQm1: 0 };
+
+  constructor(options: IkeManagerOptions) {
+    this.opts = options;
+    this.retransmit = options.retransmit ?? DEFAULT_RETRANSMIT;
+    this.purgeAfter = retransmitWindow(this.retransmit) + 10;
+    const domain = options.domainName ?? domainNameOf(options.config);
+    if (domain !== undefined) this.domainName = domain;
+    this.halfOpenMaxAge = options.halfOpen?.maxAge ?? retransmitWindow(this.retransmit) + 30;
+    this.cookieSecret = options.rng.randomBytes(16);
+  }
+
+  // ================================================================ public API
+
+  receive(datagram: IkeDatagram, now: number): IkeAction[] {
+    this.begin(now);
+    try {
+      this.handleDatagram(datagram);
+    } catch (e) {
+      // Peer input never crashes the manager (DESIGN.md principle 4).
+      this.drop(0, datagram.srcAddress, e instanceof Error ? `internal: ${e.message}` : 'internal error');
+    }
+    return this.finish();
+  }
+
+  acquire(request: AcquireRequest, now: number): IkeAction[] {
+    this.begin(now);
+    this.guard(request.peer ?? '-', () => this.doAcquire(request, []));
+    return this.finish();
+  }
+
+  tick(now: number): IkeAction[] {
+    this.begin(now);
+    this.guard('-', () => this.runTimers());
+    return this.finish();
+  }
+
+  /** An engine bug must not take the daemon down with it: report it as a drop and go on. */
+  private guard(peer: string, f: () => void): void {
+    try {
+      f();
+    } catch (e) {
+      this.drop(0, peer, e instanceof Error ? `internal: ${e.message}` : 'internal error');
+    }
+  }
+
+  nextDeadline(): number | undefined {
+    let t = Number.POSITIVE_INFINITY;
+    const hoMax = this.halfOpenMaxAge;
+    for (const sa of this.sas.values()) {
+      for (const p of sa.pending.values()) t = Math.min(t, p.nextAt);
+      if (!sa.authenticated && sa.role === 'responder') t = Math.min(t, sa.createdAt + hoMax);
+      t = Math.min(t, sa.expiresAt, sa.dpdNextAt, sa.keepaliveAt);
+      if (sa.role === 'initiator' && sa.authenticated && !sa.rekeyStarted) t = Math.min(t, sa.softAt);
+    }
+    for (const n of this.nodes.values())
+      if (n.doneAt !== undefined) t = Math.min(t, n.doneAt + this.purgeAfter);
+    for (const i of this.installed) {
+      t = Math.min(t, i.expiresAt, i.removeAt ?? Number.POSITIVE_INFINITY);
+      if (!i.rekeyed) t = Math.min(t, i.softAt);
+    }
+    return Number.isFinite(t) ? t : undefined;
+  }
+
+  /** `clear crypto sa [peer A]`: deletes IPsec SAs and tells the peer. */
+  clearIpsec(filter: ClearFilter = {}, now = this.now): IkeAction[] {
+    this.begin(now);
+    for (const i of [...this.installed]) {
+      if (filter.peer && i.peer !== filter.peer) continue;
+      if (
+        filter.spi !== undefined &&
+        !i.pairs.some((p) => p.inbound.spi === filter.spi || p.outbound.spi === filter.spi)
+      )
+        continue;
+      if (filter.connId !== undefined && i.connId !== filter.connId) continue;
+      this.removeInstalled(i, 'cleared', true);
+    }
+    return this.finish();
+  }
+
+  /** `clear crypto isakmp [conn-id]`: deletes IKE SAs and tells the peer. */
+  clearIsakmp(filter: ClearFilter = {}, now = this.now): IkeAction[] {
+    this.begin(now);
+    for (const sa of [...this.sas.values()]) {
+      if (filter.peer && sa.peerAddress !== filter.peer) continue;
+      if (filter.connId !== undefined && sa.connId !== filter.connId) continue;
+      this.deleteSa(sa, 'cleared', true);
+    }
+    return this.finish();
+  }
+
+  /** The data plane reached a soft (volume) limit on an SA: rekey it now. */
+  rekeyRequest(spi: number, now = this.now): IkeAction[] {
+    this.begin(now);
+    const i = this.installed.find((x) =>
+      x.pairs.some((p) => p.inbound.spi === spi || p.outbound.spi === spi),
+    );
+    if (i && !i.rekeyed && i.removeAt === undefined) this.rekeyIpsec(i);
+    return this.finish();
+  }
+
+  /**
+   * For `--keylog` only (Wireshark's ikev1_decryption_table: "<CKY-I hex>,<Ka hex>"): the IKE
+   * SA's encryption key. Never put in events.
+   */
+  exportIkeKeys(
+    connId: number,
+  ): { initiatorCookie: string; responderCookie: string; encryptionKey: string } | undefined {
+    const sa = this.sas.get(connId);
+    if (!sa?.encKey) return undefined;
+    return { initiatorCookie: hex(sa.ckyI), responderCookie: hex(sa.ckyR), encryptionKey: hex(sa.encKey) };
+  }
+
+  /** `show crypto isakmp sa`; `now` (optional) sets the clock for remaining lifetimes. */
+  listIkeSas(now?: number): IkeSaInfo[] {
+    if (now !== undefined) this.now = Math.max(this.now, now);
+    return [...this.sas.values()].map((sa) => ({
+      dst: sa.peerAddress,
+      src: sa.localAddress,
+      state: sa.isakmp,
+      connId: sa.connId,
+      slot: 0,
+      role: sa.role,
+      exchange: sa.exchange,
+      initiatorCookie: hex(sa.ckyI),
+      responderCookie: hex(sa.ckyR),
+      localPort: sa.localPort,
+      peerPort: sa.peerPort,
+      natT: sa.floated,
+      lifetimeRemaining: Number.isFinite(sa.expiresAt) ? Math.max(0, Math.round(sa.expiresAt - this.now)) : 0,
+      ...(sa.policy
+        ? { encryption: sa.policy.encryption, hash: sa.policy.hash, group: sa.policy.group }
+        : {}),
+      ...(sa.peerId !== undefined ? { peerId: sa.peerId } : {}),
+    }));
+  }
+
+  /** `show crypto ipsec sa`. */
+  listIpsecSas(now?: number): IpsecSaInfo[] {
+    if (now !== undefined) this.now = Math.max(this.now, now);
+    return this.installed.map((i) => {
+      const first = i.pairs[0]?.outbound;
+      return {
+        connId: i.connId,
+        peer: i.peer,
+        local: i.local,
+        selector: i.selector,
+        ...(i.entry ? { cryptoMap: i.entry.map } : {}),
+        ...(first?.transformSet ? { transformSet: first.transformSet } : {}),
+        transform: this.transformOfPairs(i.pairs),
+        pairs: i.pairs,
+        createdAt: i.createdAt,
+        expiresAt: i.expiresAt,
+        remainingSeconds: Math.max(0, Math.round(i.expiresAt - this.now)),
+        ...(first?.pfsGroup !== undefined ? { pfsGroup: first.pfsGroup } : {}),
+        udpEncapsulated: first?.udpEncapsulation !== undefined,
+      };
+    });
+  }
+
+  // ================================================================ plumbing
+
+  private begin(now: number): void {
+    this.now = now;
+    this.out = [];
+  }
+  private finish(): IkeAction[] {
+    const o = this.out;
+    this.out = [];
+    return o;
+  }
+  private emit = (event: IkeEvent): void => {
+    this.out.push({ kind: 'event', event });
+  };
+  private drop(connId: number, peer: string, reason: string): void {
+    this.counters.drops++;
+    this.emit({ type: 'drop', connId, peer, reason });
+  }
+
+  private randomU32(): number {
+    return readU32(this.opts.rng.randomBytes(4), 0);
+  }
+
+  private allocateSpi = (): number => {
+    for (let i = 0; i < 64; i++) {
+      const spi = this.randomU32();
+      if (spi >= 256 && !this.spisInUse.has(spi)) {
+        this.spisInUse.add(spi);
+        return spi;
+      }
+    }
+    throw new Error('no free SPI');
+  };
+
+  private phase1Ctx(): Phase1Context {
+    return {
+      config: this.opts.config,
+      rng: this.opts.rng,
+      now: this.now,
+      forceEncapsulation: this.opts.forceEncapsulation ?? false,
+      sendVendorIds: this.opts.sendVendorIds ?? true,
+      natT: this.opts.natT ?? 'rfc-and-drafts',
+      ...(this.domainName !== undefined ? { domainName: this.domainName } : {}),
+      emit: this.emit,
+    };
+  }
+
+  private informational(): Informational {
+    const keepalive = this.opts.config.isakmp.keepalive;
+    return new Informational({
+      now: this.now,
+      ...(keepalive ? { keepalive } : {}),
+      emit: this.emit,
+      drop: (connId, peer, reason) => this.drop(connId, peer, reason),
+      sendInformational: (sa, payloads) => this.sendInformational(sa, payloads),
+      deleteIkeSa: (sa, reason) => this.deleteSa(sa, reason, false),
+      ikeSaByCookie: (cky) => this.byCookie.get(hex(cky)),
+      ikeSasWithPeer: (peer) => [...this.sas.values()].filter((s) => s.peerAddress === peer),
+      removeIpsecByOutbound: (peer, protocol, spis, reason) => {
+        for (const i of [...this.installed])
+          if (
+            i.peer === peer &&
+            i.pairs.some((p) => p.outbound.protocol === protocol && spis.has(p.outbound.spi))
+          )
+            this.removeInstalled(i, reason, false);
+      },
+      removeAllIpsec: (peer, reason) => {
+        for (const i of [...this.installed]) if (i.peer === peer) this.removeInstalled(i, reason, false);
+      },
+      quickModesOf: (sa) => [...this.nodes.values()].filter((n) => n.sa === sa),
+      connected: (sa, node) => {
+        const step = node.connected(this.qmCtx());
+        if (step?.install) this.install(sa, node, step.install);
+      },
+      abortQuickMode: (sa, node, reason) => {
+        this.emit({ type: 'nodeDeleted', connId: sa.connId, messageId: node.messageId, error: true, reason });
+        this.dropNode(sa, node);
+      },
+      randomU32: () => this.randomU32(),
+    });
+  }
+
+  private qmCtx(): QuickModeContext {
+    return {
+      rng: this.opts.rng,
+      now: this.now,
+      emit: this.emit,
+      allocateSpi: this.allocateSpi,
+      findPolicy: (sa, selector) => findPhase2Policy(this.opts.config, sa.peerAddress, selector),
+      transformSetsOf: (entry) => transformSetsOf(this.opts.config, entry),
+      lifetimeOf: (entry) => lifetimeOf(this.opts.config, entry),
+    };
+  }
+
+  private transformOfPairs(pairs: readonly IpsecSaPair[]): string {
+    const name = pairs[0]?.outbound.transformSet;
+    const ts = this.opts.config.transformSets.find((t) => t.name === name);
+    return ts ? transformText(ts) : '';
+  }
+
+  // ================================================================ sending
+
+  /** Frames (and encrypts) a message, sends it, and arms retransmission for requests. */
+  private send(
+    sa: IkeSa,
+    exchangeType: number,
+    messageId: number,
+    payloads: readonly RawPayload[],
+    o: { encrypt?: boolean; commit?: boolean; expectReply?: boolean },
+  ): Uint8Array {
+    const plain = encodePayloads(payloads);
+    const body = o.encrypt ? sa.encrypt(messageId, plain) : plain;
+    const header = encodeHeader(
+      {
+        initiatorCookie: sa.ckyI,
+        responderCookie: sa.ckyR,
+        exchangeType,
+        flags: { encryption: o.encrypt === true, commit: o.commit === true, authenticationOnly: false },
+        messageId,
+        nextPayload: payloads[0]?.type ?? 0,
+      },
+      body.length,
+    );
+    const data = concat(header, body);
+    const names = payloadNames(payloads);
+    this.emitPacket(sa, 'sent', exchangeType, messageId, names, false);
+    this.out.push({
+      kind: 'send',
+      srcAddress: sa.localAddress,
+      srcPort: sa.localPort,
+      dstAddress: sa.peerAddress,
+      dstPort: sa.peerPort,
+      data,
+    });
+    if (o.expectReply) {
+      sa.pending.set(messageId, {
+        messageId,
+        data,
+        retries: 0,
+        interval: this.retransmit.initial,
+        nextAt: this.now + this.retransmit.initial,
+        exchangeType,
+        payloadNames: names,
+      });
+    }
+    return data;
+  }
+
+  private emitPacket(
+    sa: IkeSa,
+    direction: 'sent' | 'received',
+    exchangeType: number,
+    messageId: number,
+    payloads: readonly string[],
+    retransmission: boolean,
+  ): void {
+    this.emit({
+      type: 'packet',
+      connId: sa.connId,
+      direction,
+      peer: sa.peerAddress,
+      localPort: sa.localPort,
+      peerPort: sa.peerPort,
+      role: sa.roleLetter,
+      state: sa.isakmp,
+      exchange: exchangeName(exchangeType),
+      messageId,
+      payloads,
+      ...(retransmission ? { retransmission } : {}),
+    });
+  }
+
+  /** Informational exchange: protected once keys exist, clear before (RFC 2409 §5.7). */
+  private sendInformational(
+    sa: IkeSa,
+    payloads: readonly RawPayload[],
+    forceClear = false,
+    detail?: string,
+  ): void {
+    const mid = sa.newMessageId(() => this.randomU32());
+    const encrypt =
+      !forceClear && sa.authenticated && sa.keys !== undefined && sa.lastPhase1Block !== undefined;
+    const body = encrypt ? protect(sa, mid, payloads) : [...payloads];
+    this.send(sa, ExchangeType.INFORMATIONAL, mid, body, { encrypt });
+    sa.phase2Ivs.delete(mid);
+    for (const p of payloads) {
+      if (p.type === PayloadType.N) {
+        const n = decodeNotify(p.body);
+        if (n.notifyType !== NotifyType.R_U_THERE && n.notifyType !== NotifyType.R_U_THERE_ACK)
+          this.emit({
+            type: 'notifySent',
+            connId: sa.connId,
+            notify: notifyName(n.notifyType),
+            ...(detail !== undefined ? { detail } : {}),
+          });
+      }
+    }
+  }
+
+  // ================================================================ receiving
+
+  private handleDatagram(d: IkeDatagram): void {
+    let msg: Message;
+    try {
+      msg = decodeMessage(d.data);
+    } catch (e) {
+      this.drop(0, d.srcAddress, e instanceof PayloadError ? `malformed: ${e.message}` : 'malformed');
+      return;
+    }
+    let sa = this.byCookie.get(hex(msg.initiatorCookie));
+    if (sa && !isZero(msg.responderCookie) && !isZero(sa.ckyR) && hex(sa.ckyR) !== hex(msg.responderCookie)) {
+      this.drop(sa.connId, d.srcAddress, 'responder cookie mismatch');
+      return;
+    }
+    if (sa && sa.peerAddress !== d.srcAddress) {
+      this.drop(sa.connId, d.srcAddress, `cookies belong to peer ${sa.peerAddress}`);
+      return;
+    }
+    if (!sa) {
+      const first =
+        (msg.exchangeType === ExchangeType.ID_PROT || msg.exchangeType === ExchangeType.AGGRESSIVE) &&
+        isZero(msg.responderCookie) &&
+        !msg.flags.encryption;
+      if (!first) {
+        if (msg.exchangeType === ExchangeType.INFORMATIONAL && !msg.flags.encryption)
+          this.informational().processClear(undefined, msg.payloads, d.srcAddress);
+        else this.drop(0, d.srcAddress, 'no IKE SA for these cookies');
+        return;
+      }
+      const created = this.newResponderSa(msg, d);
+      if (!created) return;
+      sa = created;
+    }
+    const fingerprint = createHash('sha1').update(d.data).digest('hex');
+    const cached = sa.replies.get(msg.messageId);
+    if (cached && cached.fingerprint === fingerprint) {
+      this.counters.duplicates++;
+      this.emit({
+        type: 'duplicate',
+        connId: sa.connId,
+        messageId: msg.messageId,
+        resent: cached.response !== undefined,
+      });
+      if (cached.response)
+        this.out.push({
+          kind: 'send',
+          srcAddress: sa.localAddress,
+          srcPort: sa.localPort,
+          dstAddress: sa.peerAddress,
+          dstPort: sa.peerPort,
+          data: cached.response,
+        });
+      return;
+    }
+    switch (msg.exchangeType) {
+      case ExchangeType.ID_PROT:
+      case ExchangeType.AGGRESSIVE:
+        if ((msg.exchangeType === ExchangeType.ID_PROT) !== (sa.exchange === 'main') || msg.messageId !== 0) {
+          this.drop(sa.connId, d.srcAddress, 'exchange type does not match the IKE SA');
+          return;
+        }
+        this.phase1Receive(sa, msg, d, fingerprint);
+        return;
+      case ExchangeType.QUICK:
+        this.quickReceive(sa, msg, d, fingerprint);
+        return;
+      case ExchangeType.INFORMATIONAL:
+        this.informationalReceive(sa, msg, d, fingerprint);
+        return;
+      default:
+        this.drop(sa.connId, d.srcAddress, `exchange type ${msg.exchangeType} not supported`);
+    }
+  }
+
+  private halfOpenCount(source?: string): number {
+    let n = 0;
+    for (const sa of this.sas.values())
+      if (sa.role === 'responder' && !sa.authenticated && (source === undefined || sa.peerAddress === source))
+        n++;
+    return n;
+  }
+
+  private newResponderSa(msg: Message, d: IkeDatagram): IkeSa | undefined {
+    const max = this.opts.halfOpen?.max ?? 256;
+    // One source may hold only a few half-open SAs, so a single host cannot fill the table
+    // for everyone (strongSwan's block_threshold does the same).
+    const perSource = this.opts.halfOpen?.perSource ?? 16;
+    if (this.halfOpenCount(d.srcAddress) >= perSource) {
+      this.drop(0, d.srcAddress, `half-open limit ${perSource} per source reached`);
+      return undefined;
+    }
+    if (this.halfOpenCount() >= max) {
+      this.drop(0, d.srcAddress, `half-open limit ${max} reached`);
+      return undefined;
+    }
+    const connId = this.nextConnId++;
+    const sa = new IkeSa(
+      connId,
+      'responder',
+      msg.exchangeType === ExchangeType.ID_PROT ? 'main' : 'aggressive',
+      msg.initiatorCookie,
+      d.dstAddress,
+      d.dstPort,
+      d.srcAddress,
+      d.srcPort,
+      this.now,
+    );
+    sa.ckyR = makeCookie(
+      this.cookieSecret,
+      ++this.cookieCounter,
+      this.now,
+      this.opts.rng,
+      d.dstAddress,
+      d.srcAddress,
+      d.dstPort,
+      d.srcPort,
+    );
+    this.emit({
+      type: 'packet',
+      connId: 0,
+      direction: 'received',
+      peer: d.srcAddress,
+      localPort: d.dstPort,
+      peerPort: d.srcPort,
+      role: 'N',
+      state: 'NEW SA',
+      exchange: exchangeName(msg.exchangeType),
+      messageId: 0,
+      payloads: payloadNames(msg.payloads),
+    });
+    this.register(sa);
+    return sa;
+  }
+
+  private register(sa: IkeSa): void {
+    this.sas.set(sa.connId, sa);
+    this.byCookie.set(hex(sa.ckyI), sa);
+    const ctx = this.phase1Ctx();
+    this.tasks.set(sa.connId, sa.exchange === 'main' ? new MainMode(sa, ctx) : new AggressiveMode(sa, ctx));
+  }
+
+  private task(sa: IkeSa): MainMode | AggressiveMode {
+    // Tasks hold a context with `now`: refresh it for each step.
+    const t =
+      sa.exchange === 'main' ? new MainMode(sa, this.phase1Ctx()) : new AggressiveMode(sa, this.phase1Ctx());
+    this.tasks.set(sa.connId, t);
+    return t;
+  }
+
+  /** Moves the SA to where a verified message came from (NAT-T: the peer's port may change). */
+  private updateEndpoint(sa: IkeSa, d: IkeDatagram): void {
+    if (d.dstPort === NATT_PORT && !sa.floated) {
+      sa.floated = true;
+      this.emit({ type: 'float', connId: sa.connId, localPort: d.dstPort, peerPort: d.srcPort });
+    }
+    sa.localPort = d.dstPort;
+    sa.peerPort = d.srcPort;
+    sa.lastHeardAt = this.now;
+  }
+
+  private phase1Receive(sa: IkeSa, msg: Message, d: IkeDatagram, fingerprint: string): void {
+    if (sa.authenticated && sa.p1 === 'IKE_P1_COMPLETE') {
+      this.drop(sa.connId, d.srcAddress, 'phase-1 message after phase 1 completed');
+      return;
+    }
+    if (sa.role === 'initiator' && isZero(sa.ckyR) && !isZero(msg.responderCookie))
+      sa.ckyR = msg.responderCookie.slice();
+    let payloads: readonly RawPayload[] = msg.payloads;
+    let nextIv: Uint8Array | undefined;
+    const encrypted = msg.flags.encryption;
+    if (sa.p1 !== 'IKE_READY')
+      this.emitPacket(
+        sa,
+        'received',
+        msg.exchangeType,
+        0,
+        encrypted ? ['encrypted'] : payloadNames(payloads),
+        false,
+      );
+    let step: Step | undefined;
+    try {
+      if (encrypted) {
+        const dec = msg.encrypted ? sa.decrypt(0, msg.encrypted) : undefined;
+        if (!dec) {
+          this.drop(sa.connId, d.srcAddress, 'encrypted phase-1 message before keys, or bad length');
+          return;
+        }
+        try {
+          payloads = decodePayloads(msg.nextPayload, dec.plain).payloads;
+        } catch {
+          // Garbage after decryption: the keys differ, i.e. the pre-shared keys do not match.
+          this.emit({
+            type: 'authFailed',
+            connId: sa.connId,
+            peer: sa.peerAddress,
+            reason: 'message did not decrypt to valid payloads (wrong pre-shared key?)',
+          });
+          throw new Phase1Failure(NotifyType.AUTHENTICATION_FAILED, 'decryption failed');
+        }
+        nextIv = dec.nextIv;
+      }
+      step = this.task(sa).process(payloads, encrypted);
+    } catch (e) {
+      if (e instanceof Phase1Failure || e instanceof PayloadError) {
+        this.failPhase1(sa, e instanceof Phase1Failure ? e.notify : e.notify, e.message);
+        return;
+      }
+      throw e;
+    }
+    if (!step) {
+      this.drop(sa.connId, d.srcAddress, `unexpected phase-1 message in ${sa.p1}`);
+      return;
+    }
+    if (nextIv) sa.commitIv(0, nextIv);
+    sa.pending.delete(0);
+    this.updateEndpoint(sa, d);
+    let response: Uint8Array | undefined;
+    if (step.send) {
+      if (step.float && !sa.floated) {
+        sa.localPort = NATT_PORT;
+        sa.peerPort = NATT_PORT;
+        sa.floated = true;
+        this.emit({ type: 'float', connId: sa.connId, localPort: NATT_PORT, peerPort: NATT_PORT });
+      }
+      response = this.send(sa, msg.exchangeType, 0, step.send, {
+        encrypt: step.encrypt === true,
+        expectReply: step.expectReply === true,
+      });
+    }
+    sa.replies.set(0, response ? { fingerprint, response } : { fingerprint });
+    step.after?.();
+    if (step.complete) this.phase1Complete(sa, step.initialContact === true);
+  }
+
+  private failPhase1(sa: IkeSa, notify: number, reason: string): void {
+    // Before authentication the notify goes in the clear (the peer may not share our keys).
+    this.sendInformational(sa, [notifyPayload(notify, ProtocolId.ISAKMP, cookiesSpi(sa))], true, reason);
+    this.deleteSa(sa, reason, false);
+  }
+
+  private phase1Complete(sa: IkeSa, initialContact: boolean): void {
+    sa.lastPhase1Block = sa.iv?.slice();
+    sa.establishedAt = this.now;
+    const life = sa.policy?.lifetimeSeconds ?? 86400;
+    sa.expiresAt = this.now + life;
+    sa.softAt = this.now + life * this.softFraction();
+    this.emit({ type: 'ikeSaCreated', connId: sa.connId, peer: sa.peerAddress, role: sa.role });
+    if (initialContact) {
+      // RFC 2407 §4.6.3.3: the peer has no state with us; what we hold for it is stale.
+      for (const other of [...this.sas.values()])
+        if (other !== sa && other.peerAddress === sa.peerAddress && other.authenticated)
+          this.deleteSa(other, 'INITIAL-CONTACT', false);
+      for (const i of [...this.installed])
+        if (i.peer === sa.peerAddress && i.createdAt < sa.createdAt)
+          this.removeInstalled(i, 'INITIAL-CONTACT', false);
+    }
+    // An IKE rekey: the older SA with this peer is replaced once the new one is up.
+    for (const other of [...this.sas.values()]) {
+      if (
+        other !== sa &&
+        other.peerAddress === sa.peerAddress &&
+        other.authenticated &&
+        other.rekeyStarted &&
+        sa.role === 'initiator'
+      ) {
+        other.superseded = true;
+        this.deleteSa(other, 'rekeyed', true);
+      }
+    }
+    const keepalive = this.opts.config.isakmp.keepalive;
+    if (keepalive && sa.peerCaps.dpd) sa.dpdNextAt = this.now + keepalive.seconds;
+    const natKeepalive = this.opts.natKeepalive ?? 20;
+    if (sa.floated && sa.localBehindNat && natKeepalive > 0) sa.keepaliveAt = this.now + natKeepalive;
+    const queued = sa.queued.splice(0);
+    for (const q of queued) this.doAcquire(q, [], true);
+    transition(sa, this.emit, PHASE1_COMPLETE, 'IKE_P1_COMPLETE');
+  }
+
+  private quickReceive(sa: IkeSa, msg: Message, d: IkeDatagram, fingerprint: string): void {
+    if (
+      !sa.authenticated ||
+      sa.p1 !== 'IKE_P1_COMPLETE' ||
+      !msg.flags.encryption ||
+      !msg.encrypted ||
+      msg.messageId === 0
+    ) {
+      this.drop(sa.connId, d.srcAddress, 'quick mode before phase 1, unencrypted, or message ID 0');
+      return;
+    }
+    const key = `${sa.connId}:${msg.messageId}`;
+    let node = this.nodes.get(key);
+    let fresh = false;
+    if (node && node.role === 'responder' && node.state === 'IKE_QM_PHASE2_COMPLETE') {
+      // QM3 was the last message: anything new for this message ID is a replay.
+      this.counters.replayedQm1++;
+      this.drop(
+        sa.connId,
+        d.srcAddress,
+        `replayed quick mode message ID ${msg.messageId} (quick mode complete)`,
+      );
+      return;
+    }
+    if (!node) {
+      if (sa.usedMessageIds.has(msg.messageId)) {
+        // RFC 2409 §5.5: QM3 proves liveness; a replayed QM1 is not processed again.
+        this.counters.replayedQm1++;
+        this.drop(sa.connId, d.srcAddress, `replayed quick mode message ID ${msg.messageId}`);
+        return;
+      }
+      if ([...this.nodes.values()].filter((n) => n.sa === sa).length >= MAX_NODES_PER_SA) {
+        this.drop(sa.connId, d.srcAddress, 'too many concurrent quick modes');
+        return;
+      }
+      node = new QuickMode(sa, msg.messageId, 'responder');
+      fresh = true;
+    }
+    const dec = sa.decrypt(msg.messageId, msg.encrypted);
+    if (!dec) {
+      this.drop(sa.connId, d.srcAddress, 'quick mode ciphertext length');
+      return;
+    }
+    this.emitPacket(sa, 'received', ExchangeType.QUICK, msg.messageId, ['encrypted'], false);
+    let step;
+    try {
+      step = node.process(this.qmCtx(), dec.plain, msg.nextPayload, msg.flags.commit);
+    } catch (e) {
+      if (e instanceof QuickModeFailure || e instanceof PayloadError) {
+        // Unverifiable input (bad HASH, garbage after decryption, a late message for a
+        // responder node) is dropped; a verified QM1 or QM2 we cannot accept gets an error
+        // notify and ends its quick mode.
+        const verified = !(e instanceof PayloadError) && e.notify !== NotifyType.INVALID_HASH_INFORMATION;
+        if (!verified || (!fresh && node.role === 'responder')) {
+          this.drop(sa.connId, d.srcAddress, `quick mode ${msg.messageId}: ${e.message}`);
+          return;
+        }
+        sa.usedMessageIds.add(msg.messageId);
+        sa.commitIv(msg.messageId, dec.nextIv);
+        this.failNode(sa, node, e.notify, e.message);
+        return;
+      }
+      throw e;
+    }
+    if (!step) {
+      this.drop(sa.connId, d.srcAddress, `unexpected quick mode message in ${node.state}`);
+      return;
+    }
+    if (fresh) {
+      this.nodes.set(key, node);
+      sa.usedMessageIds.add(msg.messageId);
+    }
+    sa.commitIv(msg.messageId, dec.nextIv);
+    sa.pending.delete(msg.messageId);
+    this.updateEndpoint(sa, d);
+    let response: Uint8Array | undefined;
+    if (step.send)
+      response = this.send(sa, ExchangeType.QUICK, msg.messageId, step.send, {
+        encrypt: true,
+        commit: step.commit === true,
+        expectReply: step.expectReply === true,
+      });
+    sa.replies.set(msg.messageId, response ? { fingerprint, response } : { fingerprint });
+    step.after?.();
+    if (step.install) this.install(sa, node, step.install);
+    if (step.sendConnected) {
+      const spi = node.pairs?.[0]?.inbound.spi ?? 0;
+      this.sendInformational(sa, [notifyPayload(CONNECTED, ProtocolId.ESP, spiBytes(spi))]);
+    }
+  }
+
+  private failNode(sa: IkeSa, node: QuickMode, notify: number, reason: string): void {
+    node.failed = true;
+    this.emit({ type: 'nodeDeleted', connId: sa.connId, messageId: node.messageId, error: true, reason });
+    const spi = node.ourSpis[0];
+    this.sendInformational(
+      sa,
+      [notifyPayload(notify, ProtocolId.ESP, spi !== undefined ? spiBytes(spi) : new Uint8Array(0))],
+      false,
+      reason,
+    );
+    this.dropNode(sa, node);
+  }
+
+  private dropNode(sa: IkeSa, node: QuickMode): void {
+    this.nodes.delete(`${sa.connId}:${node.messageId}`);
+    sa.pending.delete(node.messageId);
+    sa.phase2Ivs.delete(node.messageId);
+    sa.replies.delete(node.messageId);
+    if (!node.pairs || !this.installed.some((i) => i.pairs === node.pairs))
+      for (const s of node.ourSpis) this.spisInUse.delete(s);
+  }
+
+  private informationalReceive(sa: IkeSa, msg: Message, d: IkeDatagram, fingerprint: string): void {
+    if (!msg.flags.encryption) {
+      this.emitPacket(
+        sa,
+        'received',
+        ExchangeType.INFORMATIONAL,
+        msg.messageId,
+        payloadNames(msg.payloads),
+        false,
+      );
+      this.informational().processClear(sa, msg.payloads, d.srcAddress);
+      return;
+    }
+    if (!sa.keys || !msg.encrypted || sa.lastPhase1Block === undefined) {
+      this.drop(sa.connId, d.srcAddress, 'encrypted informational before phase 1 completed');
+      return;
+    }
+    // An informational is a one-message exchange: its IV always starts from the last phase-1
+    // block (RFC 2409 App. B), never from a quick mode's chain that may share the message ID.
+    const dec = sa.decrypt(msg.messageId, msg.encrypted, true);
+    let payloads: RawPayload[] | undefined;
+    try {
+      payloads = dec ? verifyProtected(sa, msg.messageId, msg.nextPayload, dec.plain) : undefined;
+    } catch {
+      payloads = undefined;
+    }
+    if (!payloads) {
+      this.drop(sa.connId, d.srcAddress, 'informational HASH invalid');
+      return;
+    }
+    this.emitPacket(
+      sa,
+      'received',
+      ExchangeType.INFORMATIONAL,
+      msg.messageId,
+      ['HASH', ...payloadNames(payloads)],
+      false,
+    );
+    sa.replies.set(msg.messageId, { fingerprint });
+    this.updateEndpoint(sa, d);
+    try {
+      this.informational().processProtected(sa, payloads);
+    } catch (e) {
+      if (!(e instanceof PayloadError)) throw e;
+      this.drop(sa.connId, d.srcAddress, `informational: ${e.message}`);
+    }
+  }
+
+  // ================================================================ acquire, quick mode, install
+
+  private doAcquire(req: AcquireRequest, replaces: number[], replay = false): void {
+    const byAcl =
+      req.cryptoMapEntry === undefined && req.peer === undefined
+        ? entryForSelector(this.opts.config, req.selector)
+        : undefined;
+    const peer = req.peer ?? req.cryptoMapEntry?.peers[0] ?? byAcl?.peers[0];
+    const entry =
+      req.cryptoMapEntry ?? byAcl ?? (peer !== undefined ? entryForPeer(this.opts.config, peer) : undefined);
+    if (peer === undefined || !entry) {
+      this.drop(0, peer ?? '-', 'acquire without a peer or crypto map entry');
+      return;
+    }
+    const local = req.localAddress ?? localAddressFor(this.opts.config, entry, this.opts.localAddresses);
+    const life = lifetimeOf(this.opts.config, entry);
+    const sets = transformSetsOf(this.opts.config, entry);
+    if (!replay)
+      this.emit({
+        type: 'saRequest',
+        local,
+        remote: peer,
+        selector: req.selector,
+        transform: sets[0] ? transformText(sets[0]) : '',
+        lifetimeSeconds: life.seconds,
+        lifetimeKilobytes: life.kilobytes,
+        spi: 0,
+      });
+    for (const n of this.nodes.values()) {
+      if (
+        n.role === 'initiator' &&
+        n.state === 'IKE_QM_I_QM1' &&
+        n.sa.peerAddress === peer &&
+        n.selector &&
+        selectorsEqual(n.selector, req.selector)
+      )
+        return;
+    }
+    if (
+      replaces.length === 0 &&
+      this.installed.some(
+        (i) =>
+          i.peer === peer &&
+          i.removeAt === undefined &&
+          !i.rekeyed &&
+          selectorsEqual(i.selector, req.selector),
+      )
+    )
+      return;
+    const ready = [...this.sas.values()].filter(
+      (s) =>
+        s.peerAddress === peer &&
+        s.authenticated &&
+        s.p1 === 'IKE_P1_COMPLETE' &&
+        !s.deleted &&
+        !s.superseded,
+    );
+    const sa = ready[ready.length - 1];
+    if (sa) {
+      this.startQuickMode(sa, entry, req.selector, replaces);
+      return;
+    }
+    const inProgress = [...this.sas.values()].find(
+      (s) => s.peerAddress === peer && !s.authenticated && !s.deleted,
+    );
+    const queued = { ...req, peer, cryptoMapEntry: entry, localAddress: local };
+    if (inProgress) {
+      if (!inProgress.queued.some((q) => selectorsEqual(q.selector, req.selector)))
+        inProgress.queued.push(queued);
+      return;
+    }
+    const created = this.startPhase1(peer, local);
+    created.queued.push(queued);
+  }
+
+  private useAggressive(peer: string): boolean {
+    const a = this.opts.aggressiveMode;
+    return a === true || (Array.isArray(a) && a.includes(peer));
+  }
+
+  private startPhase1(peer: string, local: string): IkeSa {
+    const connId = this.nextConnId++;
+    const ckyI = makeCookie(
+      this.cookieSecret,
+      ++this.cookieCounter,
+      this.now,
+      this.opts.rng,
+      local,
+      peer,
+      IKE_PORT,
+      IKE_PORT,
+    );
+    const sa = new IkeSa(
+      connId,
+      'initiator',
+      this.useAggressive(peer) ? 'aggressive' : 'main',
+      ckyI,
+      local,
+      IKE_PORT,
+      peer,
+      IKE_PORT,
+      this.now,
+    );
+    this.register(sa);
+    this.emit({ type: 'phase1Start', connId, peer, localPort: IKE_PORT, peerPort: IKE_PORT });
+    // The IOS default policy (65535) is offered only when nothing else is configured: the
+    // chapter's initiator offers its one policy ("atts are acceptable. Next payload is 0").
+    const all = [...this.opts.config.isakmpPolicies].sort((a, b) => a.priority - b.priority);
+    const configured = all.filter((p) => p.priority !== DEFAULT_ISAKMP_POLICY.priority);
+    const policies = configured.length > 0 ? configured : all;
+    let step: Step;
+    try {
+      step = this.task(sa).start(policies);
+    } catch (e) {
+      if (e instanceof Phase1Failure) {
+        this.deleteSa(sa, e.message, false);
+        return sa;
+      }
+      throw e;
+    }
+    const data = this.send(
+      sa,
+      sa.exchange === 'main' ? ExchangeType.ID_PROT : ExchangeType.AGGRESSIVE,
+      0,
+      step.send ?? [],
+      { expectReply: true },
+    );
+    void data;
+    step.after?.();
+    return sa;
+  }
+
+  private startQuickMode(
+    sa: IkeSa,
+    entry: CryptoMapEntry,
+    selector: TrafficSelector,
+    replaces: number[],
+  ): void {
+    const mid = sa.newMessageId(() => this.randomU32());
+    const node = new QuickMode(sa, mid, 'initiator');
+    node.replaces = replaces;
+    let step;
+    try {
+      step = node.start(this.qmCtx(), entry, selector, this.opts.commitBit === true);
+    } catch (e) {
+      if (e instanceof QuickModeFailure) {
+        this.emit({ type: 'nodeDeleted', connId: sa.connId, messageId: mid, error: true, reason: e.message });
+        for (const s of node.ourSpis) this.spisInUse.delete(s);
+        return;
+      }
+      throw e;
+    }
+    this.nodes.set(`${sa.connId}:${mid}`, node);
+    this.send(sa, ExchangeType.QUICK, mid, step.send ?? [], {
+      encrypt: true,
+      commit: step.commit === true,
+      expectReply: true,
+    });
+    step.after?.();
+  }
+
+  private softFraction(): number {
+    const r = this.opts.rekey ?? { softFraction: 0.85, jitter: 0.05 };
+    const rand = readU32(this.opts.rng.randomBytes(4), 0) / 0x100000000;
+    return r.softFraction - r.jitter * rand;
+  }
+
+  private install(sa: IkeSa, node: QuickMode, pairs: readonly IpsecSaPair[]): void {
+    const life = pairs[0]?.outbound.lifetime ?? { seconds: 3600, kilobytes: 4608000 };
+    const selector = node.selector;
+    if (!selector) return;
+    // The quick-mode responder rekeys later than the initiator, so rekeys rarely collide.
+    const fraction = this.softFraction() + (node.role === 'responder' ? 0.08 : 0);
+    const rec: InstalledSa = {
+      connId: sa.connId,
+      messageId: node.messageId,
+      peer: sa.peerAddress,
+      local: sa.localAddress,
+      selector,
+      pairs,
+      ...(node.entry ? { entry: node.entry } : {}),
+      initiator: node.role === 'initiator',
+      createdAt: this.now,
+      expiresAt: this.now + life.seconds,
+      softAt: this.now + life.seconds * Math.min(fraction, 0.97),
+      rekeyed: false,
+    };
+    // Make before break: the SAs our rekey replaces stay until the overlap ends, then we delete
+    // them (and the peer follows our DELETE). Older SAs for the same traffic that we did not
+    // replace ourselves (the peer's rekey, or both sides initiating at once) are only marked
+    // superseded: they go when the peer deletes them or expire, so a collision never leaves
+    // the two sides with different survivors.
+    const overlap = this.opts.rekeyOverlap ?? 10;
+    const replaced: number[] = [];
+    for (const old of this.installed) {
+      if (old.peer !== rec.peer || !selectorsEqual(old.selector, selector) || old.removeAt !== undefined)
+        continue;
+      old.rekeyed = true;
+      const ours = node.role === 'initiator' && old.pairs.some((p) => node.replaces.includes(p.inbound.spi));
+      if (ours) {
+        old.removeAt = this.now + overlap;
+        replaced.push(...old.pairs.map((p) => p.inbound.spi));
+      }
+    }
+    this.installed.push(rec);
+    this.out.push({
+      kind: 'install',
+      connId: sa.connId,
+      messageId: node.messageId,
+      peer: sa.peerAddress,
+      pairs,
+      ...(replaced.length > 0 ? { replaces: replaced } : {}),
+    });
+  }
+
+  private removeInstalled(i: InstalledSa, reason: string, notifyPeer: boolean): void {
+    this.installed = this.installed.filter((x) => x !== i);
+    if (notifyPeer) {
+      const sa = [...this.sas.values()]
+        .filter((s) => s.peerAddress === i.peer && s.authenticated && !s.deleted)
+        .pop();
+      if (sa) {
+        for (const proto of ['esp', 'ah'] as const) {
+          const spis = i.pairs.filter((p) => p.inbound.protocol === proto).map((p) => p.inbound.spi);
+          if (spis.length > 0) this.sendInformational(sa, [deleteIpsecPayload(proto, spis)]);
+        }
+      }
+    }
+    for (const p of i.pairs) {
+      this.spisInUse.delete(p.inbound.spi);
+      p.inbound.encryptionKey?.fill(0);
+      p.inbound.integrityKey?.fill(0);
+      p.outbound.encryptionKey?.fill(0);
+      p.outbound.integrityKey?.fill(0);
+    }
+    const pairs = i.pairs.map((p) => ({
+      protocol: p.inbound.protocol,
+      inboundSpi: p.inbound.spi,
+      outboundSpi: p.outbound.spi,
+    }));
+    this.emit({
+      type: 'ipsecSasDeleted',
+      connId: i.connId,
+      peer: i.peer,
+      spis: pairs.flatMap((p) => [p.inboundSpi, p.outboundSpi]),
+      reason,
+    });
+    this.out.push({ kind: 'remove', peer: i.peer, pairs, reason });
+  }
+
+  private deleteSa(sa: IkeSa, reason: string, notifyPeer: boolean): void {
+    if (sa.deleted) return;
+    if (notifyPeer && sa.authenticated && sa.keys) this.sendInformational(sa, [deleteIsakmpPayload(sa)]);
+    sa.deleted = true;
+    sa.p1 = 'IKE_DEST_SA';
+    for (const n of [...this.nodes.values()]) if (n.sa === sa) this.dropNode(sa, n);
+    this.sas.delete(sa.connId);
+    if (this.byCookie.get(hex(sa.ckyI)) === sa) this.byCookie.delete(hex(sa.ckyI));
+    this.tasks.delete(sa.connId);
+    sa.pending.clear();
+    sa.replies.clear();
+    sa.wipe();
+    this.emit({ type: 'ikeSaDeleted', connId: sa.connId, peer: sa.peerAddress, reason });
+    // Requests waiting for this SA move to another negotiation with the same peer, if any.
+    const queued = sa.queued.splice(0);
+    if (queued.length > 0 && reason === 'rekeyed') for (const q of queued) this.doAcquire(q, [], true);
+  }
+
+  private rekeyIpsec(i: InstalledSa): void {
+    i.rekeyed = true;
+    this.emit({
+      type: 'rekey',
+      connId: i.connId,
+      what: 'ipsec',
+      ...(i.pairs[0] ? { spi: i.pairs[0].inbound.spi } : {}),
+    });
+    const entry = i.entry ?? entryForPeer(this.opts.config, i.peer);
+    if (!entry) return;
+    this.doAcquire(
+      { cryptoMapEntry: entry, peer: i.peer, selector: i.selector, localAddress: i.local },
+      i.pairs.map((p) => p.inbound.spi),
+    );
+  }
+
+  // ================================================================ timers
+
+  private runTimers(): void {
+    const now = this.now;
+    const hoMax = this.halfOpenMaxAge;
+    for (const sa of [...this.sas.values()]) {
+      if (sa.deleted) continue;
+      for (const p of [...sa.pending.values()]) {
+        if (p.nextAt > now) continue;
+        if (p.retries >= this.retransmit.maxRetries) {
+          this.emit({
+            type: 'giveUp',
+            connId: sa.connId,
+            peer: sa.peerAddress,
+            messageId: p.messageId,
+            reason: `no answer after ${p.retries + 1} transmissions`,
+          });
+          sa.pending.delete(p.messageId);
+          if (p.messageId === 0 || !sa.authenticated) {
+            this.deleteSa(sa, 'retransmission limit', false);
+            break;
+          }
+          const node = this.nodes.get(`${sa.connId}:${p.messageId}`);
+          if (node) {
+            this.emit({
+              type: 'nodeDeleted',
+              connId: sa.connId,
+              messageId: node.messageId,
+              error: true,
+              reason: 'retransmission limit',
+            });
+            this.dropNode(sa, node);
+          }
+          continue;
+        }
+        p.retries++;
+        this.counters.retransmissions++;
+        p.interval *= this.retransmit.factor;
+        p.nextAt = now + p.interval;
+        this.emit({
+          type: 'retransmit',
+          connId: sa.connId,
+          messageId: p.messageId,
+          count: p.retries,
+          peer: sa.peerAddress,
+          state: sa.isakmp,
+        });
+        this.emitPacket(sa, 'sent', p.exchangeType, p.messageId, p.payloadNames, true);
+        this.out.push({
+          kind: 'send',
+          srcAddress: sa.localAddress,
+          srcPort: sa.localPort,
+          dstAddress: sa.peerAddress,
+          dstPort: sa.peerPort,
+          data: p.data,
+        });
+      }
+      if (sa.deleted) continue;
+      if (!sa.authenticated && sa.role === 'responder' && now >= sa.createdAt + hoMax) {
+        this.emit({
+          type: 'giveUp',
+          connId: sa.connId,
+          peer: sa.peerAddress,
+          messageId: 0,
+          reason: `half-open for ${hoMax} s`,
+        });
+        this.deleteSa(sa, 'half-open timeout', false);
+        continue;
+      }
+      if (now >= sa.expiresAt) {
+        this.deleteSa(sa, 'lifetime expired', true);
+        continue;
+      }
+      if (sa.role === 'initiator' && sa.authenticated && !sa.rekeyStarted && now >= sa.softAt) {
+        sa.rekeyStarted = true;
+        this.emit({ type: 'rekey', connId: sa.connId, what: 'isakmp' });
+        this.startPhase1(sa.peerAddress, sa.localAddress);
+      }
+      if (sa.authenticated && now >= sa.dpdNextAt) this.informational().dpdTick(sa);
+      if (now >= sa.keepaliveAt) {
+        // RFC 3948 §2.3: one 0xFF byte keeps the NAT mapping for UDP 4500 alive.
+        this.out.push({
+          kind: 'send',
+          srcAddress: sa.localAddress,
+          srcPort: sa.localPort,
+          dstAddress: sa.peerAddress,
+          dstPort: sa.peerPort,
+          data: Uint8Array.of(0xff),
+          natKeepalive: true,
+        });
+        sa.keepaliveAt = now + (this.opts.natKeepalive ?? 20);
+      }
+    }
+    for (const [key, n] of [...this.nodes.entries()]) {
+      if (n.doneAt !== undefined && now >= n.doneAt + this.purgeAfter) {
+        this.nodes.delete(key);
+        n.sa.phase2Ivs.delete(n.messageId);
+        n.sa.replies.delete(n.messageId);
+      }
+    }
+    for (const i of [...this.installed]) {
+      if (i.removeAt !== undefined && now >= i.removeAt) this.removeInstalled(i, 'replaced by rekey', true);
+      else if (now >= i.expiresAt) this.removeInstalled(i, 'lifetime expired', true);
+      else if (!i.rekeyed && now >= i.softAt) this.rekeyIpsec(i);
+    }
+  }
+
+  // ================================================================ responder policy
+}

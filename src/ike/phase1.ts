@@ -1,0 +1,530 @@
+// What main mode and aggressive mode share (after strongSwan's phase1.c): the SA payload
+// offer and choice, DH/nonce and key derivation, identities, HASH_I/HASH_R, vendor IDs and
+// NAT discovery. The two modes only decide which message carries what.
+
+import type { IkeHash, IsakmpPolicy, RouterConfig } from '../policy/model.js';
+import { choosePhase1, type Phase1Offer } from '../policy/proposal.js';
+import { pskAuthenticator, type Authenticator } from './authenticator.js';
+import {
+  attributeNumber,
+  decodeId,
+  decodeSa,
+  encodeId,
+  encodeSa,
+  ipv4Bytes,
+  ipv4String,
+  type Attribute,
+  type IdBody,
+  type RawPayload,
+  type SaBody,
+  type Transform,
+} from './codec.js';
+import {
+  DOI_IPSEC,
+  IdType,
+  ID_TYPE_NAMES,
+  IkeAuthId,
+  IkeEncryptionId,
+  IkeHashId,
+  LifeType,
+  NotifyType,
+  PayloadType,
+  Phase1Attr,
+  ProtocolId,
+  SIT_IDENTITY_ONLY,
+} from './constants.js';
+import type { IkeEvent } from './events.js';
+import type { IkeSa } from './ikeSa.js';
+import {
+  deriveSkeyids,
+  dhExchange,
+  dhPrivateLength,
+  dhSupported,
+  expandEncryptionKey,
+  hashI,
+  hashR,
+  ikeCipher,
+  InvalidKeError,
+  phase1Iv,
+  type HashAlg,
+} from './keys.js';
+import { buildNatd, checkNatd } from './natd.js';
+import { pskByAddress, pskByHostname } from './psk.js';
+import type { Rng } from './types.js';
+import { capabilitiesOf, recognizeVendorId, vendorIdBytes, type VendorIdName } from './vendorIds.js';
+
+export interface Phase1Context {
+  readonly config: RouterConfig;
+  readonly rng: Rng;
+  readonly now: number;
+  readonly forceEncapsulation: boolean;
+  readonly sendVendorIds: boolean;
+  readonly natT: 'rfc-and-drafts' | 'drafts-only' | 'off';
+  readonly domainName?: string;
+  emit(e: IkeEvent): void;
+}
+
+/** A refusal that becomes a notify to the peer (unencrypted in phase 1) and the SA's end. */
+export class Phase1Failure extends Error {
+  constructor(
+    readonly notify: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const NONCE_LENGTH = 32;
+
+export function hashAlgOf(h: IkeHash): HashAlg {
+  return h === 'sha' ? 'sha1' : h;
+}
+
+// ------------------------------------------------------------------ SA payload
+
+const ENC_IDS: Readonly<Record<string, number>> = { des: 1, '3des': 5, aes: 7, aes192: 7, aes256: 7 };
+const HASH_IDS: Readonly<Record<IkeHash, number>> = { md5: 1, sha: 2, sha256: 4, sha384: 5, sha512: 6 };
+const AUTH_IDS: Readonly<Record<string, number>> = { 'pre-share': 1, 'rsa-sig': 3, 'rsa-encr': 4 };
+
+/** RFC 2409 App. A attributes in IOS order: encryption, [key length], hash, group, auth, life. */
+export function policyAttributes(p: IsakmpPolicy): Attribute[] {
+  const attrs: Attribute[] = [{ type: Phase1Attr.ENCRYPTION, value: ENC_IDS[p.encryption] ?? 1 }];
+  if (p.encryption === 'aes') attrs.push({ type: Phase1Attr.KEY_LENGTH, value: 128 });
+  if (p.encryption === 'aes192') attrs.push({ type: Phase1Attr.KEY_LENGTH, value: 192 });
+  if (p.encryption === 'aes256') attrs.push({ type: Phase1Attr.KEY_LENGTH, value: 256 });
+  attrs.push(
+    { type: Phase1Attr.HASH, value: HASH_IDS[p.hash] },
+    { type: Phase1Attr.GROUP, value: p.group },
+    { type: Phase1Attr.AUTH, value: AUTH_IDS[p.authentication] ?? 1 },
+    { type: Phase1Attr.LIFE_TYPE, value: LifeType.SECONDS },
+    { type: Phase1Attr.LIFE_DURATION, value: p.lifetimeSeconds },
+  );
+  return attrs;
+}
+
+export function buildPhase1Sa(policies: readonly IsakmpPolicy[]): SaBody {
+  return {
+    doi: DOI_IPSEC,
+    situation: SIT_IDENTITY_ONLY,
+    proposals: [
+      {
+        number: 1,
+        protocol: ProtocolId.ISAKMP,
+        spi: new Uint8Array(0),
+        transforms: policies.map((p, i) => ({ number: i + 1, id: 1, attributes: policyAttributes(p) })),
+      },
+    ],
+  };
+}
+
+function encName(id: number, keyLength: number | undefined): string {
+  if (id === IkeEncryptionId.DES) return 'des';
+  if (id === IkeEncryptionId['3DES']) return '3des';
+  if (id === IkeEncryptionId.AES)
+    return keyLength === 256
+      ? 'aes256'
+      : keyLength === 192
+        ? 'aes192'
+        : keyLength === undefined || keyLength === 128
+          ? 'aes'
+          : `aes-${keyLength}`;
+  return `encryption ${id}`;
+}
+function hashName(id: number): string {
+  const e = Object.entries(IkeHashId).find(([, v]) => v === id);
+  const map: Record<string, string> = {
+    MD5: 'md5',
+    SHA: 'sha',
+    SHA2_256: 'sha256',
+    SHA2_384: 'sha384',
+    SHA2_512: 'sha512',
+  };
+  return e ? (map[e[0]] ?? `hash ${id}`) : `hash ${id}`;
+}
+function authName(id: number): string {
+  if (id === IkeAuthId.PRE_SHARED) return 'pre-share';
+  if (id === IkeAuthId.RSA_SIG) return 'rsa-sig';
+  if (id === IkeAuthId.RSA_ENCR) return 'rsa-encr';
+  return `auth ${id}`;
+}
+
+export function offerOf(t: Transform): Phase1Offer {
+  let enc = 0;
+  let keyLength: number | undefined;
+  let hash = 0;
+  let auth = 0;
+  let group = 0;
+  let lifeType = 0;
+  let seconds: number | undefined;
+  let kilobytes: number | undefined;
+  for (const a of t.attributes) {
+    const v = attributeNumber(a.value);
+    switch (a.type) {
+      case Phase1Attr.ENCRYPTION:
+        enc = v;
+        break;
+      case Phase1Attr.KEY_LENGTH:
+        keyLength = v;
+        break;
+      case Phase1Attr.HASH:
+        hash = v;
+        break;
+      case Phase1Attr.AUTH:
+        auth = v;
+        break;
+      case Phase1Attr.GROUP:
+        group = v;
+        break;
+      case Phase1Attr.LIFE_TYPE:
+        lifeType = v;
+        break;
+      case Phase1Attr.LIFE_DURATION:
+        if (lifeType === LifeType.SECONDS) seconds = v;
+        else if (lifeType === LifeType.KILOBYTES) kilobytes = v;
+        break;
+      default:
+        break;
+    }
+  }
+  return {
+    transformNumber: t.number,
+    encryption: encName(enc, keyLength),
+    hash: hashName(hash),
+    authentication: authName(auth),
+    group,
+    ...(seconds !== undefined ? { lifetimeSeconds: seconds } : {}),
+    ...(kilobytes !== undefined ? { lifetimeKilobytes: kilobytes } : {}),
+  };
+}
+
+/** Policy from an accepted offer: the peer's lifetime when shorter (phase-1 lifetimes are not lowered by the responder). */
+function policyFromOffer(o: Phase1Offer, p: IsakmpPolicy): IsakmpPolicy {
+  return { ...p, lifetimeSeconds: o.lifetimeSeconds ?? p.lifetimeSeconds };
+}
+
+/** Responder: choose among the offered transforms; returns the reply SA body. */
+export function chooseOffer(sa: IkeSa, ctx: Phase1Context, body: Uint8Array, requiredGroup?: number): SaBody {
+  const decoded = decodeSa(body);
+  const proposal = decoded.proposals[0];
+  if (!proposal || proposal.protocol !== ProtocolId.ISAKMP)
+    throw new Phase1Failure(NotifyType.INVALID_PROTOCOL_ID, 'phase-1 proposal is not ISAKMP');
+  const offers = proposal.transforms.map(offerOf);
+  const policies =
+    requiredGroup === undefined
+      ? ctx.config.isakmpPolicies
+      : ctx.config.isakmpPolicies.filter((p) => p.group === requiredGroup);
+  const choice = choosePhase1(offers, policies.length > 0 ? policies : ctx.config.isakmpPolicies);
+  choice.checks.forEach((check) => {
+    const idx = proposal.transforms.findIndex((t) => t.number === check.transformNumber);
+    const nextPayload = idx + 1 < proposal.transforms.length ? PayloadType.T : 0;
+    ctx.emit({ type: 'phase1Check', connId: sa.connId, check, nextPayload });
+  });
+  if (!choice.chosen) {
+    ctx.emit({ type: 'phase1NoProposal', connId: sa.connId, peer: sa.peerAddress });
+    throw new Phase1Failure(NotifyType.NO_PROPOSAL_CHOSEN, 'no acceptable ISAKMP transform');
+  }
+  const chosenOffer = choice.chosen.offer;
+  adoptPolicy(sa, policyFromOffer(chosenOffer, choice.chosen.policy), ctx);
+  const transform = proposal.transforms.find((t) => t.number === chosenOffer.transformNumber);
+  if (!transform) throw new Phase1Failure(NotifyType.BAD_PROPOSAL_SYNTAX, 'transform vanished');
+  return {
+    doi: decoded.doi,
+    situation: decoded.situation,
+    proposals: [{ ...proposal, transforms: [transform] }],
+  };
+}
+
+/** Initiator: the reply must name exactly one of our transforms, unchanged. */
+export function acceptReply(sa: IkeSa, ctx: Phase1Context, body: Uint8Array): void {
+  const decoded = decodeSa(body);
+  const t = decoded.proposals[0]?.transforms[0];
+  if (!t || decoded.proposals.length !== 1 || decoded.proposals[0]?.transforms.length !== 1)
+    throw new Phase1Failure(NotifyType.BAD_PROPOSAL_SYNTAX, 'reply SA must carry one transform');
+  const offer = offerOf(t);
+  const choice = choosePhase1([offer], sa.offeredPolicies);
+  choice.checks.forEach((check) =>
+    ctx.emit({ type: 'phase1Check', connId: sa.connId, check, nextPayload: 0 }),
+  );
+  if (!choice.chosen)
+    throw new Phase1Failure(NotifyType.NO_PROPOSAL_CHOSEN, 'peer chose a transform we did not offer');
+  adoptPolicy(sa, policyFromOffer(offer, choice.chosen.policy), ctx);
+}
+
+function adoptPolicy(sa: IkeSa, p: IsakmpPolicy, ctx: Phase1Context): void {
+  sa.policy = p;
+  sa.hash = hashAlgOf(p.hash);
+  sa.cipher = ikeCipher(
+    p.encryption === 'des' ? 'des' : p.encryption === '3des' ? '3des' : 'aes',
+    p.encryption === 'aes256' ? 256 : p.encryption === 'aes192' ? 192 : 128,
+  );
+  sa.expiresAt = ctx.now + p.lifetimeSeconds;
+}
+
+// ------------------------------------------------------------------ authentication
+
+export function authenticatorFor(sa: IkeSa, ctx: Phase1Context, peerIdentity?: IdBody): Authenticator {
+  const method = sa.policy?.authentication ?? 'pre-share';
+  if (method !== 'pre-share')
+    throw new Phase1Failure(NotifyType.AUTHENTICATION_FAILED, `authentication ${method} not available`);
+  let found = undefined as ReturnType<typeof pskByAddress>;
+  if (peerIdentity?.idType === IdType.FQDN || peerIdentity?.idType === IdType.USER_FQDN)
+    found = pskByHostname(ctx.config, Buffer.from(peerIdentity.data).toString('utf8'));
+  else if (peerIdentity?.idType === IdType.IPV4_ADDR && peerIdentity.data.length === 4)
+    found = pskByAddress(ctx.config, ipv4String(peerIdentity.data));
+  found ??= pskByAddress(ctx.config, sa.peerAddress);
+  if (!found) {
+    ctx.emit({ type: 'pskMissing', connId: sa.connId, peer: sa.peerAddress });
+    throw new Phase1Failure(NotifyType.AUTHENTICATION_FAILED, `no pre-shared key for ${sa.peerAddress}`);
+  }
+  ctx.emit({ type: 'pskFound', connId: sa.connId, match: found.match });
+  return pskAuthenticator(new TextEncoder().encode(found.key));
+}
+
+/** Main mode finds the key by address before the ID arrives; this only reports it (the chapter). */
+export function peekPsk(sa: IkeSa, ctx: Phase1Context): void {
+  const found = pskByAddress(ctx.config, sa.peerAddress);
+  if (found) ctx.emit({ type: 'pskFound', connId: sa.connId, match: found.match });
+}
+
+// ------------------------------------------------------------------ KE, nonce, keys
+
+export function makeKeNonce(sa: IkeSa, ctx: Phase1Context, groupOverride?: number): RawPayload[] {
+  const group = groupOverride ?? sa.policy?.group ?? 1;
+  if (!dhSupported(group))
+    throw new Phase1Failure(NotifyType.ATTRIBUTES_NOT_SUPPORTED, `DH group ${group} not supported`);
+  sa.dh ??= dhExchange(group, ctx.rng.randomBytes(dhPrivateLength(group)));
+  const nonce = ctx.rng.randomBytes(NONCE_LENGTH);
+  if (sa.role === 'initiator') {
+    sa.gxi = sa.dh.publicValue;
+    sa.ni = nonce;
+  } else {
+    sa.gxr = sa.dh.publicValue;
+    sa.nr = nonce;
+  }
+  return [
+    { type: PayloadType.KE, body: sa.dh.publicValue },
+    { type: PayloadType.NONCE, body: nonce },
+  ];
+}
+
+export function takeKeNonce(sa: IkeSa, ctx: Phase1Context, payloads: readonly RawPayload[]): void {
+  const ke = payloads.find((p) => p.type === PayloadType.KE);
+  const no = payloads.find((p) => p.type === PayloadType.NONCE);
+  if (!ke || !no) throw new Phase1Failure(NotifyType.PAYLOAD_MALFORMED, 'KE or NONCE missing');
+  ctx.emit({ type: 'processing', connId: sa.connId, payload: 'KE', messageId: 0 });
+  ctx.emit({ type: 'processing', connId: sa.connId, payload: 'NONCE', messageId: 0 });
+  if (no.body.length < 8 || no.body.length > 256)
+    throw new Phase1Failure(NotifyType.PAYLOAD_MALFORMED, `nonce length ${no.body.length}`);
+  if (sa.role === 'initiator') {
+    sa.gxr = ke.body;
+    sa.nr = no.body;
+  } else {
+    sa.gxi = ke.body;
+    sa.ni = no.body;
+  }
+}
+
+/** SKEYID and its children, Ka and the phase-1 IV (RFC 2409 §5, App. B). */
+export function deriveKeys(sa: IkeSa, ctx: Phase1Context): void {
+  if (!sa.dh || !sa.gxi || !sa.gxr || !sa.ni || !sa.nr || !sa.auth || !sa.cipher)
+    throw new Phase1Failure(NotifyType.PAYLOAD_MALFORMED, 'key material incomplete');
+  let gxy: Uint8Array;
+  try {
+    gxy = sa.dh.sharedSecret(sa.role === 'initiator' ? sa.gxr : sa.gxi);
+  } catch (e) {
+    if (e instanceof InvalidKeError) throw new Phase1Failure(NotifyType.INVALID_KEY_INFORMATION, e.message);
+    throw e;
+  }
+  sa.skeyid = sa.auth.skeyid({ hash: sa.hash, ni: sa.ni, nr: sa.nr, gxy, ckyI: sa.ckyI, ckyR: sa.ckyR });
+  sa.keys = deriveSkeyids(sa.hash, sa.skeyid, gxy, sa.ckyI, sa.ckyR);
+  sa.encKey = expandEncryptionKey(sa.hash, sa.keys.e, sa.cipher.keyLength);
+  sa.iv = phase1Iv(sa.hash, sa.gxi, sa.gxr, sa.cipher.blockSize);
+  gxy.fill(0);
+  ctx.emit({ type: 'skeyid', connId: sa.connId });
+}
+
+// ------------------------------------------------------------------ identities and HASH_I / HASH_R
+
+export function localIdentity(sa: IkeSa, ctx: Phase1Context): IdBody {
+  // RFC 2407 §4.6.2: in phase 1 protocol/port are 0 or UDP/500; IOS sends 17/500.
+  if (ctx.config.isakmp.identity === 'hostname') {
+    const fqdn = ctx.domainName ? `${ctx.config.hostname}.${ctx.domainName}` : ctx.config.hostname;
+    return { idType: IdType.FQDN, protocol: 17, port: 500, data: new TextEncoder().encode(fqdn) };
+  }
+  return { idType: IdType.IPV4_ADDR, protocol: 17, port: 500, data: ipv4Bytes(sa.localAddress) };
+}
+
+export function identityPayload(sa: IkeSa, ctx: Phase1Context): RawPayload {
+  const id = localIdentity(sa, ctx);
+  const body = encodeId(id);
+  sa.idLocalB = body;
+  ctx.emit({
+    type: 'authMethod',
+    connId: sa.connId,
+    method: sa.auth?.description ?? 'pre-shared key',
+    idType: ID_TYPE_NAMES[id.idType] ?? String(id.idType),
+  });
+  ctx.emit({
+    type: 'idPayload',
+    connId: sa.connId,
+    idType: id.idType,
+    protocol: id.protocol,
+    port: id.port,
+    length: id.data.length + 4,
+  });
+  return { type: PayloadType.ID, body };
+}
+
+export function takeIdentity(sa: IkeSa, ctx: Phase1Context, payloads: readonly RawPayload[]): IdBody {
+  const p = payloads.find((x) => x.type === PayloadType.ID);
+  if (!p) throw new Phase1Failure(NotifyType.INVALID_ID_INFORMATION, 'ID payload missing');
+  ctx.emit({ type: 'processing', connId: sa.connId, payload: 'ID', messageId: 0 });
+  const id = decodeId(p.body);
+  sa.idPeerB = p.body;
+  sa.peerId =
+    id.idType === IdType.IPV4_ADDR && id.data.length === 4
+      ? ipv4String(id.data)
+      : Buffer.from(id.data).toString('utf8');
+  return id;
+}
+
+export function ourHash(sa: IkeSa): Uint8Array {
+  if (!sa.skeyid || !sa.gxi || !sa.gxr || !sa.saiB || !sa.idLocalB) throw new Error('hash inputs missing');
+  return sa.role === 'initiator'
+    ? hashI(sa.hash, sa.skeyid, sa.gxi, sa.gxr, sa.ckyI, sa.ckyR, sa.saiB, sa.idLocalB)
+    : hashR(sa.hash, sa.skeyid, sa.gxi, sa.gxr, sa.ckyI, sa.ckyR, sa.saiB, sa.idLocalB);
+}
+
+export function peerHash(sa: IkeSa): Uint8Array {
+  if (!sa.skeyid || !sa.gxi || !sa.gxr || !sa.saiB || !sa.idPeerB) throw new Error('hash inputs missing');
+  return sa.role === 'initiator'
+    ? hashR(sa.hash, sa.skeyid, sa.gxi, sa.gxr, sa.ckyI, sa.ckyR, sa.saiB, sa.idPeerB)
+    : hashI(sa.hash, sa.skeyid, sa.gxi, sa.gxr, sa.ckyI, sa.ckyR, sa.saiB, sa.idPeerB);
+}
+
+/** Verifies the peer's proof; a failure is AUTHENTICATION-FAILED / INVALID-HASH-INFORMATION. */
+export function verifyPeer(sa: IkeSa, ctx: Phase1Context, payloads: readonly RawPayload[]): void {
+  if (!sa.auth) throw new Phase1Failure(NotifyType.AUTHENTICATION_FAILED, 'no authenticator');
+  ctx.emit({ type: 'processing', connId: sa.connId, payload: 'HASH', messageId: 0 });
+  const r = sa.auth.verify(payloads, peerHash(sa));
+  if (r !== 'ok') {
+    const reason = r === 'missing' ? 'HASH payload missing' : 'hash mismatch (wrong pre-shared key?)';
+    ctx.emit({ type: 'authFailed', connId: sa.connId, peer: sa.peerAddress, reason });
+    throw new Phase1Failure(NotifyType.INVALID_HASH_INFORMATION, reason);
+  }
+  sa.authenticated = true;
+  ctx.emit({ type: 'authenticated', connId: sa.connId, peer: sa.peerAddress });
+}
+
+// ------------------------------------------------------------------ vendor IDs
+
+const SENT_VIDS: readonly VendorIdName[] = [
+  'DPD',
+  'RFC 3947',
+  'draft-ietf-ipsec-nat-t-ike-03',
+  'draft-ietf-ipsec-nat-t-ike-02\\n',
+  'draft-ietf-ipsec-nat-t-ike-02',
+  'Unity',
+];
+
+export function vendorIdPayloads(sa: IkeSa, ctx: Phase1Context): RawPayload[] {
+  if (!ctx.sendVendorIds) return [];
+  let names = SENT_VIDS.filter((n) =>
+    ctx.natT === 'off' ? !isNatT(n) : ctx.natT === 'drafts-only' ? n !== 'RFC 3947' : true,
+  );
+  // A responder answers with the one NAT-T flavour it will use (RFC 3947 §3.1).
+  if (sa.role === 'responder' && ctx.natT !== 'off') {
+    names = names.filter((n) => !isNatT(n));
+    if (sa.peerCaps.natT === 'rfc') names = [...names, 'RFC 3947'];
+    else if (sa.peerCaps.natT === 'draft') {
+      const d = sa.peerCaps.names.find((n) => n.startsWith('draft-'));
+      if (d) names = [...names, d];
+    }
+  }
+  return names.map((n) => ({ type: PayloadType.VID, body: vendorIdBytes(n) }));
+}
+
+function isNatT(n: VendorIdName): boolean {
+  return n === 'RFC 3947' || n.startsWith('draft-');
+}
+
+export function takeVendorIds(sa: IkeSa, ctx: Phase1Context, payloads: readonly RawPayload[]): void {
+  const names: VendorIdName[] = [...sa.peerCaps.names];
+  for (const p of payloads) {
+    if (p.type !== PayloadType.VID) continue;
+    ctx.emit({ type: 'processing', connId: sa.connId, payload: 'vendor id', messageId: 0 });
+    const n = recognizeVendorId(p.body);
+    if (n) {
+      ctx.emit({ type: 'vendorId', connId: sa.connId, name: n });
+      if (!names.includes(n)) names.push(n);
+    }
+  }
+  sa.peerCaps = capabilitiesOf(names);
+  // NAT-T is used when both sides announced it; RFC 3947 wins over the drafts.
+  if (ctx.sendVendorIds && ctx.natT !== 'off')
+    sa.natT = ctx.natT === 'drafts-only' && sa.peerCaps.natT ? 'draft' : sa.peerCaps.natT;
+}
+
+// ------------------------------------------------------------------ NAT discovery
+
+export function natdType(sa: IkeSa): number {
+  return sa.natT === 'draft' ? PayloadType.NAT_D_DRAFT : PayloadType.NAT_D;
+}
+
+export function natdPayloads(sa: IkeSa, ctx: Phase1Context): RawPayload[] {
+  if (!sa.natT) return [];
+  const hashes = buildNatd(
+    {
+      hash: sa.hash,
+      ckyI: sa.ckyI,
+      ckyR: sa.ckyR,
+      localAddress: sa.localAddress,
+      localPort: sa.localPort,
+      peerAddress: sa.peerAddress,
+      peerPort: sa.peerPort,
+    },
+    ctx.forceEncapsulation ? ctx.rng.randomBytes(16) : undefined,
+  );
+  return hashes.map((h) => ({ type: natdType(sa), body: h }));
+}
+
+export function takeNatd(sa: IkeSa, ctx: Phase1Context, payloads: readonly RawPayload[]): void {
+  if (!sa.natT) return;
+  const received = payloads
+    .filter((p) => p.type === PayloadType.NAT_D || p.type === PayloadType.NAT_D_DRAFT)
+    .map((p) => p.body);
+  if (received.length === 0) return;
+  ctx.emit({ type: 'processing', connId: sa.connId, payload: 'NAT-D', messageId: 0 });
+  const r = checkNatd(
+    {
+      hash: sa.hash,
+      ckyI: sa.ckyI,
+      ckyR: sa.ckyR,
+      localAddress: sa.localAddress,
+      localPort: sa.localPort,
+      peerAddress: sa.peerAddress,
+      peerPort: sa.peerPort,
+    },
+    received,
+  );
+  if (!r) return;
+  sa.localBehindNat = r.localBehindNat || ctx.forceEncapsulation;
+  sa.peerBehindNat = r.peerBehindNat;
+  ctx.emit({
+    type: 'natDetected',
+    connId: sa.connId,
+    localBehindNat: sa.localBehindNat,
+    peerBehindNat: sa.peerBehindNat,
+    forced: ctx.forceEncapsulation,
+  });
+}
+
+export function saPayload(body: SaBody): RawPayload {
+  return { type: PayloadType.SA, body: encodeSa(body) };
+}
+
+export function requirePayload(payloads: readonly RawPayload[], type: number, what: string): RawPayload {
+  const p = payloads.find((x) => x.type === type);
+  if (!p) throw new Phase1Failure(NotifyType.PAYLOAD_MALFORMED, `${what} payload missing`);
+  return p;
+}

@@ -1,0 +1,826 @@
+// Quick mode (RFC 2409 §5.5), one node per message ID, both roles:
+//   I: QM1 *[HASH(1) SA Ni [KE] [IDci IDcr] [NAT-OA NAT-OA]]
+//   R: QM2 *[HASH(2) SA Nr [KE] [IDci IDcr] [N(RESPONDER-LIFETIME)]]
+//   I: QM3 *[HASH(3)]
+// States and debug lines follow Examples 13-3 and 13-5 (IKE_QM_I_QM1, IKE_QM_SPI_STARVE, ...).
+
+import { timingSafeEqual } from 'node:crypto';
+import type { CryptoMapEntry, SaLifetime, TrafficSelector, TransformSet } from '../policy/model.js';
+import type { IpsecSa, IpsecSaPair } from '../policy/sa.js';
+import { choosePhase2 } from '../policy/proposalPhase2.js';
+import {
+  attributeNumber,
+  decodeId,
+  decodeNatOa,
+  decodeNotify,
+  decodePayloads,
+  decodeSa,
+  encodeId,
+  encodeNatOa,
+  encodeNotify,
+  encodePayloads,
+  encodeSa,
+  encodeAttributes,
+  type Proposal,
+  type RawPayload,
+} from './codec.js';
+import {
+  DOI_IPSEC,
+  Encapsulation,
+  LifeType,
+  NotifyType,
+  PayloadType,
+  Phase2Attr,
+  ProtocolId,
+  SIT_IDENTITY_ONLY,
+} from './constants.js';
+import type { IkeEvent, QuickModeState, SaPairSummary } from './events.js';
+import type { IkeSa } from './ikeSa.js';
+import {
+  algorithmsFor,
+  decodeTransform,
+  describeTransforms,
+  offersOf,
+  proposalsForTransformSet,
+  spiBytes,
+  spiNumber,
+  transformText,
+} from './ipsecTransforms.js';
+import {
+  dhExchange,
+  dhPrivateLength,
+  dhSupported,
+  InvalidKeError,
+  keymat,
+  quickModeHash1,
+  quickModeHash2,
+  quickModeHash3,
+  type DhExchange,
+} from './keys.js';
+import { mirror, proxyIdBody, proxyIdRange } from './selectors.js';
+import type { Rng } from './types.js';
+
+export const CONNECTED = 16384;
+
+export interface Phase2Policy {
+  readonly entry: CryptoMapEntry;
+  readonly transformSets: readonly TransformSet[];
+  readonly lifetime: SaLifetime;
+}
+
+export interface QuickModeContext {
+  readonly rng: Rng;
+  readonly now: number;
+  emit(e: IkeEvent): void;
+  allocateSpi(): number;
+  /** Responder: the crypto map entry that covers this peer and selector (our view). */
+  findPolicy(sa: IkeSa, selector: TrafficSelector): Phase2Policy | { error: string };
+  transformSetsOf(entry: CryptoMapEntry): TransformSet[];
+  lifetimeOf(entry: CryptoMapEntry): SaLifetime;
+}
+
+export class QuickModeFailure extends Error {
+  constructor(
+    readonly notify: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface QmStep {
+  readonly send?: readonly RawPayload[];
+  readonly expectReply?: boolean;
+  readonly commit?: boolean;
+  readonly install?: readonly IpsecSaPair[];
+  readonly done?: boolean;
+  readonly sendConnected?: boolean;
+  readonly after?: () => void;
+}
+
+interface OurProposal {
+  readonly number: number;
+  readonly transformSet: TransformSet;
+  readonly spis: { ah?: number; esp?: number };
+}
+
+interface Chosen {
+  readonly transformSet: TransformSet;
+  readonly inbound: { ah?: number; esp?: number };
+  readonly outbound: { ah?: number; esp?: number };
+  lifetimeSeconds: number;
+  lifetimeKilobytes: number;
+  readonly udp: boolean;
+}
+
+export class QuickMode {
+  state: QuickModeState = 'IKE_QM_READY';
+  doneAt?: number;
+  failed = false;
+  ni?: Uint8Array;
+  nr?: Uint8Array;
+  private dh?: DhExchange;
+  private peerKe?: Uint8Array;
+  pfsGroup?: number;
+  private proposals: OurProposal[] = [];
+  chosen?: Chosen;
+  private idci?: Uint8Array;
+  private idcr?: Uint8Array;
+  entry?: CryptoMapEntry;
+  selector?: TrafficSelector;
+  commitRequested = false;
+  pairs?: IpsecSaPair[];
+  /** Inbound SPIs of the pairs this quick mode rekeys. */
+  replaces: number[] = [];
+  /** RFC 3947 §5.2 original addresses (transport mode behind NAT). */
+  private natOaPeer?: string;
+  private natOaLocal?: string;
+
+  private takeNatOa(payloads: readonly RawPayload[]): void {
+    const oa = payloads
+      .filter((p) => p.type === PayloadType.NAT_OA || p.type === PayloadType.NAT_OA_DRAFT)
+      .map((p) => decodeNatOa(p.body));
+    if (oa.length !== 2) return;
+    // NAT-OAi then NAT-OAr: the initiator's original address, then the responder's.
+    const [i, r] = oa;
+    const peer = this.role === 'responder' ? i : r;
+    const local = this.role === 'responder' ? r : i;
+    if (peer) this.natOaPeer = peer;
+    if (local) this.natOaLocal = local;
+  }
+
+  constructor(
+    readonly sa: IkeSa,
+    readonly messageId: number,
+    readonly role: 'initiator' | 'responder',
+  ) {}
+
+  private move(ctx: QuickModeContext, input: string, to: QuickModeState): void {
+    ctx.emit({ type: 'state', connId: this.sa.connId, node: this.messageId, input, from: this.state, to });
+    this.state = to;
+  }
+
+  private encapsulation(): number {
+    const sa = this.sa;
+    if (!sa.natDetected) return Encapsulation.TUNNEL;
+    return sa.natT === 'draft' ? Encapsulation.UDP_TUNNEL_DRAFT : Encapsulation.UDP_TUNNEL;
+  }
+
+  /** Initiator: QM1 for `selector` (our view) under `entry`. */
+  start(ctx: QuickModeContext, entry: CryptoMapEntry, selector: TrafficSelector, commit: boolean): QmStep {
+    const sa = this.sa;
+    this.entry = entry;
+    this.selector = selector;
+    this.commitRequested = commit;
+    ctx.emit({ type: 'begin', connId: sa.connId, exchange: 'quick', messageId: this.messageId });
+    const lifetime = ctx.lifetimeOf(entry);
+    const sets = ctx.transformSetsOf(entry);
+    if (sets.length === 0)
+      throw new QuickModeFailure(
+        NotifyType.NO_PROPOSAL_CHOSEN,
+        `crypto map ${entry.map} ${entry.seq} has no usable transform set`,
+      );
+    this.pfsGroup = entry.pfsGroup;
+    const proposals: Proposal[] = [];
+    sets.forEach((ts, i) => {
+      // SPIs are per protocol and proposal; each is unique on this host.
+      const spis = {
+        ...(ts.ah ? { ah: ctx.allocateSpi() } : {}),
+        ...(ts.espEncryption ? { esp: ctx.allocateSpi() } : {}),
+      };
+      this.proposals.push({ number: i + 1, transformSet: ts, spis });
+      const encaps = ts.mode === 'transport' ? this.transportEncapsulation() : this.encapsulation();
+      proposals.push(
+        ...proposalsForTransformSet(ts, i + 1, spis, {
+          encapsulation: encaps,
+          lifetimeSeconds: lifetime.seconds,
+          lifetimeKilobytes: lifetime.kilobytes,
+          ...(this.pfsGroup !== undefined ? { pfsGroup: this.pfsGroup } : {}),
+        }),
+      );
+    });
+    this.ni = ctx.rng.randomBytes(32);
+    const rest: RawPayload[] = [
+      { type: PayloadType.SA, body: encodeSa({ doi: DOI_IPSEC, situation: SIT_IDENTITY_ONLY, proposals }) },
+      { type: PayloadType.NONCE, body: this.ni },
+    ];
+    if (this.pfsGroup !== undefined) {
+      if (!dhSupported(this.pfsGroup))
+        throw new QuickModeFailure(
+          NotifyType.ATTRIBUTES_NOT_SUPPORTED,
+          `PFS group ${this.pfsGroup} not supported`,
+        );
+      this.dh = dhExchange(this.pfsGroup, ctx.rng.randomBytes(dhPrivateLength(this.pfsGroup)));
+      rest.push({ type: PayloadType.KE, body: this.dh.publicValue });
+    }
+    this.idci = encodeId(
+      proxyIdBody(
+        selector.localStart,
+        selector.localEnd,
+        selector.protocol,
+        selector.localPortStart,
+        selector.localPortEnd,
+      ),
+    );
+    this.idcr = encodeId(
+      proxyIdBody(
+        selector.remoteStart,
+        selector.remoteEnd,
+        selector.protocol,
+        selector.remotePortStart,
+        selector.remotePortEnd,
+      ),
+    );
+    rest.push({ type: PayloadType.ID, body: this.idci }, { type: PayloadType.ID, body: this.idcr });
+    rest.push(...this.natOa());
+    const body = encodePayloads(rest);
+    const hash = quickModeHash1(sa.hash, this.keyA(), this.messageId, body);
+    return {
+      send: [{ type: PayloadType.HASH, body: hash }, ...rest],
+      expectReply: true,
+      commit,
+      after: () => this.move(ctx, 'IKE_MSG_INTERNAL, IKE_INIT_QM', 'IKE_QM_I_QM1'),
+    };
+  }
+
+  private transportEncapsulation(): number {
+    const sa = this.sa;
+    if (!sa.natDetected) return Encapsulation.TRANSPORT;
+    return sa.natT === 'draft' ? Encapsulation.UDP_TRANSPORT_DRAFT : Encapsulation.UDP_TRANSPORT;
+  }
+
+  /** RFC 3947 §5.2: NAT-OA in transport mode only (what strongSwan does). */
+  private natOa(): RawPayload[] {
+    const sa = this.sa;
+    const transport =
+      this.role === 'initiator'
+        ? this.proposals.every((p) => p.transformSet.mode === 'transport')
+        : this.chosen?.transformSet.mode === 'transport';
+    if (!sa.natDetected || !transport) return [];
+    const type = sa.natT === 'draft' ? PayloadType.NAT_OA_DRAFT : PayloadType.NAT_OA;
+    const [i, r] =
+      this.role === 'initiator' ? [sa.localAddress, sa.peerAddress] : [sa.peerAddress, sa.localAddress];
+    return [
+      { type, body: encodeNatOa(i) },
+      { type, body: encodeNatOa(r) },
+    ];
+  }
+
+  private keyA(): Uint8Array {
+    const a = this.sa.keys?.a;
+    if (!a) throw new QuickModeFailure(NotifyType.INVALID_KEY_INFORMATION, 'phase 1 keys missing');
+    return a;
+  }
+
+  process(
+    ctx: QuickModeContext,
+    plain: Uint8Array,
+    firstPayload: number,
+    commit: boolean,
+  ): QmStep | undefined {
+    if (commit) this.commitRequested = true;
+    const { payloads, trailing } = decodePayloads(firstPayload, plain);
+    const first = payloads[0];
+    if (!first || first.type !== PayloadType.HASH)
+      throw new QuickModeFailure(
+        NotifyType.INVALID_HASH_INFORMATION,
+        'quick mode message without leading HASH',
+      );
+    const afterHash = plain.subarray(4 + first.body.length, plain.length - trailing.length);
+    if (this.role === 'responder' && this.state === 'IKE_QM_READY')
+      return this.qm1(ctx, payloads, first.body, afterHash);
+    if (this.role === 'initiator' && this.state === 'IKE_QM_I_QM1')
+      return this.qm2(ctx, payloads, first.body, afterHash);
+    if (this.role === 'responder' && this.state === 'IKE_QM_R_QM2') return this.qm3(ctx, first.body);
+    return undefined;
+  }
+
+  private checkHash(got: Uint8Array, want: Uint8Array): void {
+    if (got.length !== want.length || !timingSafeEqual(got, want))
+      throw new QuickModeFailure(NotifyType.INVALID_HASH_INFORMATION, 'quick mode HASH mismatch');
+  }
+
+  private qm1(
+    ctx: QuickModeContext,
+    payloads: readonly RawPayload[],
+    hash: Uint8Array,
+    rest: Uint8Array,
+  ): QmStep {
+    const sa = this.sa;
+    ctx.emit({ type: 'processing', connId: sa.connId, payload: 'HASH', messageId: this.messageId });
+    this.checkHash(hash, quickModeHash1(sa.hash, this.keyA(), this.messageId, rest));
+    const saP = payloads.find((p) => p.type === PayloadType.SA);
+    const nonce = payloads.find((p) => p.type === PayloadType.NONCE);
+    if (!saP || !nonce) throw new QuickModeFailure(NotifyType.PAYLOAD_MALFORMED, 'QM1 lacks SA or nonce');
+    checkNonce(nonce.body);
+    ctx.emit({ type: 'processing', connId: sa.connId, payload: 'SA', messageId: this.messageId });
+    const decoded = decodeSa(saP.body);
+    checkSpis(decoded.proposals);
+    const ids = payloads.filter((p) => p.type === PayloadType.ID);
+    const ke = payloads.find((p) => p.type === PayloadType.KE);
+    this.takeNatOa(payloads);
+    const selector = this.selectorFromIds(ids);
+    if (selector === undefined)
+      throw new QuickModeFailure(NotifyType.INVALID_ID_INFORMATION, 'proxy identities unusable');
+    this.selector = selector;
+    const found = ctx.findPolicy(sa, selector);
+    const byNumber = new Map<number, Proposal[]>();
+    for (const p of decoded.proposals) byNumber.set(p.number, [...(byNumber.get(p.number) ?? []), p]);
+    for (const [n, ps] of byNumber) {
+      ctx.emit({
+        type: 'phase2Proposal',
+        connId: sa.connId,
+        messageId: this.messageId,
+        proposalNumber: n,
+        transforms: ps.flatMap((p) => describeTransforms(p)),
+      });
+    }
+    if ('error' in found) {
+      ctx.emit({
+        type: 'phase2Check',
+        connId: sa.connId,
+        messageId: this.messageId,
+        check: {
+          proposalNumber: 0,
+          transformSet: '-',
+          mismatch: { attribute: 'proxy identities', ours: 'crypto map ACL', theirs: found.error },
+        },
+      });
+      throw new QuickModeFailure(NotifyType.INVALID_ID_INFORMATION, found.error);
+    }
+    this.entry = found.entry;
+    const choice = choosePhase2(offersOf(decoded.proposals), {
+      transformSets: found.transformSets,
+      lifetime: found.lifetime,
+      ...(found.entry.pfsGroup !== undefined ? { pfsGroup: found.entry.pfsGroup } : {}),
+    });
+    for (const check of choice.checks)
+      ctx.emit({ type: 'phase2Check', connId: sa.connId, messageId: this.messageId, check });
+    const c = choice.chosen;
+    if (!c) throw new QuickModeFailure(NotifyType.NO_PROPOSAL_CHOSEN, 'no acceptable IPsec proposal');
+    // PFS: the group in the transform and the KE payload must come together (RFC 2409 §5.5).
+    this.pfsGroup = c.group;
+    if ((c.group !== undefined) !== (ke !== undefined))
+      throw new QuickModeFailure(
+        NotifyType.ATTRIBUTES_NOT_SUPPORTED,
+        c.group !== undefined ? 'PFS group offered without KE' : 'KE without PFS group',
+      );
+    ctx.emit({ type: 'processing', connId: sa.connId, payload: 'NONCE', messageId: this.messageId });
+    this.ni = nonce.body;
+    for (let i = 0; i < ids.length; i++)
+      ctx.emit({ type: 'processing', connId: sa.connId, payload: 'ID', messageId: this.messageId });
+    if (ke && c.group !== undefined) {
+      if (!dhSupported(c.group))
+        throw new QuickModeFailure(NotifyType.ATTRIBUTES_NOT_SUPPORTED, `PFS group ${c.group} not supported`);
+      ctx.emit({ type: 'processing', connId: sa.connId, payload: 'KE', messageId: this.messageId });
+      this.peerKe = ke.body;
+      this.dh = dhExchange(c.group, ctx.rng.randomBytes(dhPrivateLength(c.group)));
+    }
+    const udp = c.transforms.some((t) => 'udp' in t.transform && t.transform.udp === true);
+    const outbound: { ah?: number; esp?: number } = {};
+    const inbound: { ah?: number; esp?: number } = {};
+    const reply: Proposal[] = [];
+    const offered = decoded.proposals.filter((p) => p.number === c.proposalNumber);
+    ctx.emit({ type: 'spiRequest', connId: sa.connId, messageId: this.messageId, count: offered.length });
+    this.move(ctx, 'IKE_MSG_FROM_PEER, IKE_QM_EXCH', 'IKE_QM_SPI_STARVE');
+    for (const p of offered) {
+      const proto = p.protocol === ProtocolId.AH ? 'ah' : 'esp';
+      const t = c.transforms.find((x) => x.protocol === proto)?.transform;
+      const raw = p.transforms.find((x) => x.number === t?.transformNumber);
+      if (!raw) continue;
+      const ours = ctx.allocateSpi();
+      inbound[proto] = ours;
+      outbound[proto] = spiNumber(p.spi);
+      reply.push({
+        ...p,
+        spi: spiBytes(ours),
+        transforms: [
+          { ...raw, attributes: lowerLifetimes(raw.attributes, c.lifetimeSeconds, c.lifetimeKilobytes) },
+        ],
+      });
+    }
+    this.chosen = {
+      transformSet: c.transformSet,
+      inbound,
+      outbound,
+      lifetimeSeconds: c.lifetimeSeconds,
+      lifetimeKilobytes: c.lifetimeKilobytes,
+      udp,
+    };
+    this.nr = ctx.rng.randomBytes(32);
+    const restOut: RawPayload[] = [
+      {
+        type: PayloadType.SA,
+        body: encodeSa({ doi: decoded.doi, situation: decoded.situation, proposals: reply }),
+      },
+      { type: PayloadType.NONCE, body: this.nr },
+    ];
+    if (this.dh) restOut.push({ type: PayloadType.KE, body: this.dh.publicValue });
+    for (const id of ids) restOut.push({ type: PayloadType.ID, body: id.body });
+    restOut.push(...this.natOa());
+    if (c.responderLifetime) {
+      // RFC 2407 §4.6.3.1: RESPONDER-LIFETIME carries our lower lifetimes for the SA.
+      const firstSpi = inbound.esp ?? inbound.ah ?? 0;
+      const data = encodeAttributes([
+        { type: Phase2Attr.LIFE_TYPE, value: LifeType.SECONDS },
+        { type: Phase2Attr.LIFE_DURATION, value: c.lifetimeSeconds },
+        { type: Phase2Attr.LIFE_TYPE, value: LifeType.KILOBYTES },
+        { type: Phase2Attr.LIFE_DURATION, value: c.lifetimeKilobytes },
+      ]);
+      restOut.push({
+        type: PayloadType.N,
+        body: encodeNotify({
+          doi: DOI_IPSEC,
+          protocol: inbound.esp !== undefined ? ProtocolId.ESP : ProtocolId.AH,
+          notifyType: NotifyType.RESPONDER_LIFETIME,
+          spi: spiBytes(firstSpi),
+          data,
+        }),
+      });
+      ctx.emit({
+        type: 'responderLifetime',
+        connId: sa.connId,
+        messageId: this.messageId,
+        seconds: c.lifetimeSeconds,
+        kilobytes: c.lifetimeKilobytes,
+      });
+    }
+    const body = encodePayloads(restOut);
+    const hash2 = quickModeHash2(sa.hash, this.keyA(), this.messageId, this.ni, body);
+    this.pairs = this.buildPairs();
+    return {
+      send: [{ type: PayloadType.HASH, body: hash2 }, ...restOut],
+      expectReply: true,
+      after: () => this.move(ctx, 'IKE_MSG_FROM_IPSEC, IKE_SPI_REPLY', 'IKE_QM_R_QM2'),
+    };
+  }
+
+  private selectorFromIds(ids: readonly RawPayload[]): TrafficSelector | undefined {
+    const sa = this.sa;
+    if (ids.length === 0) {
+      // RFC 2409 §5.5: no IDs means the peers' own addresses.
+      return {
+        protocol: 0,
+        localStart: sa.localAddress,
+        localEnd: sa.localAddress,
+        localPortStart: 0,
+        localPortEnd: 65535,
+        remoteStart: sa.peerAddress,
+        remoteEnd: sa.peerAddress,
+        remotePortStart: 0,
+        remotePortEnd: 65535,
+      };
+    }
+    if (ids.length !== 2 || !ids[0] || !ids[1]) return undefined;
+    const ci = proxyIdRange(decodeId(ids[0].body));
+    const cr = proxyIdRange(decodeId(ids[1].body));
+    if (!ci || !cr) return undefined;
+    // IDci is the initiator's side: for the responder that is "remote".
+    const initiatorView: TrafficSelector = {
+      protocol: ci.protocol || cr.protocol,
+      localStart: ci.start,
+      localEnd: ci.end,
+      localPortStart: ci.portStart,
+      localPortEnd: ci.portEnd,
+      remoteStart: cr.start,
+      remoteEnd: cr.end,
+      remotePortStart: cr.portStart,
+      remotePortEnd: cr.portEnd,
+    };
+    return this.role === 'responder' ? mirror(initiatorView) : initiatorView;
+  }
+
+  private qm2(
+    ctx: QuickModeContext,
+    payloads: readonly RawPayload[],
+    hash: Uint8Array,
+    rest: Uint8Array,
+  ): QmStep {
+    const sa = this.sa;
+    if (!this.ni) throw new QuickModeFailure(NotifyType.PAYLOAD_MALFORMED, 'no nonce');
+    ctx.emit({ type: 'processing', connId: sa.connId, payload: 'HASH', messageId: this.messageId });
+    this.checkHash(hash, quickModeHash2(sa.hash, this.keyA(), this.messageId, this.ni, rest));
+    const saP = payloads.find((p) => p.type === PayloadType.SA);
+    const nonce = payloads.find((p) => p.type === PayloadType.NONCE);
+    if (!saP || !nonce) throw new QuickModeFailure(NotifyType.PAYLOAD_MALFORMED, 'QM2 lacks SA or nonce');
+    checkNonce(nonce.body);
+    ctx.emit({ type: 'processing', connId: sa.connId, payload: 'SA', messageId: this.messageId });
+    const decoded = decodeSa(saP.body);
+    checkSpis(decoded.proposals);
+    const number = decoded.proposals[0]?.number;
+    const ours = this.proposals.find((p) => p.number === number);
+    if (!ours)
+      throw new QuickModeFailure(NotifyType.BAD_PROPOSAL_SYNTAX, 'reply names a proposal we did not offer');
+    ctx.emit({
+      type: 'phase2Proposal',
+      connId: sa.connId,
+      messageId: this.messageId,
+      proposalNumber: ours.number,
+      transforms: decoded.proposals.flatMap((p) => describeTransforms(p)),
+    });
+    if (!this.entry)
+      throw new QuickModeFailure(NotifyType.PAYLOAD_MALFORMED, 'quick mode without crypto map entry');
+    const lifetime = ctx.lifetimeOf(this.entry);
+    let seconds = lifetime.seconds;
+    let kilobytes = lifetime.kilobytes;
+    const outbound: { ah?: number; esp?: number } = {};
+    let udp = false;
+    let group: number | undefined;
+    for (const p of decoded.proposals) {
+      const proto = p.protocol === ProtocolId.AH ? 'ah' : 'esp';
+      const t = p.transforms[0];
+      if (!t || ours.spis[proto] === undefined)
+        throw new QuickModeFailure(NotifyType.BAD_PROPOSAL_SYNTAX, `reply protocol ${proto} not offered`);
+      const d = decodeTransform(p.protocol, t);
+      if (d.lifetimeSeconds !== undefined) seconds = Math.min(seconds, d.lifetimeSeconds);
+      if (d.lifetimeKilobytes !== undefined) kilobytes = Math.min(kilobytes, d.lifetimeKilobytes);
+      udp ||= d.udp;
+      group = d.group;
+      outbound[proto] = spiNumber(p.spi);
+    }
+    const check = choosePhase2(offersOf(decoded.proposals), {
+      transformSets: [ours.transformSet],
+      lifetime: { seconds: Number.MAX_SAFE_INTEGER, kilobytes: Number.MAX_SAFE_INTEGER },
+      ...(this.pfsGroup !== undefined ? { pfsGroup: this.pfsGroup } : {}),
+    });
+    for (const c of check.checks)
+      ctx.emit({ type: 'phase2Check', connId: sa.connId, messageId: this.messageId, check: c });
+    if (!check.chosen)
+      throw new QuickModeFailure(NotifyType.NO_PROPOSAL_CHOSEN, 'reply transform differs from our offer');
+    if (group !== this.pfsGroup)
+      throw new QuickModeFailure(
+        NotifyType.NO_PROPOSAL_CHOSEN,
+        `reply PFS group ${group ?? 'none'}, we want ${this.pfsGroup ?? 'none'}`,
+      );
+    for (const n of payloads.filter((x) => x.type === PayloadType.N)) {
+      const nb = decodeNotify(n.body);
+      if (nb.notifyType === NotifyType.RESPONDER_LIFETIME) {
+        let lt = 0;
+        for (const a of decodeAttrsSafe(nb.data)) {
+          if (a.type === Phase2Attr.LIFE_TYPE) lt = attributeNumber(a.value);
+          else if (a.type === Phase2Attr.LIFE_DURATION && lt === LifeType.SECONDS)
+            seconds = Math.min(seconds, attributeNumber(a.value));
+          else if (a.type === Phase2Attr.LIFE_DURATION && lt === LifeType.KILOBYTES)
+            kilobytes = Math.min(kilobytes, attributeNumber(a.value));
+        }
+        ctx.emit({
+          type: 'responderLifetime',
+          connId: sa.connId,
+          messageId: this.messageId,
+          seconds,
+          kilobytes,
+        });
+      }
+    }
+    ctx.emit({ type: 'processing', connId: sa.connId, payload: 'NONCE', messageId: this.messageId });
+    this.nr = nonce.body;
+    const ke = payloads.find((p) => p.type === PayloadType.KE);
+    if (this.pfsGroup !== undefined) {
+      if (!ke) throw new QuickModeFailure(NotifyType.ATTRIBUTES_NOT_SUPPORTED, 'PFS reply without KE');
+      ctx.emit({ type: 'processing', connId: sa.connId, payload: 'KE', messageId: this.messageId });
+      this.peerKe = ke.body;
+    }
+    this.takeNatOa(payloads);
+    const ids = payloads.filter((p) => p.type === PayloadType.ID);
+    for (let k = 0; k < ids.length; k++)
+      ctx.emit({ type: 'processing', connId: sa.connId, payload: 'ID', messageId: this.messageId });
+    if (this.idci && this.idcr) {
+      // RFC 2409 §5.5: the reply returns IDci then IDcr, exactly as offered.
+      const [a, b] = ids;
+      if (ids.length !== 2 || !a || !b || !bytesEqual(a.body, this.idci) || !bytesEqual(b.body, this.idcr))
+        throw new QuickModeFailure(
+          NotifyType.INVALID_ID_INFORMATION,
+          `responder returned ${ids.length} proxy identities, not the two offered`,
+        );
+    }
+    const inbound = ours.spis;
+    this.chosen = {
+      transformSet: ours.transformSet,
+      inbound,
+      outbound,
+      lifetimeSeconds: seconds,
+      lifetimeKilobytes: kilobytes,
+      udp,
+    };
+    this.pairs = this.buildPairs();
+    const hash3 = quickModeHash3(sa.hash, this.keyA(), this.messageId, this.ni, this.nr);
+    this.emitCreated(ctx);
+    const waitConnected = this.commitRequested;
+    return {
+      send: [{ type: PayloadType.HASH, body: hash3 }],
+      commit: this.commitRequested,
+      ...(waitConnected ? {} : { install: this.pairs }),
+      done: !waitConnected,
+      after: () => {
+        ctx.emit({
+          type: 'nodeDeleted',
+          connId: sa.connId,
+          messageId: this.messageId,
+          error: false,
+          reason: '',
+        });
+        this.move(ctx, 'IKE_MSG_FROM_PEER, IKE_QM_EXCH', 'IKE_QM_PHASE2_COMPLETE');
+        this.doneAt = ctx.now;
+      },
+    };
+  }
+
+  private qm3(ctx: QuickModeContext, hash: Uint8Array): QmStep {
+    const sa = this.sa;
+    if (!this.ni || !this.nr || !this.pairs)
+      throw new QuickModeFailure(NotifyType.PAYLOAD_MALFORMED, 'state lost');
+    this.checkHash(hash, quickModeHash3(sa.hash, this.keyA(), this.messageId, this.ni, this.nr));
+    this.emitCreated(ctx);
+    ctx.emit({
+      type: 'nodeDeleted',
+      connId: sa.connId,
+      messageId: this.messageId,
+      error: false,
+      reason: 'quick mode done (await())',
+    });
+    this.move(ctx, 'IKE_MSG_FROM_PEER, IKE_QM_EXCH', 'IKE_QM_PHASE2_COMPLETE');
+    this.doneAt = ctx.now;
+    return { install: this.pairs, done: true, sendConnected: this.commitRequested };
+  }
+
+  /** Initiator with the commit bit: the CONNECTED notify lets us install (RFC 2408 §3.1). */
+  connected(ctx: QuickModeContext): QmStep | undefined {
+    if (
+      this.role !== 'initiator' ||
+      !this.pairs ||
+      this.state !== 'IKE_QM_PHASE2_COMPLETE' ||
+      !this.commitRequested
+    )
+      return undefined;
+    this.commitRequested = false;
+    void ctx;
+    return { install: this.pairs, done: true };
+  }
+
+  private emitCreated(ctx: QuickModeContext): void {
+    const sa = this.sa;
+    const c = this.chosen;
+    if (!c || !this.pairs || !this.selector) return;
+    const summary: SaPairSummary[] = this.pairs.map((p) => ({
+      protocol: p.inbound.protocol,
+      transform: transformText(c.transformSet),
+      inboundSpi: p.inbound.spi,
+      outboundSpi: p.outbound.spi,
+      lifetimeSeconds: c.lifetimeSeconds,
+      lifetimeKilobytes: c.lifetimeKilobytes,
+    }));
+    ctx.emit({
+      type: 'ipsecSasCreated',
+      connId: sa.connId,
+      messageId: this.messageId,
+      local: sa.localAddress,
+      remote: sa.peerAddress,
+      selector: this.selector,
+      pairs: summary,
+      ...(this.pfsGroup !== undefined ? { pfsGroup: this.pfsGroup } : {}),
+    });
+  }
+
+  /** KEYMAT per direction (RFC 2409 §5.5): the SPI is the one the receiving side chose. */
+  private buildPairs(): IpsecSaPair[] {
+    const sa = this.sa;
+    const c = this.chosen;
+    if (!c || !this.ni || !this.nr || !sa.keys || !this.selector)
+      throw new QuickModeFailure(NotifyType.PAYLOAD_MALFORMED, 'quick mode state incomplete');
+    let gqmxy: Uint8Array | undefined;
+    if (this.dh && this.peerKe) {
+      try {
+        gqmxy = this.dh.sharedSecret(this.peerKe);
+      } catch (e) {
+        if (e instanceof InvalidKeError)
+          throw new QuickModeFailure(NotifyType.INVALID_KEY_INFORMATION, e.message);
+        throw e;
+      }
+    }
+    const pairs: IpsecSaPair[] = [];
+    for (const proto of ['ah', 'esp'] as const) {
+      const inSpi = c.inbound[proto];
+      const outSpi = c.outbound[proto];
+      if (inSpi === undefined || outSpi === undefined) continue;
+      const alg = algorithmsFor(proto, c.transformSet);
+      const len = alg.encKeyLength + alg.integKeyLength;
+      const protoId = proto === 'ah' ? ProtocolId.AH : ProtocolId.ESP;
+      const kin = keymat(sa.hash, sa.keys.d, protoId, inSpi, this.ni, this.nr, len, gqmxy);
+      const kout = keymat(sa.hash, sa.keys.d, protoId, outSpi, this.ni, this.nr, len, gqmxy);
+      const udp = c.udp || sa.natDetected;
+      const base = {
+        protocol: proto,
+        mode: c.transformSet.mode,
+        integrity: alg.integrity,
+        selector: this.selector,
+        lifetime: { seconds: c.lifetimeSeconds, kilobytes: c.lifetimeKilobytes },
+        ...(alg.cipher ? { cipher: alg.cipher } : {}),
+        ...(alg.cipherKeyBits ? { cipherKeyBits: alg.cipherKeyBits } : {}),
+        ...(udp
+          ? {
+              udpEncapsulation: {
+                localPort: sa.localPort,
+                remotePort: sa.peerPort,
+                ...(this.natOaPeer !== undefined ? { originalRemoteAddress: this.natOaPeer } : {}),
+                ...(this.natOaLocal !== undefined ? { originalLocalAddress: this.natOaLocal } : {}),
+              },
+            }
+          : {}),
+        ...(this.pfsGroup !== undefined ? { pfsGroup: this.pfsGroup } : {}),
+        ...(this.entry ? { cryptoMap: this.entry.map } : {}),
+        transformSet: c.transformSet.name,
+      } as const;
+      const split = (k: Uint8Array): Pick<IpsecSa, 'encryptionKey' | 'integrityKey'> => ({
+        ...(alg.encKeyLength > 0 ? { encryptionKey: k.slice(0, alg.encKeyLength) } : {}),
+        ...(alg.integKeyLength > 0 ? { integrityKey: k.slice(alg.encKeyLength, len) } : {}),
+      });
+      pairs.push({
+        inbound: {
+          ...base,
+          direction: 'inbound',
+          spi: inSpi,
+          source: sa.peerAddress,
+          destination: sa.localAddress,
+          ...split(kin),
+        },
+        outbound: {
+          ...base,
+          direction: 'outbound',
+          spi: outSpi,
+          source: sa.localAddress,
+          destination: sa.peerAddress,
+          ...split(kout),
+        },
+      });
+    }
+    gqmxy?.fill(0);
+    return pairs;
+  }
+
+  get ourSpis(): number[] {
+    const list: number[] = [];
+    for (const p of this.proposals) {
+      if (p.spis.ah !== undefined) list.push(p.spis.ah);
+      if (p.spis.esp !== undefined) list.push(p.spis.esp);
+    }
+    if (this.chosen) {
+      if (this.chosen.inbound.ah !== undefined) list.push(this.chosen.inbound.ah);
+      if (this.chosen.inbound.esp !== undefined) list.push(this.chosen.inbound.esp);
+    }
+    return [...new Set(list)];
+  }
+}
+
+/** RFC 2409 §5: nonces are 8 to 256 bytes. */
+function checkNonce(n: Uint8Array): void {
+  if (n.length < 8 || n.length > 256)
+    throw new QuickModeFailure(NotifyType.PAYLOAD_MALFORMED, `nonce of ${n.length} bytes`);
+}
+
+/** RFC 2407 §4.4.1 / RFC 4303 §2.1: ESP and AH SPIs are 4 bytes and 0-255 are reserved. */
+function checkSpis(proposals: readonly Proposal[]): void {
+  for (const p of proposals) {
+    if (p.protocol !== ProtocolId.ESP && p.protocol !== ProtocolId.AH) continue;
+    if (p.spi.length !== 4)
+      throw new QuickModeFailure(NotifyType.INVALID_SPI, `SPI of ${p.spi.length} bytes`);
+    if (spiNumber(p.spi) < 256)
+      throw new QuickModeFailure(NotifyType.INVALID_SPI, `reserved SPI ${spiNumber(p.spi)}`);
+  }
+}
+
+function lowerLifetimes(
+  attrs: readonly { type: number; value: number | Uint8Array }[],
+  seconds: number,
+  kilobytes: number,
+): { type: number; value: number | Uint8Array }[] {
+  let lt = 0;
+  return attrs.map((a) => {
+    if (a.type === Phase2Attr.LIFE_TYPE) lt = attributeNumber(a.value);
+    if (a.type !== Phase2Attr.LIFE_DURATION) return a;
+    const v = attributeNumber(a.value);
+    const limit = lt === LifeType.SECONDS ? seconds : lt === LifeType.KILOBYTES ? kilobytes : v;
+    return v > limit ? { type: a.type, value: limit } : a;
+  });
+}
+
+function decodeAttrsSafe(b: Uint8Array): { type: number; value: number | Uint8Array }[] {
+  const out: { type: number; value: number | Uint8Array }[] = [];
+  let o = 0;
+  while (o + 4 <= b.length) {
+    const t = ((b[o] ?? 0) << 8) | (b[o + 1] ?? 0);
+    if (t & 0x8000) {
+      out.push({ type: t & 0x7fff, value: ((b[o + 2] ?? 0) << 8) | (b[o + 3] ?? 0) });
+      o += 4;
+    } else {
+      const len = ((b[o + 2] ?? 0) << 8) | (b[o + 3] ?? 0);
+      if (o + 4 + len > b.length) break;
+      out.push({ type: t, value: b.slice(o + 4, o + 4 + len) });
+      o += 4 + len;
+    }
+  }
+  return out;
+}
+
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.from(a).equals(Buffer.from(b));
+}

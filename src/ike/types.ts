@@ -1,0 +1,142 @@
+// The engine's inputs and outputs (sans-I/O, DESIGN.md principle 1). The gateway feeds
+// datagrams, time and requests in, and performs the returned actions.
+
+import type { IpsecSaPair } from '../policy/sa.js';
+import type { CryptoMapEntry, RouterConfig, TrafficSelector } from '../policy/model.js';
+import type { IkeEvent } from './events.js';
+
+export interface Rng {
+  randomBytes(n: number): Uint8Array;
+}
+
+/** One UDP datagram. On port 4500 `data` is given and taken WITHOUT the non-ESP marker. */
+export interface IkeDatagram {
+  readonly srcAddress: string;
+  readonly srcPort: number;
+  readonly dstAddress: string;
+  readonly dstPort: number;
+  readonly data: Uint8Array;
+}
+
+export interface RetransmitPolicy {
+  /** Seconds before the first retransmission. */
+  readonly initial: number;
+  /** Multiplier per retry (exponential backoff). */
+  readonly factor: number;
+  /** Retransmissions before giving up (the first send is not counted). */
+  readonly maxRetries: number;
+}
+
+export interface IkeManagerOptions {
+  readonly config: RouterConfig;
+  readonly rng: Rng;
+  readonly localAddresses: readonly string[];
+  /** Like strongSwan's `encap=yes`: pretend to be behind NAT so both sides float to 4500. */
+  readonly forceEncapsulation?: boolean;
+  /** Peers (or `true` for all) we initiate to with aggressive mode instead of main mode. */
+  readonly aggressiveMode?: boolean | readonly string[];
+  /** Domain appended to the hostname for ID_FQDN identities (`ip domain-name`). */
+  readonly domainName?: string;
+  /** Default: 1 s, ×1.5, 10 retransmissions (11 sends over about 113 s). */
+  readonly retransmit?: RetransmitPolicy;
+  /** Half-open (unauthenticated responder) IKE SAs: at most `max` (default 256) and `perSource` per peer address (default 16), each at most `maxAge` s (default: the retransmission window + 30 s). */
+  readonly halfOpen?: { readonly max: number; readonly maxAge: number; readonly perSource?: number };
+  /** Rekey at lifetime × (softFraction − jitter·random); default 0.85 and 0.05. */
+  readonly rekey?: { readonly softFraction: number; readonly jitter: number };
+  /** Seconds between NAT-keepalives from the side behind a NAT (RFC 3948 §4); 0 disables. Default 20. */
+  readonly natKeepalive?: number;
+  /** Old SAs stay installed this many seconds after their replacement is up (make-before-break). */
+  readonly rekeyOverlap?: number;
+  /** Vendor IDs to announce; default DPD, NAT-T (RFC + drafts), Unity-style IOS set. */
+  readonly sendVendorIds?: boolean;
+  /** NAT-T vendor IDs to announce: RFC 3947 and the drafts (default), the drafts only (as old peers), or none. */
+  readonly natT?: 'rfc-and-drafts' | 'drafts-only' | 'off';
+  /** Set the commit bit in QM1 (RFC 2408 §3.1): the responder confirms with CONNECTED. */
+  readonly commitBit?: boolean;
+}
+
+export interface AcquireRequest {
+  /** The crypto map entry whose ACL the traffic matched; or give `peer` alone. */
+  readonly cryptoMapEntry?: CryptoMapEntry;
+  readonly peer?: string;
+  /** The traffic (or the ACL line) to protect, local = our side. */
+  readonly selector: TrafficSelector;
+  readonly localAddress?: string;
+}
+
+export interface RemovedPair {
+  readonly protocol: 'esp' | 'ah';
+  readonly inboundSpi: number;
+  readonly outboundSpi: number;
+}
+
+export type IkeAction =
+  | {
+      readonly kind: 'send';
+      readonly srcAddress: string;
+      readonly srcPort: number;
+      readonly dstAddress: string;
+      readonly dstPort: number;
+      /** Without the non-ESP marker: the gateway prepends 4 zero bytes on port 4500. */
+      readonly data: Uint8Array;
+      /** RFC 3948 §2.3 NAT-keepalive (the single byte 0xFF): send as is, with no marker. */
+      readonly natKeepalive?: boolean;
+    }
+  | {
+      readonly kind: 'install';
+      readonly connId: number;
+      readonly messageId: number;
+      readonly peer: string;
+      readonly pairs: readonly IpsecSaPair[];
+      /** Inbound SPIs of the pairs this one replaces (rekey): keep them until their `remove`. */
+      readonly replaces?: readonly number[];
+    }
+  | {
+      readonly kind: 'remove';
+      readonly peer: string;
+      readonly pairs: readonly RemovedPair[];
+      readonly reason: string;
+    }
+  | { readonly kind: 'event'; readonly event: IkeEvent };
+
+export interface IkeSaInfo {
+  readonly dst: string;
+  readonly src: string;
+  readonly state: string;
+  readonly connId: number;
+  readonly slot: number;
+  readonly role: 'initiator' | 'responder';
+  readonly exchange: 'main' | 'aggressive';
+  readonly initiatorCookie: string;
+  readonly responderCookie: string;
+  readonly localPort: number;
+  readonly peerPort: number;
+  readonly natT: boolean;
+  readonly lifetimeRemaining: number;
+  readonly encryption?: string;
+  readonly hash?: string;
+  readonly group?: number;
+  readonly peerId?: string;
+}
+
+export interface IpsecSaInfo {
+  readonly connId: number;
+  readonly peer: string;
+  readonly local: string;
+  readonly selector: TrafficSelector;
+  readonly cryptoMap?: string;
+  readonly transformSet?: string;
+  readonly transform: string;
+  readonly pairs: readonly IpsecSaPair[];
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly remainingSeconds: number;
+  readonly pfsGroup?: number;
+  readonly udpEncapsulated: boolean;
+}
+
+export interface ClearFilter {
+  readonly peer?: string;
+  readonly connId?: number;
+  readonly spi?: number;
+}

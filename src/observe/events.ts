@@ -1,0 +1,59 @@
+// The one event type every typeswan component publishes on the bus (DESIGN.md principle 5):
+// IKE engine events as the engine reports them, and the gateway's own events (data-plane
+// outcomes, SA installs, held or dropped packets). Plain data, JSON-serializable.
+
+import type { IkeEvent } from '../ike/events.js';
+
+/** What the gateway itself reports (the data plane's outcomes are reported through it). */
+export type GatewayEvent =
+  | { readonly type: 'started'; readonly interfaces: readonly string[] }
+  | { readonly type: 'stopped' }
+  | {
+      readonly type: 'saInstalled';
+      readonly direction: 'inbound' | 'outbound';
+      readonly protocol: 'esp' | 'ah';
+      readonly spi: number;
+      readonly local: string;
+      readonly remote: string;
+      readonly localProxy: string; // "10.1.1.0/255.255.255.0/0/0"
+      readonly remoteProxy: string;
+      readonly transform: string; // "esp-3des esp-md5-hmac"
+      readonly lifetimeSeconds: number;
+      readonly lifetimeKilobytes: number;
+      readonly connId: number;
+      readonly mode: 'tunnel' | 'transport';
+    }
+  | {
+      readonly type: 'saRemoved';
+      readonly protocol: 'esp' | 'ah';
+      readonly spi: number;
+      readonly destination: string;
+      readonly reason: string;
+    }
+  | {
+      readonly type: 'acquire';
+      readonly peer: string;
+      readonly cryptoMap: string;
+      readonly seq: number;
+      readonly held: boolean;
+    }
+  | {
+      readonly type: 'packetDropped';
+      readonly direction: 'inbound' | 'outbound';
+      readonly reason: string;
+      readonly detail?: string;
+    }
+  | { readonly type: 'icmpSent'; readonly reason: string; readonly destination: string }
+  | { readonly type: 'warning'; readonly message: string };
+
+export type TypeswanEvent =
+  | { readonly source: 'ike'; readonly router: string; readonly time: number; readonly event: IkeEvent }
+  | {
+      readonly source: 'gateway';
+      readonly router: string;
+      readonly time: number;
+      readonly event: GatewayEvent;
+    };
+
+/** The `debug crypto ...` categories a subscriber can ask for. */
+export type DebugCategory = 'isakmp' | 'ipsec' | 'engine';

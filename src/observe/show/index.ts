@@ -1,0 +1,18 @@
+export { formatIsakmpSa } from './isakmpSa.js';
+export { formatIpsecSa, formatIpsecFlow, hex8 } from './ipsecSa.js';
+export { formatCryptoMap, formatCryptoMapEntry } from './cryptoMap.js';
+export {
+  formatIsakmpPolicy,
+  formatTransformSets,
+  transformText,
+  aclEntryText,
+  cryptoMapViews,
+} from './configViews.js';
+export {
+  zeroCounters,
+  type IsakmpSaView,
+  type EspSaView,
+  type SaCounters,
+  type IpsecFlowView,
+  type CryptoMapView,
+} from './views.js';

@@ -1,0 +1,620 @@
+// An authenticated but hostile peer C (it holds its own pre-shared key and completes phase 1
+// with V) sends quick-mode offers and informationals with arbitrary, correctly hashed content.
+// V must answer with the RFC's notify or a counted drop, never throw or swallow an untyped
+// error, never let C touch what belongs to the honest peer H, and stay consistent.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { getDiffieHellman } from 'node:crypto';
+import type { RawPayload, SaBody } from '../../src/ike/codec.js';
+import { NotifyType, PayloadType, ProtocolId } from '../../src/ike/constants.js';
+import type { RouterConfig } from '../../src/policy/model.js';
+import {
+  A_WAN,
+  assertConsistent,
+  B_LAN,
+  B_WAN,
+  C_LAN,
+  KEY_C,
+  assertHonestIntact,
+  C_WAN,
+  hostilePlaintext,
+  internalErrors,
+  notifiesSent,
+  SELECTOR_C,
+  victimConfig,
+  world,
+  type World,
+} from './adversary.js';
+import { del, fromHex, notify, spi32 } from './adversaryCraft.js';
+import { makeConfig } from './harness.js';
+import {
+  firstTransform,
+  hostileQuickMode,
+  id,
+  ID,
+  ipv4,
+  replaceIds,
+  withSa,
+  type Case,
+} from './adversaryHostile.js';
+
+const QM1_CASES: Case[] = [
+  // RFC 2407 §4.5 / RFC 2408 §3.5: AH/ESP SPIs are 4 bytes; SPI 0 is reserved (RFC 4303 §2.1).
+  ...[new Uint8Array(0), new Uint8Array(16).fill(9), new Uint8Array(4)].map((spi): Case => ({
+    name: `SPI ${Buffer.from(spi).toString('hex') || '(empty)'}`,
+    f: (ps) => withSa(ps, (sa) => ({ ...sa, proposals: sa.proposals.map((p) => ({ ...p, spi })) })),
+    expect: ['INVALID_SPI', 'BAD_PROPOSAL_SYNTAX', 'NO_PROPOSAL_CHOSEN', 'PAYLOAD_MALFORMED', 'drop'],
+  })),
+  // RFC 2409 §5: nonces are 8..256 bytes, in quick mode too.
+  ...[0, 7, 257].map((n): Case => ({
+    name: `nonce of ${n} bytes`,
+    f: (ps) => ps.map((p) => (p.type === PayloadType.NONCE ? { type: p.type, body: new Uint8Array(n) } : p)),
+    expect: ['PAYLOAD_MALFORMED', 'drop'],
+  })),
+  {
+    name: 'SA with 0 proposals',
+    f: (ps) => withSa(ps, (sa) => ({ ...sa, proposals: [] })),
+    // A verified but malformed SA is a counted drop today (RFC 2408 §5.6 would send
+    // BAD-PROPOSAL-SYNTAX; DESIGN.md principle 4 accepts either).
+    expect: ['BAD_PROPOSAL_SYNTAX', 'PAYLOAD_MALFORMED', 'NO_PROPOSAL_CHOSEN', 'drop'],
+  },
+  {
+    name: '255 transforms in one proposal, none acceptable',
+    f: (ps) =>
+      withSa(ps, (sa) => {
+        const p = sa.proposals[0];
+        assert.ok(p);
+        const t = firstTransform(sa);
+        return {
+          ...sa,
+          proposals: [
+            { ...p, transforms: Array.from({ length: 255 }, (_, i) => ({ ...t, number: i + 1, id: 250 })) },
+          ],
+        };
+      }),
+    expect: ['NO_PROPOSAL_CHOSEN'],
+  },
+  {
+    name: '1000 transforms in 4 proposals',
+    f: (ps) =>
+      withSa(ps, (sa) => {
+        const p = sa.proposals[0];
+        assert.ok(p);
+        const t = firstTransform(sa);
+        const proposals = [1, 2, 3, 4].map((n) => ({
+          ...p,
+          number: n,
+          transforms: Array.from({ length: 250 }, (_, i) => ({ ...t, number: i + 1, id: 250 })),
+        }));
+        return { ...sa, proposals };
+      }),
+    expect: ['NO_PROPOSAL_CHOSEN', 'BAD_PROPOSAL_SYNTAX', 'PAYLOAD_MALFORMED'],
+  },
+  {
+    name: 'protocol 99',
+    f: (ps) => withSa(ps, (sa) => ({ ...sa, proposals: sa.proposals.map((p) => ({ ...p, protocol: 99 })) })),
+    expect: ['NO_PROPOSAL_CHOSEN', 'INVALID_PROTOCOL_ID', 'BAD_PROPOSAL_SYNTAX'],
+  },
+  {
+    name: 'lifetime of 0 seconds',
+    f: (ps) =>
+      withSa(ps, (sa) => ({
+        ...sa,
+        proposals: sa.proposals.map((p) => ({
+          ...p,
+          transforms: p.transforms.map((t) => ({
+            ...t,
+            attributes: [
+              ...t.attributes.filter((a) => a.type !== 1 && a.type !== 2),
+              { type: 1, value: 1 },
+              { type: 2, value: 0 },
+            ],
+          })),
+        })),
+      })),
+    expect: ['NO_PROPOSAL_CHOSEN', 'ATTRIBUTES_NOT_SUPPORTED', 'BAD_PROPOSAL_SYNTAX', 'QM2'],
+  },
+  {
+    name: 'lifetime as an 8-byte variable attribute (2^64-1 kB)',
+    f: (ps) =>
+      withSa(ps, (sa) => ({
+        ...sa,
+        proposals: sa.proposals.map((p) => ({
+          ...p,
+          transforms: p.transforms.map((t) => ({
+            ...t,
+            attributes: [
+              ...t.attributes.filter((a) => a.type !== 1 && a.type !== 2),
+              { type: 1, value: 2 },
+              { type: 2, value: new Uint8Array(8).fill(0xff) },
+            ],
+          })),
+        })),
+      })),
+    expect: ['QM2', 'NO_PROPOSAL_CHOSEN', 'ATTRIBUTES_NOT_SUPPORTED'],
+  },
+  {
+    name: 'unknown attribute types and an encapsulation mode 99',
+    f: (ps) =>
+      withSa(ps, (sa) => ({
+        ...sa,
+        proposals: sa.proposals.map((p) => ({
+          ...p,
+          transforms: p.transforms.map((t) => ({
+            ...t,
+            attributes: [
+              ...t.attributes.filter((a) => a.type !== 4),
+              { type: 4, value: 99 },
+              { type: 16000, value: 1 },
+            ],
+          })),
+        })),
+      })),
+    expect: ['NO_PROPOSAL_CHOSEN', 'ATTRIBUTES_NOT_SUPPORTED', 'BAD_PROPOSAL_SYNTAX'],
+  },
+  { name: 'no IDs', f: (ps) => replaceIds(ps, []), expect: ['INVALID_ID_INFORMATION', 'QM2'] },
+  {
+    name: 'one ID',
+    f: (ps) => replaceIds(ps, ps.filter((p) => p.type === ID).slice(0, 1)),
+    expect: ['INVALID_ID_INFORMATION', 'PAYLOAD_MALFORMED'],
+  },
+  {
+    name: 'three IDs',
+    f: (ps) => [...ps, ...ps.filter((p) => p.type === ID).slice(0, 1)],
+    expect: ['INVALID_ID_INFORMATION', 'PAYLOAD_MALFORMED'],
+  },
+  {
+    name: 'FQDN identities',
+    f: (ps) =>
+      replaceIds(ps, [
+        id(2, new TextEncoder().encode('evil.example')),
+        id(2, new TextEncoder().encode('victim.example')),
+      ]),
+    expect: ['INVALID_ID_INFORMATION'],
+  },
+  {
+    name: 'ID type 255 with empty data',
+    f: (ps) => replaceIds(ps, [id(255, new Uint8Array(0)), id(255, new Uint8Array(0))]),
+    expect: ['INVALID_ID_INFORMATION'],
+  },
+  {
+    name: 'IPv4 subnet IDs with 3-byte data',
+    f: (ps) => replaceIds(ps, [id(4, Uint8Array.of(10, 1, 3)), id(4, Uint8Array.of(10, 1, 2))]),
+    expect: ['INVALID_ID_INFORMATION', 'PAYLOAD_MALFORMED'],
+  },
+  {
+    name: 'IPv4 range with start after end',
+    f: (ps) =>
+      replaceIds(ps, [
+        id(7, Uint8Array.from([...ipv4('10.1.3.200'), ...ipv4('10.1.3.1')])),
+        id(4, Uint8Array.from([...ipv4('10.1.2.0'), ...ipv4('255.255.255.0')])),
+      ]),
+    expect: ['INVALID_ID_INFORMATION'],
+  },
+  {
+    name: 'non-contiguous subnet mask',
+    f: (ps) =>
+      replaceIds(ps, [
+        id(4, Uint8Array.from([...ipv4('10.1.3.0'), ...ipv4('255.0.255.0')])),
+        id(4, Uint8Array.from([...ipv4('10.1.2.0'), ...ipv4('255.255.255.0')])),
+      ]),
+    expect: ['INVALID_ID_INFORMATION', 'QM2'],
+  },
+  {
+    name: 'IPv6 subnet identities',
+    f: (ps) => replaceIds(ps, [id(6, new Uint8Array(32).fill(0x20)), id(6, new Uint8Array(32).fill(0x30))]),
+    expect: ['INVALID_ID_INFORMATION'],
+  },
+  {
+    name: 'no nonce',
+    f: (ps) => ps.filter((p) => p.type !== PayloadType.NONCE),
+    expect: ['PAYLOAD_MALFORMED'],
+  },
+  {
+    name: 'no SA',
+    f: (ps) => ps.filter((p) => p.type !== PayloadType.SA),
+    expect: ['PAYLOAD_MALFORMED', 'drop'],
+  },
+  {
+    name: 'two SA payloads',
+    f: (ps) => [...ps.filter((p) => p.type === PayloadType.SA), ...ps],
+    expect: ['QM2', 'PAYLOAD_MALFORMED', 'BAD_PROPOSAL_SYNTAX'],
+  },
+  {
+    name: 'a KE of zeros (PFS group 2) where V has no PFS configured',
+    f: (ps) => [
+      ...ps.filter((p) => p.type !== ID),
+      { type: PayloadType.KE, body: new Uint8Array(128) },
+      ...ps.filter((p) => p.type === ID),
+    ],
+    expect: [
+      'INVALID_KEY_INFORMATION',
+      'NO_PROPOSAL_CHOSEN',
+      'PAYLOAD_MALFORMED',
+      'ATTRIBUTES_NOT_SUPPORTED',
+    ],
+  },
+  {
+    name: 'reserved payload type 50',
+    f: (ps) => [...ps, { type: 50, body: new Uint8Array(8) }],
+    expect: ['INVALID_PAYLOAD_TYPE', 'drop', 'QM2'],
+  },
+];
+
+for (const c of QM1_CASES) test(`hostile authenticated QM1: ${c.name}`, () => hostileQuickMode(c));
+
+function withTransforms(
+  ps: readonly RawPayload[],
+  f: (
+    t: SaBody['proposals'][number]['transforms'][number],
+  ) => SaBody['proposals'][number]['transforms'][number],
+): RawPayload[] {
+  return withSa(ps, (sa) => ({
+    ...sa,
+    proposals: sa.proposals.map((p) => ({ ...p, transforms: p.transforms.map(f) })),
+  }));
+}
+
+function responderLifetime(attrs: Uint8Array): RawPayload {
+  return notify(NotifyType.RESPONDER_LIFETIME, ProtocolId.ESP, spi32(0x1234), attrs);
+}
+
+const QM2_CASES: Case[] = [
+  {
+    name: 'proposal number not offered',
+    f: (ps) => withSa(ps, (sa) => ({ ...sa, proposals: sa.proposals.map((p) => ({ ...p, number: 99 })) })),
+    expect: ['BAD_PROPOSAL_SYNTAX', 'NO_PROPOSAL_CHOSEN', 'drop'],
+  },
+  {
+    name: 'transform not offered',
+    f: (ps) => withTransforms(ps, (t) => ({ ...t, id: 250 })),
+    expect: ['NO_PROPOSAL_CHOSEN', 'BAD_PROPOSAL_SYNTAX', 'drop'],
+  },
+  {
+    name: 'SA with 0 proposals',
+    f: (ps) => withSa(ps, (sa) => ({ ...sa, proposals: [] })),
+    expect: ['BAD_PROPOSAL_SYNTAX', 'PAYLOAD_MALFORMED', 'drop'],
+  },
+  {
+    name: 'two transforms chosen',
+    f: (ps) =>
+      withSa(ps, (sa) => ({
+        ...sa,
+        proposals: sa.proposals.map((p) => ({ ...p, transforms: [...p.transforms, ...p.transforms] })),
+      })),
+    expect: ['BAD_PROPOSAL_SYNTAX', 'NO_PROPOSAL_CHOSEN', 'QM3'],
+  },
+  {
+    name: 'AH proposal added that was not offered',
+    f: (ps) =>
+      withSa(ps, (sa) => ({
+        ...sa,
+        proposals: [...sa.proposals, ...sa.proposals.map((p) => ({ ...p, protocol: ProtocolId.AH }))],
+      })),
+    expect: ['BAD_PROPOSAL_SYNTAX', 'NO_PROPOSAL_CHOSEN', 'drop'],
+  },
+  ...[new Uint8Array(0), new Uint8Array(16).fill(9), new Uint8Array(4)].map((spi): Case => ({
+    name: `SPI ${Buffer.from(spi).toString('hex') || '(empty)'}`,
+    f: (ps) => withSa(ps, (sa) => ({ ...sa, proposals: sa.proposals.map((p) => ({ ...p, spi })) })),
+    expect: ['INVALID_SPI', 'BAD_PROPOSAL_SYNTAX', 'PAYLOAD_MALFORMED', 'drop'],
+  })),
+  ...[0, 7, 257].map((n): Case => ({
+    name: `nonce of ${n} bytes`,
+    f: (ps) => ps.map((p) => (p.type === PayloadType.NONCE ? { type: p.type, body: new Uint8Array(n) } : p)),
+    expect: ['PAYLOAD_MALFORMED', 'drop'],
+  })),
+  {
+    name: 'no nonce',
+    f: (ps) => ps.filter((p) => p.type !== PayloadType.NONCE),
+    expect: ['PAYLOAD_MALFORMED', 'drop'],
+  },
+  {
+    name: 'proxy identities changed',
+    f: (ps) => replaceIds(ps, [id(1, ipv4('10.1.2.9')), id(1, ipv4('10.1.1.9'))]),
+    expect: ['INVALID_ID_INFORMATION', 'drop'],
+  },
+  // A QM2 with other than two proxy identities is accepted today: adversarial-failing.ts.
+  {
+    name: 'a longer lifetime than offered',
+    f: (ps) =>
+      withTransforms(ps, (t) => ({
+        ...t,
+        attributes: [
+          ...t.attributes.filter((a) => a.type !== 1 && a.type !== 2),
+          { type: 1, value: 1 },
+          { type: 2, value: 1_000_000 },
+        ],
+      })),
+    expect: ['NO_PROPOSAL_CHOSEN', 'ATTRIBUTES_NOT_SUPPORTED', 'QM3'],
+  },
+  {
+    name: 'RESPONDER-LIFETIME of 0 seconds',
+    f: (ps) => [...ps, responderLifetime(Uint8Array.of(0x80, 1, 0, 1, 0x80, 2, 0, 0))],
+    expect: ['QM3', 'ATTRIBUTES_NOT_SUPPORTED', 'PAYLOAD_MALFORMED', 'NO_PROPOSAL_CHOSEN'],
+  },
+  {
+    name: 'RESPONDER-LIFETIME with truncated attributes',
+    f: (ps) => [...ps, responderLifetime(Uint8Array.of(0x00, 2, 0, 200, 1))],
+    expect: ['QM3', 'PAYLOAD_MALFORMED', 'drop'],
+  },
+  {
+    name: 'KE without PFS',
+    f: (ps) => [...ps, { type: PayloadType.KE, body: new Uint8Array(96).fill(2) }],
+    expect: ['QM3', 'NO_PROPOSAL_CHOSEN', 'PAYLOAD_MALFORMED', 'INVALID_KEY_INFORMATION'],
+  },
+  {
+    name: 'reserved payload type 50',
+    f: (ps) => [...ps, { type: 50, body: new Uint8Array(8) }],
+    expect: ['INVALID_PAYLOAD_TYPE', 'drop', 'QM3'],
+  },
+];
+
+for (const c of QM2_CASES)
+  test(`hostile authenticated QM2 (V initiates): ${c.name}`, () => hostileQuickMode(c, 'qm2'));
+
+/** V with one crypto map entry per peer: H may use 10.1.1.0/24, C only 10.1.3.0/24. */
+function separateEntries(): RouterConfig {
+  const base = victimConfig();
+  const entry = base.cryptoMaps[0];
+  assert.ok(entry);
+  const acl = (name: string, dst: string) => ({
+    name,
+    entries: [
+      {
+        action: 'permit' as const,
+        protocol: 'ip' as const,
+        source: { address: '10.1.2.0', wildcard: '0.0.0.255' },
+        destination: { address: dst, wildcard: '0.0.0.255' },
+      },
+    ],
+  });
+  return {
+    ...base,
+    accessLists: [acl('101', '10.1.1.0'), acl('102', '10.1.3.0')],
+    cryptoMaps: [
+      { ...entry, seq: 10, peers: [A_WAN], matchAddress: '101' },
+      { ...entry, seq: 20, peers: [C_WAN], matchAddress: '102' },
+    ],
+  };
+}
+
+test("an authenticated peer claiming the honest peer's network gets INVALID-ID-INFORMATION", () => {
+  const w = world({ withThird: true, victim: { config: separateEntries() } });
+  const restore = hostilePlaintext(C_WAN, (kind, ps) =>
+    kind === 'qm1'
+      ? replaceIds(ps, [
+          id(4, Uint8Array.from([...ipv4('10.1.1.0'), ...ipv4('255.255.255.0')])),
+          id(4, Uint8Array.from([...ipv4('10.1.2.0'), ...ipv4('255.255.255.0')])),
+        ])
+      : undefined,
+  );
+  try {
+    w.net.acquire(C_WAN, SELECTOR_C);
+    w.net.run(w.net.now + 30);
+  } finally {
+    restore();
+  }
+  assert.ok(notifiesSent(w.v).includes('INVALID_ID_INFORMATION'));
+  assert.ok(
+    !w.v.installed.some((ps) => ps.some((p) => p.outbound.destination === C_WAN)),
+    'nothing installed for C',
+  );
+  assertHonestIntact(w, 2);
+});
+
+test("an authenticated peer cannot delete the honest peer's IKE SA or IPsec SAs by naming them", () => {
+  const w = world({ withThird: true });
+  const c = w.c;
+  assert.ok(c);
+  w.net.acquire(C_WAN, SELECTOR_C);
+  w.net.run(w.net.now + 10);
+  assert.equal(c.installed.length, 1);
+  const honestOut = w.v.installed.flatMap((ps) =>
+    ps.filter((p) => p.outbound.destination === A_WAN).map((p) => p.outbound.spi),
+  );
+  const honestIn = w.honestSpis;
+  const cookies = fromHex(w.honestCookies.i + w.honestCookies.r);
+  const payloadSets: RawPayload[][] = [
+    [del(ProtocolId.ISAKMP, [cookies])],
+    [del(ProtocolId.ESP, honestOut.map(spi32))],
+    [del(ProtocolId.ESP, honestIn.map(spi32))],
+    [del(ProtocolId.AH, honestOut.map(spi32))],
+    [notify(NotifyType.INITIAL_CONTACT, ProtocolId.ISAKMP, cookies)],
+    [notify(NotifyType.INVALID_SPI, ProtocolId.ESP, spi32(honestOut[0] ?? 0))],
+    [del(ProtocolId.ESP, [new Uint8Array(0)])],
+    [del(ProtocolId.ESP, [Uint8Array.of(1, 2, 3)])],
+    [del(99, [spi32(1)])],
+    [{ type: PayloadType.D, body: Uint8Array.of(0, 0, 0, 1, 3, 4, 1, 0) }],
+    [notify(NotifyType.R_U_THERE, ProtocolId.ISAKMP, cookies, Uint8Array.of(1))],
+    [notify(NotifyType.R_U_THERE_ACK, ProtocolId.ISAKMP, new Uint8Array(0))],
+    [{ type: PayloadType.N, body: Uint8Array.of(0, 0, 0, 1, 3, 200) }],
+    [{ type: 50, body: new Uint8Array(4) }],
+  ];
+  for (const [i, set] of payloadSets.entries()) {
+    let rewritten = 0;
+    const eventsFrom = w.v.events.length;
+    const restore = hostilePlaintext(C_WAN, (kind) => {
+      if (kind !== 'info' || rewritten > 0) return undefined;
+      rewritten++;
+      return set;
+    });
+    try {
+      // C deletes its own SA; the hostile rewrite turns that DELETE into the payloads above.
+      const spi = c.installed[0]?.[0]?.inbound.spi;
+      w.net.apply(c, c.engine.clearIpsec(spi !== undefined ? { spi } : {}, w.net.now));
+      w.net.run(w.net.now + 2);
+    } finally {
+      restore();
+    }
+    assert.equal(rewritten, 1, `set ${i}: C's DELETE was rewritten`);
+    // V verified it (an authenticated notify or delete) or counted it as a drop.
+    const fresh = w.v.events.slice(eventsFrom);
+    assert.ok(
+      fresh.some(
+        (e) =>
+          (e.type === 'notifyReceived' && e.authenticated) ||
+          e.type === 'deleteReceived' ||
+          e.type === 'drop',
+      ),
+      `set ${i}: processed or counted`,
+    );
+    assert.deepEqual(internalErrors(w.v), [], `set ${i}`);
+    const ike = w.v.engine.listIkeSas().find((s) => s.initiatorCookie === w.honestCookies.i);
+    assert.equal(ike?.state, 'QM_IDLE', `set ${i}: honest IKE SA kept`);
+    for (const s of honestIn)
+      assert.ok(
+        w.v.installed.some((ps) => ps.some((p) => p.inbound.spi === s)),
+        `set ${i}: honest SA ${s} kept`,
+      );
+    // Re-establish C's IPsec SA for the next round.
+    if (c.installed.length < 1) {
+      w.net.acquire(C_WAN, SELECTOR_C);
+      w.net.run(w.net.now + 10);
+    }
+  }
+  assertHonestIntact(w, 2);
+});
+
+// ------------------------------------------------------------------ hostile MM5 (HASH_I re-computed)
+
+const MM5_CASES: { name: string; f: (ps: readonly RawPayload[], w: World) => RawPayload[] }[] = [
+  {
+    name: "identity of the honest peer's address, with INITIAL-CONTACT naming its cookies",
+    f: (ps, w) => [
+      id(1, ipv4(A_WAN), 17, 500),
+      ...ps.filter((p) => p.type === PayloadType.HASH),
+      notify(NotifyType.INITIAL_CONTACT, ProtocolId.ISAKMP, fromHex(w.honestCookies.i + w.honestCookies.r)),
+    ],
+  },
+  {
+    name: "DELETE payloads for the honest peer's SAs inside MM5",
+    f: (ps, w) => [
+      ...ps,
+      del(ProtocolId.ISAKMP, [fromHex(w.honestCookies.i + w.honestCookies.r)]),
+      del(ProtocolId.ESP, w.honestSpis.map(spi32)),
+    ],
+  },
+  { name: 'ID type 255 with empty data', f: (ps) => [id(255, new Uint8Array(0)), ...ps.slice(1)] },
+  { name: 'IPv4 ID with 3 bytes', f: (ps) => [id(1, Uint8Array.of(10, 1, 3)), ...ps.slice(1)] },
+  { name: 'FQDN of 4000 bytes', f: (ps) => [id(2, new Uint8Array(4000).fill(0x61)), ...ps.slice(1)] },
+  {
+    name: 'ID payload shorter than its header',
+    f: (ps) => [{ type: ID, body: Uint8Array.of(1) }, ...ps.slice(1)],
+  },
+  { name: 'a second ID and HASH', f: (ps) => [...ps, ...ps] },
+];
+
+for (const c of MM5_CASES) {
+  test(`hostile authenticated MM5: ${c.name}`, () => {
+    const w = world({ withThird: true });
+    const host = w.c;
+    assert.ok(host);
+    let hits = 0;
+    const restore = hostilePlaintext(C_WAN, (kind, ps) => {
+      if (kind !== 'mm5' || hits > 0) return undefined;
+      hits++;
+      return c.f(ps, w);
+    });
+    const eventsFrom = w.v.events.length;
+    try {
+      w.net.acquire(C_WAN, SELECTOR_C);
+      w.net.run(w.net.now + 300);
+    } finally {
+      restore();
+    }
+    assert.equal(hits, 1, 'MM5 rewritten');
+    const fresh = w.v.events.slice(eventsFrom);
+    const up = fresh.some((e) => e.type === 'ikeSaCreated' && e.peer === C_WAN);
+    const refused = fresh.some(
+      (e) => e.type === 'notifySent' || e.type === 'drop' || e.type === 'authFailed',
+    );
+    assert.ok(up || refused, 'accepted, refused with a notify, or counted');
+    assert.ok(
+      !fresh.some((e) => e.type === 'ikeSaDeleted' && e.peer === A_WAN),
+      "the honest peer's IKE SA untouched",
+    );
+    assert.ok(
+      !fresh.some((e) => e.type === 'ipsecSasDeleted' && e.peer === A_WAN),
+      "the honest peer's IPsec SAs untouched",
+    );
+    assert.deepEqual(internalErrors(w.v), []);
+    assertConsistent(w.v, host);
+    assertConsistent(host, w.v);
+    assertHonestIntact(w, 2);
+  });
+}
+
+// ------------------------------------------------------------------ PFS: hostile KE in quick mode
+
+function pfsWorld(): World {
+  const base = victimConfig();
+  const entry = base.cryptoMaps[0];
+  assert.ok(entry);
+  const v: RouterConfig = { ...base, cryptoMaps: [{ ...entry, pfsGroup: 2 }] };
+  const w = world({ victim: { config: v }, honestPfs: 2 });
+  const third = makeConfig(
+    {
+      hostname: 'Third',
+      wan: C_WAN,
+      lan: C_LAN,
+      keys: [{ key: KEY_C, address: B_WAN }],
+      cryptoMap: { pfsGroup: 2 },
+    },
+    B_WAN,
+    B_LAN,
+  );
+  w.net.add('C', C_WAN, third);
+  return w;
+}
+
+test('PFS: invalid KE values in an authenticated QM1 get INVALID-KEY-INFORMATION (or a counted drop), no SA', () => {
+  const p = Uint8Array.from(getDiffieHellman('modp2').getPrime());
+  const pm1 = p.slice();
+  pm1[pm1.length - 1] = (pm1[pm1.length - 1] ?? 0) & 0xfe;
+  const one = new Uint8Array(128);
+  one[127] = 1;
+  const values: { name: string; ke: Uint8Array }[] = [
+    { name: 'zero', ke: new Uint8Array(128) },
+    { name: 'one', ke: one },
+    { name: 'p-1', ke: pm1 },
+    { name: 'p', ke: p },
+    { name: '127 bytes', ke: new Uint8Array(127).fill(5) },
+    { name: '129 bytes', ke: new Uint8Array(129).fill(5) },
+    { name: 'empty', ke: new Uint8Array(0) },
+  ];
+  for (const v of values) {
+    const w = pfsWorld();
+    const c = w.net.host(C_WAN);
+    let hits = 0;
+    const restore = hostilePlaintext(C_WAN, (kind, ps) => {
+      if (kind !== 'qm1' || hits > 0) return undefined;
+      hits++;
+      return ps.map((x) => (x.type === PayloadType.KE ? { type: x.type, body: v.ke } : x));
+    });
+    const eventsFrom = w.v.events.length;
+    try {
+      w.net.acquire(C_WAN, SELECTOR_C);
+      w.net.run(w.net.now + 300);
+    } finally {
+      restore();
+    }
+    assert.equal(hits, 1, `${v.name}: QM1 rewritten`);
+    const fresh = w.v.events.slice(eventsFrom);
+    assert.ok(
+      fresh.some((e) => e.type === 'ikeSaCreated' && e.peer === C_WAN),
+      'phase 1 up',
+    );
+    const reacted =
+      notifiesSent(w.v).includes('INVALID_KEY_INFORMATION') ||
+      fresh.some((e) => e.type === 'drop' && e.peer === C_WAN);
+    assert.ok(reacted, `${v.name}: INVALID-KEY-INFORMATION or a counted drop`);
+    assert.ok(
+      !w.v.installed.some((ps) => ps.some((x) => x.outbound.destination === C_WAN)),
+      `${v.name}: no SA on V`,
+    );
+    assert.deepEqual(internalErrors(w.v), []);
+    assertConsistent(w.v, c);
+    assertHonestIntact(w, 2);
+  }
+});

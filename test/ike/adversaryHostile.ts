@@ -1,0 +1,109 @@
+// An authenticated but hostile peer: helpers shared by adversarial-authenticated.test.ts and
+// adversarial-failing.ts (phase 1 of C with V, then a QM1 rewritten with a valid HASH(1)).
+
+import assert from 'node:assert/strict';
+import { decodeSa, encodeId, encodeSa, type RawPayload, type SaBody } from '../../src/ike/codec.js';
+import { ExchangeType, PayloadType } from '../../src/ike/constants.js';
+import {
+  assertConsistent,
+  assertHonestIntact,
+  B_WAN,
+  C_WAN,
+  eventsOf,
+  mirrorSel,
+  hostilePlaintext,
+  internalErrors,
+  SELECTOR_C,
+  world,
+  type World,
+} from './adversary.js';
+import { exchangeOf } from './adversaryCraft.js';
+
+export const ID = PayloadType.ID;
+
+export function ipv4(a: string): Uint8Array {
+  return Uint8Array.from(a.split('.').map(Number));
+}
+
+export function id(idType: number, data: Uint8Array, protocol = 0, port = 0): RawPayload {
+  return { type: ID, body: encodeId({ idType, protocol, port, data }) };
+}
+
+export function withSa(ps: readonly RawPayload[], f: (sa: SaBody) => SaBody): RawPayload[] {
+  return ps.map((p) =>
+    p.type === PayloadType.SA ? { type: p.type, body: encodeSa(f(decodeSa(p.body))) } : p,
+  );
+}
+
+export function replaceIds(ps: readonly RawPayload[], ids: RawPayload[]): RawPayload[] {
+  return [...ps.filter((p) => p.type !== ID), ...ids];
+}
+
+export function firstTransform(sa: SaBody): SaBody['proposals'][number]['transforms'][number] {
+  const t = sa.proposals[0]?.transforms[0];
+  assert.ok(t);
+  return t;
+}
+
+export interface Case {
+  name: string;
+  f: (ps: readonly RawPayload[]) => RawPayload[];
+  /** Acceptable reactions of V: notify names, 'QM2' (a legitimate answer) or 'drop'. */
+  expect: readonly string[];
+}
+
+function reactionOf(w: World, logFrom: number, eventsFrom: number, role: 'qm1' | 'qm2'): string[] {
+  const fresh = w.v.events.slice(eventsFrom);
+  const out = fresh.flatMap((e) => (e.type === 'notifySent' ? [e.notify] : []));
+  if (fresh.some((e) => e.type === 'drop')) out.push('drop');
+  const quick = new Set(
+    w.net.log
+      .slice(logFrom)
+      .filter((s) => s.from === 'V' && s.dstAddress === C_WAN && exchangeOf(s.data) === ExchangeType.QUICK)
+      .map((s) => Buffer.from(s.data).toString('hex')),
+  );
+  // V answered the rewritten message: QM2 to a QM1, or QM3 after its own QM1.
+  if (quick.size >= (role === 'qm1' ? 1 : 2)) out.push(role === 'qm1' ? 'QM2' : 'QM3');
+  return out;
+}
+
+/**
+ * Phase 1 of C and V, then one quick mode in which C rewrites its QM1 (C initiates, `qm1`)
+ * or its QM2 (V initiates, `qm2`), with a valid HASH.
+ */
+export function hostileQuickMode(c: Case, role: 'qm1' | 'qm2' = 'qm1'): void {
+  const w = world({ withThird: true });
+  const host = w.c;
+  assert.ok(host);
+  let hits = 0;
+  const restore = hostilePlaintext(C_WAN, (kind, ps) => {
+    if (kind !== role || hits > 0) return undefined;
+    hits++;
+    return c.f(ps);
+  });
+  try {
+    const logFrom = w.net.log.length;
+    const eventsFrom = w.v.events.length;
+    if (role === 'qm1') w.net.acquire(C_WAN, SELECTOR_C);
+    else w.net.acquire(B_WAN, mirrorSel(SELECTOR_C), C_WAN);
+    w.net.run(w.net.now + 5);
+    assert.equal(hits, 1, `${c.name}: ${role} rewritten`);
+    assert.ok(
+      eventsOf(w.v, 'ikeSaCreated').some((e) => e.peer === C_WAN),
+      'phase 1 with C is up',
+    );
+    const reaction = reactionOf(w, logFrom, eventsFrom, role);
+    assert.ok(
+      reaction.some((r) => c.expect.includes(r)),
+      `${c.name}: expected ${c.expect.join('/')}, got [${reaction.join(', ')}]`,
+    );
+    w.net.run(w.net.now + 300);
+  } finally {
+    restore();
+  }
+  assert.deepEqual(internalErrors(w.v), []);
+  assert.deepEqual(w.net.escaped, []);
+  assertConsistent(w.v, host);
+  assertConsistent(host, w.v);
+  assertHonestIntact(w, 2);
+}
