@@ -1,0 +1,301 @@
+// `typeswan start -c FILE [--control PATH] [--keylog FILE]`: runs the gateway on this Linux host
+// (root). Each configured interface that carries a crypto map is bound to the Linux interface
+// holding the same IPv4 address (IKE on UDP 500 and 4500, ESP/AH on raw sockets); a TUN device
+// receives the traffic to protect, through routes for the remote protected networks. SIGINT or
+// SIGTERM: deletes are sent for every SA, routes and the TUN are removed, exit 0.
+
+import type { Command } from 'commander';
+import { ConfigError } from '../config/index.js';
+import {
+  ConfigFileError,
+  createGateway,
+  defaultControlPath,
+  GatewayRefused,
+  loadRouterConfig,
+  refuseUnsupported,
+  startControlServer,
+  type ControlServer,
+  type Gateway,
+} from '../gateway/index.js';
+import {
+  cidrContains,
+  findInterfaceByAddress,
+  forwardingWarning,
+  HostRawIpEndpoint,
+  HostScheduler,
+  HostTunnel,
+  HostUdpEndpoint,
+  InterfaceNotFoundError,
+  NativeAddonMissingError,
+  rangeToCidrs,
+} from '../net/host/index.js';
+import type { RawIpEndpoint, UdpEndpoint } from '../net/types.js';
+import { EventBus } from '../observe/bus.js';
+import { renderDebug } from '../observe/debug.js';
+import type { DebugCategory } from '../observe/events.js';
+import { openKeylog, type KeylogWriter } from '../observe/keylog.js';
+import type { RouterConfig } from '../policy/model.js';
+import type { IpsecSa } from '../policy/sa.js';
+import { RuntimeFailure, UsageError } from './errors.js';
+import type { CliIo } from './io.js';
+
+export interface StartOptions {
+  readonly config: string;
+  readonly control?: string;
+  readonly keylog?: string;
+  /** Debug categories printed to stderr (`isakmp,ipsec,engine`, or `none`). */
+  readonly debug?: string;
+  /** TUN device name. */
+  readonly tun?: string;
+  readonly mtu?: string;
+  /** Initiate with aggressive mode. */
+  readonly aggressive?: boolean;
+  /** Float to UDP 4500 even without NAT (strongSwan's encap=yes). */
+  readonly forceEncap?: boolean;
+}
+
+export function registerStart(program: Command, io: CliIo): void {
+  program
+    .command('start')
+    .description('run the gateway on this Linux host (root): IKE on UDP 500/4500, ESP/AH, a TUN device')
+    .requiredOption('-c, --config <file>', 'router configuration (IOS/PIX text or the JSON model)')
+    .option('--control <path>', `control socket for show/clear/debug (default ${defaultControlPath()})`)
+    .option('--keylog <file>', 'append IKE and ESP keys as tshark -o lines (file mode 0600)')
+    .option('--debug <categories>', 'debug lines on stderr: isakmp,ipsec,engine or none', 'isakmp,ipsec')
+    .option('--tun <name>', 'TUN device name (default tsw<pid>)')
+    .option('--mtu <bytes>', 'TUN MTU', '1400')
+    .option('--aggressive', 'initiate with aggressive mode')
+    .option('--force-encap', 'use UDP encapsulation (port 4500) even when no NAT is detected')
+    .action(async (options: StartOptions) => {
+      await runStart(options, io);
+    });
+}
+
+/** Runs until SIGINT/SIGTERM; resolves after a clean shutdown. */
+export async function runStart(options: StartOptions, io: CliIo): Promise<void> {
+  if (typeof process.getuid === 'function' && process.getuid() !== 0) {
+    throw new RuntimeFailure('start needs root (TUN device, raw ESP/AH sockets, UDP port 500)');
+  }
+  const config = loadConfig(options.config);
+  const debug = debugCategories(options.debug ?? 'isakmp,ipsec');
+  const mtu = Number(options.mtu ?? '1400');
+  if (!Number.isInteger(mtu) || mtu < 576 || mtu > 9000)
+    throw new UsageError(`--mtu ${options.mtu}: expected 576..9000`);
+
+  const addresses = localAddresses(config);
+  if (addresses.length === 0) {
+    throw new UsageError(
+      `${config.file}: no interface with an IPv4 address carries a crypto map: nothing to run`,
+    );
+  }
+  const bindings = addresses.map(({ iface, address }) => {
+    try {
+      return findInterfaceByAddress(iface, address);
+    } catch (error) {
+      if (error instanceof InterfaceNotFoundError) throw new RuntimeFailure(error.message);
+      throw error;
+    }
+  });
+  const warning = forwardingWarning();
+  if (warning) io.stderr(`typeswan: warning: ${warning}\n`);
+
+  const cleanup: (() => void)[] = [];
+  const undo = (): void => {
+    for (const step of cleanup.reverse()) {
+      try {
+        step();
+      } catch {
+        // best effort: keep undoing the rest
+      }
+    }
+    cleanup.length = 0;
+  };
+
+  let keylog: KeylogWriter | undefined;
+  let control: ControlServer | undefined;
+  try {
+    if (options.keylog !== undefined) {
+      try {
+        keylog = openKeylog(options.keylog);
+      } catch (error) {
+        throw new RuntimeFailure(`--keylog ${options.keylog}: ${errorMessage(error)}`);
+      }
+      const opened = keylog;
+      cleanup.push(() => opened.close());
+    }
+
+    const udp: UdpEndpoint[] = [];
+    const raw: RawIpEndpoint[] = [];
+    for (const binding of bindings) {
+      for (const port of [500, 4500]) {
+        const endpoint = await HostUdpEndpoint.bind(binding.address, port).catch((error: unknown) => {
+          throw new RuntimeFailure(`${binding.name}: ${errorMessage(error)}`);
+        });
+        cleanup.push(() => endpoint.close());
+        udp.push(endpoint);
+      }
+      const rawEndpoint = nativeCall(() => new HostRawIpEndpoint(binding.address));
+      cleanup.push(() => rawEndpoint.close());
+      raw.push(rawEndpoint);
+    }
+    const tunnel = nativeCall(() => new HostTunnel({ ...(options.tun ? { name: options.tun } : {}), mtu }));
+    cleanup.push(() => tunnel.close());
+
+    const bus = new EventBus();
+    const scheduler = new HostScheduler();
+    const gateway = buildGateway(config, { udp, raw, tunnel }, scheduler, bus, options, keylog);
+    if (debug.length > 0) {
+      bus.subscribe((event) => {
+        for (const line of renderDebug(event)) {
+          if (debug.includes(line.category)) io.stderr(`${line.text}\n`);
+        }
+      });
+    }
+
+    // Routes for the remote protected networks of every protect rule. A network holding an
+    // IPsec peer (transport mode between the routers) is policy-routed so IKE/ESP stay outside.
+    const peers = new Set<string>(config.cryptoMaps.flatMap((e) => e.peers));
+    for (const address of addresses) peers.add(address.address);
+    const routed = new Set<string>();
+    for (const policy of gateway.policy) {
+      if (policy.rule.action !== 'protect') continue;
+      for (const cidr of rangeToCidrs(policy.rule.selector.remoteStart, policy.rule.selector.remoteEnd)) {
+        if (routed.has(cidr)) continue;
+        routed.add(cidr);
+        const holdsPeer = [...peers].some((peer) => cidrContains(cidr, peer));
+        try {
+          if (holdsPeer) tunnel.addRouteExceptIpsec(cidr);
+          else tunnel.addRoute(cidr);
+        } catch (error) {
+          throw new RuntimeFailure(`route ${cidr} into ${tunnel.name}: ${errorMessage(error)}`);
+        }
+      }
+    }
+
+    gateway.start();
+    cleanup.push(() => gateway.stop());
+    control = await startControlServer(options.control ?? defaultControlPath(), gateway).catch(
+      (error: unknown) => {
+        throw new RuntimeFailure(
+          `control socket ${options.control ?? defaultControlPath()}: ${errorMessage(error)}`,
+        );
+      },
+    );
+    io.stderr(
+      `typeswan: ${config.hostname} running: ${bindings.map((b) => `${b.name} ${b.address}`).join(', ')}; ` +
+        `tunnel ${tunnel.name} routes ${[...routed].join(', ') || 'none'}; control ${control.path}\n`,
+    );
+
+    await untilSignal();
+    io.stderr('typeswan: stopping: deleting SAs, removing routes and the TUN device\n');
+    // Deletes for every IPsec SA and then every ISAKMP SA (RFC 2408 §4.8), sent before the
+    // sockets close.
+    try {
+      gateway.clear('sa');
+      gateway.clear('isakmp');
+    } catch (error) {
+      io.stderr(`typeswan: while sending deletes: ${errorMessage(error)}\n`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  } finally {
+    if (control) await control.close();
+    undo();
+  }
+}
+
+function loadConfig(path: string): RouterConfig {
+  try {
+    const config = loadRouterConfig(path);
+    refuseUnsupported(config);
+    return config;
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof ConfigFileError || error instanceof GatewayRefused) {
+      throw new UsageError(error.message);
+    }
+    throw error;
+  }
+}
+
+/**
+ * The addresses IKE and ESP use: each usable interface that carries a crypto map, or the
+ * interface its map names with `crypto map NAME local-address IF` instead.
+ */
+function localAddresses(config: RouterConfig): { iface: string; address: string }[] {
+  const out: { iface: string; address: string }[] = [];
+  const add = (iface: string, address: string | undefined): void => {
+    if (address !== undefined && !out.some((o) => o.address === address)) out.push({ iface, address });
+  };
+  for (const iface of config.interfaces) {
+    if (iface.cryptoMap === undefined || iface.shutdown) continue;
+    const settings = config.cryptoMapSettings.find((m) => m.name === iface.cryptoMap);
+    const named = settings?.localAddressInterface;
+    const local =
+      named === undefined
+        ? undefined
+        : config.interfaces.find((i) => i.name.toLowerCase() === named.toLowerCase());
+    if (local !== undefined) add(local.name, local.address);
+    else add(iface.name, iface.address);
+  }
+  return out;
+}
+
+function debugCategories(text: string): DebugCategory[] {
+  if (text === 'none' || text === '') return [];
+  const all: readonly DebugCategory[] = ['isakmp', 'ipsec', 'engine'];
+  const out: DebugCategory[] = [];
+  for (const word of text.split(',')) {
+    const category = all.find((c) => c === word.trim());
+    if (category === undefined)
+      throw new UsageError(`--debug ${text}: expected a list of isakmp, ipsec, engine, or none`);
+    out.push(category);
+  }
+  return out;
+}
+
+/** Turns a missing addon (or a kernel refusal) into the CLI's runtime failure. */
+function nativeCall<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof NativeAddonMissingError) throw new RuntimeFailure(error.message);
+    throw new RuntimeFailure(errorMessage(error));
+  }
+}
+
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(signal);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The gateway with the real engines; every installed SA's keys also go to `--keylog`. */
+function buildGateway(
+  config: RouterConfig,
+  adapters: { udp: UdpEndpoint[]; raw: RawIpEndpoint[]; tunnel: HostTunnel },
+  scheduler: HostScheduler,
+  bus: EventBus,
+  options: StartOptions,
+  keylog: KeylogWriter | undefined,
+): Gateway {
+  return createGateway({
+    config,
+    adapters,
+    scheduler,
+    bus,
+    ike: {
+      ...(options.aggressive ? { aggressiveMode: true } : {}),
+      ...(options.forceEncap ? { forceEncapsulation: true } : {}),
+    },
+    ...(keylog ? { onSaInstalled: (sa: IpsecSa) => keylog.ipsecSa(sa) } : {}),
+  });
+}

@@ -1,0 +1,74 @@
+// Builds a Gateway with the real engines: the IKEv1 manager and the ESP/AH data plane.
+// Refuses, before anything runs, a configuration that uses features the engines cannot run.
+
+import { randomBytes } from 'node:crypto';
+import { IkeManager, type IkeManagerOptions, type Rng } from '../ike/index.js';
+import type { EventBus } from '../observe/bus.js';
+import type { Scheduler } from '../net/types.js';
+import type { RouterConfig } from '../policy/model.js';
+import type { IpsecSa } from '../policy/sa.js';
+import { refuseUnsupported } from './configFile.js';
+import { DataPlaneAdapter } from './dataPlaneAdapter.js';
+import { Gateway, type GatewayAdapters } from './gateway.js';
+import type { DataPlane } from './ports.js';
+
+export interface CreateGatewayInput {
+  readonly config: RouterConfig;
+  readonly adapters: GatewayAdapters;
+  readonly scheduler: Scheduler;
+  readonly bus: EventBus;
+  /** Randomness for cookies, nonces, DH, SPIs and IVs (the lab passes a seeded one). */
+  readonly rng?: Rng;
+  readonly ike?: Partial<Omit<IkeManagerOptions, 'config' | 'rng' | 'localAddresses'>>;
+  readonly holdQueueLimit?: number;
+  readonly mtu?: number;
+  /** Called with every SA installed in the data plane, keys included (for `--keylog`). */
+  readonly onSaInstalled?: (sa: IpsecSa) => void;
+}
+
+export function createGateway(input: CreateGatewayInput): Gateway {
+  refuseUnsupported(input.config);
+  const localAddresses = [...new Set(input.adapters.udp.map((u) => u.localAddress))];
+  const ike = new IkeManager({
+    ...input.ike,
+    config: input.config,
+    ...(input.rng !== undefined ? { rng: input.rng } : { rng: cryptoRng }),
+    localAddresses,
+  });
+  const adapter = new DataPlaneAdapter({
+    ...(input.rng !== undefined ? { rng: input.rng } : {}),
+    ...(input.mtu !== undefined ? { mtu: input.mtu } : {}),
+  });
+  const dataPlane =
+    input.onSaInstalled === undefined ? adapter : observeInstalls(adapter, input.onSaInstalled);
+  return new Gateway({
+    config: input.config,
+    adapters: input.adapters,
+    scheduler: input.scheduler,
+    bus: input.bus,
+    ike,
+    dataPlane,
+    ...(input.holdQueueLimit !== undefined ? { holdQueueLimit: input.holdQueueLimit } : {}),
+    ...(input.mtu !== undefined ? { mtu: input.mtu } : {}),
+  });
+}
+
+const cryptoRng: Rng = { randomBytes: (n) => new Uint8Array(randomBytes(n)) };
+
+/** The same data plane, telling `onSaInstalled` about each SA it installs. */
+export function observeInstalls(inner: DataPlane, onSaInstalled: (sa: IpsecSa) => void): DataPlane {
+  return {
+    setPolicy: (rules) => inner.setPolicy(rules),
+    installSa: (sa, now) => {
+      inner.installSa(sa, now);
+      onSaInstalled(sa);
+    },
+    removeSa: (protocol, spi, destination) => inner.removeSa(protocol, spi, destination),
+    outbound: (packet, now) => inner.outbound(packet, now),
+    inbound: (packet, now) => inner.inbound(packet, now),
+    inboundUdp: (datagram, now) => inner.inboundUdp(datagram, now),
+    tick: (now) => inner.tick(now),
+    nextDeadline: () => inner.nextDeadline(),
+    counters: (spi, direction) => inner.counters(spi, direction),
+  };
+}

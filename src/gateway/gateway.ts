@@ -1,0 +1,546 @@
+// One router: configuration, IKE engine, data plane, adapters and event bus wired together.
+// The engines are sans-I/O; the gateway feeds them bytes and time, performs what they return
+// (send, install, remove, deliver) and keeps a single timer armed at their next deadline.
+
+import type { IkeAction, IkeDatagram } from '../ike/types.js';
+import { iosTransformName } from '../ipsec/transform.js';
+import type { EventBus } from '../observe/bus.js';
+import type { DebugCategory, GatewayEvent } from '../observe/events.js';
+import {
+  formatCryptoMap,
+  formatIpsecSa,
+  formatIsakmpPolicy,
+  formatIsakmpSa,
+  formatTransformSets,
+  cryptoMapViews,
+} from '../observe/show/index.js';
+import {
+  zeroCounters,
+  type IpsecFlowView,
+  type IsakmpSaView,
+  type SaCounters,
+} from '../observe/show/views.js';
+import type { PacketTunnel, RawIpEndpoint, Scheduler, UdpDatagram, UdpEndpoint } from '../net/types.js';
+import type { RouterConfig } from '../policy/model.js';
+import type { IpsecSa } from '../policy/sa.js';
+import type { ClearWhat, ControlTarget, ShowWhat } from './controlProtocol.js';
+import { renderDebug, stampDebug } from '../observe/debug.js';
+import {
+  addSaCounters,
+  buildFlows,
+  localIdent,
+  remoteIdent,
+  ruleIndexFor,
+  within,
+  type InstalledSa,
+} from './flows.js';
+import { AcquireQueue } from './acquireQueue.js';
+import type { DataPlane, DataPlaneCounters, DataPlaneOutput, IkeEngine } from './ports.js';
+import { dynamicTemplates, policyRules, type DynamicTemplate, type PolicyRule } from './spdFromConfig.js';
+
+export interface GatewayAdapters {
+  /** UDP endpoints on 500 and 4500 of the local addresses. */
+  readonly udp: readonly UdpEndpoint[];
+  readonly raw: readonly RawIpEndpoint[];
+  readonly tunnel: PacketTunnel;
+}
+
+export interface GatewayOptions {
+  readonly config: RouterConfig;
+  readonly adapters: GatewayAdapters;
+  readonly scheduler: Scheduler;
+  readonly bus: EventBus;
+  readonly ike: IkeEngine;
+  readonly dataPlane: DataPlane;
+  /**
+   * Packets held per pending acquire while IKE runs. 0 (the default) is what IOS does: the
+   * packet that triggers IKE is dropped (and counted as a send error), so the chapter's first
+   * ping prints `.!!!!`.
+   */
+  readonly holdQueueLimit?: number;
+  /** Seconds an acquire stays pending (later packets do not re-trigger IKE meanwhile). */
+  readonly acquireTimeout?: number;
+  /** Interface MTU for `show crypto ipsec sa`. */
+  readonly mtu?: number;
+}
+
+const NON_ESP_MARKER = new Uint8Array(4);
+
+export class Gateway implements ControlTarget {
+  readonly name: string;
+  private readonly rules: PolicyRule[];
+  private readonly templates: DynamicTemplate[];
+  private readonly waiting: AcquireQueue;
+  private readonly installed = new Map<string, InstalledSa>();
+  private readonly retired = new Map<number, SaCounters>();
+  private readonly lastSeen = new Map<string, DataPlaneCounters>();
+  private nextSaConnId = 2000;
+  private nextFlowId = 1;
+  private timer: { cancel(): void } | undefined;
+  private timerAt = Number.POSITIVE_INFINITY;
+  private started = false;
+  /** Drops the gateway itself decided (no rule, no adapter, hold queue full), by reason. */
+  readonly drops = new Map<string, number>();
+
+  constructor(private readonly options: GatewayOptions) {
+    this.name = options.config.hostname;
+    this.rules = policyRules(options.config);
+    this.templates = dynamicTemplates(options.config);
+    this.waiting = new AcquireQueue(options.holdQueueLimit ?? 0, options.acquireTimeout ?? 30);
+  }
+
+  get config(): RouterConfig {
+    return this.options.config;
+  }
+
+  get policy(): readonly PolicyRule[] {
+    return this.rules;
+  }
+
+  private now(): number {
+    return this.options.scheduler.clock.now();
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    const { adapters, dataPlane } = this.options;
+    dataPlane.setPolicy(this.rules.map((r) => r.rule));
+    for (const endpoint of adapters.udp) endpoint.onReceive((d) => this.onUdp(endpoint, d));
+    for (const raw of adapters.raw) raw.onPacket((p) => this.perform(dataPlane.inbound(p, this.now())));
+    adapters.tunnel.onPacket((p) => this.perform(dataPlane.outbound(p, this.now())));
+    this.publish({
+      type: 'started',
+      interfaces: this.rules.map((r) => r.iface.name).filter((n, i, a) => a.indexOf(n) === i),
+    });
+    this.rearm();
+  }
+
+  stop(): void {
+    if (!this.started) return;
+    this.started = false;
+    this.timer?.cancel();
+    this.timer = undefined;
+    for (const endpoint of this.options.adapters.udp) endpoint.close();
+    for (const raw of this.options.adapters.raw) raw.close();
+    this.options.adapters.tunnel.close();
+    this.publish({ type: 'stopped' });
+  }
+
+  // ------------------------------------------------------------------ inputs
+
+  private onUdp(endpoint: UdpEndpoint, d: UdpDatagram): void {
+    const now = this.now();
+    if (endpoint.localPort !== 4500) {
+      this.performIke(this.options.ike.receive(d, now));
+      return;
+    }
+    // RFC 3948 §2.2: a 1-byte 0xFF payload is a NAT keepalive
+    if (d.data.length === 1 && d.data[0] === 0xff) return;
+    // RFC 3948 §2.1: a zero non-ESP marker means IKE; anything else is ESP (SPI is never 0)
+    if (d.data.length >= 4 && d.data[0] === 0 && d.data[1] === 0 && d.data[2] === 0 && d.data[3] === 0) {
+      const ike: IkeDatagram = { ...d, data: d.data.subarray(4) };
+      this.performIke(this.options.ike.receive(ike, now));
+      return;
+    }
+    this.perform(this.options.dataPlane.inboundUdp(d, now));
+  }
+
+  // ------------------------------------------------------------------ IKE actions
+
+  private performIke(actions: readonly IkeAction[]): void {
+    const now = this.now();
+    for (const action of actions) {
+      switch (action.kind) {
+        case 'send':
+          this.sendIke(action.srcAddress, action.srcPort, action.dstAddress, action.dstPort, action.data);
+          break;
+        case 'event':
+          this.options.bus.publish({ source: 'ike', router: this.name, time: now, event: action.event });
+          break;
+        case 'install':
+          for (const pair of action.pairs) {
+            const bundleHasEsp =
+              pair.inbound.protocol === 'ah' && action.pairs.some((p) => p.inbound.protocol === 'esp');
+            this.install(pair.inbound, action.peer, now, bundleHasEsp);
+            this.install(pair.outbound, action.peer, now, bundleHasEsp);
+          }
+          this.releaseHeld(action.pairs.map((p) => p.outbound));
+          break;
+        case 'remove':
+          for (const pair of action.pairs) {
+            this.uninstall(pair.protocol, pair.inboundSpi, 'inbound', action.reason);
+            this.uninstall(pair.protocol, pair.outboundSpi, 'outbound', action.reason);
+          }
+          break;
+      }
+    }
+    this.rearm();
+  }
+
+  private sendIke(
+    srcAddress: string,
+    srcPort: number,
+    dstAddress: string,
+    dstPort: number,
+    data: Uint8Array,
+  ): void {
+    const udp = this.options.adapters.udp;
+    const endpoint =
+      udp.find((e) => e.localAddress === srcAddress && e.localPort === srcPort) ??
+      udp.find((e) => e.localPort === srcPort);
+    if (endpoint === undefined) {
+      this.drop('outbound', 'no UDP endpoint', `${srcAddress}:${srcPort}`);
+      return;
+    }
+    if (srcPort === 4500) {
+      const framed = new Uint8Array(4 + data.length);
+      framed.set(NON_ESP_MARKER, 0);
+      framed.set(data, 4);
+      endpoint.send(dstAddress, dstPort, framed);
+    } else {
+      endpoint.send(dstAddress, dstPort, data);
+    }
+  }
+
+  private install(sa: IpsecSa, peer: string, now: number, bundleHasEsp: boolean): void {
+    try {
+      this.options.dataPlane.installSa(sa, now);
+    } catch (error) {
+      // The data plane refuses inconsistent SA parameters; the gateway keeps serving.
+      const message = error instanceof Error ? error.message : String(error);
+      this.publish({
+        type: 'warning',
+        message: `SA 0x${(sa.spi >>> 0).toString(16)} from ${peer} not installed: ${message}`,
+      });
+      return;
+    }
+    if (sa.direction === 'outbound') this.instantiateDynamic(sa, peer);
+    const record: InstalledSa = {
+      sa,
+      bundleHasEsp,
+      installedAt: now,
+      connId: this.nextSaConnId++,
+      flowId: this.nextFlowId++,
+      peer,
+    };
+    this.installed.set(`${sa.direction}/${sa.spi}`, record);
+    this.publish({
+      type: 'saInstalled',
+      direction: sa.direction,
+      protocol: sa.protocol,
+      spi: sa.spi,
+      local: sa.direction === 'outbound' ? sa.source : sa.destination,
+      remote: sa.direction === 'outbound' ? sa.destination : sa.source,
+      localProxy: localIdent(sa.selector),
+      remoteProxy: remoteIdent(sa.selector),
+      transform: iosTransformName(sa),
+      lifetimeSeconds: sa.lifetime.seconds,
+      lifetimeKilobytes: sa.lifetime.kilobytes,
+      connId: record.connId,
+      mode: sa.mode,
+    });
+  }
+
+  /**
+   * An SA negotiated through a dynamic map (a peer no static entry names): its traffic gets a
+   * protect rule after the static ones, so replies from our side use it (IOS instantiates the
+   * dynamic map entry for the peer).
+   */
+  private instantiateDynamic(sa: IpsecSa, peer: string): void {
+    const covered = this.rules.some(
+      (r) => r.rule.action === 'protect' && r.rule.peer === peer && within(sa.selector, r.rule.selector),
+    );
+    const template = this.templates[0];
+    if (covered || template === undefined) return;
+    const dynamic = template.entry.dynamic;
+    this.rules.push({
+      rule: {
+        action: 'protect',
+        selector: sa.selector,
+        name: `${template.entry.map} ${template.entry.seq} dynamic ${dynamic?.name ?? ''} for ${peer}`,
+        peer,
+      },
+      entry: { ...template.entry, peers: [peer] },
+      iface: template.iface,
+      localAddress: template.localAddress,
+      aclLine: 0,
+    });
+    this.options.dataPlane.setPolicy(this.rules.map((r) => r.rule));
+  }
+
+  private uninstall(
+    protocol: 'esp' | 'ah',
+    spi: number,
+    direction: 'inbound' | 'outbound',
+    reason: string,
+  ): void {
+    const key = `${direction}/${spi}`;
+    const record = this.installed.get(key);
+    if (record === undefined) return;
+    this.installed.delete(key);
+    this.retire(record, this.options.dataPlane.counters(spi, direction));
+    this.options.dataPlane.removeSa(protocol, spi, record.sa.destination);
+    this.publish({ type: 'saRemoved', protocol, spi, destination: record.sa.destination, reason });
+  }
+
+  /** Keeps a deleted SA's counts in its flow (IOS counts per flow across rekeys). */
+  private retire(record: InstalledSa, counters: DataPlaneCounters | undefined): void {
+    const key = `${record.sa.direction}/${record.sa.spi}`;
+    const final = counters ?? this.lastSeen.get(key);
+    this.lastSeen.delete(key);
+    const index = ruleIndexFor(this.rules, record);
+    if (final === undefined || index < 0) return;
+    const flow = this.retired.get(index) ?? zeroCounters();
+    addSaCounters(flow, record, final);
+    this.retired.set(index, flow);
+  }
+
+  // ------------------------------------------------------------------ data-plane outputs
+
+  private perform(outputs: readonly DataPlaneOutput[]): void {
+    const now = this.now();
+    const { adapters } = this.options;
+    for (const out of outputs) {
+      switch (out.kind) {
+        case 'send': {
+          const source =
+            out.packet.length >= 20
+              ? `${out.packet[12]}.${out.packet[13]}.${out.packet[14]}.${out.packet[15]}`
+              : '';
+          const raw = adapters.raw.find((r) => r.localAddress === source) ?? adapters.raw[0];
+          if (raw === undefined) this.drop('outbound', 'no raw IP endpoint');
+          else raw.sendPacket(out.packet);
+          break;
+        }
+        case 'sendUdp': {
+          const endpoint =
+            adapters.udp.find((e) => e.localAddress === out.srcAddress && e.localPort === out.srcPort) ??
+            adapters.udp.find((e) => e.localPort === out.srcPort);
+          if (endpoint === undefined)
+            this.drop('outbound', 'no UDP endpoint', `${out.srcAddress}:${out.srcPort}`);
+          else endpoint.send(out.dstAddress, out.dstPort, out.data);
+          break;
+        }
+        case 'deliver':
+          adapters.tunnel.writePacket(out.packet);
+          break;
+        case 'icmp':
+          adapters.tunnel.writePacket(out.packet);
+          this.publish({
+            type: 'icmpSent',
+            reason: out.reason,
+            destination: `${out.packet[16]}.${out.packet[17]}.${out.packet[18]}.${out.packet[19]}`,
+          });
+          break;
+        case 'bypass':
+          // Cleartext traffic is routed by the host, not by the tunnel: nothing to forward it to.
+          this.drop('outbound', 'bypass');
+          break;
+        case 'drop':
+          this.drop(out.direction, out.reason);
+          break;
+        case 'acquire':
+          this.acquire(out.ruleIndex, out.packet, now);
+          break;
+        case 'rekey':
+          this.rekey(out.spi, now);
+          break;
+        case 'expired': {
+          const record = this.installed.get(`${out.direction}/${out.spi}`);
+          if (record !== undefined) {
+            this.installed.delete(`${out.direction}/${out.spi}`);
+            // The data plane has already removed it: its last counts seen by `show` are kept.
+            this.retire(record, undefined);
+            this.publish({
+              type: 'saRemoved',
+              protocol: record.sa.protocol,
+              spi: out.spi,
+              destination: record.sa.destination,
+              reason: `lifetime expired (${out.reason})`,
+            });
+          }
+          break;
+        }
+      }
+    }
+    this.rearm();
+  }
+
+  private acquire(ruleIndex: number, packet: Uint8Array, now: number): void {
+    const policy = this.rules[ruleIndex];
+    const peer = policy?.entry.peers[0];
+    if (policy === undefined || peer === undefined || policy.configEntry === undefined) {
+      // A dynamic-map entry has no peer to initiate to: IOS drops the traffic.
+      this.countAcquireDrop(ruleIndex);
+      this.drop('outbound', 'no peer to initiate to', policy?.rule.name);
+      return;
+    }
+    const { ask, held } = this.waiting.offer(ruleIndex, packet, now);
+    if (!held) this.drops.set('awaiting SA', (this.drops.get('awaiting SA') ?? 0) + 1);
+    if (!ask) return;
+    this.publish({ type: 'acquire', peer, cryptoMap: policy.entry.map, seq: policy.entry.seq, held });
+    this.performIke(
+      this.options.ike.acquire(
+        {
+          cryptoMapEntry: policy.configEntry,
+          peer,
+          selector: policy.rule.selector,
+          ...(policy.localAddress !== undefined ? { localAddress: policy.localAddress } : {}),
+        },
+        now,
+      ),
+    );
+  }
+
+  private countAcquireDrop(ruleIndex: number): void {
+    this.waiting.countDrop(ruleIndex);
+    this.drops.set('awaiting SA', (this.drops.get('awaiting SA') ?? 0) + 1);
+  }
+
+  /** New outbound SAs are up: the acquires they answer are done; held packets go out now. */
+  private releaseHeld(outbound: readonly IpsecSa[]): void {
+    const now = this.now();
+    const released = this.waiting.release((ruleIndex) => {
+      const policy = this.rules[ruleIndex];
+      return (
+        policy !== undefined &&
+        outbound.some(
+          (sa) => sa.destination === policy.rule.peer || policy.entry.peers.includes(sa.destination),
+        )
+      );
+    });
+    for (const { ruleIndex, packets } of released) {
+      for (const packet of packets) {
+        const outputs = this.options.dataPlane.outbound(packet, now).filter((o) => {
+          if (o.kind !== 'acquire') return true;
+          this.countAcquireDrop(ruleIndex);
+          return false;
+        });
+        this.perform(outputs);
+      }
+    }
+  }
+
+  private rekey(spi: number, now: number): void {
+    const ike = this.options.ike;
+    if (ike.rekeyRequest !== undefined) {
+      this.performIke(ike.rekeyRequest(spi, now));
+      return;
+    }
+    const record = this.installed.get(`outbound/${spi}`) ?? this.installed.get(`inbound/${spi}`);
+    if (record === undefined) return;
+    const policy = this.rules.find((r) => r.rule.action === 'protect' && r.rule.peer === record.peer);
+    if (policy?.configEntry === undefined) return;
+    this.performIke(
+      ike.acquire(
+        { cryptoMapEntry: policy.configEntry, peer: record.peer, selector: record.sa.selector },
+        now,
+      ),
+    );
+  }
+
+  private drop(direction: 'inbound' | 'outbound', reason: string, detail?: string): void {
+    this.drops.set(reason, (this.drops.get(reason) ?? 0) + 1);
+    this.publish({ type: 'packetDropped', direction, reason, ...(detail !== undefined ? { detail } : {}) });
+  }
+
+  // ------------------------------------------------------------------ timer
+
+  private rearm(): void {
+    if (!this.started) return;
+    const deadlines = [this.options.ike.nextDeadline(), this.options.dataPlane.nextDeadline()].filter(
+      (d): d is number => d !== undefined,
+    );
+    const next = deadlines.length === 0 ? Number.POSITIVE_INFINITY : Math.min(...deadlines);
+    if (next === this.timerAt) return;
+    this.timer?.cancel();
+    this.timer = undefined;
+    this.timerAt = next;
+    if (!Number.isFinite(next)) return;
+    // A deadline already due runs at the next millisecond, so an engine that keeps reporting
+    // a past deadline cannot spin the scheduler at one instant.
+    const at = Math.max(next, this.now() + 0.001);
+    this.timer = this.options.scheduler.setTimer(at, () => {
+      this.timer = undefined;
+      this.timerAt = Number.POSITIVE_INFINITY;
+      const now = this.now();
+      this.performIke(this.options.ike.tick(now));
+      this.perform(this.options.dataPlane.tick(now));
+    });
+  }
+
+  private publish(event: GatewayEvent): void {
+    this.options.bus.publish({ source: 'gateway', router: this.name, time: this.now(), event });
+  }
+
+  // ------------------------------------------------------------------ show / clear / debug
+
+  isakmpSas(): IsakmpSaView[] {
+    return this.options.ike
+      .listIkeSas(this.now())
+      .map((s) => ({ dst: s.dst, src: s.src, state: s.state, connId: s.connId, slot: s.slot }));
+  }
+
+  ipsecFlows(peer?: string): IpsecFlowView[] {
+    const flows = buildFlows({
+      rules: this.rules,
+      installed: [...this.installed.values()],
+      counters: (spi, direction) => {
+        const c = this.options.dataPlane.counters(spi, direction);
+        if (c !== undefined) this.lastSeen.set(`${direction}/${spi}`, c);
+        return c;
+      },
+      retired: this.retired,
+      acquireDrops: this.waiting.drops,
+      now: this.now(),
+      mtu: this.options.mtu ?? 1500,
+    });
+    return peer === undefined ? flows : flows.filter((f) => f.currentPeer === peer);
+  }
+
+  show(what: ShowWhat, options: { readonly peer?: string } = {}): { text: string; data: unknown } {
+    const config = this.options.config;
+    switch (what) {
+      case 'isakmp sa': {
+        const data = this.isakmpSas();
+        return { text: formatIsakmpSa(data), data };
+      }
+      case 'ipsec sa': {
+        const data = this.ipsecFlows(options.peer);
+        return { text: formatIpsecSa(data), data };
+      }
+      case 'map': {
+        const data = cryptoMapViews(config);
+        return { text: formatCryptoMap(data), data };
+      }
+      case 'isakmp policy':
+        return { text: formatIsakmpPolicy(config.isakmpPolicies), data: config.isakmpPolicies };
+      case 'ipsec transform-set':
+        return { text: formatTransformSets(config.transformSets), data: config.transformSets };
+    }
+  }
+
+  clear(what: ClearWhat, options: { readonly peer?: string } = {}): string {
+    const now = this.now();
+    const filter = options.peer === undefined ? undefined : { peer: options.peer };
+    const actions =
+      what === 'sa' ? this.options.ike.clearIpsec(filter, now) : this.options.ike.clearIsakmp(filter, now);
+    this.performIke(actions);
+    if (what === 'sa') {
+      // `clear crypto sa` starts the flows' counters from zero (a rekey does not).
+      this.waiting.clear();
+      this.retired.clear();
+    }
+    return '';
+  }
+
+  debug(categories: readonly DebugCategory[], emit: (line: string) => void): () => void {
+    return this.options.bus.subscribe((event) => {
+      if (event.router !== this.name) return;
+      for (const line of renderDebug(event)) {
+        if (categories.includes(line.category)) emit(stampDebug(event.time, line.text));
+      }
+    });
+  }
+}

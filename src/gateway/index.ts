@@ -1,0 +1,30 @@
+// The gateway layer's public API: one router's Gateway (engines + adapters + event bus), its
+// factory with the real engines, configuration loading, and the control socket.
+export { Gateway, type GatewayAdapters, type GatewayOptions } from './gateway.js';
+export { createGateway, observeInstalls, type CreateGatewayInput } from './create.js';
+export type { IkeEngine, DataPlane, DataPlaneOutput, DataPlaneCounters } from './ports.js';
+export { DataPlaneAdapter } from './dataPlaneAdapter.js';
+export { policyRules, type PolicyRule } from './spdFromConfig.js';
+export {
+  loadRouterConfig,
+  parseConfigText,
+  readConfigText,
+  refuseUnsupported,
+  gatewayProblems,
+  ConfigFileError,
+  GatewayRefused,
+  GATEWAY_REFUSES,
+} from './configFile.js';
+export { startControlServer, type ControlServer } from './controlServer.js';
+export {
+  defaultControlPath,
+  parseRequest,
+  SHOW_WHATS,
+  MAX_REQUEST_BYTES,
+  type ControlTarget,
+  type ControlRequest,
+  type ControlRequestBody,
+  type ControlResponse,
+  type ShowWhat,
+  type ClearWhat,
+} from './controlProtocol.js';

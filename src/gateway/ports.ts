@@ -1,0 +1,89 @@
+// The two engines as the gateway drives them. The IKE side is the IKE manager's own
+// signature (src/ike/types.ts); the data-plane side is the narrow surface the gateway uses,
+// implemented over src/ipsec by dataPlaneAdapter.ts (and by small fakes in tests).
+
+import type {
+  AcquireRequest,
+  ClearFilter,
+  IkeAction,
+  IkeDatagram,
+  IkeSaInfo,
+  IpsecSaInfo,
+} from '../ike/types.js';
+import type { SpdRule } from '../ipsec/spd.js';
+import type { IpsecSa } from '../policy/sa.js';
+
+export interface IkeEngine {
+  receive(datagram: IkeDatagram, now: number): IkeAction[];
+  acquire(request: AcquireRequest, now: number): IkeAction[];
+  tick(now: number): IkeAction[];
+  nextDeadline(): number | undefined;
+  clearIpsec(filter: ClearFilter | undefined, now: number): IkeAction[];
+  clearIsakmp(filter: ClearFilter | undefined, now: number): IkeAction[];
+  listIkeSas(now: number): readonly IkeSaInfo[];
+  listIpsecSas(now: number): readonly IpsecSaInfo[];
+  /** The data plane reached a soft lifetime on an SA: negotiate its replacement. */
+  rekeyRequest?(spi: number, now: number): IkeAction[];
+}
+
+/** Where a protected packet leaves: raw ESP/AH, or ESP in UDP 4500 (RFC 3948). */
+export type DataPlaneOutput =
+  | { readonly kind: 'send'; readonly packet: Uint8Array; readonly spi: number }
+  | {
+      readonly kind: 'sendUdp';
+      readonly srcAddress: string;
+      readonly srcPort: number;
+      readonly dstAddress: string;
+      readonly dstPort: number;
+      /** The ESP message (no non-ESP marker: ESP starts with a non-zero SPI). */
+      readonly data: Uint8Array;
+      readonly spi: number;
+    }
+  | { readonly kind: 'deliver'; readonly packet: Uint8Array; readonly spi: number }
+  | { readonly kind: 'bypass'; readonly packet: Uint8Array }
+  | {
+      readonly kind: 'drop';
+      readonly reason: string;
+      readonly spi?: number;
+      readonly direction: 'inbound' | 'outbound';
+    }
+  | { readonly kind: 'acquire'; readonly ruleIndex: number; readonly packet: Uint8Array }
+  | { readonly kind: 'icmp'; readonly packet: Uint8Array; readonly reason: string }
+  | { readonly kind: 'rekey'; readonly spi: number; readonly direction: 'inbound' | 'outbound' }
+  /** Hard lifetime reached: the data plane has removed the SA. */
+  | {
+      readonly kind: 'expired';
+      readonly spi: number;
+      readonly direction: 'inbound' | 'outbound';
+      readonly reason: string;
+    };
+
+export interface DataPlaneCounters {
+  readonly encaps: number;
+  readonly encrypt: number;
+  readonly digest: number;
+  readonly decaps: number;
+  readonly decrypt: number;
+  readonly verify: number;
+  readonly sendErrors: number;
+  readonly recvErrors: number;
+  readonly bytes: number;
+}
+
+export interface DataPlane {
+  setPolicy(rules: readonly SpdRule[]): void;
+  installSa(sa: IpsecSa, now: number): void;
+  removeSa(protocol: 'esp' | 'ah', spi: number, destination: string): void;
+  /** A cleartext packet from the protected side. */
+  outbound(packet: Uint8Array, now: number): DataPlaneOutput[];
+  /** A whole IPv4 packet whose protocol is ESP or AH. */
+  inbound(packet: Uint8Array, now: number): DataPlaneOutput[];
+  /** An ESP message that arrived in UDP (marker already checked: it is not IKE). */
+  inboundUdp(
+    datagram: { srcAddress: string; srcPort: number; dstAddress: string; dstPort: number; data: Uint8Array },
+    now: number,
+  ): DataPlaneOutput[];
+  tick(now: number): DataPlaneOutput[];
+  nextDeadline(): number | undefined;
+  counters(spi: number, direction: 'inbound' | 'outbound'): DataPlaneCounters | undefined;
+}

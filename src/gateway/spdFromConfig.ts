@@ -1,0 +1,85 @@
+// The SPD of one router, built from its crypto maps: interfaces in configuration order, each
+// map's entries in sequence order (dynamic maps expanded), each ACL's lines in order;
+// permit = protect (toward the entry's first peer), deny = bypass (RFC 4301 §4.4.1 ordering).
+
+import type { SpdRule } from '../ipsec/spd.js';
+import { aclEntryToSelectors } from '../policy/acl.js';
+import {
+  cryptoInterfaces,
+  cryptoMapEntries,
+  localAddressForMap,
+  type ResolvedMapEntry,
+} from '../policy/cryptoMap.js';
+import type { CryptoMapEntry, Interface, RouterConfig } from '../policy/model.js';
+
+export interface PolicyRule {
+  readonly rule: SpdRule;
+  readonly entry: ResolvedMapEntry;
+  /** The configured entry (for the IKE manager's acquire); undefined for dynamic templates. */
+  readonly configEntry?: CryptoMapEntry;
+  readonly iface: Interface;
+  readonly localAddress: string | undefined;
+  /** "access-list 101 line 1" */
+  readonly aclLine: number;
+}
+
+export function policyRules(config: RouterConfig): PolicyRule[] {
+  const out: PolicyRule[] = [];
+  const seenMaps = new Set<string>();
+  for (const iface of cryptoInterfaces(config)) {
+    const map = iface.cryptoMap;
+    if (map === undefined || seenMaps.has(map)) continue;
+    seenMaps.add(map);
+    const localAddress = localAddressForMap(config, map) ?? iface.address;
+    for (const entry of cryptoMapEntries(config, map)) {
+      const configEntry =
+        entry.dynamic === undefined
+          ? config.cryptoMaps.find((e) => e.map === entry.map && e.seq === entry.seq)
+          : undefined;
+      const acl = entry.acl;
+      if (acl === undefined) continue;
+      acl.entries.forEach((aclEntry, index) => {
+        for (const selector of aclEntryToSelectors(aclEntry)) {
+          const peer = entry.peers[0];
+          const rule: SpdRule = {
+            action: aclEntry.action === 'permit' ? 'protect' : 'bypass',
+            selector,
+            name: `${entry.map} ${entry.seq} / access-list ${acl.name} line ${index + 1}`,
+            ...(peer !== undefined ? { peer } : {}),
+          };
+          out.push({
+            rule,
+            entry,
+            ...(configEntry !== undefined ? { configEntry } : {}),
+            iface,
+            localAddress,
+            aclLine: index + 1,
+          });
+        }
+      });
+    }
+  }
+  return out;
+}
+
+/** A dynamic-map entry an SA from an unlisted peer instantiates (IOS "dynamic crypto map"). */
+export interface DynamicTemplate {
+  readonly entry: ResolvedMapEntry;
+  readonly iface: Interface;
+  readonly localAddress: string | undefined;
+}
+
+export function dynamicTemplates(config: RouterConfig): DynamicTemplate[] {
+  const out: DynamicTemplate[] = [];
+  const seenMaps = new Set<string>();
+  for (const iface of cryptoInterfaces(config)) {
+    const map = iface.cryptoMap;
+    if (map === undefined || seenMaps.has(map)) continue;
+    seenMaps.add(map);
+    const localAddress = localAddressForMap(config, map) ?? iface.address;
+    for (const entry of cryptoMapEntries(config, map)) {
+      if (entry.dynamic !== undefined) out.push({ entry, iface, localAddress });
+    }
+  }
+  return out;
+}

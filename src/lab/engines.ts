@@ -1,0 +1,24 @@
+// The lab's real engines: the configuration parser and gateways with the IKE manager and
+// data plane, randomness seeded per router so a run can be repeated exactly.
+
+import { createGateway } from '../gateway/create.js';
+import { parseConfigText } from '../gateway/configFile.js';
+import { SeededRandom } from '../net/virtual/rng.js';
+import type { LabEngines } from './run.js';
+
+export const realEngines: LabEngines = {
+  parse: (text, file) => parseConfigText(text, file),
+  createGateway: (context) => {
+    const random = new SeededRandom(context.seed);
+    return createGateway({
+      config: context.router.config,
+      adapters: context.adapters,
+      scheduler: context.scheduler,
+      bus: context.bus,
+      holdQueueLimit: context.holdQueueLimit,
+      ...(context.onSaInstalled !== undefined ? { onSaInstalled: context.onSaInstalled } : {}),
+      rng: { randomBytes: (n) => random.bytes(n) },
+      ...(context.aggressiveMode ? { ike: { aggressiveMode: true } } : {}),
+    });
+  },
+};
