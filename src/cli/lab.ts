@@ -167,7 +167,9 @@ export function runLabCommand(name: string | undefined, options: LabCliOptions, 
       debug,
       hold,
       capture: options.pcap !== undefined,
-      ...(opened !== undefined ? { onSaInstalled: (sa: IpsecSa) => opened.ipsecSa(sa) } : {}),
+      ...(opened !== undefined
+        ? { onSaInstalled: (sa: IpsecSa) => opened.ipsecSa(sa), onIkeKeys: (keys) => opened.ikeSa(keys) }
+        : {}),
       out: (line) => io.stdout(`${line}\n`),
     });
     ok = result.ok;

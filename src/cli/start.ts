@@ -296,6 +296,8 @@ function buildGateway(
       ...(options.aggressive ? { aggressiveMode: true } : {}),
       ...(options.forceEncap ? { forceEncapsulation: true } : {}),
     },
-    ...(keylog ? { onSaInstalled: (sa: IpsecSa) => keylog.ipsecSa(sa) } : {}),
+    ...(keylog
+      ? { onSaInstalled: (sa: IpsecSa) => keylog.ipsecSa(sa), onIkeKeys: (keys) => keylog.ikeSa(keys) }
+      : {}),
   });
 }

@@ -24,6 +24,14 @@ export interface CreateGatewayInput {
   readonly mtu?: number;
   /** Called with every SA installed in the data plane, keys included (for `--keylog`). */
   readonly onSaInstalled?: (sa: IpsecSa) => void;
+  /** Called once per IKE SA when phase 1 completes, with its cookie and Ka (for `--keylog`). */
+  readonly onIkeKeys?: (keys: IkeSaKeys) => void;
+}
+
+/** What a key log needs of an IKE SA: Wireshark's ikev1_decryption_table takes exactly these. */
+export interface IkeSaKeys {
+  readonly initiatorCookie: Uint8Array;
+  readonly encryptionKey: Uint8Array;
 }
 
 export function createGateway(input: CreateGatewayInput): Gateway {
@@ -41,6 +49,18 @@ export function createGateway(input: CreateGatewayInput): Gateway {
   });
   const dataPlane =
     input.onSaInstalled === undefined ? adapter : observeInstalls(adapter, input.onSaInstalled);
+  const onIkeKeys = input.onIkeKeys;
+  if (onIkeKeys !== undefined) {
+    input.bus.subscribe((e) => {
+      if (e.source !== 'ike' || e.event.type !== 'ikeSaCreated') return;
+      const keys = ike.exportIkeKeys(e.event.connId);
+      if (keys === undefined) return;
+      onIkeKeys({
+        initiatorCookie: Buffer.from(keys.initiatorCookie, 'hex'),
+        encryptionKey: Buffer.from(keys.encryptionKey, 'hex'),
+      });
+    });
+  }
   return new Gateway({
     config: input.config,
     adapters: input.adapters,

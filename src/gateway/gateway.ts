@@ -153,7 +153,14 @@ export class Gateway implements ControlTarget {
     for (const action of actions) {
       switch (action.kind) {
         case 'send':
-          this.sendIke(action.srcAddress, action.srcPort, action.dstAddress, action.dstPort, action.data);
+          this.sendIke(
+            action.srcAddress,
+            action.srcPort,
+            action.dstAddress,
+            action.dstPort,
+            action.data,
+            action.natKeepalive === true,
+          );
           break;
         case 'event':
           this.options.bus.publish({ source: 'ike', router: this.name, time: now, event: action.event });
@@ -184,6 +191,7 @@ export class Gateway implements ControlTarget {
     dstAddress: string,
     dstPort: number,
     data: Uint8Array,
+    natKeepalive: boolean,
   ): void {
     const udp = this.options.adapters.udp;
     const endpoint =
@@ -193,7 +201,8 @@ export class Gateway implements ControlTarget {
       this.drop('outbound', 'no UDP endpoint', `${srcAddress}:${srcPort}`);
       return;
     }
-    if (srcPort === 4500) {
+    // RFC 3948 §2.3: a NAT-keepalive is the single byte 0xFF, with no non-ESP marker.
+    if (srcPort === 4500 && !natKeepalive) {
       const framed = new Uint8Array(4 + data.length);
       framed.set(NON_ESP_MARKER, 0);
       framed.set(data, 4);

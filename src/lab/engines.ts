@@ -17,6 +17,7 @@ export const realEngines: LabEngines = {
       bus: context.bus,
       holdQueueLimit: context.holdQueueLimit,
       ...(context.onSaInstalled !== undefined ? { onSaInstalled: context.onSaInstalled } : {}),
+      ...(context.onIkeKeys !== undefined ? { onIkeKeys: context.onIkeKeys } : {}),
       rng: { randomBytes: (n) => random.bytes(n) },
       ...(context.aggressiveMode ? { ike: { aggressiveMode: true } } : {}),
     });

@@ -5,6 +5,7 @@
 
 import type { Gateway } from '../gateway/gateway.js';
 import type { GatewayAdapters } from '../gateway/gateway.js';
+import type { IkeSaKeys } from '../gateway/create.js';
 import { EventBus } from '../observe/bus.js';
 import { renderDebug, stampDebug, type DebugLine } from '../observe/debug.js';
 import { Metrics } from '../observe/metrics.js';
@@ -29,6 +30,8 @@ export interface GatewayContext {
   readonly holdQueueLimit: number;
   /** Told about every installed SA with its keys (the lab's `--keylog`). */
   readonly onSaInstalled?: (sa: IpsecSa) => void;
+  /** Told each IKE SA's cookie and Ka when phase 1 completes (the lab's `--keylog`). */
+  readonly onIkeKeys?: (keys: IkeSaKeys) => void;
 }
 
 export interface LabEngines {
@@ -49,6 +52,7 @@ export interface LabOptions {
   /** Record every packet put on the WAN (for `--pcap`): LabResult.frames. */
   readonly capture?: boolean;
   readonly onSaInstalled?: (sa: IpsecSa) => void;
+  readonly onIkeKeys?: (keys: IkeSaKeys) => void;
   /** Probability a WAN packet is delivered twice / held back and overtaken (0..1). */
   readonly duplicate?: number;
   readonly reorder?: number;
@@ -132,6 +136,7 @@ export function runLab(
       aggressiveMode: routers[index]?.aggressiveMode === true,
       holdQueueLimit: options.hold ?? 0,
       ...(options.onSaInstalled !== undefined ? { onSaInstalled: options.onSaInstalled } : {}),
+      ...(options.onIkeKeys !== undefined ? { onIkeKeys: options.onIkeKeys } : {}),
     });
     return gateway;
   });
