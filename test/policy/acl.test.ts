@@ -11,7 +11,7 @@ import {
   type TrafficSelector,
 } from '../../src/policy/index.js';
 
-const any = { address: '0.0.0.0', wildcard: '255.255.255.255' };
+const anyAddress = { address: '0.0.0.0', wildcard: '255.255.255.255' };
 const sel = (over: Partial<TrafficSelector>): TrafficSelector => ({
   protocol: 0,
   localStart: '0.0.0.0',
@@ -45,7 +45,7 @@ test('table: wildcards, hosts, any, protocols and ports', () => {
         action: 'permit',
         protocol: 'ip',
         source: { address: '10.1.1.77', wildcard: '0.0.0.255' },
-        destination: any,
+        destination: anyAddress,
       },
       [sel({ localStart: '10.1.1.0', localEnd: '10.1.1.255' })],
     ],
@@ -55,7 +55,7 @@ test('table: wildcards, hosts, any, protocols and ports', () => {
         action: 'permit',
         protocol: 'ip',
         source: { address: '172.16.20.0', wildcard: '0.0.15.255' },
-        destination: any,
+        destination: anyAddress,
       },
       [sel({ localStart: '172.16.16.0', localEnd: '172.16.31.255' })],
     ],
@@ -84,7 +84,7 @@ test('table: wildcards, hosts, any, protocols and ports', () => {
         protocol: 'udp',
         source: { address: '192.168.0.7', wildcard: '0.0.0.0' },
         sourcePort: { op: 'eq', port: 1701 },
-        destination: any,
+        destination: anyAddress,
       },
       [
         sel({
@@ -97,14 +97,14 @@ test('table: wildcards, hosts, any, protocols and ports', () => {
       ],
     ],
     // numeric protocol, lt / gt
-    [{ action: 'permit', protocol: 50, source: any, destination: any }, [sel({ protocol: 50 })]],
+    [{ action: 'permit', protocol: 50, source: anyAddress, destination: anyAddress }, [sel({ protocol: 50 })]],
     [
       {
         action: 'permit',
         protocol: 'tcp',
-        source: any,
+        source: anyAddress,
         sourcePort: { op: 'gt', port: 1023 },
-        destination: any,
+        destination: anyAddress,
         destinationPort: { op: 'lt', port: 1024 },
       },
       [
@@ -121,8 +121,8 @@ test('table: wildcards, hosts, any, protocols and ports', () => {
       {
         action: 'permit',
         protocol: 'tcp',
-        source: any,
-        destination: any,
+        source: anyAddress,
+        destination: anyAddress,
         destinationPort: { op: 'range', from: 20, to: 21 },
       },
       [sel({ protocol: 6, remotePortStart: 20, remotePortEnd: 21 })],
@@ -132,8 +132,8 @@ test('table: wildcards, hosts, any, protocols and ports', () => {
       {
         action: 'permit',
         protocol: 'udp',
-        source: any,
-        destination: any,
+        source: anyAddress,
+        destination: anyAddress,
         destinationPort: { op: 'neq', port: 53 },
       },
       [
@@ -151,7 +151,7 @@ test('non-contiguous wildcards are refused with the line named', () => {
     action: 'permit',
     protocol: 'ip',
     source: { address: '10.0.0.1', wildcard: '0.0.255.0' },
-    destination: any,
+    destination: anyAddress,
     at: { file: 'r1.cfg', line: 12 },
   };
   assert.throws(
@@ -173,13 +173,13 @@ test('permit lines only, in order; mirror swaps sides', () => {
         action: 'deny',
         protocol: 'ip',
         source: { address: '192.168.1.0', wildcard: '0.0.0.255' },
-        destination: any,
+        destination: anyAddress,
       },
       {
         action: 'permit',
         protocol: 'ip',
         source: { address: '192.168.1.0', wildcard: '0.0.0.255' },
-        destination: any,
+        destination: anyAddress,
       },
     ],
   });
