@@ -8,7 +8,10 @@
 // is clear, it is encapsulated whole and the *outer* packet is fragmented (RFC 4301 §8.1,
 // post-encryption fragmentation): the SA then always sees complete inner packets, so its
 // selectors (ports!) stay simple and no per-SA fragment state is needed; the peer
-// reassembles before ESP processing, as `inbound` does here.
+// reassembles before ESP processing, as `inbound` does here. An IPv6 outer packet is
+// fragmented the same way, with a Fragment header (RFC 8200 §4.5) and a random
+// identification; an inner IPv6 packet is never fragmented on its behalf: it gets an ICMPv6
+// Packet Too Big instead (RFC 8200 §5; RFC 2473 §7.1 for tunnel MTUs below 1280).
 
 import { addressFromText, addressToText, bytesEqual } from '../packet/address.js';
 import { PacketError } from '../packet/errors.js';
@@ -19,9 +22,10 @@ import {
   Ipv4Reassembler,
   type ReassemblyLimits,
 } from '../packet/fragment.js';
+import { findIpv6Fragment, fragmentIpv6, IPV6_MIN_MTU, Ipv6Reassembler } from '../packet/fragment6.js';
 import { buildFragmentationNeeded, buildPacketTooBig, IPPROTO_ICMP, IPPROTO_ICMPV6 } from '../packet/icmp.js';
 import { IPV4_FLAG_MF, parseIpv4, setIpv4Checksum, writeIpv4Header } from '../packet/ipv4.js';
-import { IPPROTO_FRAGMENT, ipv6UpperLayer, writeIpv6Header } from '../packet/ipv6.js';
+import { ipv6UpperLayer, writeIpv6Header } from '../packet/ipv6.js';
 import { IPPROTO_UDP, parseUdp, writeUdpHeader } from '../packet/udp.js';
 import type { IpsecSa } from '../policy/sa.js';
 import type { DataPlaneAction, DropReason, OuterAddressing } from './actions.js';
@@ -39,7 +43,7 @@ import {
   readU32,
 } from './esp.js';
 import { classifyUdp4500, fixTransportChecksum, NAT_T_PORT } from './natt.js';
-import { defaultRng, type Rng } from './rng.js';
+import { defaultRng, fillRandom, type Rng } from './rng.js';
 import { SaState, type ExpiryReason, type InstallOptions } from './sa-state.js';
 import { selectorMatches, selectorsEqual } from './selector.js';
 import { Spd, type SpdRule } from './spd.js';
@@ -127,6 +131,7 @@ export class DataPlane {
   private readonly acquireHold = new Map<number, number>();
   private readonly pathMtus = new Map<string, number>();
   private readonly reassembler: Ipv4Reassembler;
+  private readonly reassembler6: Ipv6Reassembler;
   private ipId = 0;
   private readonly dropCounts = new Map<DropReason, number>();
 
@@ -139,6 +144,7 @@ export class DataPlane {
     this.mtu = options.mtu ?? 1500;
     this.acquireHoldSeconds = options.acquireHoldSeconds ?? 1;
     this.reassembler = new Ipv4Reassembler(options.reassembly ?? DEFAULT_REASSEMBLY_LIMITS);
+    this.reassembler6 = new Ipv6Reassembler(options.reassembly ?? DEFAULT_REASSEMBLY_LIMITS);
   }
 
   // ------------------------------------------------------------------ configuration
@@ -274,6 +280,7 @@ export class DataPlane {
       else this.checkSoft(s, now, actions);
     }
     this.reassembler.expire(now);
+    this.reassembler6.expire(now);
     return actions;
   }
 
@@ -385,10 +392,14 @@ export class DataPlane {
     const mtu = this.pathMtu(primary);
 
     // RFC 4301 §8.2.1 / RFC 1191: too big with DF set -> ICMP toward the inner sender.
+    // RFC 8200 §5: IPv6 is never fragmented in transit, so an inner IPv6 packet always gets
+    // Packet Too Big; RFC 2473 §7.1: below 1280 the tunnel reports 1280 and fragments the
+    // outer packet of anything up to 1280 itself.
     const maxInner = this.maxInner(bundle, mtu, tunnel ? 0 : innerHeaderLength(packet));
-    if (packet.length > maxInner && (innerDf || (version === 6 && maxInner >= 1280))) {
+    const reported = version === 6 ? Math.max(maxInner, IPV6_MIN_MTU) : maxInner;
+    if (packet.length > reported && (innerDf || version === 6)) {
       primary.counters.sendErrors++;
-      actions.push(this.icmpTooBig(packet, maxInner, primary), this.drop('too-big', primary.spi));
+      actions.push(this.icmpTooBig(packet, reported, primary), this.drop('too-big', primary.spi));
       return;
     }
 
@@ -426,9 +437,11 @@ export class DataPlane {
     if (out === undefined) return;
     if (bundle.esp !== undefined) this.checkSoft(bundle.esp, now, actions);
 
-    if (out.length > mtu && out[0]! >> 4 === 4) {
+    if (out.length > mtu) {
       // post-encryption fragmentation (see the header comment)
-      for (const f of fragmentIpv4(out, mtu)) actions.push({ kind: 'send', packet: f, spi: primary.spi });
+      const fragments =
+        out[0]! >> 4 === 4 ? fragmentIpv4(out, mtu) : fragmentIpv6(out, mtu, this.fragmentId());
+      for (const f of fragments) actions.push({ kind: 'send', packet: f, spi: primary.spi });
       return;
     }
     actions.push({ kind: 'send', packet: out, ...(transport ? { transport } : {}), spi: primary.spi });
@@ -473,6 +486,13 @@ export class DataPlane {
     );
     out.set(icmp, 40);
     return { kind: 'icmp', packet: out, nextHopMtu: maxInner };
+  }
+
+  /** RFC 7739 §5: IPv6 fragment identifications are unpredictable, drawn from the Rng. */
+  private fragmentId(): number {
+    const b = new Uint8Array(4);
+    fillRandom(this.rng, b);
+    return readU32(b, 0);
   }
 
   private nextIpId(): number {
@@ -632,9 +652,16 @@ export class DataPlane {
       }
       if (version === 6) {
         if (packet.length < 40) return [this.drop('malformed')];
+        if (findIpv6Fragment(packet) !== undefined) {
+          // RFC 8200 §4.5: reassemble before ESP/AH, then process the whole packet
+          const r = this.reassembler6.add(packet, now);
+          if (r.kind === 'pending') return [];
+          if (r.kind === 'dropped') return [this.drop('fragment', undefined, r.reason)];
+          packet = r.packet;
+          if (findIpv6Fragment(packet) !== undefined)
+            return [this.drop('fragment', undefined, 'nested Fragment header')];
+        }
         const u = ipv6UpperLayer(packet, true);
-        if (u.protocol === IPPROTO_FRAGMENT)
-          return [this.drop('unsupported', undefined, 'IPv6 fragment reassembly')];
         const end = 40 + ((packet[4]! << 8) | packet[5]!);
         return this.dispatch(
           packet.subarray(0, end),

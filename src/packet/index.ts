@@ -10,3 +10,4 @@ export * from './icmp.js';
 export * from './gre.js';
 export * from './flow.js';
 export * from './fragment.js';
+export * from './fragment6.js';
