@@ -4,30 +4,29 @@
 // The identity arrives in the clear in AM1, so the responder finds the pre-shared key by it.
 
 import type { IsakmpPolicy } from '../policy/model.js';
-import { NotifyType, PayloadType } from './constants.js';
-import { encodeSa, type RawPayload } from './codec.js';
+import { NotifyType } from './constants.js';
+import type { RawPayload } from './codec.js';
 import type { IkeSa } from './ikeSa.js';
 import { dhPublicLength } from './keys.js';
-import { hasInitialContact } from './mainMode.js';
 import {
-  acceptReply,
   authenticatorFor,
-  buildPhase1Sa,
-  chooseOffer,
   deriveKeys,
+  hasInitialContact,
   identityPayload,
   makeKeNonce,
   natdPayloads,
+  offerPayload,
   ourHash,
   Phase1Failure,
-  requirePayload,
   saPayload,
   takeIdentity,
   takeKeNonce,
   takeNatd,
+  takeOffer,
+  takeReply,
   takeVendorIds,
-  verifyPeer,
   vendorIdPayloads,
+  verifyPeer,
   type Phase1Context,
 } from './phase1.js';
 import { FROM_PEER_AM, PROCESS_AM, PROCESS_COMPLETE, transition, type Step } from './task.js';
@@ -44,13 +43,10 @@ export class AggressiveMode {
     const group = policies[0]?.group ?? 1;
     const offered = policies.filter((p) => p.group === group);
     transition(sa, ctx.emit, 'IKE_MSG_FROM_IPSEC, IKE_SA_REQ_AM', 'IKE_I_AM1');
-    ctx.emit({ type: 'begin', connId: sa.connId, exchange: 'aggressive' });
-    sa.offeredPolicies = offered;
-    const body = encodeSa(buildPhase1Sa(offered));
-    sa.saiB = body;
+    const offer = offerPayload(sa, ctx, offered, 'aggressive');
     sa.isakmp = 'AG_INIT_EXCH';
     const send: RawPayload[] = [
-      { type: PayloadType.SA, body },
+      offer,
       ...makeKeNonce(sa, ctx, group),
       identityPayload(sa, ctx),
       ...vendorIdPayloads(sa, ctx),
@@ -74,11 +70,7 @@ export class AggressiveMode {
   private am1(payloads: readonly RawPayload[]): Step {
     const { sa, ctx } = this;
     transition(sa, ctx.emit, FROM_PEER_AM, 'IKE_R_AM1');
-    ctx.emit({ type: 'processing', connId: sa.connId, payload: 'SA', messageId: 0 });
-    const saP = requirePayload(payloads, PayloadType.SA, 'SA');
-    takeVendorIds(sa, ctx, payloads);
-    const reply = chooseOffer(sa, ctx, saP.body);
-    sa.saiB = saP.body;
+    const reply = takeOffer(sa, ctx, payloads, false);
     takeKeNonce(sa, ctx, payloads);
     const group = sa.policy?.group ?? 1;
     const expected = dhPublicLength(group);
@@ -108,8 +100,7 @@ export class AggressiveMode {
   private am2(payloads: readonly RawPayload[]): Step {
     const { sa, ctx } = this;
     transition(sa, ctx.emit, FROM_PEER_AM, 'IKE_I_AM2');
-    ctx.emit({ type: 'processing', connId: sa.connId, payload: 'SA', messageId: 0 });
-    acceptReply(sa, ctx, requirePayload(payloads, PayloadType.SA, 'SA').body);
+    takeReply(sa, ctx, payloads, false);
     takeKeNonce(sa, ctx, payloads);
     const peerId = takeIdentity(sa, ctx, payloads);
     sa.auth = authenticatorFor(sa, ctx, peerId);

@@ -4,7 +4,8 @@
 // main_mode/aggressive_mode.
 
 import { timingSafeEqual } from 'node:crypto';
-import { PayloadType, IkeAuthId } from './constants.js';
+import { IkeAuthMethod } from '../wire/index.js';
+import { PayloadType } from './constants.js';
 import type { RawPayload } from './codec.js';
 import { skeyidPsk, type HashAlg } from './keys.js';
 
@@ -31,7 +32,7 @@ export interface Authenticator {
 
 export function pskAuthenticator(key: Uint8Array): Authenticator {
   return {
-    method: IkeAuthId.PRE_SHARED,
+    method: IkeAuthMethod.PRE_SHARED_KEY,
     description: 'pre-shared key',
     skeyid: (i) => skeyidPsk(i.hash, key, i.ni, i.nr),
     prove: (h) => [{ type: PayloadType.HASH, body: h }],

@@ -237,7 +237,7 @@ export function decodeSa(body: Uint8Array): SaBody {
     if (o + 8 > body.length) throw new PayloadError('truncated proposal', o, NotifyType.BAD_PROPOSAL_SYNTAX);
     if (proposals.length > 32)
       throw new PayloadError('too many proposals', o, NotifyType.BAD_PROPOSAL_SYNTAX);
-    more = body[o] === PayloadType.P;
+    more = body[o] === PayloadType.Proposal;
     const plen = u16(body, o + 2);
     if (plen < 8 || o + plen > body.length)
       throw new PayloadError('proposal length', o, NotifyType.BAD_PROPOSAL_SYNTAX);
@@ -271,7 +271,7 @@ export function encodeSa(sa: SaBody): Uint8Array {
     const ts = p.transforms.map((t, ti) => {
       const attrs = encodeAttributes(t.attributes);
       const hdr = new Uint8Array(8);
-      hdr[0] = ti + 1 < p.transforms.length ? PayloadType.T : 0;
+      hdr[0] = ti + 1 < p.transforms.length ? PayloadType.Transform : 0;
       hdr.set(be16(8 + attrs.length), 2);
       hdr[4] = t.number;
       hdr[5] = t.id;
@@ -279,7 +279,7 @@ export function encodeSa(sa: SaBody): Uint8Array {
     });
     const body = concat(p.spi, ...ts);
     const hdr = new Uint8Array(8);
-    hdr[0] = pi + 1 < sa.proposals.length ? PayloadType.P : 0;
+    hdr[0] = pi + 1 < sa.proposals.length ? PayloadType.Proposal : 0;
     hdr.set(be16(8 + body.length), 2);
     hdr[4] = p.number;
     hdr[5] = p.protocol;

@@ -12,7 +12,8 @@ import {
   readU32,
   type RawPayload,
 } from './codec.js';
-import { DOI_IPSEC, NotifyType, PayloadType, ProtocolId } from './constants.js';
+import { Doi } from '../wire/index.js';
+import { NotifyType, PayloadType, ProtocolId } from './constants.js';
 import type { IkeSa } from './ikeSa.js';
 import { informationalHash } from './keys.js';
 import { spiBytes } from './ipsecTransforms.js';
@@ -27,13 +28,13 @@ export function notifyPayload(
   spi: Uint8Array,
   data: Uint8Array = new Uint8Array(0),
 ): RawPayload {
-  return { type: PayloadType.N, body: encodeNotify({ doi: DOI_IPSEC, protocol, notifyType, spi, data }) };
+  return { type: PayloadType.N, body: encodeNotify({ doi: Doi.IPSEC, protocol, notifyType, spi, data }) };
 }
 
 export function deleteIsakmpPayload(sa: IkeSa): RawPayload {
   return {
     type: PayloadType.D,
-    body: encodeDelete({ doi: DOI_IPSEC, protocol: ProtocolId.ISAKMP, spis: [cookiesSpi(sa)] }),
+    body: encodeDelete({ doi: Doi.IPSEC, protocol: ProtocolId.ISAKMP, spis: [cookiesSpi(sa)] }),
   };
 }
 
@@ -41,7 +42,7 @@ export function deleteIpsecPayload(protocol: 'esp' | 'ah', spis: readonly number
   return {
     type: PayloadType.D,
     body: encodeDelete({
-      doi: DOI_IPSEC,
+      doi: Doi.IPSEC,
       protocol: protocol === 'ah' ? ProtocolId.AH : ProtocolId.ESP,
       spis: spis.map(spiBytes),
     }),

@@ -8,20 +8,20 @@ import { attributeNumber, type Attribute, type Proposal } from './codec.js';
 import {
   AhTransformId,
   AuthAlgorithm,
-  Encapsulation,
+  EncapsulationMode,
   EspTransformId,
   LifeType,
   Phase2Attr,
-  ProtocolId,
-} from './constants.js';
+} from '../wire/index.js';
+import { ProtocolId } from './constants.js';
 import type { Phase2TransformDescription } from './events.js';
 
 const ESP_IDS: Readonly<Record<EspEncryption, number>> = {
-  'esp-des': EspTransformId.DES,
-  'esp-3des': EspTransformId['3DES'],
-  'esp-aes': EspTransformId.AES_CBC,
-  'esp-gcm': EspTransformId.AES_GCM_16,
-  'esp-null': EspTransformId.NULL,
+  'esp-des': EspTransformId.ESP_DES,
+  'esp-3des': EspTransformId.ESP_3DES,
+  'esp-aes': EspTransformId.ESP_AES_CBC,
+  'esp-gcm': EspTransformId.ESP_AES_GCM_16,
+  'esp-null': EspTransformId.ESP_NULL,
 };
 const ESP_AUTH: Readonly<Record<EspIntegrity, number>> = {
   'esp-md5-hmac': AuthAlgorithm.HMAC_MD5,
@@ -31,11 +31,11 @@ const ESP_AUTH: Readonly<Record<EspIntegrity, number>> = {
   'esp-sha512-hmac': AuthAlgorithm.HMAC_SHA2_512,
 };
 const AH_IDS: Readonly<Record<AhIntegrity, [number, number]>> = {
-  'ah-md5-hmac': [AhTransformId.MD5, AuthAlgorithm.HMAC_MD5],
-  'ah-sha-hmac': [AhTransformId.SHA, AuthAlgorithm.HMAC_SHA],
-  'ah-sha256-hmac': [AhTransformId.SHA2_256, AuthAlgorithm.HMAC_SHA2_256],
-  'ah-sha384-hmac': [AhTransformId.SHA2_384, AuthAlgorithm.HMAC_SHA2_384],
-  'ah-sha512-hmac': [AhTransformId.SHA2_512, AuthAlgorithm.HMAC_SHA2_512],
+  'ah-md5-hmac': [AhTransformId.AH_MD5, AuthAlgorithm.HMAC_MD5],
+  'ah-sha-hmac': [AhTransformId.AH_SHA, AuthAlgorithm.HMAC_SHA],
+  'ah-sha256-hmac': [AhTransformId.AH_SHA2_256, AuthAlgorithm.HMAC_SHA2_256],
+  'ah-sha384-hmac': [AhTransformId.AH_SHA2_384, AuthAlgorithm.HMAC_SHA2_384],
+  'ah-sha512-hmac': [AhTransformId.AH_SHA2_512, AuthAlgorithm.HMAC_SHA2_512],
 };
 
 export interface OfferParams {
@@ -48,11 +48,11 @@ export interface OfferParams {
 function commonAttributes(p: OfferParams): Attribute[] {
   // IOS order (Example 13-3): encaps, life seconds, life kilobytes, then algorithm attributes.
   return [
-    { type: Phase2Attr.ENCAPSULATION, value: p.encapsulation },
-    { type: Phase2Attr.LIFE_TYPE, value: LifeType.SECONDS },
-    { type: Phase2Attr.LIFE_DURATION, value: p.lifetimeSeconds },
-    { type: Phase2Attr.LIFE_TYPE, value: LifeType.KILOBYTES },
-    { type: Phase2Attr.LIFE_DURATION, value: p.lifetimeKilobytes },
+    { type: Phase2Attr.ENCAPSULATION_MODE, value: p.encapsulation },
+    { type: Phase2Attr.SA_LIFE_TYPE, value: LifeType.SECONDS },
+    { type: Phase2Attr.SA_LIFE_DURATION, value: p.lifetimeSeconds },
+    { type: Phase2Attr.SA_LIFE_TYPE, value: LifeType.KILOBYTES },
+    { type: Phase2Attr.SA_LIFE_DURATION, value: p.lifetimeKilobytes },
   ];
 }
 
@@ -64,7 +64,8 @@ export function proposalsForTransformSet(
   p: OfferParams,
 ): Proposal[] {
   const out: Proposal[] = [];
-  const group: Attribute[] = p.pfsGroup !== undefined ? [{ type: Phase2Attr.GROUP, value: p.pfsGroup }] : [];
+  const group: Attribute[] =
+    p.pfsGroup !== undefined ? [{ type: Phase2Attr.GROUP_DESCRIPTION, value: p.pfsGroup }] : [];
   if (ts.ah && spis.ah !== undefined) {
     const [id, auth] = AH_IDS[ts.ah];
     out.push({
@@ -75,14 +76,19 @@ export function proposalsForTransformSet(
         {
           number: 1,
           id,
-          attributes: [...commonAttributes(p), { type: Phase2Attr.AUTH, value: auth }, ...group],
+          attributes: [
+            ...commonAttributes(p),
+            { type: Phase2Attr.AUTHENTICATION_ALGORITHM, value: auth },
+            ...group,
+          ],
         },
       ],
     });
   }
   if (ts.espEncryption && spis.esp !== undefined) {
     const attrs = [...commonAttributes(p)];
-    if (ts.espIntegrity) attrs.push({ type: Phase2Attr.AUTH, value: ESP_AUTH[ts.espIntegrity] });
+    if (ts.espIntegrity)
+      attrs.push({ type: Phase2Attr.AUTHENTICATION_ALGORITHM, value: ESP_AUTH[ts.espIntegrity] });
     attrs.push(...group);
     if (ts.espEncryption === 'esp-aes' || ts.espEncryption === 'esp-gcm')
       attrs.push({ type: Phase2Attr.KEY_LENGTH, value: ts.espKeyBits ?? 128 });
@@ -106,16 +112,16 @@ export function spiNumber(b: Uint8Array): number {
 }
 
 function modeOf(encaps: number | undefined): { mode: IpsecMode; udp: boolean } | undefined {
-  switch (encaps ?? Encapsulation.TUNNEL) {
-    case Encapsulation.TUNNEL:
+  switch (encaps ?? EncapsulationMode.TUNNEL) {
+    case EncapsulationMode.TUNNEL:
       return { mode: 'tunnel', udp: false };
-    case Encapsulation.TRANSPORT:
+    case EncapsulationMode.TRANSPORT:
       return { mode: 'transport', udp: false };
-    case Encapsulation.UDP_TUNNEL:
-    case Encapsulation.UDP_TUNNEL_DRAFT:
+    case EncapsulationMode.UDP_ENCAPSULATED_TUNNEL:
+    case EncapsulationMode.UDP_ENCAPSULATED_TUNNEL_DRAFT:
       return { mode: 'tunnel', udp: true };
-    case Encapsulation.UDP_TRANSPORT:
-    case Encapsulation.UDP_TRANSPORT_DRAFT:
+    case EncapsulationMode.UDP_ENCAPSULATED_TRANSPORT:
+    case EncapsulationMode.UDP_ENCAPSULATED_TRANSPORT_DRAFT:
       return { mode: 'transport', udp: true };
     default:
       return undefined;
@@ -137,13 +143,13 @@ export function decodeTransform(protocol: number, t: Proposal['transforms'][numb
   let keyBits: number | undefined;
   for (const a of t.attributes) {
     const v = attributeNumber(a.value);
-    if (a.type === Phase2Attr.ENCAPSULATION) encaps = v;
-    else if (a.type === Phase2Attr.LIFE_TYPE) lifeType = v;
-    else if (a.type === Phase2Attr.LIFE_DURATION) {
+    if (a.type === Phase2Attr.ENCAPSULATION_MODE) encaps = v;
+    else if (a.type === Phase2Attr.SA_LIFE_TYPE) lifeType = v;
+    else if (a.type === Phase2Attr.SA_LIFE_DURATION) {
       if (lifeType === LifeType.SECONDS) seconds = v;
       else if (lifeType === LifeType.KILOBYTES) kilobytes = Math.max(1, v);
-    } else if (a.type === Phase2Attr.AUTH) auth = v;
-    else if (a.type === Phase2Attr.GROUP) group = v;
+    } else if (a.type === Phase2Attr.AUTHENTICATION_ALGORITHM) auth = v;
+    else if (a.type === Phase2Attr.GROUP_DESCRIPTION) group = v;
     else if (a.type === Phase2Attr.KEY_LENGTH) keyBits = v;
   }
   const m = modeOf(encaps) ?? { mode: 'tunnel' as const, udp: false };
@@ -169,7 +175,7 @@ export function decodeTransform(protocol: number, t: Proposal['transforms'][numb
     ...(kilobytes !== undefined ? { lifetimeKilobytes: kilobytes } : {}),
     ...(group !== undefined ? { group } : {}),
     udp: m.udp,
-    encapsulation: encaps ?? Encapsulation.TUNNEL,
+    encapsulation: encaps ?? EncapsulationMode.TUNNEL,
   };
 }
 
@@ -225,19 +231,19 @@ export function describeTransforms(p: Proposal): Phase2TransformDescription[] {
       const v = attributeNumber(a.value);
       const dur = typeof a.value === 'number' ? `(basic) of ${a.value}` : `(VPI) of  ${vpi(a.value)}`;
       switch (a.type) {
-        case Phase2Attr.ENCAPSULATION:
+        case Phase2Attr.ENCAPSULATION_MODE:
           attrs.push(`encaps is ${v}`);
           break;
-        case Phase2Attr.LIFE_TYPE:
+        case Phase2Attr.SA_LIFE_TYPE:
           attrs.push(v === LifeType.SECONDS ? 'SA life type in seconds' : 'SA life type in kilobytes');
           break;
-        case Phase2Attr.LIFE_DURATION:
+        case Phase2Attr.SA_LIFE_DURATION:
           attrs.push(`SA life duration ${dur}`);
           break;
-        case Phase2Attr.AUTH:
+        case Phase2Attr.AUTHENTICATION_ALGORITHM:
           attrs.push(`authenticator is ${AUTH_DEBUG[v] ?? String(v)}`);
           break;
-        case Phase2Attr.GROUP:
+        case Phase2Attr.GROUP_DESCRIPTION:
           attrs.push(`group is ${v}`);
           break;
         case Phase2Attr.KEY_LENGTH:

@@ -6,32 +6,32 @@
 
 import type { IsakmpPolicy } from '../policy/model.js';
 import { NotifyType, PayloadType } from './constants.js';
-import { decodeNotify, encodeNotify, encodeSa, type RawPayload } from './codec.js';
+import { encodeNotify, type RawPayload } from './codec.js';
 import type { IkeSa } from './ikeSa.js';
 import {
-  acceptReply,
   authenticatorFor,
-  buildPhase1Sa,
-  chooseOffer,
   deriveKeys,
+  hasInitialContact,
   identityPayload,
   makeKeNonce,
   natdPayloads,
+  offerPayload,
   ourHash,
-  peekPsk,
   Phase1Failure,
-  requirePayload,
   saPayload,
   takeIdentity,
   takeKeNonce,
   takeNatd,
+  takeOffer,
+  takeReply,
   takeVendorIds,
-  verifyPeer,
   vendorIdPayloads,
+  verifyPeer,
   type Phase1Context,
 } from './phase1.js';
 import { FROM_PEER_MM, PROCESS_COMPLETE, PROCESS_MM, transition, type Step } from './task.js';
-import { DOI_IPSEC, ProtocolId } from './constants.js';
+import { Doi } from '../wire/index.js';
+import { ProtocolId } from './constants.js';
 
 export class MainMode {
   constructor(
@@ -43,12 +43,9 @@ export class MainMode {
   start(policies: readonly IsakmpPolicy[]): Step {
     const { sa, ctx } = this;
     transition(sa, ctx.emit, 'IKE_MSG_FROM_IPSEC, IKE_SA_REQ_MM', 'IKE_I_MM1');
-    ctx.emit({ type: 'begin', connId: sa.connId, exchange: 'main' });
-    sa.offeredPolicies = policies;
-    const body = encodeSa(buildPhase1Sa(policies));
-    sa.saiB = body;
+    const offer = offerPayload(sa, ctx, policies, 'main');
     sa.isakmp = 'MM_NO_STATE';
-    return { send: [{ type: PayloadType.SA, body }, ...vendorIdPayloads(sa, ctx)], expectReply: true };
+    return { send: [offer, ...vendorIdPayloads(sa, ctx)], expectReply: true };
   }
 
   process(payloads: readonly RawPayload[], encrypted: boolean): Step | undefined {
@@ -74,9 +71,7 @@ export class MainMode {
   private mm2(payloads: readonly RawPayload[]): Step {
     const { sa, ctx } = this;
     transition(sa, ctx.emit, FROM_PEER_MM, 'IKE_I_MM2');
-    ctx.emit({ type: 'processing', connId: sa.connId, payload: 'SA', messageId: 0 });
-    peekPsk(sa, ctx);
-    acceptReply(sa, ctx, requirePayload(payloads, PayloadType.SA, 'SA').body);
+    takeReply(sa, ctx, payloads, true);
     takeVendorIds(sa, ctx, payloads);
     transition(sa, ctx.emit, PROCESS_MM, 'IKE_I_MM2');
     sa.isakmp = 'MM_SA_SETUP';
@@ -101,7 +96,7 @@ export class MainMode {
       send.push({
         type: PayloadType.N,
         body: encodeNotify({
-          doi: DOI_IPSEC,
+          doi: Doi.IPSEC,
           protocol: ProtocolId.ISAKMP,
           notifyType: NotifyType.INITIAL_CONTACT,
           spi: new Uint8Array([...sa.ckyI, ...sa.ckyR]),
@@ -133,12 +128,7 @@ export class MainMode {
   private mm1(payloads: readonly RawPayload[]): Step {
     const { sa, ctx } = this;
     transition(sa, ctx.emit, FROM_PEER_MM, 'IKE_R_MM1');
-    ctx.emit({ type: 'processing', connId: sa.connId, payload: 'SA', messageId: 0 });
-    const saP = requirePayload(payloads, PayloadType.SA, 'SA');
-    takeVendorIds(sa, ctx, payloads);
-    peekPsk(sa, ctx);
-    const reply = chooseOffer(sa, ctx, saP.body);
-    sa.saiB = saP.body;
+    const reply = takeOffer(sa, ctx, payloads, true);
     transition(sa, ctx.emit, PROCESS_MM, 'IKE_R_MM1');
     sa.isakmp = 'MM_SA_SETUP';
     return {
@@ -181,15 +171,4 @@ export class MainMode {
       after: () => transition(sa, ctx.emit, PROCESS_COMPLETE, 'IKE_P1_COMPLETE'),
     };
   }
-}
-
-export function hasInitialContact(payloads: readonly RawPayload[]): boolean {
-  return payloads.some((p) => {
-    if (p.type !== PayloadType.N) return false;
-    try {
-      return decodeNotify(p.body).notifyType === NotifyType.INITIAL_CONTACT;
-    } catch {
-      return false;
-    }
-  });
 }

@@ -8,6 +8,7 @@ import { pskAuthenticator, type Authenticator } from './authenticator.js';
 import {
   attributeNumber,
   decodeId,
+  decodeNotify,
   decodeSa,
   encodeId,
   encodeSa,
@@ -20,19 +21,16 @@ import {
   type Transform,
 } from './codec.js';
 import {
-  DOI_IPSEC,
+  Doi,
   IdType,
-  ID_TYPE_NAMES,
-  IkeAuthId,
-  IkeEncryptionId,
-  IkeHashId,
+  IkeAuthMethod,
+  IkeEncryption,
+  IkeHash as IkeHashId,
   LifeType,
-  NotifyType,
-  PayloadType,
   Phase1Attr,
-  ProtocolId,
-  SIT_IDENTITY_ONLY,
-} from './constants.js';
+  Situation,
+} from '../wire/index.js';
+import { idTypeLabel, NotifyType, PayloadType, ProtocolId } from './constants.js';
 import type { IkeEvent } from './events.js';
 import type { IkeSa } from './ikeSa.js';
 import {
@@ -88,14 +86,14 @@ const AUTH_IDS: Readonly<Record<string, number>> = { 'pre-share': 1, 'rsa-sig': 
 
 /** RFC 2409 App. A attributes in IOS order: encryption, [key length], hash, group, auth, life. */
 export function policyAttributes(p: IsakmpPolicy): Attribute[] {
-  const attrs: Attribute[] = [{ type: Phase1Attr.ENCRYPTION, value: ENC_IDS[p.encryption] ?? 1 }];
+  const attrs: Attribute[] = [{ type: Phase1Attr.ENCRYPTION_ALGORITHM, value: ENC_IDS[p.encryption] ?? 1 }];
   if (p.encryption === 'aes') attrs.push({ type: Phase1Attr.KEY_LENGTH, value: 128 });
   if (p.encryption === 'aes192') attrs.push({ type: Phase1Attr.KEY_LENGTH, value: 192 });
   if (p.encryption === 'aes256') attrs.push({ type: Phase1Attr.KEY_LENGTH, value: 256 });
   attrs.push(
-    { type: Phase1Attr.HASH, value: HASH_IDS[p.hash] },
-    { type: Phase1Attr.GROUP, value: p.group },
-    { type: Phase1Attr.AUTH, value: AUTH_IDS[p.authentication] ?? 1 },
+    { type: Phase1Attr.HASH_ALGORITHM, value: HASH_IDS[p.hash] },
+    { type: Phase1Attr.GROUP_DESCRIPTION, value: p.group },
+    { type: Phase1Attr.AUTHENTICATION_METHOD, value: AUTH_IDS[p.authentication] ?? 1 },
     { type: Phase1Attr.LIFE_TYPE, value: LifeType.SECONDS },
     { type: Phase1Attr.LIFE_DURATION, value: p.lifetimeSeconds },
   );
@@ -104,8 +102,8 @@ export function policyAttributes(p: IsakmpPolicy): Attribute[] {
 
 export function buildPhase1Sa(policies: readonly IsakmpPolicy[]): SaBody {
   return {
-    doi: DOI_IPSEC,
-    situation: SIT_IDENTITY_ONLY,
+    doi: Doi.IPSEC,
+    situation: Situation.SIT_IDENTITY_ONLY,
     proposals: [
       {
         number: 1,
@@ -118,9 +116,9 @@ export function buildPhase1Sa(policies: readonly IsakmpPolicy[]): SaBody {
 }
 
 function encName(id: number, keyLength: number | undefined): string {
-  if (id === IkeEncryptionId.DES) return 'des';
-  if (id === IkeEncryptionId['3DES']) return '3des';
-  if (id === IkeEncryptionId.AES)
+  if (id === IkeEncryption.DES_CBC) return 'des';
+  if (id === IkeEncryption['3DES_CBC']) return '3des';
+  if (id === IkeEncryption.AES_CBC)
     return keyLength === 256
       ? 'aes256'
       : keyLength === 192
@@ -142,9 +140,9 @@ function hashName(id: number): string {
   return e ? (map[e[0]] ?? `hash ${id}`) : `hash ${id}`;
 }
 function authName(id: number): string {
-  if (id === IkeAuthId.PRE_SHARED) return 'pre-share';
-  if (id === IkeAuthId.RSA_SIG) return 'rsa-sig';
-  if (id === IkeAuthId.RSA_ENCR) return 'rsa-encr';
+  if (id === IkeAuthMethod.PRE_SHARED_KEY) return 'pre-share';
+  if (id === IkeAuthMethod.RSA_SIGNATURES) return 'rsa-sig';
+  if (id === IkeAuthMethod.RSA_ENCRYPTION) return 'rsa-encr';
   return `auth ${id}`;
 }
 
@@ -160,19 +158,19 @@ export function offerOf(t: Transform): Phase1Offer {
   for (const a of t.attributes) {
     const v = attributeNumber(a.value);
     switch (a.type) {
-      case Phase1Attr.ENCRYPTION:
+      case Phase1Attr.ENCRYPTION_ALGORITHM:
         enc = v;
         break;
       case Phase1Attr.KEY_LENGTH:
         keyLength = v;
         break;
-      case Phase1Attr.HASH:
+      case Phase1Attr.HASH_ALGORITHM:
         hash = v;
         break;
-      case Phase1Attr.AUTH:
+      case Phase1Attr.AUTHENTICATION_METHOD:
         auth = v;
         break;
-      case Phase1Attr.GROUP:
+      case Phase1Attr.GROUP_DESCRIPTION:
         group = v;
         break;
       case Phase1Attr.LIFE_TYPE:
@@ -216,7 +214,7 @@ export function chooseOffer(sa: IkeSa, ctx: Phase1Context, body: Uint8Array, req
   const choice = choosePhase1(offers, policies.length > 0 ? policies : ctx.config.isakmpPolicies);
   choice.checks.forEach((check) => {
     const idx = proposal.transforms.findIndex((t) => t.number === check.transformNumber);
-    const nextPayload = idx + 1 < proposal.transforms.length ? PayloadType.T : 0;
+    const nextPayload = idx + 1 < proposal.transforms.length ? PayloadType.Transform : 0;
     ctx.emit({ type: 'phase1Check', connId: sa.connId, check, nextPayload });
   });
   if (!choice.chosen) {
@@ -232,6 +230,51 @@ export function chooseOffer(sa: IkeSa, ctx: Phase1Context, body: Uint8Array, req
     situation: decoded.situation,
     proposals: [{ ...proposal, transforms: [transform] }],
   };
+}
+
+/** Initiator, first message: offers the policies; returns the SA payload (SAi_b kept for HASH_I). */
+export function offerPayload(
+  sa: IkeSa,
+  ctx: Phase1Context,
+  policies: readonly IsakmpPolicy[],
+  exchange: 'main' | 'aggressive',
+): RawPayload {
+  ctx.emit({ type: 'begin', connId: sa.connId, exchange });
+  sa.offeredPolicies = policies;
+  const body = encodeSa(buildPhase1Sa(policies));
+  sa.saiB = body;
+  return { type: PayloadType.SA, body };
+}
+
+/**
+ * Responder, first message: reads the peer's offer and vendor IDs and chooses (main mode
+ * reports the address-found key before choosing, as the chapter's debug shows).
+ */
+export function takeOffer(
+  sa: IkeSa,
+  ctx: Phase1Context,
+  payloads: readonly RawPayload[],
+  reportKey: boolean,
+): SaBody {
+  ctx.emit({ type: 'processing', connId: sa.connId, payload: 'SA', messageId: 0 });
+  const saP = requirePayload(payloads, PayloadType.SA, 'SA');
+  takeVendorIds(sa, ctx, payloads);
+  if (reportKey) peekPsk(sa, ctx);
+  const reply = chooseOffer(sa, ctx, saP.body);
+  sa.saiB = saP.body;
+  return reply;
+}
+
+/** Initiator, the responder's first message: its SA must be one of our transforms. */
+export function takeReply(
+  sa: IkeSa,
+  ctx: Phase1Context,
+  payloads: readonly RawPayload[],
+  reportKey: boolean,
+): void {
+  ctx.emit({ type: 'processing', connId: sa.connId, payload: 'SA', messageId: 0 });
+  if (reportKey) peekPsk(sa, ctx);
+  acceptReply(sa, ctx, requirePayload(payloads, PayloadType.SA, 'SA').body);
 }
 
 /** Initiator: the reply must name exactly one of our transforms, unchanged. */
@@ -362,7 +405,7 @@ export function identityPayload(sa: IkeSa, ctx: Phase1Context): RawPayload {
     type: 'authMethod',
     connId: sa.connId,
     method: sa.auth?.description ?? 'pre-shared key',
-    idType: ID_TYPE_NAMES[id.idType] ?? String(id.idType),
+    idType: idTypeLabel(id.idType),
   });
   ctx.emit({
     type: 'idPayload',
@@ -527,4 +570,16 @@ export function requirePayload(payloads: readonly RawPayload[], type: number, wh
   const p = payloads.find((x) => x.type === type);
   if (!p) throw new Phase1Failure(NotifyType.PAYLOAD_MALFORMED, `${what} payload missing`);
   return p;
+}
+
+/** RFC 2407 §4.6.3.3: the peer has no other state with us (it may drop its stale SAs). */
+export function hasInitialContact(payloads: readonly RawPayload[]): boolean {
+  return payloads.some((p) => {
+    if (p.type !== PayloadType.N) return false;
+    try {
+      return decodeNotify(p.body).notifyType === NotifyType.INITIAL_CONTACT;
+    } catch {
+      return false;
+    }
+  });
 }

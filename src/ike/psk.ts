@@ -1,9 +1,9 @@
-// Pre-shared key lookup (private adapter; src/policy/pskLookup.ts is another helper's):
-// main mode by peer address, most specific first (exact address, `address A netmask M`,
-// then the wildcard 0.0.0.0 0.0.0.0); aggressive mode by the peer's identity.
+// Pre-shared key lookup: main mode by peer address through src/policy (exact address,
+// `address A netmask M`, then the wildcard 0.0.0.0 0.0.0.0: the most specific wins);
+// aggressive mode by the peer's identity.
 
-import type { PresharedKey, RouterConfig } from '../policy/model.js';
-import { ipv4Number } from './codec.js';
+import { findPresharedKey } from '../policy/index.js';
+import type { RouterConfig } from '../policy/model.js';
 
 export interface PskMatch {
   readonly key: string;
@@ -11,30 +11,22 @@ export interface PskMatch {
   readonly match: string;
 }
 
-function maskBits(mask: string): number {
-  let n = ipv4Number(mask);
-  let bits = 0;
-  while (n & 0x80000000) {
-    bits++;
-    n = (n << 1) >>> 0;
-  }
-  return bits;
-}
-
 export function pskByAddress(config: RouterConfig, peer: string): PskMatch | undefined {
-  let best: { k: PresharedKey; bits: number } | undefined;
-  const p = ipv4Number(peer);
-  for (const k of config.presharedKeys) {
-    if (k.address === undefined) continue;
-    const mask = k.netmask ?? (k.address === '0.0.0.0' ? '0.0.0.0' : '255.255.255.255');
-    const m = ipv4Number(mask);
-    if ((p & m) >>> 0 !== (ipv4Number(k.address) & m) >>> 0) continue;
-    const bits = maskBits(mask);
-    if (!best || bits > best.bits) best = { k, bits };
+  // IOS: `address 0.0.0.0` alone is the wildcard. The parser writes its netmask 0.0.0.0; a
+  // model built by hand may leave it out, which policy would read as the host 0.0.0.0/32.
+  const keys = config.presharedKeys.map((k) =>
+    k.address === '0.0.0.0' && k.netmask === undefined ? { ...k, netmask: '0.0.0.0' } : k,
+  );
+  let k;
+  try {
+    k = findPresharedKey(keys, peer);
+  } catch {
+    return undefined; // a key address or netmask in the model that is not IPv4
   }
-  return best ? { key: best.k.key, match: peer } : undefined;
+  return k ? { key: k.key, match: peer } : undefined;
 }
 
+/** Exact, case-insensitive (src/policy's lookup also ignores a trailing dot: not the engine's rule). */
 export function pskByHostname(config: RouterConfig, name: string): PskMatch | undefined {
   const lower = name.toLowerCase();
   const k = config.presharedKeys.find((x) => x.hostname !== undefined && x.hostname.toLowerCase() === lower);

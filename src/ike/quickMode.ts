@@ -24,16 +24,8 @@ import {
   type Proposal,
   type RawPayload,
 } from './codec.js';
-import {
-  DOI_IPSEC,
-  Encapsulation,
-  LifeType,
-  NotifyType,
-  PayloadType,
-  Phase2Attr,
-  ProtocolId,
-  SIT_IDENTITY_ONLY,
-} from './constants.js';
+import { Doi, EncapsulationMode, LifeType, Phase2Attr, Situation } from '../wire/index.js';
+import { NotifyType, PayloadType, ProtocolId } from './constants.js';
 import type { IkeEvent, QuickModeState, SaPairSummary } from './events.js';
 import type { IkeSa } from './ikeSa.js';
 import {
@@ -162,8 +154,10 @@ export class QuickMode {
 
   private encapsulation(): number {
     const sa = this.sa;
-    if (!sa.natDetected) return Encapsulation.TUNNEL;
-    return sa.natT === 'draft' ? Encapsulation.UDP_TUNNEL_DRAFT : Encapsulation.UDP_TUNNEL;
+    if (!sa.natDetected) return EncapsulationMode.TUNNEL;
+    return sa.natT === 'draft'
+      ? EncapsulationMode.UDP_ENCAPSULATED_TUNNEL_DRAFT
+      : EncapsulationMode.UDP_ENCAPSULATED_TUNNEL;
   }
 
   /** Initiator: QM1 for `selector` (our view) under `entry`. */
@@ -201,7 +195,10 @@ export class QuickMode {
     });
     this.ni = ctx.rng.randomBytes(32);
     const rest: RawPayload[] = [
-      { type: PayloadType.SA, body: encodeSa({ doi: DOI_IPSEC, situation: SIT_IDENTITY_ONLY, proposals }) },
+      {
+        type: PayloadType.SA,
+        body: encodeSa({ doi: Doi.IPSEC, situation: Situation.SIT_IDENTITY_ONLY, proposals }),
+      },
       { type: PayloadType.NONCE, body: this.ni },
     ];
     if (this.pfsGroup !== undefined) {
@@ -245,8 +242,10 @@ export class QuickMode {
 
   private transportEncapsulation(): number {
     const sa = this.sa;
-    if (!sa.natDetected) return Encapsulation.TRANSPORT;
-    return sa.natT === 'draft' ? Encapsulation.UDP_TRANSPORT_DRAFT : Encapsulation.UDP_TRANSPORT;
+    if (!sa.natDetected) return EncapsulationMode.TRANSPORT;
+    return sa.natT === 'draft'
+      ? EncapsulationMode.UDP_ENCAPSULATED_TRANSPORT_DRAFT
+      : EncapsulationMode.UDP_ENCAPSULATED_TRANSPORT;
   }
 
   /** RFC 3947 §5.2: NAT-OA in transport mode only (what strongSwan does). */
@@ -422,15 +421,15 @@ export class QuickMode {
       // RFC 2407 §4.6.3.1: RESPONDER-LIFETIME carries our lower lifetimes for the SA.
       const firstSpi = inbound.esp ?? inbound.ah ?? 0;
       const data = encodeAttributes([
-        { type: Phase2Attr.LIFE_TYPE, value: LifeType.SECONDS },
-        { type: Phase2Attr.LIFE_DURATION, value: c.lifetimeSeconds },
-        { type: Phase2Attr.LIFE_TYPE, value: LifeType.KILOBYTES },
-        { type: Phase2Attr.LIFE_DURATION, value: c.lifetimeKilobytes },
+        { type: Phase2Attr.SA_LIFE_TYPE, value: LifeType.SECONDS },
+        { type: Phase2Attr.SA_LIFE_DURATION, value: c.lifetimeSeconds },
+        { type: Phase2Attr.SA_LIFE_TYPE, value: LifeType.KILOBYTES },
+        { type: Phase2Attr.SA_LIFE_DURATION, value: c.lifetimeKilobytes },
       ]);
       restOut.push({
         type: PayloadType.N,
         body: encodeNotify({
-          doi: DOI_IPSEC,
+          doi: Doi.IPSEC,
           protocol: inbound.esp !== undefined ? ProtocolId.ESP : ProtocolId.AH,
           notifyType: NotifyType.RESPONDER_LIFETIME,
           spi: spiBytes(firstSpi),
@@ -557,10 +556,10 @@ export class QuickMode {
       if (nb.notifyType === NotifyType.RESPONDER_LIFETIME) {
         let lt = 0;
         for (const a of decodeAttrsSafe(nb.data)) {
-          if (a.type === Phase2Attr.LIFE_TYPE) lt = attributeNumber(a.value);
-          else if (a.type === Phase2Attr.LIFE_DURATION && lt === LifeType.SECONDS)
+          if (a.type === Phase2Attr.SA_LIFE_TYPE) lt = attributeNumber(a.value);
+          else if (a.type === Phase2Attr.SA_LIFE_DURATION && lt === LifeType.SECONDS)
             seconds = Math.min(seconds, attributeNumber(a.value));
-          else if (a.type === Phase2Attr.LIFE_DURATION && lt === LifeType.KILOBYTES)
+          else if (a.type === Phase2Attr.SA_LIFE_DURATION && lt === LifeType.KILOBYTES)
             kilobytes = Math.min(kilobytes, attributeNumber(a.value));
         }
         ctx.emit({
@@ -795,8 +794,8 @@ function lowerLifetimes(
 ): { type: number; value: number | Uint8Array }[] {
   let lt = 0;
   return attrs.map((a) => {
-    if (a.type === Phase2Attr.LIFE_TYPE) lt = attributeNumber(a.value);
-    if (a.type !== Phase2Attr.LIFE_DURATION) return a;
+    if (a.type === Phase2Attr.SA_LIFE_TYPE) lt = attributeNumber(a.value);
+    if (a.type !== Phase2Attr.SA_LIFE_DURATION) return a;
     const v = attributeNumber(a.value);
     const limit = lt === LifeType.SECONDS ? seconds : lt === LifeType.KILOBYTES ? kilobytes : v;
     return v > limit ? { type: a.type, value: limit } : a;

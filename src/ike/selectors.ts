@@ -1,23 +1,17 @@
 // Proxy identities (RFC 2407 §4.6.2) from and to traffic selectors, and ACL lines as
-// selectors. Private adapter: src/policy/acl.ts and proxyId.ts belong to another helper.
+// selectors, as the engine needs them. src/policy supplies the protocol numbers and the
+// mirror; what stays here differs from src/policy on purpose: the engine never throws on a
+// caller's selector or an ACL line (policy throws on non-contiguous wildcards and non-IPv4
+// text), reads `neq` as any port and `lt 0`/`gt 65535` as port 0/65535 (policy splits `neq`
+// and drops the empty ones), and maps a port range to port 0 in an ID (policy refuses it).
 
-import type { AccessList, AclEntry, AclProtocol, TrafficSelector } from '../policy/model.js';
-import { IdType } from './constants.js';
+import { aclProtocolNumber, mirrorSelector } from '../policy/index.js';
+import type { AccessList, AclEntry, TrafficSelector } from '../policy/model.js';
+import { IdType } from '../wire/index.js';
 import { concat, ipv4Bytes, ipv4FromNumber, ipv4Number, ipv4String, type IdBody } from './codec.js';
 
-const PROTOCOLS: Readonly<Record<string, number>> = {
-  ip: 0,
-  icmp: 1,
-  tcp: 6,
-  udp: 17,
-  gre: 47,
-  esp: 50,
-  ahp: 51,
-};
-
-function protocolNumber(p: AclProtocol): number {
-  return typeof p === 'number' ? p : (PROTOCOLS[p] ?? 0);
-}
+/** The selector from the peer's side. */
+export const mirror = mirrorSelector;
 
 function ports(m: AclEntry['sourcePort']): [number, number] {
   if (!m) return [0, 65535];
@@ -48,7 +42,7 @@ export function aclEntrySelector(e: AclEntry): TrafficSelector {
   const [lps, lpe] = ports(e.sourcePort);
   const [rps, rpe] = ports(e.destinationPort);
   return {
-    protocol: protocolNumber(e.protocol),
+    protocol: aclProtocolNumber(e.protocol),
     localStart: ls,
     localEnd: le,
     localPortStart: lps,
@@ -87,20 +81,6 @@ export function selectorWithin(inner: TrafficSelector, outer: TrafficSelector): 
     within(inner.localPortStart, inner.localPortEnd, outer.localPortStart, outer.localPortEnd) &&
     within(inner.remotePortStart, inner.remotePortEnd, outer.remotePortStart, outer.remotePortEnd)
   );
-}
-
-export function mirror(s: TrafficSelector): TrafficSelector {
-  return {
-    protocol: s.protocol,
-    localStart: s.remoteStart,
-    localEnd: s.remoteEnd,
-    localPortStart: s.remotePortStart,
-    localPortEnd: s.remotePortEnd,
-    remoteStart: s.localStart,
-    remoteEnd: s.localEnd,
-    remotePortStart: s.localPortStart,
-    remotePortEnd: s.localPortEnd,
-  };
 }
 
 export function selectorsEqual(a: TrafficSelector, b: TrafficSelector): boolean {

@@ -1,7 +1,8 @@
-// Vendor IDs we send and recognize (RFC 3947 §3.1 and its drafts, RFC 3706 §2 for DPD,
-// Cisco Unity). The NAT-T ones are MD5 of the RFC/draft name, as the drafts define them.
+// The vendor IDs the engine sends and acts on (RFC 3947 §3.1 and its drafts, RFC 3706 §2 for
+// DPD, Cisco Unity, XAUTH), under the names its events use. The bytes and the recognition
+// are src/wire's; the engine only knows this subset and its own (charon's) names.
 
-const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'hex'));
+import { recognizeVendorId as recognizeWireVendorId, VendorIds, type VendorIdKey } from '../wire/index.js';
 
 export type VendorIdName =
   | 'RFC 3947'
@@ -12,32 +13,35 @@ export type VendorIdName =
   | 'Unity'
   | 'XAuth';
 
-export const VENDOR_IDS: readonly { readonly name: VendorIdName; readonly bytes: Uint8Array }[] = [
-  { name: 'RFC 3947', bytes: hex('4a131c81070358455c5728f20e95452f') },
-  { name: 'draft-ietf-ipsec-nat-t-ike-03', bytes: hex('7d9419a65310ca6f2c179d9215529d56') },
-  { name: 'draft-ietf-ipsec-nat-t-ike-02\\n', bytes: hex('90cb80913ebb696e086381b5ec427b1f') },
-  { name: 'draft-ietf-ipsec-nat-t-ike-02', bytes: hex('cd60464335df21f87cfdb2fc68b6a448') },
-  { name: 'DPD', bytes: hex('afcad71368a1f1c96b8696fc77570100') },
-  { name: 'Unity', bytes: hex('12f5f28c457168a9702d9fe274cc0100') },
-  { name: 'XAuth', bytes: hex('09002689dfd6b712') },
-];
+const KEYS: Readonly<Record<VendorIdName, VendorIdKey>> = {
+  'RFC 3947': 'NATT_RFC3947',
+  'draft-ietf-ipsec-nat-t-ike-03': 'NATT_DRAFT_03',
+  'draft-ietf-ipsec-nat-t-ike-02\\n': 'NATT_DRAFT_02N',
+  'draft-ietf-ipsec-nat-t-ike-02': 'NATT_DRAFT_02',
+  DPD: 'DPD',
+  Unity: 'CISCO_UNITY',
+  XAuth: 'XAUTH',
+};
+const NAMES = new Map<string, VendorIdName>(
+  (Object.entries(KEYS) as [VendorIdName, VendorIdKey][]).map(([name, key]) => [key, name]),
+);
 
 export function recognizeVendorId(bytes: Uint8Array): VendorIdName | undefined {
-  // DPD's last two bytes carry major/minor version (RFC 3706 §3): compare the first 14.
-  for (const v of VENDOR_IDS) {
-    const n = v.name === 'DPD' ? 14 : v.bytes.length;
-    if (
-      bytes.length === v.bytes.length &&
-      Buffer.from(bytes.subarray(0, n)).equals(Buffer.from(v.bytes.subarray(0, n)))
-    )
-      return v.name;
-  }
+  const known = recognizeWireVendorId(bytes);
+  const name = known ? NAMES.get(known.key) : undefined;
+  if (name) return name;
+  // RFC 3706 §3: DPD's last two bytes carry major/minor version: compare the first 14.
+  const dpd = VendorIds.DPD.bytes;
+  if (
+    bytes.length === dpd.length &&
+    Buffer.from(bytes.subarray(0, 14)).equals(Buffer.from(dpd.subarray(0, 14)))
+  )
+    return 'DPD';
   return undefined;
 }
 
 export function vendorIdBytes(name: VendorIdName): Uint8Array {
-  const v = VENDOR_IDS.find((x) => x.name === name);
-  return v ? v.bytes : new Uint8Array(0);
+  return VendorIds[KEYS[name]].bytes;
 }
 
 /** What a peer's vendor IDs tell us. */

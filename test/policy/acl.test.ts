@@ -97,7 +97,10 @@ test('table: wildcards, hosts, any, protocols and ports', () => {
       ],
     ],
     // numeric protocol, lt / gt
-    [{ action: 'permit', protocol: 50, source: anyAddress, destination: anyAddress }, [sel({ protocol: 50 })]],
+    [
+      { action: 'permit', protocol: 50, source: anyAddress, destination: anyAddress },
+      [sel({ protocol: 50 })],
+    ],
     [
       {
         action: 'permit',
