@@ -1,5 +1,5 @@
 // The vendor IDs the engine sends and acts on (RFC 3947 §3.1 and its drafts, RFC 3706 §2 for
-// DPD, Cisco Unity, XAUTH), under the names its events use. The bytes and the recognition
+// DPD, Cisco Unity, XAUTH, and Cisco IOS's own), under the names its events use. The bytes and the recognition
 // are src/wire's; the engine only knows this subset and its own (charon's) names.
 
 import { recognizeVendorId as recognizeWireVendorId, VendorIds, type VendorIdKey } from '../wire/index.js';
@@ -11,7 +11,8 @@ export type VendorIdName =
   | 'draft-ietf-ipsec-nat-t-ike-03'
   | 'DPD'
   | 'Unity'
-  | 'XAuth';
+  | 'XAuth'
+  | 'Cisco IOS';
 
 const KEYS: Readonly<Record<VendorIdName, VendorIdKey>> = {
   'RFC 3947': 'NATT_RFC3947',
@@ -21,6 +22,8 @@ const KEYS: Readonly<Record<VendorIdName, VendorIdKey>> = {
   DPD: 'DPD',
   Unity: 'CISCO_UNITY',
   XAuth: 'XAUTH',
+  // Recognized only (by its prefix; the rest differs per box); never sent.
+  'Cisco IOS': 'CISCO_IOS',
 };
 const NAMES = new Map<string, VendorIdName>(
   (Object.entries(KEYS) as [VendorIdName, VendorIdKey][]).map(([name, key]) => [key, name]),

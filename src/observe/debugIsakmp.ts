@@ -256,6 +256,8 @@ export function debugIsakmpLines(e: IkeEvent): string[] {
     case 'skeyid':
       return [`${tag(e.connId)} SKEYID state generated`];
     case 'vendorId':
+      // Examples 13-3 and 13-5: IOS names its own vendor ID this way.
+      if (e.name === 'Cisco IOS') return [`${tag(e.connId)} speaking to another IOS box!`];
       return [`${tag(e.connId)} vendor ID is ${VID[e.name] ?? e.name}`];
     case 'authMethod':
       return [`${tag(e.connId)} SA is doing ${e.method} authentication using id type ${e.idType}`];

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { debugIsakmpLines, lifeDuration, renderDebugIsakmp } from '../../src/observe/debugIsakmp.js';
 import type { IkeEvent } from '../../src/ike/index.js';
+import { recognizeVendorId as recognizeEngineVendorId } from '../../src/ike/vendorIds.js';
 
 test('life durations print as IOS does: basic for 16 bits, VPI bytes above', () => {
   assert.equal(lifeDuration(3600), '(basic) of 3600');
@@ -165,4 +166,15 @@ test('retransmissions name the phase and state as IOS does ("retransmitting phas
     }),
     ['ISAKMP (0:1): retransmitting phase 1 MM_KEY_EXCH... (retransmission 2)'],
   );
+});
+
+test('an IOS peer is announced as in Examples 13-3 and 13-5: "speaking to another IOS box!"', () => {
+  // The vendor ID a Cisco IOS router sends starts with 3e984048 (the rest varies per box).
+  const name = recognizeEngineVendorId(Buffer.from('3e984048101e66c3a8b2a6e04a2d66f5', 'hex'));
+  assert.equal(name, 'Cisco IOS');
+  const event: IkeEvent = { type: 'vendorId', connId: 1, name: name ?? '' };
+  assert.deepEqual(debugIsakmpLines(event), ['ISAKMP (0:1): speaking to another IOS box!']);
+  assert.deepEqual(debugIsakmpLines({ type: 'vendorId', connId: 1, name: 'DPD' }), [
+    'ISAKMP (0:1): vendor ID is DPD',
+  ]);
 });
