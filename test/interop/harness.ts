@@ -682,6 +682,29 @@ export async function malformedFrames(pcap: string, keyArgs: readonly string[] =
   return result.stdout.split('\n').filter((l) => l.trim() !== '');
 }
 
+/**
+ * Frames whose UDP payload repeats an earlier frame's byte for byte: retransmissions (an IKE
+ * peer resends its last message unchanged, RFC 2408 §5). Wireshark 4.0 decrypts IKEv1 with
+ * the IV chain it keeps per message ID, so it decrypts such a copy with an IV already advanced
+ * past it and reports it malformed although the original decrypted cleanly.
+ */
+export async function retransmittedFrames(pcap: string): Promise<Set<number>> {
+  const result = await run(
+    'tshark',
+    ['-r', pcap, ...DATA_PORTS, '-Y', 'isakmp', '-T', 'fields', '-e', 'frame.number', '-e', 'udp.payload'],
+    { timeoutMs: 60_000 },
+  );
+  const seen = new Set<string>();
+  const copies = new Set<number>();
+  for (const line of result.stdout.split('\n')) {
+    const [frame, payload] = line.trim().split('\t');
+    if (frame === undefined || payload === undefined || payload === '') continue;
+    if (seen.has(payload)) copies.add(Number(frame));
+    seen.add(payload);
+  }
+  return copies;
+}
+
 /** tshark's verbose decode of `pcap` with `keyArgs`. */
 export async function tsharkVerbose(
   pcap: string,
