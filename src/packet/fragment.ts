@@ -4,6 +4,12 @@
 
 import { PacketError } from './errors.js';
 import { IPV4_FLAG_MF, parseIpv4, setIpv4Checksum } from './ipv4.js';
+import {
+  DEFAULT_REASSEMBLY_LIMITS,
+  ReassemblyTable,
+  type ReassemblyLimits,
+  type ReassemblyResult,
+} from './reassembly.js';
 
 /** Options whose copy flag (RFC 791: bit 0x80) is set go into every fragment. */
 function copiedOptions(options: Uint8Array): Uint8Array {
@@ -68,46 +74,18 @@ export function isIpv4Fragment(packet: Uint8Array): boolean {
   return packet.length >= 8 && (((packet[6]! << 8) | packet[7]!) & 0x3fff) !== 0;
 }
 
-export interface ReassemblyLimits {
-  /** Datagrams being reassembled at once. */
-  readonly maxDatagrams: number;
-  readonly maxFragmentsPerDatagram: number;
-  /** Bytes held over all datagrams. */
-  readonly maxBytes: number;
-  readonly timeoutSeconds: number;
-}
-
-export const DEFAULT_REASSEMBLY_LIMITS: ReassemblyLimits = {
-  maxDatagrams: 64,
-  maxFragmentsPerDatagram: 64,
-  maxBytes: 1 << 20,
-  timeoutSeconds: 30, // RFC 791 suggests 15 s as the lower bound; Linux uses 30 s
-};
-
-interface Pending {
-  readonly created: number;
-  readonly pieces: { offset: number; data: Uint8Array }[];
-  header?: Uint8Array; // header of the first fragment
-  totalLength?: number; // payload length, known once the last fragment arrived
-  bytes: number;
-}
-
-export type ReassemblyResult =
-  | { readonly kind: 'complete'; readonly packet: Uint8Array }
-  | { readonly kind: 'pending' }
-  | {
-      readonly kind: 'dropped';
-      readonly reason: 'overlap' | 'malformed' | 'too-many-fragments' | 'too-large' | 'no-room';
-    };
+export { DEFAULT_REASSEMBLY_LIMITS, type ReassemblyLimits, type ReassemblyResult } from './reassembly.js';
 
 export class Ipv4Reassembler {
-  private readonly pending = new Map<string, Pending>();
-  private heldBytes = 0;
+  private readonly table: ReassemblyTable<Uint8Array>;
 
-  constructor(private readonly limits: ReassemblyLimits = DEFAULT_REASSEMBLY_LIMITS) {}
+  constructor(limits: ReassemblyLimits = DEFAULT_REASSEMBLY_LIMITS) {
+    // an exact duplicate counts as an overlap here
+    this.table = new ReassemblyTable(limits, false);
+  }
 
   get size(): number {
-    return this.pending.size;
+    return this.table.size;
   }
 
   /** Adds one fragment (throws PacketError only for a malformed IPv4 header). */
@@ -115,70 +93,35 @@ export class Ipv4Reassembler {
     this.expire(now);
     const h = parseIpv4(packet, true);
     const key = `${h.source.join('.')}>${h.destination.join('.')}/${h.protocol}#${h.identification}`;
-    let p = this.pending.get(key);
-    if (p === undefined) {
-      if (this.pending.size >= this.limits.maxDatagrams) return { kind: 'dropped', reason: 'no-room' };
-      p = { created: now, pieces: [], bytes: 0 };
-      this.pending.set(key, p);
-    }
     const data = h.payload;
-    const start = h.fragmentOffset;
-    const end = start + data.length;
-    const drop = (
-      reason: 'overlap' | 'malformed' | 'too-many-fragments' | 'too-large' | 'no-room',
-    ): ReassemblyResult => {
-      this.discard(key);
-      return { kind: 'dropped', reason };
-    };
-    if (end + 20 > 0xffff) return drop('too-large');
-    if (h.moreFragments && data.length % 8 !== 0) return drop('malformed');
-    if (p.pieces.length >= this.limits.maxFragmentsPerDatagram) return drop('too-many-fragments');
-    if (this.heldBytes + data.length > this.limits.maxBytes) return drop('no-room');
-    for (const q of p.pieces) {
-      if (start < q.offset + q.data.length && q.offset < end) return drop('overlap');
-    }
-    if (!h.moreFragments) {
-      if (p.totalLength !== undefined || p.pieces.some((q) => q.offset + q.data.length > end))
-        return drop('overlap');
-      p.totalLength = end;
-    } else if (p.totalLength !== undefined && end > p.totalLength) {
-      return drop('overlap');
-    }
-    if (start === 0) p.header = h.header;
-    p.pieces.push({ offset: start, data: data.slice() });
-    p.bytes += data.length;
-    this.heldBytes += data.length;
-    if (p.totalLength === undefined || p.header === undefined || p.bytes !== p.totalLength)
-      return { kind: 'pending' };
-    const hl = p.header.length;
-    const out = new Uint8Array(hl + p.totalLength);
-    out.set(p.header, 0);
-    for (const q of p.pieces) out.set(q.data, hl + q.offset);
+    const r = this.table.add(
+      key,
+      {
+        offset: h.fragmentOffset,
+        data,
+        more: h.moreFragments,
+        maxEnd: 0xffff - 20, // RFC 791: Total Length has 16 bits (counted with a bare header)
+        // A copy: the caller may reuse its receive buffer before the datagram completes.
+        first: h.fragmentOffset === 0 ? h.header.slice() : undefined,
+        cost: data.length,
+      },
+      now,
+    );
+    if (r.kind !== 'complete') return r;
+    const hl = r.first.length;
+    const out = new Uint8Array(hl + r.body.length);
+    out.set(r.first, 0);
+    out.set(r.body, hl);
     out[2] = out.length >> 8;
     out[3] = out.length & 0xff;
     out[6] = out[6]! & 0x40; // keep DF, clear MF and offset
     out[7] = 0;
     setIpv4Checksum(out);
-    this.discard(key);
     return { kind: 'complete', packet: out };
   }
 
   /** Drops datagrams older than the timeout. */
   expire(now: number): number {
-    let n = 0;
-    for (const [key, p] of this.pending) {
-      if (now - p.created >= this.limits.timeoutSeconds) {
-        this.discard(key);
-        n++;
-      }
-    }
-    return n;
-  }
-
-  private discard(key: string): void {
-    const p = this.pending.get(key);
-    if (p === undefined) return;
-    this.heldBytes -= p.bytes;
-    this.pending.delete(key);
+    return this.table.expire(now);
   }
 }

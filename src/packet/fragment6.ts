@@ -10,7 +10,6 @@
 // never mixed with a datagram being reassembled (RFC 6946 §4).
 
 import { PacketError } from './errors.js';
-import { DEFAULT_REASSEMBLY_LIMITS, type ReassemblyLimits, type ReassemblyResult } from './fragment.js';
 import {
   IPPROTO_DSTOPTS,
   IPPROTO_FRAGMENT,
@@ -19,6 +18,12 @@ import {
   IPV6_HEADER_LENGTH,
   parseIpv6,
 } from './ipv6.js';
+import {
+  DEFAULT_REASSEMBLY_LIMITS,
+  ReassemblyTable,
+  type ReassemblyLimits,
+  type ReassemblyResult,
+} from './reassembly.js';
 
 export const IPV6_FRAGMENT_HEADER_LENGTH = 8;
 /** RFC 8200 §5: every IPv6 link carries at least this much. */
@@ -177,32 +182,23 @@ function joinUnfragmentable(
   return out;
 }
 
-interface Pending {
-  readonly created: number;
-  readonly pieces: { offset: number; data: Uint8Array; more: boolean }[];
-  /** From the fragment with offset 0: unfragmentable part and its Next Header fix-up. */
-  first?: { header: Uint8Array; nextHeaderOffset: number; nextHeader: number };
-  totalLength?: number; // fragmentable length, known once the last fragment arrived
-  bytes: number; // fragmentable bytes received
-  held: number; // bytes counted against the limit (fragments and the kept header)
-}
-
-type DropReason = Extract<ReassemblyResult, { kind: 'dropped' }>['reason'];
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+/** From the fragment with offset 0: unfragmentable part and its Next Header fix-up. */
+interface FirstFragment {
+  readonly header: Uint8Array;
+  readonly nextHeaderOffset: number;
+  readonly nextHeader: number;
 }
 
 export class Ipv6Reassembler {
-  private readonly pending = new Map<string, Pending>();
-  private heldBytes = 0;
+  private readonly table: ReassemblyTable<FirstFragment>;
 
-  constructor(private readonly limits: ReassemblyLimits = DEFAULT_REASSEMBLY_LIMITS) {}
+  constructor(limits: ReassemblyLimits = DEFAULT_REASSEMBLY_LIMITS) {
+    // RFC 8200 §4.5 allows ignoring exact duplicates; other overlaps drop (RFC 5722 §4)
+    this.table = new ReassemblyTable(limits, true);
+  }
 
   get size(): number {
-    return this.pending.size;
+    return this.table.size;
   }
 
   /** Adds one packet carrying a Fragment header (throws PacketError only for a malformed
@@ -218,54 +214,28 @@ export class Ipv6Reassembler {
     if (f.fragmentOffset === 0 && !f.moreFragments)
       return { kind: 'complete', packet: joinUnfragmentable(header, f.nextHeaderOffset, f.nextHeader, data) };
 
+    const isFirst = f.fragmentOffset === 0;
     // RFC 8200 §4.5: fragments are matched by source, destination and identification
     const key = `${Buffer.from(packet.subarray(8, 40)).toString('hex')}#${f.identification}`;
-    let p = this.pending.get(key);
-    if (p === undefined) {
-      if (this.pending.size >= this.limits.maxDatagrams) return { kind: 'dropped', reason: 'no-room' };
-      p = { created: now, pieces: [], bytes: 0, held: 0 };
-      this.pending.set(key, p);
-    }
-    const drop = (reason: DropReason): ReassemblyResult => {
-      this.discard(key);
-      return { kind: 'dropped', reason };
-    };
-    const start = f.fragmentOffset;
-    const stop = start + data.length;
-    // RFC 8200 §4.5: a reassembled Payload Length above 65,535 is an error
-    if (f.offset - IPV6_HEADER_LENGTH + stop > 0xffff) return drop('too-large');
-    // RFC 8200 §4.5: every fragment but the last carries a multiple of 8 octets
-    if (f.moreFragments && data.length % 8 !== 0) return drop('malformed');
-    if (start === 0 && !chainFits(f.nextHeader, data)) return drop('malformed');
-    const duplicate = p.pieces.find((q) => q.offset === start && q.data.length === data.length);
-    if (duplicate !== undefined && duplicate.more === f.moreFragments && sameBytes(duplicate.data, data))
-      return { kind: 'pending' };
-    if (p.pieces.length >= this.limits.maxFragmentsPerDatagram) return drop('too-many-fragments');
-    const cost = data.length + (start === 0 ? header.length : 0);
-    if (this.heldBytes + cost > this.limits.maxBytes) return drop('no-room');
-    // RFC 5722 §4: any overlap discards the datagram and all its fragments
-    for (const q of p.pieces) {
-      if (start < q.offset + q.data.length && q.offset < stop) return drop('overlap');
-    }
-    if (!f.moreFragments) {
-      if (p.totalLength !== undefined || p.pieces.some((q) => q.offset + q.data.length > stop))
-        return drop('overlap');
-      p.totalLength = stop;
-    } else if (p.totalLength !== undefined && stop > p.totalLength) {
-      return drop('overlap');
-    }
-    if (start === 0)
-      p.first = { header: header.slice(), nextHeaderOffset: f.nextHeaderOffset, nextHeader: f.nextHeader };
-    p.pieces.push({ offset: start, data: data.slice(), more: f.moreFragments });
-    p.bytes += data.length;
-    p.held += cost;
-    this.heldBytes += cost;
-    if (p.totalLength === undefined || p.first === undefined || p.bytes !== p.totalLength)
-      return { kind: 'pending' };
-    const body = new Uint8Array(p.totalLength);
-    for (const q of p.pieces) body.set(q.data, q.offset);
-    const first = p.first;
-    this.discard(key);
+    const r = this.table.add(
+      key,
+      {
+        offset: f.fragmentOffset,
+        data,
+        more: f.moreFragments,
+        // RFC 8200 §4.5: a reassembled Payload Length above 65,535 is an error
+        maxEnd: 0xffff - (f.offset - IPV6_HEADER_LENGTH),
+        first: isFirst
+          ? { header: header.slice(), nextHeaderOffset: f.nextHeaderOffset, nextHeader: f.nextHeader }
+          : undefined,
+        // the first fragment also holds the unfragmentable part it is rebuilt with
+        cost: data.length + (isFirst ? header.length : 0),
+        malformed: isFirst && !chainFits(f.nextHeader, data),
+      },
+      now,
+    );
+    if (r.kind !== 'complete') return r;
+    const { first, body } = r;
     return {
       kind: 'complete',
       packet: joinUnfragmentable(first.header, first.nextHeaderOffset, first.nextHeader, body),
@@ -274,20 +244,6 @@ export class Ipv6Reassembler {
 
   /** Drops datagrams older than the timeout (RFC 8200 §4.5: 60 s at most). */
   expire(now: number): number {
-    let n = 0;
-    for (const [key, p] of this.pending) {
-      if (now - p.created >= this.limits.timeoutSeconds) {
-        this.discard(key);
-        n++;
-      }
-    }
-    return n;
-  }
-
-  private discard(key: string): void {
-    const p = this.pending.get(key);
-    if (p === undefined) return;
-    this.heldBytes -= p.held;
-    this.pending.delete(key);
+    return this.table.expire(now);
   }
 }
