@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { VirtualNetwork } from '../../src/net/virtual/network.js';
 import { VirtualScheduler } from '../../src/net/virtual/scheduler.js';
-import { buildUdpPacket, parseIpv4, parseUdp, ipPayloadOf } from '../../src/net/virtual/ip.js';
+import { parseIpv4, parseUdp } from '../../src/packet/index.js';
+import { buildUdpPacket } from '../../src/net/virtual/ip.js';
 import { DEFAULT_PING, type PingResult } from '../../src/net/virtual/host.js';
 import { VirtualNode, type NodeInterface } from '../../src/net/virtual/node.js';
 
@@ -20,9 +21,7 @@ class Sink extends VirtualNode {
 }
 
 function seq(packet: Uint8Array): number {
-  const h = parseIpv4(packet);
-  assert.ok(h);
-  return h.identification;
+  return parseIpv4(packet).identification;
 }
 
 function link(profile: Parameters<VirtualNetwork['segment']>[1], seed = 3) {
@@ -195,6 +194,5 @@ test('NAT box: UDP 500 from inside leaves with the outside address and a new por
   outside.transmit('198.51.100.1', udp);
   net.scheduler.run(2);
   assert.equal(nat.counters.droppedNoMapping, 1);
-  const h = parseIpv4(udp);
-  assert.ok(h && parseUdp(ipPayloadOf(udp, h)));
+  assert.equal(parseUdp(parseIpv4(udp).payload).destinationPort, 4500);
 });

@@ -1,16 +1,8 @@
 // A host on a LAN: answers ICMP echo and pings like an IOS router's `ping` does — the next
 // echo goes out when the reply arrives or the timeout expires.
 
-import {
-  buildIcmpEcho,
-  buildIpv4,
-  ICMP_ECHO_REPLY,
-  ICMP_ECHO_REQUEST,
-  IPPROTO_ICMP,
-  ipPayloadOf,
-  parseIcmpEcho,
-  parseIpv4,
-} from './ip.js';
+import { buildIcmpEcho, IPPROTO_ICMP, ipv4ToText, parseIpv4 } from '../../packet/index.js';
+import { buildIpv4, parseIcmpEcho, parsed } from './ip.js';
 import { VirtualNode, type NodeInterface } from './node.js';
 import type { VirtualScheduler } from './scheduler.js';
 
@@ -85,7 +77,7 @@ export class VirtualHost extends VirtualNode {
         destination,
         protocol: IPPROTO_ICMP,
         identification: this.nextIdentification(),
-        payload: buildIcmpEcho(ICMP_ECHO_REQUEST, identifier, sequence, data),
+        payload: buildIcmpEcho(true, identifier, sequence, data),
       });
       this.route(destination, packet);
     };
@@ -93,21 +85,23 @@ export class VirtualHost extends VirtualNode {
   }
 
   protected receive(_iface: NodeInterface, packet: Uint8Array): void {
-    const header = parseIpv4(packet);
-    if (header === undefined || !this.ownsAddress(header.destination) || header.protocol !== IPPROTO_ICMP)
-      return;
-    const echo = parseIcmpEcho(ipPayloadOf(packet, header));
+    const header = parsed(() => parseIpv4(packet));
+    if (header === undefined || header.protocol !== IPPROTO_ICMP) return;
+    const source = ipv4ToText(header.source);
+    const destination = ipv4ToText(header.destination);
+    if (!this.ownsAddress(destination)) return;
+    const echo = parseIcmpEcho(header.payload);
     if (echo === undefined) return;
-    if (echo.type === ICMP_ECHO_REQUEST) {
+    if (echo.request) {
       this.echoRequestsAnswered++;
       const reply = buildIpv4({
-        source: header.destination,
-        destination: header.source,
+        source: destination,
+        destination: source,
         protocol: IPPROTO_ICMP,
         identification: this.nextIdentification(),
-        payload: buildIcmpEcho(ICMP_ECHO_REPLY, echo.identifier, echo.sequence, echo.data),
+        payload: buildIcmpEcho(false, echo.identifier, echo.sequence, echo.data),
       });
-      this.route(header.source, reply);
+      this.route(source, reply);
     } else {
       this.waiting.get(`${echo.identifier}/${echo.sequence}`)?.(this.scheduler.now());
     }

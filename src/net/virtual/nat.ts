@@ -5,17 +5,14 @@
 
 import {
   buildIcmpEcho,
-  buildIpv4,
-  buildUdp,
-  ICMP_ECHO_REPLY,
-  ICMP_ECHO_REQUEST,
   IPPROTO_ICMP,
   IPPROTO_UDP,
-  ipPayloadOf,
-  parseIcmpEcho,
+  ipv4ToText,
   parseIpv4,
   parseUdp,
-} from './ip.js';
+  type Ipv4Header,
+} from '../../packet/index.js';
+import { buildIpv4, buildUdp, parseIcmpEcho, parsed } from './ip.js';
 import { VirtualNode, type NodeInterface } from './node.js';
 import type { VirtualScheduler } from './scheduler.js';
 
@@ -73,21 +70,22 @@ export class VirtualNat extends VirtualNode {
   }
 
   protected receive(iface: NodeInterface, packet: Uint8Array): void {
-    const header = parseIpv4(packet);
+    const header = parsed(() => parseIpv4(packet));
     if (header === undefined) return;
+    const destination = ipv4ToText(header.destination);
     if (iface.name === this.options.insideInterface) {
-      this.fromInside(packet);
-    } else if (header.destination === this.outside().address) {
-      this.fromOutside(packet);
+      this.fromInside(header);
+    } else if (destination === this.outside().address) {
+      this.fromOutside(header);
     } else {
-      this.route(header.destination, packet);
+      this.route(destination, packet);
     }
   }
 
   private portsOf(protocol: number, payload: Uint8Array): { src: number; dst: number } | undefined {
     if (protocol === IPPROTO_UDP) {
-      const udp = parseUdp(payload);
-      return udp === undefined ? undefined : { src: udp.srcPort, dst: udp.dstPort };
+      const udp = parsed(() => parseUdp(payload));
+      return udp === undefined ? undefined : { src: udp.sourcePort, dst: udp.destinationPort };
     }
     if (protocol === IPPROTO_ICMP) {
       const echo = parseIcmpEcho(payload);
@@ -96,17 +94,17 @@ export class VirtualNat extends VirtualNode {
     return undefined;
   }
 
-  private fromInside(packet: Uint8Array): void {
-    const header = parseIpv4(packet);
-    if (header === undefined) return;
-    const payload = ipPayloadOf(packet, header);
+  private fromInside(header: Ipv4Header): void {
+    const source = ipv4ToText(header.source);
+    const destination = ipv4ToText(header.destination);
+    const payload = header.payload;
     const ports = this.portsOf(header.protocol, payload);
     if (ports === undefined) {
       this.counters.droppedProtocol++;
       return;
     }
     this.expire();
-    const key = `${header.protocol}/${header.source}/${ports.src}`;
+    const key = `${header.protocol}/${source}/${ports.src}`;
     let mapping = this.byInside.get(key);
     if (mapping === undefined) {
       if (this.byInside.size >= (this.options.maxMappings ?? 1024)) {
@@ -115,7 +113,7 @@ export class VirtualNat extends VirtualNode {
       }
       mapping = {
         protocol: header.protocol,
-        insideAddress: header.source,
+        insideAddress: source,
         insidePort: ports.src,
         outsidePort: this.allocatePort(header.protocol),
         lastUsed: 0,
@@ -129,17 +127,17 @@ export class VirtualNat extends VirtualNode {
       header.protocol,
       payload,
       outsideAddress,
-      header.destination,
+      destination,
       mapping.outsidePort,
       undefined,
     );
     if (translated === undefined) return;
     this.counters.translatedOut++;
     this.route(
-      header.destination,
+      destination,
       buildIpv4({
         source: outsideAddress,
-        destination: header.destination,
+        destination,
         protocol: header.protocol,
         payload: translated,
         identification: header.identification,
@@ -148,10 +146,9 @@ export class VirtualNat extends VirtualNode {
     );
   }
 
-  private fromOutside(packet: Uint8Array): void {
-    const header = parseIpv4(packet);
-    if (header === undefined) return;
-    const payload = ipPayloadOf(packet, header);
+  private fromOutside(header: Ipv4Header): void {
+    const source = ipv4ToText(header.source);
+    const payload = header.payload;
     const ports = this.portsOf(header.protocol, payload);
     if (ports === undefined) {
       this.counters.droppedProtocol++;
@@ -166,7 +163,7 @@ export class VirtualNat extends VirtualNode {
     const translated = this.rebuild(
       header.protocol,
       payload,
-      header.source,
+      source,
       mapping.insideAddress,
       undefined,
       mapping.insidePort,
@@ -176,7 +173,7 @@ export class VirtualNat extends VirtualNode {
     this.route(
       mapping.insideAddress,
       buildIpv4({
-        source: header.source,
+        source,
         destination: mapping.insideAddress,
         protocol: header.protocol,
         payload: translated,
@@ -196,19 +193,20 @@ export class VirtualNat extends VirtualNode {
     newDst: number | undefined,
   ): Uint8Array | undefined {
     if (protocol === IPPROTO_UDP) {
-      const udp = parseUdp(payload);
+      const udp = parsed(() => parseUdp(payload));
       if (udp === undefined) return undefined;
-      return buildUdp(source, destination, newSrc ?? udp.srcPort, newDst ?? udp.dstPort, udp.data);
+      return buildUdp(
+        source,
+        destination,
+        newSrc ?? udp.sourcePort,
+        newDst ?? udp.destinationPort,
+        udp.payload,
+      );
     }
     const echo = parseIcmpEcho(payload);
     if (echo === undefined) return undefined;
     const identifier = newSrc ?? newDst ?? echo.identifier;
-    return buildIcmpEcho(
-      echo.type === ICMP_ECHO_REQUEST ? ICMP_ECHO_REQUEST : ICMP_ECHO_REPLY,
-      identifier,
-      echo.sequence,
-      echo.data,
-    );
+    return buildIcmpEcho(echo.request, identifier, echo.sequence, echo.data);
   }
 
   private allocatePort(protocol: number): number {

@@ -6,20 +6,13 @@
 import type { PacketTunnel, RawIpEndpoint, UdpDatagram, UdpEndpoint } from '../types.js';
 import {
   buildIcmpEcho,
-  buildIpv4,
-  buildUdpPacket,
-  ICMP_ECHO_REPLY,
-  ICMP_ECHO_REQUEST,
-  inSubnet,
-  IPPROTO_AH,
-  IPPROTO_ESP,
   IPPROTO_ICMP,
   IPPROTO_UDP,
-  ipPayloadOf,
-  parseIcmpEcho,
+  ipv4ToText,
   parseIpv4,
   parseUdp,
-} from './ip.js';
+} from '../../packet/index.js';
+import { buildIpv4, buildUdpPacket, inSubnet, IPPROTO_AH, IPPROTO_ESP, parseIcmpEcho, parsed } from './ip.js';
 import { VirtualNode, type NodeInterface } from './node.js';
 
 export interface RouterCounters {
@@ -81,12 +74,12 @@ export class VirtualRouter extends VirtualNode {
     return {
       localAddress,
       sendPacket: (packet) => {
-        const header = parseIpv4(packet);
+        const header = parsed(() => parseIpv4(packet));
         if (header === undefined) {
           this.counters.malformed++;
           return;
         }
-        this.route(header.destination, packet);
+        this.route(ipv4ToText(header.destination), packet);
       },
       onPacket: (handler) => {
         this.rawHandlers.set(localAddress, handler);
@@ -123,16 +116,17 @@ export class VirtualRouter extends VirtualNode {
   }
 
   private forward(packet: Uint8Array, mayTunnel: boolean): void {
-    const header = parseIpv4(packet);
+    const header = parsed(() => parseIpv4(packet));
     if (header === undefined) {
       this.counters.malformed++;
       return;
     }
-    if (this.ownsAddress(header.destination)) {
-      this.local(packet, header.source, header.destination, header.protocol, ipPayloadOf(packet, header));
+    const destination = ipv4ToText(header.destination);
+    if (this.ownsAddress(destination)) {
+      this.local(packet, ipv4ToText(header.source), destination, header.protocol, header.payload);
       return;
     }
-    if (mayTunnel && this.tunnelRoutes.some((r) => inSubnet(header.destination, r.network, r.mask))) {
+    if (mayTunnel && this.tunnelRoutes.some((r) => inSubnet(destination, r.network, r.mask))) {
       if (this.tunnelHandler === undefined) {
         this.counters.tunnelNoHandler++;
         return;
@@ -142,7 +136,7 @@ export class VirtualRouter extends VirtualNode {
       return;
     }
     this.counters.forwarded++;
-    this.route(header.destination, packet);
+    this.route(destination, packet);
   }
 
   private local(
@@ -153,12 +147,12 @@ export class VirtualRouter extends VirtualNode {
     payload: Uint8Array,
   ): void {
     if (protocol === IPPROTO_UDP) {
-      const udp = parseUdp(payload);
+      const udp = parsed(() => parseUdp(payload));
       if (udp === undefined) {
         this.counters.malformed++;
         return;
       }
-      const handler = this.udpHandlers.get(`${destination}:${udp.dstPort}`);
+      const handler = this.udpHandlers.get(`${destination}:${udp.destinationPort}`);
       if (handler === undefined) {
         this.counters.udpNoListener++;
         return;
@@ -166,10 +160,10 @@ export class VirtualRouter extends VirtualNode {
       this.counters.udpDelivered++;
       handler({
         srcAddress: source,
-        srcPort: udp.srcPort,
+        srcPort: udp.sourcePort,
         dstAddress: destination,
-        dstPort: udp.dstPort,
-        data: Uint8Array.from(udp.data),
+        dstPort: udp.destinationPort,
+        data: Uint8Array.from(udp.payload),
       });
       return;
     }
@@ -185,7 +179,7 @@ export class VirtualRouter extends VirtualNode {
     }
     if (protocol === IPPROTO_ICMP) {
       const echo = parseIcmpEcho(payload);
-      if (echo === undefined || echo.type !== ICMP_ECHO_REQUEST) return;
+      if (echo === undefined || !echo.request) return;
       this.counters.echoAnswered++;
       this.originate(
         buildIpv4({
@@ -193,7 +187,7 @@ export class VirtualRouter extends VirtualNode {
           destination: source,
           protocol: IPPROTO_ICMP,
           identification: this.nextIdentification(),
-          payload: buildIcmpEcho(ICMP_ECHO_REPLY, echo.identifier, echo.sequence, echo.data),
+          payload: buildIcmpEcho(false, echo.identifier, echo.sequence, echo.data),
         }),
       );
     }
