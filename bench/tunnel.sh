@@ -14,7 +14,7 @@ set -u
 T=${1:-10}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 P=tswb$$
-DIR=$(mktemp -d /tmp/tsw-bench-XXXXXX)
+DIR=$(mktemp -d)
 PIDS=()
 CHARON=/usr/lib/ipsec/charon
 TYPESWAN=(node --import tsx "$ROOT/src/cli/main.ts")

@@ -269,7 +269,7 @@ static void reader_on_readable(uv_poll_t* poll, int status, int events) {
   napi_get_reference_value(env, reader->callback, &callback);
   napi_get_global(env, &recv);  // make_callback wants an object receiver
   napi_value args[2] = {buffer, lengths};
-  // make_callback runs the microtask queue afterwards, as any libuv-driven JS callback would.
+  // make_callback runs the microtask queue afterwards, like every libuv-driven JS callback.
   napi_status s = napi_make_callback(env, reader->context, recv, callback, 2, args, &result);
   if (s == napi_pending_exception) {
     napi_value error;

@@ -2,7 +2,7 @@
 // selectors, as the engine needs them. src/policy supplies the protocol numbers and the
 // mirror; what stays here differs from src/policy on purpose: the engine never throws on a
 // caller's selector or an ACL line (policy throws on non-contiguous wildcards and non-IPv4
-// text), reads `neq` as any port and `lt 0`/`gt 65535` as port 0/65535 (policy splits `neq`
+// text), reads `neq` as matching every port and `lt 0`/`gt 65535` as port 0/65535 (policy splits `neq`
 // and drops the empty ones), and maps a port range to port 0 in an ID (policy refuses it).
 
 import { aclProtocolNumber, mirrorSelector } from '../policy/index.js';

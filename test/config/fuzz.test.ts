@@ -1,4 +1,4 @@
-// Property: any text either parses (known or ignored commands) or raises ConfigError;
+// Property: every text either parses (known or ignored commands) or raises ConfigError;
 // never another exception. Lines are random printable garbage mixed with token soup from
 // the command vocabulary, so that the generator reaches deep into the command parsers.
 import { test } from 'node:test';

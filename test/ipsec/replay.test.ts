@@ -28,7 +28,7 @@ test('window sizes 1..4096 are accepted, others refused', () => {
 });
 
 for (const size of [32, 64, 1024]) {
-  test(`window ${size}: any reordering within the window is accepted, each packet once`, () => {
+  test(`window ${size}: every reordering within the window is accepted, each packet once`, () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 600 }),

@@ -160,7 +160,7 @@ for (const p of PAIRS) {
   });
 
   if (p.integrity === 'none' && !p.cipher.startsWith('aes-gcm')) continue; // no integrity: flips go unnoticed by design
-  test(`ESP ${name}: any single bit flip is dropped and counted; a replay is dropped`, () => {
+  test(`ESP ${name}: every single bit flip is dropped and counted; a replay is dropped`, () => {
     const { a, b } = setup(p, 'tunnel', 4);
     let flips = 0;
     fc.assert(

@@ -20,7 +20,7 @@ const cfg = (n: string) =>
 
 test('Example 13-1: ACL 101 gives the subnet pair the debug of Example 13-3 shows', () => {
   // Example 13-3: "local_proxy= 10.1.1.0/255.255.255.0/0/0 (type=4), remote_proxy= 10.1.2.0/255.255.255.0/0/0 (type=4)"
-  // (type 4 = ID_IPV4_ADDR_SUBNET; the 0/0 are protocol and port: any)
+  // (type 4 = ID_IPV4_ADDR_SUBNET; the 0/0 are protocol and port, both "any")
   const acl = cfg('01').accessLists[0];
   assert.ok(acl);
   const [s] = accessListToSelectors(acl);
