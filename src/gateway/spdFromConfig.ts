@@ -23,14 +23,22 @@ export interface PolicyRule {
   readonly aclLine: number;
 }
 
-export function policyRules(config: RouterConfig): PolicyRule[] {
-  const out: PolicyRule[] = [];
-  const seenMaps = new Set<string>();
+/** Each crypto map applied to an interface, once (the first interface carrying it wins). */
+function* appliedMaps(
+  config: RouterConfig,
+): Generator<{ iface: Interface; map: string; localAddress: string | undefined }> {
+  const seen = new Set<string>();
   for (const iface of cryptoInterfaces(config)) {
     const map = iface.cryptoMap;
-    if (map === undefined || seenMaps.has(map)) continue;
-    seenMaps.add(map);
-    const localAddress = localAddressForMap(config, map) ?? iface.address;
+    if (map === undefined || seen.has(map)) continue;
+    seen.add(map);
+    yield { iface, map, localAddress: localAddressForMap(config, map) ?? iface.address };
+  }
+}
+
+export function policyRules(config: RouterConfig): PolicyRule[] {
+  const out: PolicyRule[] = [];
+  for (const { iface, map, localAddress } of appliedMaps(config)) {
     for (const entry of cryptoMapEntries(config, map)) {
       const configEntry =
         entry.dynamic === undefined
@@ -71,12 +79,7 @@ export interface DynamicTemplate {
 
 export function dynamicTemplates(config: RouterConfig): DynamicTemplate[] {
   const out: DynamicTemplate[] = [];
-  const seenMaps = new Set<string>();
-  for (const iface of cryptoInterfaces(config)) {
-    const map = iface.cryptoMap;
-    if (map === undefined || seenMaps.has(map)) continue;
-    seenMaps.add(map);
-    const localAddress = localAddressForMap(config, map) ?? iface.address;
+  for (const { iface, map, localAddress } of appliedMaps(config)) {
     for (const entry of cryptoMapEntries(config, map)) {
       if (entry.dynamic !== undefined) out.push({ entry, iface, localAddress });
     }

@@ -423,14 +423,7 @@ export class IkeManager {
     const data = concat(header, body);
     const names = payloadNames(payloads);
     this.emitPacket(sa, 'sent', exchangeType, messageId, names, false);
-    this.out.push({
-      kind: 'send',
-      srcAddress: sa.localAddress,
-      srcPort: sa.localPort,
-      dstAddress: sa.peerAddress,
-      dstPort: sa.peerPort,
-      data,
-    });
+    this.sendToPeer(sa, data);
     if (o.expectReply) {
       sa.pending.set(messageId, {
         messageId,
@@ -443,6 +436,19 @@ export class IkeManager {
       });
     }
     return data;
+  }
+
+  /** Queues a datagram from this IKE SA's local endpoint to its peer's. */
+  private sendToPeer(sa: IkeSa, data: Uint8Array, natKeepalive = false): void {
+    this.out.push({
+      kind: 'send',
+      srcAddress: sa.localAddress,
+      srcPort: sa.localPort,
+      dstAddress: sa.peerAddress,
+      dstPort: sa.peerPort,
+      data,
+      ...(natKeepalive ? { natKeepalive } : {}),
+    });
   }
 
   private emitPacket(
@@ -540,15 +546,7 @@ export class IkeManager {
         messageId: msg.messageId,
         resent: cached.response !== undefined,
       });
-      if (cached.response)
-        this.out.push({
-          kind: 'send',
-          srcAddress: sa.localAddress,
-          srcPort: sa.localPort,
-          dstAddress: sa.peerAddress,
-          dstPort: sa.peerPort,
-          data: cached.response,
-        });
+      if (cached.response) this.sendToPeer(sa, cached.response);
       return;
     }
     switch (msg.exchangeType) {
@@ -1268,14 +1266,7 @@ export class IkeManager {
           state: sa.isakmp,
         });
         this.emitPacket(sa, 'sent', p.exchangeType, p.messageId, p.payloadNames, true);
-        this.out.push({
-          kind: 'send',
-          srcAddress: sa.localAddress,
-          srcPort: sa.localPort,
-          dstAddress: sa.peerAddress,
-          dstPort: sa.peerPort,
-          data: p.data,
-        });
+        this.sendToPeer(sa, p.data);
       }
       if (sa.deleted) continue;
       if (!sa.authenticated && sa.role === 'responder' && now >= sa.createdAt + hoMax) {
@@ -1301,15 +1292,7 @@ export class IkeManager {
       if (sa.authenticated && now >= sa.dpdNextAt) this.informational().dpdTick(sa);
       if (now >= sa.keepaliveAt) {
         // RFC 3948 §2.3: one 0xFF byte keeps the NAT mapping for UDP 4500 alive.
-        this.out.push({
-          kind: 'send',
-          srcAddress: sa.localAddress,
-          srcPort: sa.localPort,
-          dstAddress: sa.peerAddress,
-          dstPort: sa.peerPort,
-          data: Uint8Array.of(0xff),
-          natKeepalive: true,
-        });
+        this.sendToPeer(sa, Uint8Array.of(0xff), true);
         sa.keepaliveAt = now + (this.opts.natKeepalive ?? 20);
       }
     }
