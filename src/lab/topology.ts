@@ -4,7 +4,8 @@
 // otherwise an "internet" core router joins their subnets (as in Figure 13-48), answering
 // at the first free address of each (the routers' default gateways).
 
-import { inSubnet, ipToNumber, numberToIp } from '../net/virtual/ip.js';
+import { ipv4NumberToText } from '../packet/address.js';
+import { inSubnet, ipToNumber } from '../net/virtual/ip.js';
 import type { VirtualHost } from '../net/virtual/host.js';
 import type { VirtualNetwork } from '../net/virtual/network.js';
 import type { VirtualRouter } from '../net/virtual/router.js';
@@ -41,7 +42,7 @@ function addressed(i: Interface): i is Addressed {
 }
 
 function networkOf(address: string, mask: string): string {
-  return numberToIp((ipToNumber(address) & ipToNumber(mask)) >>> 0);
+  return ipv4NumberToText((ipToNumber(address) & ipToNumber(mask)) >>> 0);
 }
 
 /** The first host address of the subnet not in `taken`. */
@@ -49,7 +50,7 @@ function freeAddress(iface: Addressed, taken: ReadonlySet<string>): string {
   const network = ipToNumber(networkOf(iface.address, iface.netmask));
   const broadcast = (network | (~ipToNumber(iface.netmask) >>> 0)) >>> 0;
   for (let a = network + 1; a < broadcast; a++) {
-    const text = numberToIp(a);
+    const text = ipv4NumberToText(a);
     if (!taken.has(text)) return text;
   }
   throw new TopologyError(`no free address in ${iface.name} ${iface.address} ${iface.netmask}`);

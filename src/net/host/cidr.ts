@@ -1,40 +1,52 @@
-// Address ranges (traffic selectors) as the CIDR prefixes `ip route` takes.
+// Address ranges (traffic selectors) as the CIDR prefixes `ip route` takes, IPv4 and IPv6.
 
-export function ipv4ToNumber(address: string): number {
-  const parts = address.split('.').map(Number);
-  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) {
-    throw new RangeError(`not an IPv4 address: ${address}`);
-  }
-  return (((parts[0] ?? 0) << 24) | ((parts[1] ?? 0) << 16) | ((parts[2] ?? 0) << 8) | (parts[3] ?? 0)) >>> 0;
-}
+import {
+  addressBits,
+  addressFromBigInt,
+  addressToBigInt,
+  addressToText,
+  familyOf,
+  parseAddressText,
+  parsePrefixText,
+  prefixMask,
+} from '../../packet/address.js';
 
-export function numberToIpv4(value: number): string {
-  return [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join('.');
+function address(text: string): Uint8Array {
+  const b = parseAddressText(text);
+  if (!b) throw new RangeError(`not an IP address: ${JSON.stringify(text)}`);
+  return b;
 }
 
 /** The smallest list of prefixes covering exactly `start`..`end` (inclusive). */
 export function rangeToCidrs(start: string, end: string): string[] {
-  let from = ipv4ToNumber(start);
-  const to = ipv4ToNumber(end);
+  const first = address(start);
+  const family = familyOf(first);
+  const bits = addressBits(family);
+  let from = addressToBigInt(first);
+  const last = address(end);
+  if (familyOf(last) !== family) throw new RangeError(`${start}-${end} mixes IPv4 and IPv6`);
+  const to = addressToBigInt(last);
   const out: string[] = [];
-  // Bounded: each step covers at least one address and a range splits into at most 62 prefixes.
-  for (let guard = 0; from <= to && guard < 64; guard++) {
-    let size = 32;
-    while (size > 0) {
-      const block = 2 ** (32 - (size - 1));
-      if (from % block !== 0 || from + block - 1 > to) break;
-      size--;
+  // Bounded: a range splits into at most 2 * bits prefixes.
+  for (let guard = 0; from <= to && guard <= 2 * bits; guard++) {
+    let length = bits;
+    while (length > 0) {
+      const block = 1n << BigInt(bits - (length - 1));
+      if (from % block !== 0n || from + block - 1n > to) break;
+      length--;
     }
-    out.push(`${numberToIpv4(from)}/${size}`);
-    from += 2 ** (32 - size);
+    out.push(`${addressToText(addressFromBigInt(from, family))}/${length}`);
+    from += 1n << BigInt(bits - length);
   }
   return out;
 }
 
-/** Whether `address` lies inside `cidr`. */
-export function cidrContains(cidr: string, address: string): boolean {
-  const [base, bits] = cidr.split('/');
-  const length = Number(bits ?? 32);
-  const mask = length === 0 ? 0 : (0xffffffff << (32 - length)) >>> 0;
-  return (ipv4ToNumber(base ?? '0.0.0.0') & mask) >>> 0 === (ipv4ToNumber(address) & mask) >>> 0;
+/** Whether `address` lies inside `cidr` (false across families). */
+export function cidrContains(cidr: string, text: string): boolean {
+  const prefix = parsePrefixText(cidr);
+  if (!prefix) throw new RangeError(`not a prefix: ${JSON.stringify(cidr)}`);
+  const a = address(text);
+  if (a.length !== prefix.address.length) return false;
+  const mask = prefixMask(prefix.length, familyOf(a));
+  return (addressToBigInt(prefix.address) & mask) === (addressToBigInt(a) & mask);
 }

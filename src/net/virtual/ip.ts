@@ -28,10 +28,6 @@ export function ipToNumber(address: string): number {
   return ipv4ToNumber(ipv4FromText(address));
 }
 
-export function numberToIp(value: number): string {
-  return [value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff].join('.');
-}
-
 /** True if `address` is inside `network`/`mask` (dotted masks). */
 export function inSubnet(address: string, network: string, mask: string): boolean {
   const m = ipToNumber(mask);

@@ -1,7 +1,8 @@
 // What every virtual box shares: interfaces on segments, a connected-subnet + default-route
 // lookup, and an IPv4 identification counter.
 
-import { inSubnet } from './ip.js';
+import { netmaskPrefix } from '../../packet/address.js';
+import { inSubnet, ipToNumber } from './ip.js';
 import type { Segment } from './segment.js';
 
 export interface NodeInterface {
@@ -80,5 +81,5 @@ export abstract class VirtualNode {
 }
 
 function maskBits(mask: string): number {
-  return mask.split('.').reduce((n, part) => n + (Number(part).toString(2).match(/1/g)?.length ?? 0), 0);
+  return netmaskPrefix(ipToNumber(mask)) ?? 0;
 }
