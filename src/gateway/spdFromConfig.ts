@@ -3,7 +3,7 @@
 // permit = protect (toward the entry's first peer), deny = bypass (RFC 4301 §4.4.1 ordering).
 
 import type { SpdRule } from '../ipsec/spd.js';
-import { aclEntryToSelectors } from '../policy/acl.js';
+import { aclRules } from '../policy/acl.js';
 import {
   cryptoInterfaces,
   cryptoMapEntries,
@@ -46,25 +46,24 @@ export function policyRules(config: RouterConfig): PolicyRule[] {
           : undefined;
       const acl = entry.acl;
       if (acl === undefined) continue;
-      acl.entries.forEach((aclEntry, index) => {
-        for (const selector of aclEntryToSelectors(aclEntry)) {
-          const peer = entry.peers[0];
-          const rule: SpdRule = {
-            action: aclEntry.action === 'permit' ? 'protect' : 'bypass',
-            selector,
-            name: `${entry.map} ${entry.seq} / access-list ${acl.name} line ${index + 1}`,
-            ...(peer !== undefined ? { peer } : {}),
-          };
-          out.push({
-            rule,
-            entry,
-            ...(configEntry !== undefined ? { configEntry } : {}),
-            iface,
-            localAddress,
-            aclLine: index + 1,
-          });
-        }
-      });
+      // The same rules the IKE responder checks offered proxy identities against.
+      for (const aclRule of aclRules(acl)) {
+        const peer = entry.peers[0];
+        const rule: SpdRule = {
+          action: aclRule.action,
+          selector: aclRule.selector,
+          name: `${entry.map} ${entry.seq} / access-list ${acl.name} line ${aclRule.line}`,
+          ...(peer !== undefined ? { peer } : {}),
+        };
+        out.push({
+          rule,
+          entry,
+          ...(configEntry !== undefined ? { configEntry } : {}),
+          iface,
+          localAddress,
+          aclLine: aclRule.line,
+        });
+      }
     }
   }
   return out;

@@ -3,7 +3,9 @@
 // ACL permits the offered proxy identities — with a refusal that names what was tried.
 // Private adapter over the model; src/policy/cryptoMap.ts belongs to another helper.
 
+import { checkProxySelector } from '../policy/index.js';
 import type {
+  AccessList,
   CryptoMapEntry,
   RouterConfig,
   SaLifetime,
@@ -11,7 +13,12 @@ import type {
   TransformSet,
 } from '../policy/model.js';
 import type { Phase2Policy } from './quickMode.js';
-import { aclSelectors, proxyText, selectorWithin } from './selectors.js';
+import { proxyText } from './selectors.js';
+
+/** Would our SPD protect every packet of `selector` under this ACL? (src/policy decides.) */
+function protects(acl: AccessList | undefined, selector: TrafficSelector): boolean {
+  return acl !== undefined && checkProxySelector(selector, acl).allowed;
+}
 
 export function transformSetsOf(config: RouterConfig, entry: CryptoMapEntry): TransformSet[] {
   return entry.transformSets
@@ -41,8 +48,9 @@ export function entryForSelector(
     (e) =>
       e.kind === 'ipsec-isakmp' &&
       e.peers.length > 0 &&
-      aclSelectors(config.accessLists.find((a) => a.name === e.matchAddress)).some((s) =>
-        selectorWithin(selector, s),
+      protects(
+        config.accessLists.find((a) => a.name === e.matchAddress),
+        selector,
       ),
   );
 }
@@ -75,8 +83,11 @@ export function findPhase2Policy(
   for (const entry of config.cryptoMaps) {
     if (entry.kind !== 'ipsec-isakmp' || !entry.peers.includes(peer)) continue;
     const acl = config.accessLists.find((a) => a.name === entry.matchAddress);
-    tried.push(`map ${entry.map} ${entry.seq} ACL ${entry.matchAddress ?? '-'}`);
-    if (aclSelectors(acl).some((s) => selectorWithin(selector, s)))
+    const check = acl ? checkProxySelector(selector, acl) : undefined;
+    tried.push(
+      `map ${entry.map} ${entry.seq} ACL ${entry.matchAddress ?? '-'}${check?.reason ? `: ${check.reason}` : ''}`,
+    );
+    if (check?.allowed)
       return { entry, transformSets: transformSetsOf(config, entry), lifetime: lifetimeOf(config, entry) };
   }
   for (const entry of config.cryptoMaps) {
@@ -84,7 +95,7 @@ export function findPhase2Policy(
     for (const dyn of config.dynamicMaps.filter((m) => m.name === entry.dynamicMap)) {
       const acl = dyn.matchAddress ? config.accessLists.find((a) => a.name === dyn.matchAddress) : undefined;
       tried.push(`dynamic-map ${dyn.name} ${dyn.seq}`);
-      if (dyn.matchAddress && !aclSelectors(acl).some((s) => selectorWithin(selector, s))) continue;
+      if (dyn.matchAddress && !protects(acl, selector)) continue;
       const asEntry: CryptoMapEntry = { ...dyn, map: entry.map, kind: 'ipsec-isakmp', peers: [peer] };
       return {
         entry: asEntry,

@@ -49,7 +49,7 @@ import {
   quickModeHash3,
   type DhExchange,
 } from './keys.js';
-import { mirror, proxyIdBody, proxyIdRange } from './selectors.js';
+import { mirror, proxyIdBody, proxyIdProblem, proxyIdRange } from './selectors.js';
 import type { Rng } from './types.js';
 
 export const CONNECTED = 16384;
@@ -174,6 +174,9 @@ export class QuickMode {
         NotifyType.NO_PROPOSAL_CHOSEN,
         `crypto map ${entry.map} ${entry.seq} has no usable transform set`,
       );
+    // Never ask for more than the ACL protects: a port range has no IKEv1 identity (policy).
+    const unsendable = proxyIdProblem(selector);
+    if (unsendable) throw new QuickModeFailure(NotifyType.INVALID_ID_INFORMATION, unsendable);
     this.pfsGroup = entry.pfsGroup;
     const proposals: Proposal[] = [];
     sets.forEach((ts, i) => {

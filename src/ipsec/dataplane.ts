@@ -45,7 +45,7 @@ import {
 import { classifyUdp4500, fixTransportChecksum, NAT_T_PORT } from './natt.js';
 import { defaultRng, fillRandom, type Rng } from './rng.js';
 import { SaState, type ExpiryReason, type InstallOptions } from './sa-state.js';
-import { selectorMatches, selectorsEqual } from './selector.js';
+import { selectorMatches, selectorsEqual } from '../policy/selector.js';
 import { Spd, type SpdRule } from './spd.js';
 import { iosTransformName } from './transform.js';
 import type { TrafficSelector } from '../policy/model.js';

@@ -10,6 +10,5 @@ export { SaParameterError, iosTransformName, hexSpi } from './transform.js';
 export { classifyUdp4500, NAT_KEEPALIVE, NAT_T_PORT, type Udp4500Kind } from './natt.js';
 export { ReplayWindow, DEFAULT_REPLAY_WINDOW, MAX_REPLAY_WINDOW } from './replay.js';
 export { defaultRng, PooledRng, type Rng } from './rng.js';
-export { compileSelector, selectorMatches, type Direction } from './selector.js';
 export { espSeal, espOpen, espLength, IPPROTO_ESP } from './esp.js';
 export { ahProtect, ahOpen, parseAh, IPPROTO_AH } from './ah.js';

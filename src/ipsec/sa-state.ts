@@ -4,7 +4,7 @@ import { addressFromText, isIpv6Text } from '../packet/address.js';
 import type { IpsecSa } from '../policy/sa.js';
 import { newCounters, type SaCounters } from './counters.js';
 import { ReplayWindow, DEFAULT_REPLAY_WINDOW } from './replay.js';
-import { compileSelector, type CompiledSelector } from './selector.js';
+import { compileSelector, type CompiledSelector } from '../policy/selector.js';
 import {
   cipherContext,
   integrityContext,

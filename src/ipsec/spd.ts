@@ -3,7 +3,12 @@
 
 import type { PacketFlow } from '../packet/flow.js';
 import type { TrafficSelector } from '../policy/model.js';
-import { compileSelector, selectorMatches, type CompiledSelector, type Direction } from './selector.js';
+import {
+  compileSelector,
+  selectorMatches,
+  type CompiledSelector,
+  type TrafficDirection,
+} from '../policy/selector.js';
 
 export type SpdAction = 'protect' | 'bypass' | 'discard';
 
@@ -34,7 +39,7 @@ export class Spd {
   }
 
   /** First rule matching the packet, or undefined. Outbound: packet source = local side. */
-  lookup(flow: PacketFlow, direction: Direction = 'outbound'): SpdMatch | undefined {
+  lookup(flow: PacketFlow, direction: TrafficDirection = 'outbound'): SpdMatch | undefined {
     for (let index = 0; index < this.compiled.length; index++) {
       const entry = this.compiled[index]!;
       if (selectorMatches(entry.c, flow, direction)) return { rule: entry.rule, index };

@@ -4,6 +4,7 @@
 
 import type { IkeEvent, SaPairSummary } from '../ike/index.js';
 import type { TrafficSelector } from '../policy/model.js';
+import { proxyIdText } from '../policy/proxyId.js';
 
 const ENC: Readonly<Record<string, string>> = {
   des: 'DES-CBC',
@@ -50,23 +51,10 @@ export function lifeDuration(v: number): string {
   return `(VPI) of  ${b.map((x) => `0x${x.toString(16)}`).join(' ')}`;
 }
 
-function maskOf(start: string, end: string): string {
-  const n = (a: string): number => a.split('.').reduce((acc, x) => acc * 256 + Number(x), 0);
-  const size = n(end) - n(start) + 1;
-  const m = size >= 2 ** 32 ? 0 : (0x100000000 - size) >>> 0;
-  return [24, 16, 8, 0].map((s) => (m >>> s) & 255).join('.');
-}
-
-function proxy(start: string, end: string, protocol: number, portStart: number, portEnd: number): string {
-  const port = portStart === portEnd ? portStart : 0;
-  if (start === end) return `${start}/255.255.255.255/${protocol}/${port} (type=1)`;
-  return `${start}/${maskOf(start, end)}/${protocol}/${port} (type=4)`;
-}
-
 function proxies(s: TrafficSelector): [string, string] {
   return [
-    proxy(s.localStart, s.localEnd, s.protocol, s.localPortStart, s.localPortEnd),
-    proxy(s.remoteStart, s.remoteEnd, s.protocol, s.remotePortStart, s.remotePortEnd),
+    proxyIdText(s.localStart, s.localEnd, s.protocol, s.localPortStart, s.localPortEnd),
+    proxyIdText(s.remoteStart, s.remoteEnd, s.protocol, s.remotePortStart, s.remotePortEnd),
   ];
 }
 

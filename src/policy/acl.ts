@@ -3,7 +3,16 @@
 // the peer's side (remote), which is how IOS derives the quick-mode proxy identities.
 
 import { PolicyError } from './errors.js';
-import { formatIpv4, ipv4ToNumber, wildcardPrefix } from './ipv4.js';
+import {
+  addressFromBigInt,
+  addressToBigInt,
+  addressToText,
+  familyOf,
+  maskPrefix,
+  parseAddressText,
+  prefixMask,
+  type IpFamily,
+} from '../packet/address.js';
 import type { AccessList, AclAddress, AclEntry, AclProtocol, PortMatch, TrafficSelector } from './model.js';
 
 /** IANA protocol numbers for the IOS ACL keywords. */
@@ -21,17 +30,43 @@ export function aclProtocolNumber(protocol: AclProtocol): number {
   return typeof protocol === 'number' ? protocol : ACL_PROTOCOL_NUMBERS[protocol];
 }
 
+/** Address text of the model as bytes; a PolicyError names it when it is no address. */
+export function addressBytes(text: string, what: string, at?: AclEntry['at']): Uint8Array {
+  const b = parseAddressText(text);
+  if (!b) {
+    throw new PolicyError({
+      at,
+      found: text,
+      expected: 'an IPv4 or IPv6 address',
+      message: `${what} ${JSON.stringify(text)} is not an IPv4 or IPv6 address`,
+    });
+  }
+  return b;
+}
+
 export function isContiguousWildcard(wildcard: string): boolean {
-  return wildcardPrefix(ipv4ToNumber(wildcard)) !== undefined;
+  const w = parseAddressText(wildcard);
+  return (
+    w !== undefined &&
+    maskPrefix(~addressToBigInt(w) & prefixMask(w.length * 8, familyOf(w)), familyOf(w)) !== undefined
+  );
 }
 
 /**
- * The inclusive range an IOS address/wildcard pair covers. Only contiguous wildcards
- * (0.0.0.255, not 0.0.255.0) describe a range; IKEv1 IDs cannot carry the others.
+ * The inclusive range an IOS address/wildcard pair covers (IPv4, or IPv6 with the inverse
+ * of its prefix mask as wildcard). Only contiguous wildcards (0.0.0.255, not 0.0.255.0)
+ * describe a range; IKEv1 IDs cannot carry the others.
  */
-export function aclAddressRange(addr: AclAddress, at?: AclEntry['at']): { start: number; end: number } {
-  const wildcard = ipv4ToNumber(addr.wildcard);
-  if (wildcardPrefix(wildcard) === undefined) {
+export function aclAddressRange(
+  addr: AclAddress,
+  at?: AclEntry['at'],
+): { family: IpFamily; start: bigint; end: bigint } {
+  const a = addressBytes(addr.address, 'address', at);
+  const w = addressBytes(addr.wildcard, 'wildcard', at);
+  const family = familyOf(a);
+  const all = prefixMask(a.length * 8, family);
+  const wildcard = addressToBigInt(w);
+  if (w.length !== a.length || maskPrefix(~wildcard & all, family) === undefined) {
     throw new PolicyError({
       at,
       found: addr.wildcard,
@@ -39,8 +74,8 @@ export function aclAddressRange(addr: AclAddress, at?: AclEntry['at']): { start:
       message: `wildcard ${addr.wildcard} is not contiguous: a crypto access list must describe a subnet or host (expected a wildcard like 0.0.0.255)`,
     });
   }
-  const start = (ipv4ToNumber(addr.address) & ~wildcard) >>> 0;
-  return { start, end: (start | wildcard) >>> 0 };
+  const start = addressToBigInt(a) & ~wildcard & all;
+  return { family, start, end: start | wildcard };
 }
 
 /** Port ranges a PortMatch allows (neq gives two). */
@@ -66,23 +101,32 @@ export function portRanges(match: PortMatch | undefined): { from: number; to: nu
 
 /**
  * The selectors one ACL entry describes (normally one; `neq` splits a port into two
- * ranges). The action is not part of a selector: callers keep deny entries apart.
+ * ranges). The action is not part of a selector: see aclRules.
  */
 export function aclEntryToSelectors(entry: AclEntry): TrafficSelector[] {
   const local = aclAddressRange(entry.source, entry.at);
   const remote = aclAddressRange(entry.destination, entry.at);
+  if (local.family !== remote.family) {
+    throw new PolicyError({
+      at: entry.at,
+      found: `${entry.source.address} ${entry.destination.address}`,
+      expected: 'source and destination of one address family',
+      message: `access list line mixes IPv4 and IPv6 (${entry.source.address} and ${entry.destination.address})`,
+    });
+  }
+  const text = (v: bigint): string => addressToText(addressFromBigInt(v, local.family));
   const protocol = aclProtocolNumber(entry.protocol);
   const out: TrafficSelector[] = [];
   for (const lp of portRanges(entry.sourcePort)) {
     for (const rp of portRanges(entry.destinationPort)) {
       out.push({
         protocol,
-        localStart: formatIpv4(local.start),
-        localEnd: formatIpv4(local.end),
+        localStart: text(local.start),
+        localEnd: text(local.end),
         localPortStart: lp.from,
         localPortEnd: lp.to,
-        remoteStart: formatIpv4(remote.start),
-        remoteEnd: formatIpv4(remote.end),
+        remoteStart: text(remote.start),
+        remoteEnd: text(remote.end),
         remotePortStart: rp.from,
         remotePortEnd: rp.to,
       });
@@ -91,22 +135,33 @@ export function aclEntryToSelectors(entry: AclEntry): TrafficSelector[] {
   return out;
 }
 
-/** Selectors of the permit entries, in ACL order (what IOS protects with a crypto map). */
-export function accessListToSelectors(acl: AccessList): TrafficSelector[] {
-  return acl.entries.filter((e) => e.action === 'permit').flatMap(aclEntryToSelectors);
+/** One SPD rule of a crypto ACL (RFC 4301 §4.4.1): permit = protect, deny = bypass. */
+export interface AclRule {
+  readonly action: 'protect' | 'bypass';
+  readonly selector: TrafficSelector;
+  readonly entry: AclEntry;
+  /** 1-based line of the entry in its access list. */
+  readonly line: number;
 }
 
-/** The selector as seen by the peer (local and remote swapped), e.g. to compare mirrored ACLs. */
-export function mirrorSelector(s: TrafficSelector): TrafficSelector {
-  return {
-    protocol: s.protocol,
-    localStart: s.remoteStart,
-    localEnd: s.remoteEnd,
-    localPortStart: s.remotePortStart,
-    localPortEnd: s.remotePortEnd,
-    remoteStart: s.localStart,
-    remoteEnd: s.localEnd,
-    remotePortStart: s.localPortStart,
-    remotePortEnd: s.localPortEnd,
-  };
+/**
+ * The ordered rules of a crypto ACL, first match wins. The SPD is built from these and the
+ * IKE responder checks offered proxy identities against these, so the two cannot disagree.
+ */
+export function aclRules(acl: AccessList): AclRule[] {
+  return acl.entries.flatMap((entry, i) =>
+    aclEntryToSelectors(entry).map((selector): AclRule => ({
+      action: entry.action === 'permit' ? 'protect' : 'bypass',
+      selector,
+      entry,
+      line: i + 1,
+    })),
+  );
+}
+
+/** Selectors of the permit entries, in ACL order (what IOS protects with a crypto map). */
+export function accessListToSelectors(acl: AccessList): TrafficSelector[] {
+  return aclRules(acl)
+    .filter((r) => r.action === 'protect')
+    .map((r) => r.selector);
 }

@@ -16,24 +16,41 @@ export {
   aclAddressRange,
   aclEntryToSelectors,
   aclProtocolNumber,
+  aclRules,
   accessListToSelectors,
   isContiguousWildcard,
-  mirrorSelector,
   portRanges,
 } from './acl.js';
-export { matchAcl, matchAclEntry, matchSelector } from './match.js';
-export type { AclVerdict, Packet5Tuple, TrafficDirection } from './match.js';
+export type { AclRule } from './acl.js';
 export {
-  checkProxyPair,
+  boxContains,
+  boxesOverlap,
+  boxSelector,
+  compileSelector,
   describeSelector,
-  mirrorProxyPair,
-  proxyIdRange,
-  proxyIdsToSelector,
-  proxyPairEquals,
+  mirrorSelector,
+  selectorBox,
   selectorContains,
-  selectorToProxyIds,
+  selectorFamily,
+  selectorMatches,
   selectorsEqual,
   selectorsOverlap,
+  subtractBox,
+} from './selector.js';
+export type { CompiledSelector, SelectorBox, TrafficDirection } from './selector.js';
+export { matchAcl, matchAclEntry, matchSelector } from './match.js';
+export type { AclVerdict, Packet5Tuple } from './match.js';
+export {
+  checkProxyPair,
+  checkProxySelector,
+  mirrorProxyPair,
+  PROXY_ID_TYPES,
+  proxyIdProblem,
+  proxyIdRange,
+  proxyIdText,
+  proxyIdsToSelector,
+  proxyPairEquals,
+  selectorToProxyIds,
 } from './proxyId.js';
 export type { ProxyCheck, ProxyId, ProxyIdPair } from './proxyId.js';
 export {

@@ -1,63 +1,59 @@
-// Packet classification: does a 5-tuple match a selector, an ACL entry, an ACL?
+// Packet classification: does a 5-tuple match a selector, an ACL entry, an ACL? matchAcl
+// reads an ACL as a packet filter (any wildcard, bit by bit, as IOS does for NAT and
+// interface lists); crypto ACLs become SPD rules through aclRules, which must decide the
+// same for every packet (test/policy/agreement.test.ts checks it).
 
-import { aclProtocolNumber, portRanges } from './acl.js';
-import { ipv4ToNumber } from './ipv4.js';
-import type { AccessList, AclAddress, AclEntry, Ipv4, TrafficSelector } from './model.js';
+import { addressToBigInt } from '../packet/address.js';
+import { aclProtocolNumber, addressBytes, portRanges } from './acl.js';
+import type { AccessList, AclAddress, AclEntry, TrafficSelector } from './model.js';
+import { compileSelector, selectorMatches, type TrafficDirection } from './selector.js';
 
 export interface Packet5Tuple {
   readonly protocol: number; // IANA number
-  readonly source: Ipv4;
-  readonly destination: Ipv4;
+  /** IPv4 or IPv6 text. */
+  readonly source: string;
+  readonly destination: string;
   /** TCP/UDP only; absent for other protocols. */
   readonly sourcePort?: number;
   readonly destinationPort?: number;
 }
 
-/**
- * `outbound`: the packet leaves our protected side (source in local, destination in
- * remote); `inbound`: it arrives from the peer's side after decryption.
- */
-export type TrafficDirection = 'outbound' | 'inbound';
-
-function inRange(value: number, start: number, end: number): boolean {
-  return value >= start && value <= end;
-}
-
-function portIn(port: number | undefined, start: number, end: number): boolean {
-  if (start === 0 && end === 65535) return true;
-  return port !== undefined && inRange(port, start, end);
-}
+const bytes = (text: string): Uint8Array => addressBytes(text, 'packet address');
 
 export function matchSelector(
   selector: TrafficSelector,
   packet: Packet5Tuple,
   direction: TrafficDirection = 'outbound',
 ): boolean {
-  if (selector.protocol !== 0 && selector.protocol !== packet.protocol) return false;
-  const [localAddr, remoteAddr, localPort, remotePort] =
-    direction === 'outbound'
-      ? [packet.source, packet.destination, packet.sourcePort, packet.destinationPort]
-      : [packet.destination, packet.source, packet.destinationPort, packet.sourcePort];
-  const l = ipv4ToNumber(localAddr);
-  const r = ipv4ToNumber(remoteAddr);
-  return (
-    inRange(l, ipv4ToNumber(selector.localStart), ipv4ToNumber(selector.localEnd)) &&
-    inRange(r, ipv4ToNumber(selector.remoteStart), ipv4ToNumber(selector.remoteEnd)) &&
-    portIn(localPort, selector.localPortStart, selector.localPortEnd) &&
-    portIn(remotePort, selector.remotePortStart, selector.remotePortEnd)
+  const source = bytes(packet.source);
+  return selectorMatches(
+    compileSelector(selector),
+    {
+      family: source.length === 16 ? 6 : 4,
+      protocol: packet.protocol,
+      source,
+      destination: bytes(packet.destination),
+      sourcePort: packet.sourcePort ?? 0,
+      destinationPort: packet.destinationPort ?? 0,
+      nonInitialFragment: false,
+    },
+    direction,
   );
 }
 
-function addressMatches(addr: AclAddress, value: Ipv4): boolean {
+function addressMatches(addr: AclAddress, value: string): boolean {
   // IOS wildcard semantics: bits set in the wildcard are "don't care" (works for any mask).
-  const care = ~ipv4ToNumber(addr.wildcard) >>> 0;
-  return ((ipv4ToNumber(value) ^ ipv4ToNumber(addr.address)) & care) >>> 0 === 0;
+  const a = bytes(addr.address);
+  const v = bytes(value);
+  const w = bytes(addr.wildcard);
+  if (a.length !== v.length || w.length !== v.length) return false;
+  return ((addressToBigInt(v) ^ addressToBigInt(a)) & ~addressToBigInt(w)) === 0n;
 }
 
 function portMatches(match: AclEntry['sourcePort'], port: number | undefined): boolean {
   if (!match) return true;
   if (port === undefined) return false;
-  return portRanges(match).some((r) => inRange(port, r.from, r.to));
+  return portRanges(match).some((r) => port >= r.from && port <= r.to);
 }
 
 /** One ACL line against a packet as it crosses the interface (source/destination as written). */

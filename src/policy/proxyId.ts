@@ -1,11 +1,28 @@
-// Quick-mode proxy identities (RFC 2409 §5.5: IDci/IDcr) as plain data, and the IOS check
-// that an offered pair is covered by the crypto ACL. The IKE engine maps these to ID
-// payloads (RFC 2407 §4.6.2: ID_IPV4_ADDR, ID_IPV4_ADDR_SUBNET, ID_IPV4_ADDR_RANGE).
+// Quick-mode proxy identities (RFC 2409 §5.5: IDci/IDcr) as plain data, and the one check
+// that an offered pair may be protected under a crypto ACL. The IKE engine maps these to ID
+// payloads (RFC 2407 §4.6.2: ID_IPV4_ADDR/SUBNET/RANGE, ID_IPV6_ADDR/SUBNET/RANGE).
 
-import { aclEntryToSelectors } from './acl.js';
+import {
+  addressFromBigInt,
+  addressToBigInt,
+  addressToText,
+  maskPrefix,
+  parseAddressText,
+  prefixMask,
+  type IpFamily,
+} from '../packet/address.js';
+import { IdType } from '../wire/index.js';
+import { aclRules } from './acl.js';
 import { PolicyError } from './errors.js';
-import { formatIpv4, ipv4ToNumber, prefixToNetmask } from './ipv4.js';
-import type { AccessList, AclEntry, Ipv4, TrafficSelector } from './model.js';
+import type { AccessList, AclEntry, TrafficSelector } from './model.js';
+import {
+  boxesOverlap,
+  describeSelector,
+  selectorBox,
+  selectorsEqual,
+  subtractBox,
+  type SelectorBox,
+} from './selector.js';
 
 interface ProxyIdCommon {
   readonly protocol: number; // 0 = any
@@ -13,9 +30,17 @@ interface ProxyIdCommon {
 }
 
 export type ProxyId =
-  | (ProxyIdCommon & { readonly type: 'ipv4-addr'; readonly address: Ipv4 })
-  | (ProxyIdCommon & { readonly type: 'ipv4-subnet'; readonly address: Ipv4; readonly netmask: Ipv4 })
-  | (ProxyIdCommon & { readonly type: 'ipv4-range'; readonly start: Ipv4; readonly end: Ipv4 });
+  | (ProxyIdCommon & { readonly type: 'ipv4-addr' | 'ipv6-addr'; readonly address: string })
+  | (ProxyIdCommon & {
+      readonly type: 'ipv4-subnet' | 'ipv6-subnet';
+      readonly address: string;
+      readonly netmask: string;
+    })
+  | (ProxyIdCommon & {
+      readonly type: 'ipv4-range' | 'ipv6-range';
+      readonly start: string;
+      readonly end: string;
+    });
 
 /** Always from one router's point of view: `local` is its protected side. */
 export interface ProxyIdPair {
@@ -23,59 +48,98 @@ export interface ProxyIdPair {
   readonly remote: ProxyId;
 }
 
-/** The inclusive address range a proxy identity covers. */
-export function proxyIdRange(id: ProxyId): { start: number; end: number } {
+function familyOfId(id: ProxyId): IpFamily {
+  return id.type.startsWith('ipv6') ? 6 : 4;
+}
+
+function value(text: string, family: IpFamily): bigint {
+  const b = parseAddressText(text);
+  if (!b || b.length !== (family === 4 ? 4 : 16)) {
+    throw new PolicyError({
+      found: text,
+      expected: `an IPv${family} address`,
+      message: `proxy identity address ${JSON.stringify(text)} is not an IPv${family} address`,
+    });
+  }
+  return addressToBigInt(b);
+}
+
+/** The inclusive address range a proxy identity covers; throws PolicyError on a bad one. */
+export function proxyIdRange(id: ProxyId): { family: IpFamily; start: bigint; end: bigint } {
+  const family = familyOfId(id);
   switch (id.type) {
-    case 'ipv4-addr': {
-      const a = ipv4ToNumber(id.address);
-      return { start: a, end: a };
+    case 'ipv4-addr':
+    case 'ipv6-addr': {
+      const a = value(id.address, family);
+      return { family, start: a, end: a };
     }
-    case 'ipv4-subnet': {
-      const mask = ipv4ToNumber(id.netmask);
-      const start = (ipv4ToNumber(id.address) & mask) >>> 0;
-      return { start, end: (start | ~mask) >>> 0 };
+    case 'ipv4-subnet':
+    case 'ipv6-subnet': {
+      const mask = value(id.netmask, family);
+      const all = prefixMask(family === 4 ? 32 : 128, family);
+      const start = value(id.address, family) & mask;
+      return { family, start, end: start | (~mask & all) };
     }
     case 'ipv4-range':
-      return { start: ipv4ToNumber(id.start), end: ipv4ToNumber(id.end) };
+    case 'ipv6-range': {
+      const start = value(id.start, family);
+      const end = value(id.end, family);
+      if (end < start) {
+        throw new PolicyError({
+          found: `${id.start}-${id.end}`,
+          expected: 'a range whose end is not below its start',
+          message: `proxy identity range ${id.start}-${id.end} ends below its start`,
+        });
+      }
+      return { family, start, end };
+    }
   }
 }
 
 /** The most specific ID type for a range, as IOS sends them: host, subnet, else range. */
-function rangeToProxyId(start: number, end: number, protocol: number, port: number): ProxyId {
-  if (start === end) return { type: 'ipv4-addr', address: formatIpv4(start), protocol, port };
-  const size = end - start + 1;
-  const isPowerOfTwo = Number.isInteger(Math.log2(size));
-  if (isPowerOfTwo && start % size === 0) {
-    const netmask = prefixToNetmask(32 - Math.log2(size));
-    return { type: 'ipv4-subnet', address: formatIpv4(start), netmask: formatIpv4(netmask), protocol, port };
-  }
-  return { type: 'ipv4-range', start: formatIpv4(start), end: formatIpv4(end), protocol, port };
+function rangeToProxyId(
+  family: IpFamily,
+  start: bigint,
+  end: bigint,
+  protocol: number,
+  port: number,
+): ProxyId {
+  const text = (v: bigint): string => addressToText(addressFromBigInt(v, family));
+  const v = family === 4 ? 'ipv4' : 'ipv6';
+  if (start === end) return { type: `${v}-addr`, address: text(start), protocol, port };
+  const size = end - start + 1n;
+  const all = prefixMask(family === 4 ? 32 : 128, family);
+  const mask = ~(size - 1n) & all;
+  if ((size & (size - 1n)) === 0n && (start & (size - 1n)) === 0n && maskPrefix(mask, family) !== undefined)
+    return { type: `${v}-subnet`, address: text(start), netmask: text(mask), protocol, port };
+  return { type: `${v}-range`, start: text(start), end: text(end), protocol, port };
 }
 
-function singlePort(start: number, end: number, side: string): number {
-  if (start === 0 && end === 65535) return 0;
-  if (start === end) return start;
-  throw new PolicyError({
-    found: `${start}-${end}`,
-    expected: 'a single port or any',
-    message: `${side} port range ${start}-${end} cannot be carried in an IKEv1 identity (expected a single port or any)`,
-  });
+/** Why a selector cannot be sent as IKEv1 identities (a port range), or undefined. */
+export function proxyIdProblem(s: TrafficSelector): string | undefined {
+  const side = (start: number, end: number, name: string): string | undefined =>
+    (start === 0 && end === 65535) || start === end
+      ? undefined
+      : `${name} port range ${start}-${end} cannot be carried in an IKEv1 identity (expected a single port or any)`;
+  return (
+    side(s.localPortStart, s.localPortEnd, 'local') ?? side(s.remotePortStart, s.remotePortEnd, 'remote')
+  );
 }
 
+/**
+ * Our proxy identities for a selector. An ID carries one port or any (RFC 2407 §4.6.2), so a
+ * port range (`range`, `lt`, `gt`, `neq`) is refused: widening it to "any" would ask the
+ * peer for an SA covering traffic the ACL does not protect.
+ */
 export function selectorToProxyIds(s: TrafficSelector): ProxyIdPair {
+  const problem = proxyIdProblem(s);
+  if (problem)
+    throw new PolicyError({ found: describeSelector(s), expected: 'a single port or any', message: problem });
+  const b = selectorBox(s);
+  const port = (p: readonly [number, number]): number => (p[0] === p[1] ? p[0] : 0);
   return {
-    local: rangeToProxyId(
-      ipv4ToNumber(s.localStart),
-      ipv4ToNumber(s.localEnd),
-      s.protocol,
-      singlePort(s.localPortStart, s.localPortEnd, 'local'),
-    ),
-    remote: rangeToProxyId(
-      ipv4ToNumber(s.remoteStart),
-      ipv4ToNumber(s.remoteEnd),
-      s.protocol,
-      singlePort(s.remotePortStart, s.remotePortEnd, 'remote'),
-    ),
+    local: rangeToProxyId(b.family, b.local[0], b.local[1], s.protocol, port(b.localPorts)),
+    remote: rangeToProxyId(b.family, b.remote[0], b.remote[1], s.protocol, port(b.remotePorts)),
   };
 }
 
@@ -89,17 +153,25 @@ export function proxyIdsToSelector(pair: ProxyIdPair): TrafficSelector {
   }
   const l = proxyIdRange(pair.local);
   const r = proxyIdRange(pair.remote);
+  if (l.family !== r.family) {
+    throw new PolicyError({
+      found: `${pair.local.type}/${pair.remote.type}`,
+      expected: 'identities of one address family',
+      message: `proxy identities mix IPv4 and IPv6 (${pair.local.type} and ${pair.remote.type})`,
+    });
+  }
+  const text = (v: bigint): string => addressToText(addressFromBigInt(v, l.family));
   const ports = (p: number): [number, number] => (p === 0 ? [0, 65535] : [p, p]);
   const [lps, lpe] = ports(pair.local.port);
   const [rps, rpe] = ports(pair.remote.port);
   return {
     protocol: pair.local.protocol,
-    localStart: formatIpv4(l.start),
-    localEnd: formatIpv4(l.end),
+    localStart: text(l.start),
+    localEnd: text(l.end),
     localPortStart: lps,
     localPortEnd: lpe,
-    remoteStart: formatIpv4(r.start),
-    remoteEnd: formatIpv4(r.end),
+    remoteStart: text(r.start),
+    remoteEnd: text(r.end),
     remotePortStart: rps,
     remotePortEnd: rpe,
   };
@@ -110,83 +182,72 @@ export function mirrorProxyPair(pair: ProxyIdPair): ProxyIdPair {
   return { local: pair.remote, remote: pair.local };
 }
 
-/** Is every packet `inner` covers also covered by `outer`? */
-export function selectorContains(outer: TrafficSelector, inner: TrafficSelector): boolean {
-  if (outer.protocol !== 0 && outer.protocol !== inner.protocol) return false;
-  const within = (os: string, oe: string, is: string, ie: string): boolean =>
-    ipv4ToNumber(os) <= ipv4ToNumber(is) && ipv4ToNumber(ie) <= ipv4ToNumber(oe);
-  return (
-    within(outer.localStart, outer.localEnd, inner.localStart, inner.localEnd) &&
-    within(outer.remoteStart, outer.remoteEnd, inner.remoteStart, inner.remoteEnd) &&
-    outer.localPortStart <= inner.localPortStart &&
-    inner.localPortEnd <= outer.localPortEnd &&
-    outer.remotePortStart <= inner.remotePortStart &&
-    inner.remotePortEnd <= outer.remotePortEnd
-  );
-}
-
-export function selectorsEqual(a: TrafficSelector, b: TrafficSelector): boolean {
-  return selectorContains(a, b) && selectorContains(b, a);
-}
-
-export function selectorsOverlap(a: TrafficSelector, b: TrafficSelector): boolean {
-  if (a.protocol !== 0 && b.protocol !== 0 && a.protocol !== b.protocol) return false;
-  const overlap = (as: string, ae: string, bs: string, be: string): boolean =>
-    ipv4ToNumber(as) <= ipv4ToNumber(be) && ipv4ToNumber(bs) <= ipv4ToNumber(ae);
-  return (
-    overlap(a.localStart, a.localEnd, b.localStart, b.localEnd) &&
-    overlap(a.remoteStart, a.remoteEnd, b.remoteStart, b.remoteEnd) &&
-    a.localPortStart <= b.localPortEnd &&
-    b.localPortStart <= a.localPortEnd &&
-    a.remotePortStart <= b.remotePortEnd &&
-    b.remotePortStart <= a.remotePortEnd
-  );
-}
-
 export interface ProxyCheck {
   readonly allowed: boolean;
-  /** The ACL line that decided (a containing permit, or an overlapping deny). */
+  /** The ACL line that decided (the last permit needed, or the deny that refused). */
   readonly entry?: AclEntry;
+  /** Index of that entry in the list, -1 when none decided. */
   readonly index: number;
   /** Why it was refused, for the INVALID_ID_INFORMATION log line. */
   readonly reason?: string;
 }
 
+/** More pieces than this and we refuse rather than spend unbounded work on a peer's offer. */
+const MAX_PIECES = 4096;
+
 /**
- * IOS responder check: the offered pair (already turned to OUR point of view, see
- * mirrorProxyPair) must lie inside one permit line of the crypto ACL; the lines are read in
- * order and a deny line that touches the offer first refuses it. A narrower offer than the
- * ACL is accepted (TED and peers with smaller ACLs rely on this); a wider one is not.
+ * May we protect `offer` (our point of view: local = our side) under this crypto ACL? Only
+ * when every packet it covers would be protected by our SPD: the ACL's lines are walked in
+ * order as the SPD walks them (RFC 4301 §4.4.1, first match wins); a permit line takes its
+ * part of the offer, a deny line that reaches any part left refuses it, and what no line
+ * takes falls to the implicit deny. A narrower offer than a line is accepted (TED and peers
+ * with smaller ACLs rely on this), one spread over several permit lines too; a wider is not.
  */
-export function checkProxyPair(offered: ProxyIdPair, acl: AccessList): ProxyCheck {
-  let offer: TrafficSelector;
+export function checkProxySelector(offer: TrafficSelector, acl: AccessList): ProxyCheck {
+  let left: SelectorBox[];
+  let rules;
   try {
-    offer = proxyIdsToSelector(offered);
+    left = [selectorBox(offer)];
+    rules = aclRules(acl);
   } catch (err) {
     return { allowed: false, index: -1, reason: err instanceof Error ? err.message : String(err) };
   }
-  for (let i = 0; i < acl.entries.length; i++) {
-    const entry = acl.entries[i];
-    if (!entry) continue;
-    const selectors = aclEntryToSelectors(entry);
-    if (entry.action === 'deny') {
-      if (selectors.some((s) => selectorsOverlap(s, offer))) {
-        return {
-          allowed: false,
-          entry,
-          index: i,
-          reason: `denied by line ${i + 1} of access list ${acl.name}`,
-        };
-      }
-    } else if (selectors.some((s) => selectorContains(s, offer))) {
-      return { allowed: true, entry, index: i };
+  for (const rule of rules) {
+    const box = selectorBox(rule.selector);
+    if (!left.some((b) => boxesOverlap(b, box))) continue;
+    const index = rule.line - 1;
+    if (rule.action === 'bypass') {
+      return {
+        allowed: false,
+        entry: rule.entry,
+        index,
+        reason: `proxy identities ${describeSelector(offer)} reach deny line ${rule.line} of access list ${acl.name} (${describeSelector(rule.selector)})`,
+      };
+    }
+    left = left.flatMap((b) => subtractBox(b, box));
+    if (left.length === 0) return { allowed: true, entry: rule.entry, index };
+    if (left.length > MAX_PIECES) {
+      return {
+        allowed: false,
+        index: -1,
+        reason: `proxy identities ${describeSelector(offer)} too fragmented to check`,
+      };
     }
   }
   return {
     allowed: false,
     index: -1,
-    reason: `proxy identities ${describe(offer)} are not inside any permit line of access list ${acl.name}`,
+    reason: `proxy identities ${describeSelector(offer)} are not inside the permit lines of access list ${acl.name}`,
   };
+}
+
+/** IOS responder check of an offered identity pair (already turned to OUR point of view). */
+export function checkProxyPair(offered: ProxyIdPair, acl: AccessList): ProxyCheck {
+  try {
+    return checkProxySelector(proxyIdsToSelector(offered), acl);
+  } catch (err) {
+    return { allowed: false, index: -1, reason: err instanceof Error ? err.message : String(err) };
+  }
 }
 
 /** Exact match, the stricter check older IOS releases made. */
@@ -198,20 +259,51 @@ export function proxyPairEquals(offered: ProxyIdPair, selector: TrafficSelector)
   }
 }
 
-export function describeSelector(s: TrafficSelector): string {
-  return describe(s);
+/** The RFC 2407 §4.6.2.1 ID type of a proxy identity (IOS prints it as "(type=4)"). */
+export const PROXY_ID_TYPES: Readonly<Record<ProxyId['type'], number>> = {
+  'ipv4-addr': IdType.IPV4_ADDR,
+  'ipv4-subnet': IdType.IPV4_ADDR_SUBNET,
+  'ipv6-addr': IdType.IPV6_ADDR,
+  'ipv6-subnet': IdType.IPV6_ADDR_SUBNET,
+  'ipv4-range': IdType.IPV4_ADDR_RANGE,
+  'ipv6-range': IdType.IPV6_ADDR_RANGE,
+};
+
+function rangeProxyId(start: string, end: string, protocol: number): ProxyId {
+  const a = parseAddressText(start);
+  const b = parseAddressText(end);
+  if (!a || !b || a.length !== b.length) throw new RangeError(`not an address range: ${start}-${end}`);
+  return rangeToProxyId(a.length === 4 ? 4 : 6, addressToBigInt(a), addressToBigInt(b), protocol, 0);
 }
 
-function describe(s: TrafficSelector): string {
-  const side = (a: string, b: string, ps: number, pe: number): string => {
-    const addr = a === b ? a : `${a}-${b}`;
-    const port = ps === 0 && pe === 65535 ? '' : ps === pe ? `:${ps}` : `:${ps}-${pe}`;
-    return addr + port;
-  };
-  return `${side(s.localStart, s.localEnd, s.localPortStart, s.localPortEnd)} -> ${side(
-    s.remoteStart,
-    s.remoteEnd,
-    s.remotePortStart,
-    s.remotePortEnd,
-  )} proto ${s.protocol}`;
+/** IOS's "10.1.1.0/255.255.255.0/0/0 (type=4)" for the debug; a port range is shown after it. */
+export function proxyIdText(
+  start: string,
+  end: string,
+  protocol: number,
+  portStart: number,
+  portEnd: number,
+): string {
+  const port = portStart === portEnd ? portStart : 0;
+  const range =
+    portStart === portEnd || (portStart === 0 && portEnd === 65535) ? '' : ` ports ${portStart}-${portEnd}`;
+  let id: ProxyId;
+  try {
+    id = rangeProxyId(start, end, protocol);
+  } catch {
+    return `${start}-${end}/${protocol}/${port}${range}`;
+  }
+  const type = PROXY_ID_TYPES[id.type];
+  switch (id.type) {
+    case 'ipv4-addr':
+      return `${id.address}/255.255.255.255/${protocol}/${port} (type=${type})${range}`;
+    case 'ipv6-addr':
+      return `${id.address}/128/${protocol}/${port} (type=${type})${range}`;
+    case 'ipv4-subnet':
+    case 'ipv6-subnet':
+      return `${id.address}/${id.netmask}/${protocol}/${port} (type=${type})${range}`;
+    case 'ipv4-range':
+    case 'ipv6-range':
+      return `${id.start}-${id.end}/${protocol}/${port} (type=${type})${range}`;
+  }
 }

@@ -1,6 +1,7 @@
 // Shared builders for the data-plane tests: SAs, SPD rules, packets.
 
 import type { TrafficSelector } from '../../src/policy/model.js';
+import { mirrorSelector } from '../../src/policy/selector.js';
 import type { EspCipher, IntegrityAlg, IpsecSa } from '../../src/policy/sa.js';
 import type { Rng } from '../../src/ipsec/rng.js';
 import { buildIpv4 } from '../../src/packet/ipv4.js';
@@ -51,19 +52,7 @@ export function subnetTs(local: string, remote: string): TrafficSelector {
   return { ...ANY_TS, localStart: ls, localEnd: le, remoteStart: rs, remoteEnd: re };
 }
 
-export function reverseTs(s: TrafficSelector): TrafficSelector {
-  return {
-    protocol: s.protocol,
-    localStart: s.remoteStart,
-    localEnd: s.remoteEnd,
-    localPortStart: s.remotePortStart,
-    localPortEnd: s.remotePortEnd,
-    remoteStart: s.localStart,
-    remoteEnd: s.localEnd,
-    remotePortStart: s.localPortStart,
-    remotePortEnd: s.localPortEnd,
-  };
-}
+export const reverseTs = mirrorSelector;
 
 export const KEY_BYTES: Record<EspCipher, number> = {
   'des-cbc': 8,

@@ -106,7 +106,7 @@ test('responder check: the offer must lie inside a permit line; narrower is fine
   };
   const refused = checkProxyPair(wider, acl);
   assert.equal(refused.allowed, false);
-  assert.match(refused.reason ?? '', /not inside any permit line of access list 101/);
+  assert.match(refused.reason ?? '', /not inside the permit lines of access list 101/);
   // the un-mirrored offer (sides swapped) is refused too
   assert.equal(checkProxyPair(fromInitiator, acl).allowed, false);
 });
