@@ -4,6 +4,15 @@
 
 import { PolicyError } from './errors.js';
 import {
+  addressBytes,
+  boxesOverlap,
+  boxSelector,
+  proxyIdProblem,
+  selectorBox,
+  subtractBox,
+  type SelectorBox,
+} from './selector.js';
+import {
   addressFromBigInt,
   addressToBigInt,
   addressToText,
@@ -28,20 +37,6 @@ export const ACL_PROTOCOL_NUMBERS: Readonly<Record<Exclude<AclProtocol, number>,
 
 export function aclProtocolNumber(protocol: AclProtocol): number {
   return typeof protocol === 'number' ? protocol : ACL_PROTOCOL_NUMBERS[protocol];
-}
-
-/** Address text of the model as bytes; a PolicyError names it when it is no address. */
-export function addressBytes(text: string, what: string, at?: AclEntry['at']): Uint8Array {
-  const b = parseAddressText(text);
-  if (!b) {
-    throw new PolicyError({
-      at,
-      found: text,
-      expected: 'an IPv4 or IPv6 address',
-      message: `${what} ${JSON.stringify(text)} is not an IPv4 or IPv6 address`,
-    });
-  }
-  return b;
 }
 
 export function isContiguousWildcard(wildcard: string): boolean {
@@ -144,19 +139,55 @@ export interface AclRule {
   readonly line: number;
 }
 
+/** More pieces than this and a permit line is left whole (see aclRules). */
+const MAX_PIECES = 16;
+
+/**
+ * A permit line without the parts earlier deny lines take (RFC 4301 §4.4.1.2
+ * decorrelation), when those parts are few and each fits in IKEv1 identities; otherwise
+ * undefined and the line stays whole. Either way the SPD decides the same for every packet,
+ * since the deny lines come first; the pieces only keep the quick mode we start for this
+ * line from asking for traffic the SPD sends in clear.
+ */
+function withoutDenied(
+  selector: TrafficSelector,
+  denied: readonly SelectorBox[],
+): TrafficSelector[] | undefined {
+  let pieces = [selectorBox(selector)];
+  for (const d of denied) {
+    if (!pieces.some((p) => boxesOverlap(p, d))) continue;
+    pieces = pieces.flatMap((p) => subtractBox(p, d));
+    if (pieces.length > MAX_PIECES) return undefined;
+  }
+  const out: TrafficSelector[] = [];
+  for (const p of pieces) {
+    const s = boxSelector(p);
+    if (!s || proxyIdProblem(s) !== undefined) return undefined;
+    out.push(s);
+  }
+  return out;
+}
+
 /**
  * The ordered rules of a crypto ACL, first match wins. The SPD is built from these and the
  * IKE responder checks offered proxy identities against these, so the two cannot disagree.
  */
 export function aclRules(acl: AccessList): AclRule[] {
-  return acl.entries.flatMap((entry, i) =>
-    aclEntryToSelectors(entry).map((selector): AclRule => ({
-      action: entry.action === 'permit' ? 'protect' : 'bypass',
-      selector,
-      entry,
-      line: i + 1,
-    })),
-  );
+  const out: AclRule[] = [];
+  const denied: SelectorBox[] = [];
+  acl.entries.forEach((entry, i) => {
+    for (const selector of aclEntryToSelectors(entry)) {
+      const line = i + 1;
+      if (entry.action === 'deny') {
+        out.push({ action: 'bypass', selector, entry, line });
+        denied.push(selectorBox(selector));
+        continue;
+      }
+      const pieces = denied.length > 0 ? withoutDenied(selector, denied) : undefined;
+      for (const s of pieces ?? [selector]) out.push({ action: 'protect', selector: s, entry, line });
+    }
+  });
+  return out;
 }
 
 /** Selectors of the permit entries, in ACL order (what IOS protects with a crypto map). */

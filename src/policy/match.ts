@@ -4,9 +4,9 @@
 // same for every packet (test/policy/agreement.test.ts checks it).
 
 import { addressToBigInt } from '../packet/address.js';
-import { aclProtocolNumber, addressBytes, portRanges } from './acl.js';
+import { aclProtocolNumber, portRanges } from './acl.js';
 import type { AccessList, AclAddress, AclEntry, TrafficSelector } from './model.js';
-import { compileSelector, selectorMatches, type TrafficDirection } from './selector.js';
+import { addressBytes, compileSelector, selectorMatches, type TrafficDirection } from './selector.js';
 
 export interface Packet5Tuple {
   readonly protocol: number; // IANA number

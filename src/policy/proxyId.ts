@@ -18,6 +18,7 @@ import type { AccessList, AclEntry, TrafficSelector } from './model.js';
 import {
   boxesOverlap,
   describeSelector,
+  proxyIdProblem,
   selectorBox,
   selectorsEqual,
   subtractBox,
@@ -113,17 +114,6 @@ function rangeToProxyId(
   if ((size & (size - 1n)) === 0n && (start & (size - 1n)) === 0n && maskPrefix(mask, family) !== undefined)
     return { type: `${v}-subnet`, address: text(start), netmask: text(mask), protocol, port };
   return { type: `${v}-range`, start: text(start), end: text(end), protocol, port };
-}
-
-/** Why a selector cannot be sent as IKEv1 identities (a port range), or undefined. */
-export function proxyIdProblem(s: TrafficSelector): string | undefined {
-  const side = (start: number, end: number, name: string): string | undefined =>
-    (start === 0 && end === 65535) || start === end
-      ? undefined
-      : `${name} port range ${start}-${end} cannot be carried in an IKEv1 identity (expected a single port or any)`;
-  return (
-    side(s.localPortStart, s.localPortEnd, 'local') ?? side(s.remotePortStart, s.remotePortEnd, 'remote')
-  );
 }
 
 /**

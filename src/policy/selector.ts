@@ -8,12 +8,12 @@ import {
   addressToText,
   ipv4ToNumber,
   isIpv6Text,
+  parseAddressText,
   type IpFamily,
 } from '../packet/address.js';
 import type { PacketFlow } from '../packet/flow.js';
-import { addressBytes } from './acl.js';
 import { PolicyError } from './errors.js';
-import type { TrafficSelector } from './model.js';
+import type { AclEntry, TrafficSelector } from './model.js';
 
 /**
  * `outbound`: the packet leaves our protected side (source in local, destination in
@@ -35,6 +35,20 @@ export interface SelectorBox {
   readonly remote: Interval<bigint>;
   readonly localPorts: Interval<number>;
   readonly remotePorts: Interval<number>;
+}
+
+/** Address text of the model as bytes; a PolicyError names it when it is no address. */
+export function addressBytes(text: string, what: string, at?: AclEntry['at']): Uint8Array {
+  const b = parseAddressText(text);
+  if (!b) {
+    throw new PolicyError({
+      at,
+      found: text,
+      expected: 'an IPv4 or IPv6 address',
+      message: `${what} ${JSON.stringify(text)} is not an IPv4 or IPv6 address`,
+    });
+  }
+  return b;
 }
 
 export function selectorFamily(s: TrafficSelector): IpFamily {
@@ -247,6 +261,17 @@ export function selectorMatches(c: CompiledSelector, flow: PacketFlow, direction
   return (
     portMatches(lp, b.localPorts, flow.nonInitialFragment) &&
     portMatches(rp, b.remotePorts, flow.nonInitialFragment)
+  );
+}
+
+/** Why a selector cannot be sent as IKEv1 identities (a port range), or undefined. */
+export function proxyIdProblem(s: TrafficSelector): string | undefined {
+  const side = (start: number, end: number, name: string): string | undefined =>
+    (start === 0 && end === 65535) || start === end
+      ? undefined
+      : `${name} port range ${start}-${end} cannot be carried in an IKEv1 identity (expected a single port or any)`;
+  return (
+    side(s.localPortStart, s.localPortEnd, 'local') ?? side(s.remotePortStart, s.remotePortEnd, 'remote')
   );
 }
 

@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfig } from '../../src/config/index.js';
+import { aclRules } from '../../src/policy/index.js';
 import type { AccessList, TrafficSelector } from '../../src/policy/model.js';
 import { chapterConfigs, eventsOf, Lab, SELECTOR_A } from './harness.js';
 
@@ -78,4 +79,30 @@ test('initiator: a port range of the ACL is never widened to "any port" in IDci/
   assert.equal(lab.b.installed.length, 0);
   const deleted = eventsOf(lab.a, 'nodeDeleted')[0];
   assert.match(deleted?.reason ?? '', /remote port range 0-79 cannot be carried in an IKEv1 identity/);
+});
+
+test('mirrored ACLs with a deny ahead of the permit: the initiator asks only for what both protect', () => {
+  // A: deny 10.1.1.5 -> B_LAN, permit A_LAN -> B_LAN; B the mirror. A's SPD rule for the
+  // permit line is cut around 10.1.1.5, so the quick mode for it is one B accepts.
+  const { a, b } = chapterConfigs({
+    a: {
+      acl: acl(
+        'access-list 101 deny ip host 10.1.1.5 10.1.2.0 0.0.0.255\n' +
+          'access-list 101 permit ip 10.1.1.0 0.0.0.255 10.1.2.0 0.0.0.255\n',
+      ),
+    },
+    b: {
+      acl: acl(
+        'access-list 101 deny ip 10.1.2.0 0.0.0.255 host 10.1.1.5\n' +
+          'access-list 101 permit ip 10.1.2.0 0.0.0.255 10.1.1.0 0.0.0.255\n',
+      ),
+    },
+  });
+  const lab = new Lab({ config: a }, { config: b });
+  const rule = aclRules(a.accessLists[0]!).find((r) => r.action === 'protect');
+  assert.deepEqual([rule?.selector.localStart, rule?.selector.localEnd], ['10.1.1.0', '10.1.1.4']);
+  lab.acquire('a', rule!.selector);
+  lab.run(60);
+  assert.equal(lab.b.installed.length, 1);
+  assert.equal(lab.a.installed.length, 1);
 });

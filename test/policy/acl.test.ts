@@ -5,6 +5,7 @@ import {
   PolicyError,
   accessListToSelectors,
   aclEntryToSelectors,
+  aclRules,
   mirrorSelector,
   portRanges,
   type AclEntry,
@@ -168,7 +169,8 @@ test('non-contiguous wildcards are refused with the line named', () => {
   );
 });
 
-test('permit lines only, in order; mirror swaps sides', () => {
+test('permit lines only, in order, without what earlier deny lines take; mirror swaps sides', () => {
+  // the permit line is the deny line again: nothing of it is ever protected
   const sels = accessListToSelectors({
     name: '150',
     entries: [
@@ -186,7 +188,7 @@ test('permit lines only, in order; mirror swaps sides', () => {
       },
     ],
   });
-  assert.equal(sels.length, 1);
+  assert.equal(sels.length, 0);
   const m = mirrorSelector(
     sel({ localStart: '1.1.1.1', localEnd: '1.1.1.2', remotePortStart: 80, remotePortEnd: 80 }),
   );
@@ -201,4 +203,49 @@ test('port ranges of the edge operators', () => {
   assert.deepEqual(portRanges({ op: 'gt', port: 65535 }), []);
   assert.deepEqual(portRanges({ op: 'neq', port: 0 }), [{ from: 1, to: 65535 }]);
   assert.deepEqual(portRanges(undefined), [{ from: 0, to: 65535 }]);
+});
+
+test('a permit line is cut around an earlier deny line (RFC 4301 §4.4.1.2 decorrelation)', () => {
+  const acl = {
+    name: '101',
+    entries: [
+      {
+        action: 'deny' as const,
+        protocol: 'ip' as const,
+        source: { address: '10.1.1.5', wildcard: '0.0.0.0' },
+        destination: { address: '10.1.2.0', wildcard: '0.0.0.255' },
+      },
+      {
+        action: 'permit' as const,
+        protocol: 'ip' as const,
+        source: { address: '10.1.1.0', wildcard: '0.0.0.255' },
+        destination: { address: '10.1.2.0', wildcard: '0.0.0.255' },
+      },
+    ],
+  };
+  const b = { remoteStart: '10.1.2.0', remoteEnd: '10.1.2.255' };
+  // 10.1.1.0/24 without 10.1.1.5: 10.1.1.0-10.1.1.4 and 10.1.1.6-10.1.1.255
+  assert.deepEqual(
+    aclRules(acl).map((r) => [r.action, r.line, r.selector]),
+    [
+      ['bypass', 1, sel({ localStart: '10.1.1.5', localEnd: '10.1.1.5', ...b })],
+      ['protect', 2, sel({ localStart: '10.1.1.0', localEnd: '10.1.1.4', ...b })],
+      ['protect', 2, sel({ localStart: '10.1.1.6', localEnd: '10.1.1.255', ...b })],
+    ],
+  );
+  // a cut that IKEv1 identities cannot carry (a port range) leaves the line whole
+  const tcp80 = {
+    ...acl,
+    entries: [
+      { ...acl.entries[0]!, protocol: 'tcp' as const, destinationPort: { op: 'eq' as const, port: 80 } },
+      acl.entries[1]!,
+    ],
+  };
+  assert.deepEqual(
+    aclRules(tcp80).map((r) => [r.action, r.line]),
+    [
+      ['bypass', 1],
+      ['protect', 2],
+    ],
+  );
 });
