@@ -12,7 +12,7 @@ import {
   type IpFamily,
 } from '../packet/address.js';
 import { IdType } from '../wire/index.js';
-import { aclRules } from './acl.js';
+import { aclRules, type AclRule } from './acl.js';
 import { PolicyError } from './errors.js';
 import type { AccessList, AclEntry, TrafficSelector } from './model.js';
 import {
@@ -195,7 +195,7 @@ const MAX_PIECES = 4096;
  */
 export function checkProxySelector(offer: TrafficSelector, acl: AccessList): ProxyCheck {
   let left: SelectorBox[];
-  let rules;
+  let rules: AclRule[];
   try {
     left = [selectorBox(offer)];
     rules = aclRules(acl);
@@ -227,8 +227,17 @@ export function checkProxySelector(offer: TrafficSelector, acl: AccessList): Pro
   return {
     allowed: false,
     index: -1,
-    reason: `proxy identities ${describeSelector(offer)} are not inside the permit lines of access list ${acl.name}`,
+    reason: `proxy identities ${describeSelector(offer)} are not inside the permit lines of access list ${acl.name} (${permitted(rules)})`,
   };
+}
+
+/** What the ACL protects, for a refusal that names ours as well as theirs. */
+function permitted(rules: readonly AclRule[]): string {
+  const lines = rules
+    .filter((r) => r.action === 'protect')
+    .map((r) => `line ${r.line} ${describeSelector(r.selector)}`);
+  if (lines.length === 0) return 'no permit line';
+  return lines.length > 4 ? `${lines.slice(0, 4).join(', ')}, ...` : lines.join(', ');
 }
 
 /** IOS responder check of an offered identity pair (already turned to OUR point of view). */

@@ -7,6 +7,7 @@ import {
   PolicyError,
   accessListToSelectors,
   checkProxyPair,
+  checkProxySelector,
   mirrorProxyPair,
   proxyIdsToSelector,
   proxyPairEquals,
@@ -138,4 +139,27 @@ test('identities with different protocols are refused', () => {
   };
   assert.throws(() => proxyIdsToSelector(bad), PolicyError);
   assert.equal(checkProxyPair(bad, { name: 'e', entries: [] }).allowed, false);
+});
+
+test('a refusal names our permit lines as well as the offer', () => {
+  const acl = parseConfig('access-list 101 permit ip 10.1.2.0 0.0.0.255 10.1.1.0 0.0.0.255\n', 'a.cfg')
+    .accessLists[0];
+  assert.ok(acl);
+  const check = checkProxySelector(
+    {
+      protocol: 0,
+      localStart: '10.1.2.0',
+      localEnd: '10.1.2.255',
+      localPortStart: 0,
+      localPortEnd: 65535,
+      remoteStart: '10.9.0.0',
+      remoteEnd: '10.9.0.255',
+      remotePortStart: 0,
+      remotePortEnd: 65535,
+    },
+    acl,
+  );
+  assert.equal(check.allowed, false);
+  assert.match(check.reason ?? '', /10\.1\.2\.0-10\.1\.2\.255 -> 10\.9\.0\.0-10\.9\.0\.255 proto 0/);
+  assert.match(check.reason ?? '', /line 1 10\.1\.2\.0-10\.1\.2\.255 -> 10\.1\.1\.0-10\.1\.1\.255 proto 0/);
 });
