@@ -19,6 +19,7 @@ import {
   KNOWN_COMMANDS,
   OTHER_SUBMODE_OPENERS,
   OTHER_SUBMODE_WORDS,
+  PREFERRED_ABBREVIATIONS,
 } from './words.js';
 import { lexLines, type SourceLine } from './lexer.js';
 import {
@@ -75,6 +76,8 @@ function commandWord(ctx: ParseContext, cur: Cursor, src: SourceLine): string | 
   if (known !== undefined) return known.toLowerCase();
   if (src.indent > 0 && matchKeyword(text, OTHER_SUBMODE_WORDS) !== undefined) return undefined;
   const lower = text.toLowerCase();
+  const preferred = PREFERRED_ABBREVIATIONS.get(lower);
+  if (preferred !== undefined) return preferred;
   const candidates = /\d/.test(text) ? [] : KNOWN_COMMANDS.filter((k) => k.toLowerCase().startsWith(lower));
   if (candidates.length > 1) {
     throw cur.error(

@@ -518,3 +518,13 @@ export const INTERFACE_WORDS: readonly string[] = [
   'idle-character',
   'exit',
 ];
+
+/**
+ * Short forms IOS reads as one command although other commands share the prefix (IOS gives
+ * these priority: `conf t`, `sh run`).
+ */
+export const PREFERRED_ABBREVIATIONS: ReadonlyMap<string, string> = new Map([
+  ['conf', 'configure'],
+  ['config', 'configure'],
+  ['sh', 'show'],
+]);

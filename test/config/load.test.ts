@@ -95,6 +95,7 @@ test('an ambiguous abbreviation is an error naming the candidates', () => {
 
 test('other IOS commands are ignored, sub-modes and banners included; typos inside crypto are not', () => {
   const text = [
+    'conf t',
     'hostname r',
     'banner motd ^C',
     'cryto inside a banner is text',
@@ -109,7 +110,7 @@ test('other IOS commands are ignored, sub-modes and banners included; typos insi
   ].join('\n');
   const load = readConfiguration(text, 'r.cfg');
   assert.ok(load.ok, load.ok ? '' : load.errors.map((e) => e.message).join('\n'));
-  assert.equal(load.model.ignored.length, 10);
+  assert.equal(load.model.ignored.length, 11);
 });
 
 test('5 MB of random printable text stops after a thousand errors', () => {
@@ -141,4 +142,17 @@ test('every chapter configuration loads through loadConfiguration (or names what
   const load = failure(readConfiguration(text, '19.cfg'));
   assert.deepEqual(load.errors, []);
   assert.ok(load.refused.some((r) => r.line === 40 && /XAUTH/.test(r.reason)));
+});
+
+test('names of Object.prototype are no ports or commands (`eq constructor`, `__proto__`)', () => {
+  const load = failure(
+    readConfiguration('access-list 102 permit tcp any any eq constructor\n__proto__ x\n', 'p.cfg'),
+  );
+  assert.deepEqual(
+    load.errors.map((e) => [e.line, e.column, e.found]),
+    [
+      [1, 39, 'constructor'],
+      [2, 1, '__proto__'],
+    ],
+  );
 });
