@@ -26,6 +26,7 @@ interface CheckOptions {
 
 /** Errors printed before "and N more": enough to see a pattern, bounded for a garbage file. */
 const MAX_ERRORS_SHOWN = 20;
+
 export function registerCheck(program: Command, io: CliIo): void {
   program
     .command('check')
@@ -42,28 +43,19 @@ export function registerCheck(program: Command, io: CliIo): void {
 
 export function runCheck(options: CheckOptions, io: CliIo): void {
   const load = loadConfiguration(options.config);
-  if (options.json === true) {
-    // A model start would refuse is still printed (exit 2 all the same): it reads back as is.
-    const model = load.model;
-    const output =
-      model === undefined
-        ? undefined
-        : {
-            config: redactSecrets(model),
-            gatewayWouldRefuse: load.ok ? [] : load.refused,
-            inert: load.ok ? inertOnly(load) : [],
-          };
-    if (output !== undefined) io.stdout(`${JSON.stringify(output, null, 2)}\n`);
+  // A model start would refuse is still printed (exit 2 all the same): it reads back as is.
+  if (options.json === true && load.model !== undefined) {
+    const output = {
+      config: redactSecrets(load.model),
+      gatewayWouldRefuse: load.ok ? [] : load.refused,
+      inert: load.ok ? load.inert : [],
+    };
+    io.stdout(`${JSON.stringify(output, null, 2)}\n`);
   }
   if (!load.ok) throw new UsageError(failureText(load));
   if (options.json === true) return;
   io.stdout(summary(options.config, load.model, load.warnings).join('\n'));
   io.stdout('\n');
-}
-
-/** The inert lines of a load (its warnings that are not the model's own). */
-function inertOnly(load: ConfigLoad & { ok: true }): Warning[] {
-  return load.warnings.filter((w) => !load.model.warnings.includes(w));
 }
 
 function failureText(load: ConfigLoad & { ok: false }): string {

@@ -16,6 +16,8 @@ export type ConfigLoad =
       readonly model: RouterConfig;
       /** What the engines get (see planRun): inert policies and redacted keys left out. */
       readonly runnable: RouterConfig;
+      /** Lines with no effect in this gateway (planRun), e.g. an unsupported policy. */
+      readonly inert: readonly Warning[];
       /** The model's warnings and the inert lines, in line order. */
       readonly warnings: readonly Warning[];
     }
@@ -79,7 +81,7 @@ export function readConfiguration(input: Uint8Array | string, file: string): Con
   const plan = planRun(model);
   if (plan.refused.length > 0) return { ok: false, errors: [], refused: plan.refused, model };
   const warnings = [...model.warnings, ...plan.inert].sort((a, b) => a.line - b.line);
-  return { ok: true, model, runnable: plan.runnable, warnings };
+  return { ok: true, model, runnable: plan.runnable, inert: plan.inert, warnings };
 }
 
 /** Reads the configuration file at `path` (see readConfiguration). */

@@ -182,7 +182,7 @@ export interface RunPlan {
 /** Policy-level features: an ISAKMP policy using one is inert when another policy can serve. */
 const POLICY_FEATURES: readonly Feature[] = ['rsa-sig', 'rsa-encr'];
 
-const POLICY_REASONS: Readonly<Record<string, string>> = {
+const POLICY_REASONS: Readonly<Partial<Record<IsakmpPolicy['authentication'], string>>> = {
   'rsa-sig': 'RSA signatures are not supported yet',
   'rsa-encr': 'RSA encrypted nonces are not supported yet',
 };
