@@ -1,13 +1,21 @@
 // `typeswan check -c FILE [--json]`: parse and cross-check a configuration, run nothing.
 // Prints what was found (policies, keys by peer, transform sets, crypto map entries with
-// their ACLs, ignored lines, warnings) and exits 0, or 2 with file:line:column on an error.
+// their ACLs, how many other lines were ignored, warnings and inert lines) and exits 0, or 2
+// with file:line:column and a caret under the column on an error, as IOS marks invalid
+// input. A configuration `typeswan start` would refuse is an error too: both read it through
+// loadConfiguration.
 
 import type { Command } from 'commander';
-import { ConfigError } from '../config/index.js';
-import { ConfigFileError, gatewayProblems, loadRouterConfig } from '../gateway/configFile.js';
+import {
+  isRedacted,
+  loadConfiguration,
+  redactSecrets,
+  type ConfigError,
+  type ConfigLoad,
+} from '../config/index.js';
 import { aclEntryText, formatIsakmpPolicy, transformText } from '../observe/show/configViews.js';
 import { cryptoMapEntries } from '../policy/cryptoMap.js';
-import type { RouterConfig } from '../policy/model.js';
+import type { RouterConfig, Warning } from '../policy/model.js';
 import { UsageError } from './errors.js';
 import type { CliIo } from './io.js';
 
@@ -15,6 +23,9 @@ interface CheckOptions {
   readonly config: string;
   readonly json?: boolean;
 }
+
+/** Errors printed before "and N more": enough to see a pattern, bounded for a garbage file. */
+const MAX_ERRORS_SHOWN = 20;
 
 export function registerCheck(program: Command, io: CliIo): void {
   program
@@ -31,38 +42,51 @@ export function registerCheck(program: Command, io: CliIo): void {
 }
 
 export function runCheck(options: CheckOptions, io: CliIo): void {
-  let config: RouterConfig;
-  try {
-    config = loadRouterConfig(options.config);
-  } catch (error) {
-    if (error instanceof ConfigError || error instanceof ConfigFileError) throw new UsageError(error.message);
-    throw error;
+  const load = loadConfiguration(options.config);
+  // A model start would refuse is still printed (exit 2 all the same): it reads back as is.
+  if (options.json === true && load.model !== undefined) {
+    const output = {
+      config: redactSecrets(load.model),
+      gatewayWouldRefuse: load.ok ? [] : load.refused,
+      inert: load.ok ? load.inert : [],
+    };
+    io.stdout(`${JSON.stringify(output, null, 2)}\n`);
   }
-  const refused = gatewayProblems(config);
-  if (options.json === true) {
-    io.stdout(`${JSON.stringify({ config: redacted(config), gatewayWouldRefuse: refused }, null, 2)}\n`);
-    return;
-  }
-  io.stdout(summary(config, refused).join('\n'));
+  if (!load.ok) throw new UsageError(failureText(load));
+  if (options.json === true) return;
+  io.stdout(summary(options.config, load.model, load.warnings).join('\n'));
   io.stdout('\n');
 }
 
-function redacted(config: RouterConfig): RouterConfig {
-  return {
-    ...config,
-    presharedKeys: config.presharedKeys.map((k) => ({ ...k, key: '<redacted>' })),
-    radiusServers: config.radiusServers.map((r) => ({
-      host: r.host,
-      ...(r.key !== undefined ? { key: '<redacted>' } : {}),
-    })),
-    users: config.users.map((u) => ({ ...u, password: '<redacted>' })),
-  };
+function failureText(load: ConfigLoad & { ok: false }): string {
+  const out: string[] = [];
+  for (const e of load.errors.slice(0, MAX_ERRORS_SHOWN)) out.push(...errorLines(e));
+  const more = load.errors.length - Math.min(load.errors.length, MAX_ERRORS_SHOWN);
+  if (more > 0) out.push(`... and ${more} more error${more === 1 ? '' : 's'} not shown`);
+  if (load.stoppedAtLine !== undefined)
+    out.push(`reading stopped at line ${load.stoppedAtLine} after ${load.errors.length} errors`);
+  if (load.refused.length > 0) {
+    const file = load.model?.file ?? '';
+    for (const r of load.refused) out.push(`${file}:${r.line}: ${r.command}: ${r.reason}`);
+    out.push('typeswan start would refuse this configuration (not supported by the gateway yet)');
+  }
+  return out.join('\n');
 }
 
-function summary(config: RouterConfig, refused: ReturnType<typeof gatewayProblems>): string[] {
+/** The error, then (IOS style) the line as written and a caret under the column. */
+function errorLines(e: ConfigError): string[] {
+  if (e.source === undefined || e.column < 1) return [e.message];
+  const width = 120;
+  const start = e.column > width ? e.column - 1 - width / 2 : 0;
+  const shown = e.source.slice(start, start + width);
+  const before = shown.slice(0, e.column - 1 - start).replace(/[^\t]/g, ' ');
+  return [e.message, `  ${shown}`, `  ${before}^`, "% Invalid input detected at '^' marker."];
+}
+
+function summary(file: string, config: RouterConfig, warnings: readonly Warning[]): string[] {
   const lines: string[] = [];
   lines.push(
-    `${config.file}: ${config.dialect.toUpperCase()} configuration of ${config.hostname || '(no hostname)'}: OK`,
+    `${file}: ${config.dialect.toUpperCase()} configuration of ${config.hostname || '(no hostname)'}: OK`,
   );
   lines.push('');
   lines.push('ISAKMP policies:');
@@ -79,7 +103,7 @@ function summary(config: RouterConfig, refused: ReturnType<typeof gatewayProblem
       .filter((f) => f !== '')
       .join(' ');
     lines.push(
-      `  ${who}: key of ${k.key.length} characters${flags === '' ? '' : ` (${flags})`}${k.at !== undefined ? ` [line ${k.at.line}]` : ''}`,
+      `  ${who}: ${isRedacted(k.key) ? 'key redacted' : `key of ${k.key.length} characters`}${flags === '' ? '' : ` (${flags})`}${k.at !== undefined ? ` [line ${k.at.line}]` : ''}`,
     );
   }
   lines.push('');
@@ -118,17 +142,12 @@ function summary(config: RouterConfig, refused: ReturnType<typeof gatewayProblem
     }
   }
   lines.push('');
-  lines.push(`Ignored lines (not about IPsec): ${config.ignored.length}`);
-  for (const i of config.ignored) lines.push(`  line ${i.line}: ${i.text}`);
-  if (config.warnings.length > 0) {
+  const ignored = config.ignored.length;
+  lines.push(`${ignored} line${ignored === 1 ? '' : 's'} of other commands ignored (not about IPsec)`);
+  if (warnings.length > 0) {
     lines.push('');
     lines.push('Warnings:');
-    for (const w of config.warnings) lines.push(`  ${config.file}:${w.line}: ${w.message}`);
-  }
-  if (refused.length > 0) {
-    lines.push('');
-    lines.push('typeswan start would refuse (not supported by the gateway yet):');
-    for (const r of refused) lines.push(`  ${config.file}:${r.line}: ${r.command}: ${r.reason}`);
+    for (const w of warnings) lines.push(`  ${config.file}:${w.line}: ${w.message}`);
   }
   return lines;
 }

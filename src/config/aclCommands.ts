@@ -91,7 +91,9 @@ function port(cur: Cursor): number {
     cur.word('a port');
     return Number(t.text);
   }
-  const named = t ? PORT_NAMES[t.text.toLowerCase()] : undefined;
+  // own keys only: `eq constructor` is no port
+  const named =
+    t && Object.hasOwn(PORT_NAMES, t.text.toLowerCase()) ? PORT_NAMES[t.text.toLowerCase()] : undefined;
   if (named === undefined) throw cur.error(t, 'a port number (0-65535) or name');
   cur.word('a port');
   return named;

@@ -22,7 +22,11 @@ export type Mode =
   | { readonly kind: 'ca'; readonly trustpoint: Mutable<Trustpoint> }
   | { readonly kind: 'chain'; readonly trustpoint: string }
   | { readonly kind: 'pubkey-chain' }
-  | { readonly kind: 'pubkey'; readonly key: Mutable<PublicKeyEntry> };
+  | { readonly kind: 'pubkey'; readonly key: Mutable<PublicKeyEntry> }
+  /** Inside a sub-mode we do not model (`line vty 0 4`, `router ospf 1`): its lines are ignored. */
+  | { readonly kind: 'other' }
+  /** After a global command with an error: its indented lines are skipped, not reported again. */
+  | { readonly kind: 'broken' };
 
 export interface ParseContext {
   readonly file: string;
@@ -31,4 +35,6 @@ export interface ParseContext {
   mode: Mode;
   /** Set while inside a hex block; the driver feeds it lines until `quit`. */
   hex: HexCollector | undefined;
+  /** Set while inside a `banner` text: the delimiter that ends it. */
+  banner: string | undefined;
 }

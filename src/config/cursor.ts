@@ -4,6 +4,7 @@
 import { parseIpv4 } from '../policy/ipv4.js';
 import { ConfigError } from './errors.js';
 import type { SourceLine, Token } from './lexer.js';
+import { nearestKeyword } from './suggest.js';
 
 export class Cursor {
   private index: number;
@@ -34,14 +35,23 @@ export class Cursor {
     return last ? last.column + last.text.length + 1 : 1;
   }
 
-  error(token: Token | undefined, expected: string, message?: string): ConfigError {
+  /** `options`: the keywords that would have fitted, to suggest the nearest one. */
+  error(
+    token: Token | undefined,
+    expected: string,
+    message?: string,
+    options?: readonly string[],
+  ): ConfigError {
+    const suggestion = token && options ? nearestKeyword(token.text, options) : undefined;
     return new ConfigError({
       file: this.file,
       line: token?.line ?? this.src.line,
       column: token?.column ?? this.endColumn(),
       found: token?.text ?? '',
       expected,
+      source: this.src.text,
       ...(message !== undefined ? { message } : {}),
+      ...(suggestion !== undefined ? { suggestion } : {}),
     });
   }
 
@@ -62,7 +72,7 @@ export class Cursor {
     const what = expected ?? describeOptions(options);
     if (!t) throw this.error(undefined, what);
     const k = matchKeyword(t.text, options);
-    if (k === undefined) throw this.error(t, what);
+    if (k === undefined) throw this.error(t, what, undefined, options);
     this.index++;
     return k;
   }

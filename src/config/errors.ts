@@ -15,6 +15,10 @@ export class ConfigError extends Error {
   readonly detail: string;
   /** JSON path (`$.isakmpPolicies[0].hash`) for errors in a JSON model. */
   readonly path?: string;
+  /** The nearest keyword to what was found, when it looks like a typo of one. */
+  readonly suggestion?: string;
+  /** The offending line as written, for a caret under `column` (IOS's `^` marker). */
+  readonly source?: string;
 
   constructor(d: {
     file: string;
@@ -24,10 +28,13 @@ export class ConfigError extends Error {
     expected: string;
     message?: string;
     path?: string;
+    suggestion?: string;
+    source?: string;
   }) {
     const detail =
-      d.message ??
-      `expected ${d.expected}; found ${d.found === '' ? 'end of line' : JSON.stringify(d.found)}`;
+      (d.message ??
+        `expected ${d.expected}; found ${d.found === '' ? 'end of line' : JSON.stringify(d.found)}`) +
+      (d.suggestion !== undefined ? `; did you mean "${d.suggestion}"?` : '');
     const where =
       d.line > 0 ? `${d.file}:${d.line}:${d.column}` : d.path !== undefined ? `${d.file}: ${d.path}` : d.file;
     super(`${where}: ${detail}`);
@@ -38,5 +45,7 @@ export class ConfigError extends Error {
     this.expected = d.expected;
     this.detail = detail;
     if (d.path !== undefined) this.path = d.path;
+    if (d.suggestion !== undefined) this.suggestion = d.suggestion;
+    if (d.source !== undefined) this.source = d.source;
   }
 }

@@ -4,8 +4,8 @@ import { netmaskPrefix, parseIpv4 } from '../policy/ipv4.js';
 import type { Interface } from '../policy/model.js';
 import type { Mutable } from './builder.js';
 import type { ParseContext } from './context.js';
-import type { Cursor } from './cursor.js';
-import { GLOBAL_IP_WORDS, INTERFACE_EXIT_WORDS } from './words.js';
+import { matchKeyword, type Cursor } from './cursor.js';
+import { GLOBAL_IP_WORDS, GLOBAL_WORDS, INTERFACE_EXIT_WORDS, INTERFACE_WORDS } from './words.js';
 
 export function netmask(cur: Cursor): string {
   const t = cur.peek();
@@ -18,11 +18,15 @@ export function netmask(cur: Cursor): string {
 /** A line inside `interface X`; returns false when the line is not an interface command. */
 export function interfaceSubCommand(ctx: ParseContext, cur: Cursor, iface: Mutable<Interface>): boolean {
   const line = cur.src.line;
-  const first = cur.peek()?.text.toLowerCase();
+  const typed = cur.peek()?.text ?? '';
+  const first = (matchKeyword(typed, INTERFACE_WORDS) ?? typed).toLowerCase();
   const second = cur.peek(1)?.text.toLowerCase();
+  // IOS abbreviations of the words that matter here (`ip add`, `no shut`, `cry map`)
+  const is = (word: string, min: number): boolean =>
+    second !== undefined && second.length >= min && word.startsWith(second);
   switch (first) {
     case 'ip':
-      if (second === 'address') {
+      if (is('address', 3)) {
         cur.word('ip');
         cur.word('address');
         if (cur.optionalKeyword(['negotiated', 'dhcp'] as const) !== undefined) {
@@ -48,7 +52,7 @@ export function interfaceSubCommand(ctx: ParseContext, cur: Cursor, iface: Mutab
       ctx.b.ignore(line, cur.src.text);
       return true;
     case 'crypto':
-      if (second !== 'map' || cur.src.tokens.length !== 3) return false;
+      if (!is('map', 1) || cur.src.tokens.length !== 3) return false;
       {
         const t = cur.src.tokens[2];
         if (t) {
@@ -84,16 +88,18 @@ export function interfaceSubCommand(ctx: ParseContext, cur: Cursor, iface: Mutab
       iface.shutdown = true;
       return true;
     case 'no':
-      if (second === 'shutdown') iface.shutdown = false;
-      else if (second === 'crypto' && cur.peek(2)?.text.toLowerCase() === 'map') delete iface.cryptoMap;
+      if (is('shutdown', 4)) iface.shutdown = false;
+      else if (is('crypto', 3) && cur.peek(2)?.text.toLowerCase() === 'map') delete iface.cryptoMap;
       else ctx.b.ignore(line, cur.src.text);
       return true;
     case 'exit':
       ctx.mode = { kind: 'global' };
       return true;
     default:
-      if (first !== undefined && INTERFACE_EXIT_WORDS.has(first)) return false;
-      ctx.b.ignore(line, cur.src.text); // encapsulation, dialer, ppp, bandwidth, ...
+      if (first === '' || INTERFACE_EXIT_WORDS.has(first)) return false;
+      // encapsulation, dialer, ppp, bandwidth, ...; anything else is a global command or a typo
+      if (!GLOBAL_WORDS.has(first) && matchKeyword(first, INTERFACE_WORDS) === undefined) return false;
+      ctx.b.ignore(line, cur.src.text);
       return true;
   }
 }

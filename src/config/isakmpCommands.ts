@@ -17,7 +17,8 @@ const MISPRINTS: Readonly<Record<string, string>> = { 'rsa-enr': 'rsa-encr' };
 
 function misprint<K extends string>(ctx: ParseContext, cur: Cursor, options: readonly K[]): K | undefined {
   const t = cur.peek();
-  const fixed = t ? MISPRINTS[t.text.toLowerCase()] : undefined;
+  const fixed =
+    t && Object.hasOwn(MISPRINTS, t.text.toLowerCase()) ? MISPRINTS[t.text.toLowerCase()] : undefined;
   const k = fixed === undefined ? undefined : options.find((o) => o === fixed);
   if (t && k !== undefined) {
     cur.word('');

@@ -369,9 +369,26 @@ function hex(v: unknown, p: string): string {
   return typeof v === 'string' && /^([0-9a-f]{2})*$/.test(v) ? v : fail(p, 'lowercase hex bytes', v);
 }
 
-/** Checks a parsed JSON value against the model; throws ConfigError naming the JSON path. */
+/** What `typeswan check --json` prints around the model; read back as the model it holds. */
+const CHECK_OUTPUT_FIELDS = ['config', 'gatewayWouldRefuse', 'inert'];
+
+function isCheckOutput(value: unknown): value is { config: unknown } {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    'config' in value &&
+    Object.keys(value).every((k) => CHECK_OUTPUT_FIELDS.includes(k))
+  );
+}
+
+/**
+ * Checks a parsed JSON value against the model (or `check --json` output, whose `config` is
+ * the model); throws ConfigError naming the JSON path.
+ */
 export function validateConfigModel(value: unknown, file: string): RouterConfig {
   try {
+    if (isCheckOutput(value)) return routerConfig(file)(value.config, '$.config');
     return routerConfig(file)(value, '$');
   } catch (err) {
     if (err instanceof JsonModelError) {

@@ -11,7 +11,16 @@ import { Cursor, describeOptions, matchKeyword } from './cursor.js';
 import { aaaCommand, aaaServerCommand, radiusCommand, usernameCommand } from './aaaCommands.js';
 import { interfaceSubCommand, nameifCommand } from './interfaceCommands.js';
 import { ipCommand } from './ipCommands.js';
-import { GLOBAL_WORDS } from './words.js';
+import { ConfigError } from './errors.js';
+import { nearestKeyword } from './suggest.js';
+import {
+  GLOBAL_WORDS,
+  INTERFACE_EXIT_WORDS,
+  KNOWN_COMMANDS,
+  OTHER_SUBMODE_OPENERS,
+  OTHER_SUBMODE_WORDS,
+  PREFERRED_ABBREVIATIONS,
+} from './words.js';
 import { lexLines, type SourceLine } from './lexer.js';
 import {
   CA_WORDS,
@@ -29,6 +38,7 @@ import {
 function isTerminalNoise(src: SourceLine): boolean {
   const first = src.tokens[0]?.text ?? '';
   if (/^[A-Za-z][\w.-]*(\([\w-]+\))?[#>]/.test(first)) return true; // router1#write terminal
+  if (/^Cryptochecksum:[0-9a-f]*$/i.test(first)) return true; // PIX `write terminal` ends with it
   return /^(Building configuration\.\.\.|Current configuration\b.*|--More--|Using \d+ out of \d+ bytes)$/i.test(
     src.text.trim(),
   );
@@ -54,10 +64,49 @@ function crypto(ctx: ParseContext, cur: Cursor): void {
   }
 }
 
+/**
+ * The command a line's first word names: the word itself or the one known command it is an
+ * unambiguous prefix of (IOS reads `int` as `interface`). Undefined for an indented line of a
+ * sub-mode we do not model; a ConfigError for anything else, with the nearest command.
+ */
+function commandWord(ctx: ParseContext, cur: Cursor, src: SourceLine): string | undefined {
+  const tok = src.tokens[0];
+  const text = tok?.text ?? '';
+  const known = matchKeyword(text, KNOWN_COMMANDS);
+  if (known !== undefined) return known.toLowerCase();
+  if (src.indent > 0 && matchKeyword(text, OTHER_SUBMODE_WORDS) !== undefined) return undefined;
+  const lower = text.toLowerCase();
+  const preferred = PREFERRED_ABBREVIATIONS.get(lower);
+  if (preferred !== undefined) return preferred;
+  const candidates = /\d/.test(text) ? [] : KNOWN_COMMANDS.filter((k) => k.toLowerCase().startsWith(lower));
+  if (candidates.length > 1) {
+    throw cur.error(
+      tok,
+      'a command',
+      `ambiguous command ${JSON.stringify(text)}: could be ${candidates.slice(0, 6).join(', ')}${candidates.length > 6 ? ', ...' : ''}`,
+    );
+  }
+  const suggestion = nearestKeyword(text, KNOWN_COMMANDS);
+  throw new ConfigError({
+    file: ctx.file,
+    line: src.line,
+    column: tok?.column ?? 1,
+    found: text,
+    expected: 'an IOS or PIX command',
+    message: `unknown command ${JSON.stringify(text)}`,
+    source: src.text,
+    ...(suggestion !== undefined ? { suggestion } : {}),
+  });
+}
+
 function globalCommand(ctx: ParseContext, src: SourceLine): void {
   const cur = new Cursor(ctx.file, src);
-  const first = src.tokens[0]?.text.toLowerCase() ?? '';
   ctx.mode = { kind: 'global' };
+  const first = commandWord(ctx, cur, src);
+  if (first === undefined) {
+    ctx.b.ignore(src.line, src.text);
+    return;
+  }
   switch (first) {
     case 'crypto':
       return crypto(ctx, cur);
@@ -96,9 +145,56 @@ function globalCommand(ctx: ParseContext, src: SourceLine): void {
     case 'nameif':
       if (ctx.dialect === 'pix') return nameifCommand(ctx, cur);
       break;
+    case 'banner':
+      ctx.banner = bannerDelimiter(src);
+      break;
   }
-  // Not about IPsec (routing, lines, logging, fixups, NAT, ...): accepted and listed.
+  // Not about IPsec (routing, lines, logging, fixups, NAT, ...): accepted and counted.
   ctx.b.ignore(src.line, src.text);
+  if (OTHER_SUBMODE_OPENERS.has(first)) ctx.mode = { kind: 'other' };
+}
+
+/**
+ * `banner motd ^C` opens a text that ends at the next `^C` (or whatever character follows the
+ * banner type); undefined when the text closes on the same line.
+ */
+function bannerDelimiter(src: SourceLine): string | undefined {
+  const m =
+    /^\s*\S+\s+(?:(?:motd|exec|incoming|login|prompt-timeout|slip-ppp|config-save)\s+)?(\^C|\S)(.*)$/i.exec(
+      src.text,
+    );
+  if (!m) return undefined;
+  const delimiter = m[1] ?? '';
+  return (m[2] ?? '').includes(delimiter) ? undefined : delimiter;
+}
+
+function feedBanner(ctx: ParseContext, src: SourceLine): boolean {
+  const delimiter = ctx.banner;
+  if (delimiter === undefined) return false;
+  if (src.text.includes(delimiter)) ctx.banner = undefined;
+  if (!src.blank) ctx.b.ignore(src.line, src.text);
+  return true;
+}
+
+/** A line of a sub-mode we do not model, or false when it is a global command. */
+function otherSubModeLine(ctx: ParseContext, src: SourceLine): boolean {
+  const first = src.tokens[0]?.text ?? '';
+  const lower = first.toLowerCase();
+  if (src.indent > 0) {
+    if (INTERFACE_EXIT_WORDS.has(lower) || lower === 'crypto') return false;
+  } else if (
+    KNOWN_COMMANDS.some((k) => k.toLowerCase() === lower) ||
+    matchKeyword(first, OTHER_SUBMODE_WORDS) === undefined
+  ) {
+    return false;
+  }
+  ctx.b.ignore(src.line, src.text);
+  return true;
+}
+
+/** A word (or IOS abbreviation) that starts a global command and so ends a sub-mode. */
+function startsGlobalCommand(word: string): boolean {
+  return GLOBAL_WORDS.has(word.toLowerCase()) || matchKeyword(word, KNOWN_COMMANDS) !== undefined;
 }
 
 /** Sub-mode keywords, for "expected one of ..." when an indented line fits nowhere. */
@@ -135,11 +231,15 @@ function subModeCommand(ctx: ParseContext, src: SourceLine): boolean {
   switch (mode.kind) {
     case 'global':
       return false;
+    case 'other':
+      return otherSubModeLine(ctx, src);
+    case 'broken':
+      return src.indent > 0 && !GLOBAL_WORDS.has(first.toLowerCase());
     case 'interface':
       return interfaceSubCommand(ctx, cur, mode.iface);
     case 'ca':
       if (matchKeyword(first, CA_WORDS) !== undefined) caSubCommand(ctx, cur, mode.trustpoint);
-      else if (GLOBAL_WORDS.has(first.toLowerCase())) return false;
+      else if (startsGlobalCommand(first)) return false;
       else ctx.b.ignore(src.line, src.text); // other trustpoint settings
       return true;
     case 'acl':
@@ -168,9 +268,12 @@ function subModeCommand(ctx: ParseContext, src: SourceLine): boolean {
         return true;
       }
   }
-  if (GLOBAL_WORDS.has(first.toLowerCase())) return false;
+  if (startsGlobalCommand(first)) return false;
   // In a crypto sub-mode an unknown word is a mistake, not a command we may skip.
-  throw cur.error(firstTok, words ? describeOptions(words) : 'a command');
+  throw cur.error(firstTok, words ? describeOptions(words) : 'a command', undefined, [
+    ...(words ?? []),
+    ...KNOWN_COMMANDS,
+  ]);
 }
 
 function feedHex(ctx: ParseContext, src: SourceLine): boolean {
@@ -192,24 +295,56 @@ function feedHex(ctx: ParseContext, src: SourceLine): boolean {
   return false;
 }
 
-export function parseLines(text: string, file: string, dialect: 'ios' | 'pix'): ConfigBuilder {
+/** What the line driver found: the model being built and every error, in line order. */
+export interface ParsedLines {
+  readonly builder: ConfigBuilder;
+  /** Every error, up to MAX_ERRORS. */
+  readonly errors: readonly ConfigError[];
+  /** Set when reading stopped at MAX_ERRORS errors: the line of the last one. */
+  readonly stoppedAtLine?: number;
+  /** Lines read as commands (not blank, not comments, not terminal noise). */
+  readonly commandLines: number;
+}
+
+/** Reading stops there: a garbage file costs bounded time and memory. */
+export const MAX_ERRORS = 1000;
+
+export function parseLines(text: string, file: string, dialect: 'ios' | 'pix'): ParsedLines {
   const ctx: ParseContext = {
     file,
     dialect,
     b: new ConfigBuilder(file, dialect),
     mode: { kind: 'global' },
     hex: undefined,
+    banner: undefined,
   };
+  const errors: ConfigError[] = [];
+  let stoppedAtLine: number | undefined;
+  let commandLines = 0;
   for (const src of lexLines(text)) {
+    if (feedBanner(ctx, src)) continue;
     if (feedHex(ctx, src)) continue;
     if (src.blank || src.comment || isTerminalNoise(src)) continue;
+    commandLines++;
     if (src.joinedLine !== undefined) {
       ctx.b.warn(
         src.line,
         `line ${src.joinedLine} read as the end of this line (a keyword wrapped in print)`,
       );
     }
-    if (!subModeCommand(ctx, src)) globalCommand(ctx, src);
+    try {
+      if (!subModeCommand(ctx, src)) globalCommand(ctx, src);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      errors.push(error);
+      if (errors.length >= MAX_ERRORS) {
+        stoppedAtLine = src.line;
+        break;
+      }
+      // IOS stays in a sub-mode after a bad line in it; a bad global command opens nothing.
+      if (ctx.mode.kind === 'global') ctx.mode = { kind: 'broken' };
+      continue;
+    }
     // `end` closes the configuration; what a capture shows after it (the next prompt, `show`
     // output) is not configuration.
     if (
@@ -225,5 +360,5 @@ export function parseLines(text: string, file: string, dialect: 'ios' | 'pix'): 
     ctx.hex = undefined;
     hex.finish(hex.words.join(''), false);
   }
-  return ctx.b;
+  return { builder: ctx.b, errors, commandLines, ...(stoppedAtLine !== undefined ? { stoppedAtLine } : {}) };
 }

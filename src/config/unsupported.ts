@@ -1,8 +1,12 @@
-// Features the model can express but a given gateway build cannot run. The gateway calls
-// unsupportedFeatures(config, whatItCannotRun) at start and refuses to run when the list is
-// not empty, naming each command and its line: nothing is ever silently ignored.
+// Features the model can express but a given gateway build cannot run. planRun() decides,
+// the way IOS would negotiate around what it cannot do: an ISAKMP policy the gateway cannot
+// run is inert (left out of the model the engines get, with a warning naming its line) as
+// long as another policy can serve; what has no fallback is refused, naming each command
+// and its line. Nothing is ever silently ignored.
 
-import type { RouterConfig } from '../policy/model.js';
+import { findPresharedKey } from '../policy/index.js';
+import type { IsakmpPolicy, RouterConfig, Warning } from '../policy/model.js';
+import { isRedacted } from './redact.js';
 
 export type Feature =
   | 'rsa-sig' // crypto isakmp policy: authentication rsa-sig (certificates)
@@ -145,4 +149,125 @@ export function unsupportedFeatures(
       add('gre-tunnel', i.at?.line, `interface ${i.name} (crypto map ${i.cryptoMap})`);
   }
   return out.sort((a, b) => a.line - b.line);
+}
+
+/** What this gateway cannot run yet, although the model expresses it. */
+export const GATEWAY_REFUSES: readonly Feature[] = [
+  'rsa-sig',
+  'rsa-encr',
+  'xauth',
+  'mode-config',
+  'ted',
+  'compression',
+  'gre-tunnel',
+  'multiple-peers',
+];
+
+/** A command the gateway will not run, and why. */
+export interface Refusal {
+  readonly line: number;
+  readonly command: string;
+  readonly reason: string;
+}
+
+export interface RunPlan {
+  /** The model the engines get: inert policies and redacted keys left out. */
+  readonly runnable: RouterConfig;
+  /** Lines that have no effect in this gateway, and why (warnings, not errors). */
+  readonly inert: readonly Warning[];
+  /** Empty when the gateway can run the configuration. */
+  readonly refused: readonly Refusal[];
+}
+
+/** Policy-level features: an ISAKMP policy using one is inert when another policy can serve. */
+const POLICY_FEATURES: readonly Feature[] = ['rsa-sig', 'rsa-encr'];
+
+const POLICY_REASONS: Readonly<Partial<Record<IsakmpPolicy['authentication'], string>>> = {
+  'rsa-sig': 'RSA signatures are not supported yet',
+  'rsa-encr': 'RSA encrypted nonces are not supported yet',
+};
+
+function policyFeature(p: IsakmpPolicy, refused: ReadonlySet<Feature>): Feature | undefined {
+  const f = POLICY_FEATURES.find((x) => x === p.authentication);
+  return f !== undefined && refused.has(f) ? f : undefined;
+}
+
+/**
+ * What the gateway runs of `config`. IOS offers and accepts only the policies it can use, so
+ * an unsupported policy beside a usable one is inert; a crypto map entry that only an
+ * unsupported policy could serve (no pre-shared key for its peer), a configuration with no
+ * usable policy at all, and features without a fallback are refused.
+ */
+export function planRun(
+  config: RouterConfig,
+  refusedFeatures: readonly Feature[] = GATEWAY_REFUSES,
+): RunPlan {
+  const refusedSet = new Set(refusedFeatures);
+  const refused: Refusal[] = unsupportedFeatures(
+    config,
+    refusedFeatures.filter((f) => !POLICY_FEATURES.includes(f)),
+  );
+  const inert: Warning[] = [];
+  const usable = config.isakmpPolicies.filter((p) => policyFeature(p, refusedSet) === undefined);
+  const unusable = config.isakmpPolicies.filter((p) => policyFeature(p, refusedSet) !== undefined && p.at);
+  const firstMap = config.cryptoMaps[0];
+  if (usable.length === 0 && firstMap !== undefined) {
+    for (const f of unsupportedFeatures(
+      config,
+      POLICY_FEATURES.filter((f) => refusedSet.has(f)),
+    ))
+      refused.push({ ...f, reason: `${f.reason}, and no other ISAKMP policy can run` });
+    refused.push({
+      line: firstMap.at?.line ?? 0,
+      command: `crypto map ${firstMap.map} ${firstMap.seq} ipsec-isakmp`,
+      reason:
+        unusable.length === 0
+          ? 'no ISAKMP policy this gateway can run: only the default policy 65535 (authentication rsa-sig) applies; configure `crypto isakmp policy N` with `authentication pre-share`'
+          : 'no ISAKMP policy this gateway can run; configure `crypto isakmp policy N` with `authentication pre-share`',
+    });
+  } else {
+    for (const p of unusable) {
+      inert.push({
+        line: p.at?.line ?? 0,
+        message: `policy ${p.priority} (${p.authentication}) is inert: ${POLICY_REASONS[p.authentication] ?? 'not supported yet'}`,
+      });
+    }
+  }
+  const keys = config.presharedKeys.filter((k) => !isRedacted(k.key));
+  for (const k of config.presharedKeys) {
+    if (!isRedacted(k.key)) continue;
+    const peer = k.hostname !== undefined ? `hostname ${k.hostname}` : `address ${k.address ?? '?'}`;
+    inert.push({
+      line: k.at?.line ?? 0,
+      message: `the pre-shared key for ${peer} is redacted (${JSON.stringify(k.key)}): no key for this peer until it is written in clear`,
+    });
+  }
+  if (usable.length > 0 && unusable.length > 0) refused.push(...entriesWithoutKey(config, keys, unusable));
+  inert.sort((a, b) => a.line - b.line);
+  refused.sort((a, b) => a.line - b.line);
+  return { runnable: { ...config, isakmpPolicies: usable, presharedKeys: keys }, inert, refused };
+}
+
+/**
+ * Static crypto map entries none of whose peers has a pre-shared key: only the unsupported
+ * policies could authenticate them, so their traffic would never be protected.
+ */
+function entriesWithoutKey(
+  config: RouterConfig,
+  keys: RouterConfig['presharedKeys'],
+  unusable: readonly IsakmpPolicy[],
+): Refusal[] {
+  if (keys.some((k) => k.hostname !== undefined)) return []; // any peer may be named by one
+  const policies = unusable.map((p) => `policy ${p.priority} (${p.authentication})`).join(', ');
+  const out: Refusal[] = [];
+  for (const e of config.cryptoMaps) {
+    if (e.kind !== 'ipsec-isakmp' || e.peers.length === 0) continue;
+    if (e.peers.some((peer) => findPresharedKey(keys, peer) !== undefined)) continue;
+    out.push({
+      line: e.at?.line ?? 0,
+      command: `crypto map ${e.map} ${e.seq} ipsec-isakmp (set peer ${e.peers.join(', ')})`,
+      reason: `no pre-shared key for this peer, and ${policies} that could authenticate it ${unusable.length === 1 ? 'is' : 'are'} not supported yet`,
+    });
+  }
+  return out;
 }

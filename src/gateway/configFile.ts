@@ -1,15 +1,23 @@
 // Reads a router configuration from a file: an IOS/PIX text (or terminal capture), or the
-// JSON model (`.json`). Errors are ConfigErrors naming file and line.
+// JSON model (`.json`). Errors are ConfigErrors naming file and line. The reading and the
+// refusal of what the gateway cannot run live in src/config (loadConfiguration, planRun);
+// these are the gateway's throwing forms of them.
 
 import { readFileSync } from 'node:fs';
 import {
   ConfigError,
+  GATEWAY_REFUSES,
   loadConfigJson,
+  loadConfiguration,
+  looksLikeJson,
   parseConfig,
-  unsupportedFeatures,
+  planRun,
   type Feature,
+  type Refusal,
 } from '../config/index.js';
-import { DEFAULT_ISAKMP_POLICY, type RouterConfig } from '../policy/model.js';
+import type { RouterConfig } from '../policy/model.js';
+
+export { GATEWAY_REFUSES };
 
 export class ConfigFileError extends Error {
   constructor(message: string) {
@@ -31,28 +39,19 @@ export function readConfigText(path: string): string {
 
 /** Parses `text` as the model JSON when it looks like JSON or the file ends in .json. */
 export function parseConfigText(text: string, file: string): RouterConfig {
-  const json = file.toLowerCase().endsWith('.json') || text.trimStart().startsWith('{');
-  return json ? loadConfigJson(text, file) : parseConfig(text, file);
-}
-
-export function loadRouterConfig(path: string): RouterConfig {
-  return parseConfigText(readConfigText(path), path);
+  return looksLikeJson(text, file) ? loadConfigJson(text, file) : parseConfig(text, file);
 }
 
 /**
- * What the gateway cannot run yet, although the model expresses it. The gateway refuses a
- * configuration using any of these at start, naming the command and line.
+ * The model of the file at `path`; throws its first ConfigError (binary input, an empty
+ * file, an unknown command, ...). What the gateway would refuse is refuseUnsupported's.
  */
-export const GATEWAY_REFUSES: readonly Feature[] = [
-  'rsa-sig',
-  'rsa-encr',
-  'xauth',
-  'mode-config',
-  'ted',
-  'compression',
-  'gre-tunnel',
-  'multiple-peers',
-];
+export function loadRouterConfig(path: string): RouterConfig {
+  const load = loadConfiguration(path);
+  if (load.ok) return load.model;
+  if (load.model !== undefined) return load.model; // only refusals: refuseUnsupported names them
+  throw load.errors[0] ?? new ConfigFileError(`${path}: cannot read the configuration`);
+}
 
 export class GatewayRefused extends Error {
   constructor(
@@ -64,34 +63,25 @@ export class GatewayRefused extends Error {
   }
 }
 
-/** Throws GatewayRefused when the configuration uses a feature in GATEWAY_REFUSES. */
-export function refuseUnsupported(config: RouterConfig, refused: readonly Feature[] = GATEWAY_REFUSES): void {
-  const problems = gatewayProblems(config, refused);
-  if (problems.length > 0) throw new GatewayRefused(config.file, problems);
+/**
+ * The model the engines get (inert policies and redacted keys left out, see planRun);
+ * throws GatewayRefused when the configuration uses a feature in `refused` with no fallback.
+ */
+export function refuseUnsupported(
+  config: RouterConfig,
+  refused: readonly Feature[] = GATEWAY_REFUSES,
+): RouterConfig {
+  const plan = planRun(config, refused);
+  if (plan.refused.length > 0) throw new GatewayRefused(config.file, plan.refused);
+  return plan.runnable;
 }
 
 /** What the gateway would refuse in `config` (empty when it can run it), in line order. */
 export function gatewayProblems(
   config: RouterConfig,
   refused: readonly Feature[] = GATEWAY_REFUSES,
-): { line: number; command: string; reason: string }[] {
-  const problems: { line: number; command: string; reason: string }[] = unsupportedFeatures(config, refused);
-  // unsupportedFeatures() ignores the implicit default policy 65535; but when it is the only
-  // policy (RSA signatures), nothing this gateway can negotiate is left.
-  const runnable = config.isakmpPolicies.filter(
-    (p) => p.authentication === 'pre-share' || !refused.includes(p.authentication),
-  );
-  const firstMap = config.cryptoMaps[0];
-  const onlyDefault = config.isakmpPolicies.every((p) => p.priority === DEFAULT_ISAKMP_POLICY.priority);
-  if (firstMap !== undefined && runnable.length === 0 && onlyDefault) {
-    problems.push({
-      line: firstMap.at?.line ?? 0,
-      command: `crypto map ${firstMap.map} ${firstMap.seq} ipsec-isakmp`,
-      reason:
-        'no ISAKMP policy this gateway can run: only the default policy 65535 (authentication rsa-sig) applies; configure `crypto isakmp policy N` with `authentication pre-share`',
-    });
-  }
-  return problems;
+): Refusal[] {
+  return [...planRun(config, refused).refused];
 }
 
 export { ConfigError };

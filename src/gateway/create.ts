@@ -1,5 +1,6 @@
 // Builds a Gateway with the real engines: the IKEv1 manager and the ESP/AH data plane.
-// Refuses, before anything runs, a configuration that uses features the engines cannot run.
+// Refuses, before anything runs, a configuration that uses features the engines cannot run,
+// and hands the IKE engine only what it can run (inert ISAKMP policies left out).
 
 import { randomBytes } from 'node:crypto';
 import { IkeManager, type IkeManagerOptions, type Rng } from '../ike/index.js';
@@ -35,11 +36,11 @@ export interface IkeSaKeys {
 }
 
 export function createGateway(input: CreateGatewayInput): Gateway {
-  refuseUnsupported(input.config);
+  const runnable = refuseUnsupported(input.config);
   const localAddresses = [...new Set(input.adapters.udp.map((u) => u.localAddress))];
   const ike = new IkeManager({
     ...input.ike,
-    config: input.config,
+    config: runnable,
     ...(input.rng !== undefined ? { rng: input.rng } : { rng: cryptoRng }),
     localAddresses,
   });

@@ -79,7 +79,7 @@ test('the message is rendered compiler style', () => {
   const text = readFileSync(fixture('configs/bad-encr.cfg'), 'utf8');
   assert.throws(() => parseConfig(text, 'r1.cfg'), {
     name: 'ConfigError',
-    message: 'r1.cfg:4:7: expected one of des, 3des, aes; found "3dez"',
+    message: 'r1.cfg:4:7: expected one of des, 3des, aes; found "3dez"; did you mean "3des"?',
   });
 });
 
