@@ -32,8 +32,8 @@ export interface DpdHost {
   drop(connId: number, peer: string, reason: string): void;
   sendInformational(sa: IkeSa, payloads: readonly RawPayload[]): void;
   randomU32(): number;
-  /** Deletes the peer's IPsec SAs and IKE SAs, telling it (best effort). */
-  clearPeer(peer: string, reason: string): void;
+  /** Deletes the IPsec and IKE SAs with `dead`'s peer, up to `dead`, telling it (best effort). */
+  clearPeer(dead: IkeSa, reason: string): void;
 }
 
 interface SaState {
@@ -63,6 +63,7 @@ export class DeadPeerDetection {
 
   /** The data plane carried traffic to or from `peer` (gateway feed, see IkeManager.trafficSeen). */
   trafficSeen(peer: string, direction: 'inbound' | 'outbound', now: number): void {
+    if (!this.keepalive || this.keepalive.mode === 'periodic') return;
     if (direction === 'inbound') this.unanswered.delete(peer);
     else if (!this.unanswered.has(peer)) this.unanswered.set(peer, now);
   }
@@ -76,13 +77,17 @@ export class DeadPeerDetection {
 
   /** Sends the R-U-THEREs that are due, and clears the peers that stopped answering. */
   run(sas: Iterable<IkeSa>, host: DpdHost): void {
-    for (const sa of [...this.probed(sas)]) {
+    const probed = [...this.probed(sas)];
+    // Traffic of peers we hold no IKE SA with is not kept: the table stays as small as the SA table.
+    const peers = new Set(probed.map((sa) => sa.peerAddress));
+    for (const peer of this.unanswered.keys()) if (!peers.has(peer)) this.unanswered.delete(peer);
+    for (const sa of probed) {
       if (sa.deleted || host.now < this.dueAt(sa)) continue;
       const s = this.stateOf(sa, host.now);
       if (s.tries >= DPD_TRIES) {
         host.emit({ type: 'peerDead', connId: sa.connId, peer: sa.peerAddress, tries: s.tries });
         this.unanswered.delete(sa.peerAddress);
-        host.clearPeer(sa.peerAddress, `DPD: peer dead (no R-U-THERE-ACK after ${s.tries} tries)`);
+        host.clearPeer(sa, `DPD: peer dead (no R-U-THERE-ACK after ${s.tries} tries)`);
         continue;
       }
       // RFC 3706 §6.2: the first sequence number is random, below 2^31 so it does not wrap.

@@ -59,9 +59,7 @@ export class IkeRekey {
       if (host.now < this.softAt(sa)) continue;
       // Whatever happens next, this SA is looked at once.
       sa.rekeyStarted = true;
-      const newer = all.some(
-        (o) => o !== sa && !o.deleted && o.peerAddress === sa.peerAddress && o.createdAt > sa.createdAt,
-      );
+      const newer = all.some((o) => !o.deleted && o.peerAddress === sa.peerAddress && o.connId > sa.connId);
       // A peer behind a NAT is reachable only through the mapping it opened: it rekeys, not us.
       const reachable = !sa.peerBehindNat && host.canInitiateTo(sa.peerAddress);
       if (newer || !reachable || !host.hasIpsecWith(sa.peerAddress)) continue;

@@ -397,10 +397,19 @@ export class IkeManager {
       drop: (connId, peer, reason) => this.drop(connId, peer, reason),
       sendInformational: (sa, payloads) => this.sendInformational(sa, payloads),
       randomU32: () => this.randomU32(),
-      clearPeer: (peer, reason) => {
+      clearPeer: (dead, reason) => {
+        // A negotiation the peer started after `dead` (it rebooted and is back) is spared.
+        const peer = dead.peerAddress;
+        const newer = new Set(
+          [...this.sas.values()]
+            .filter((s) => s.peerAddress === peer && s.connId > dead.connId)
+            .map((s) => s.connId),
+        );
         // IPsec deletes first: they travel on the IKE SA deleted next.
-        for (const i of [...this.installed]) if (i.peer === peer) this.removeInstalled(i, reason, true);
-        for (const sa of [...this.sas.values()]) if (sa.peerAddress === peer) this.deleteSa(sa, reason, true);
+        for (const i of [...this.installed])
+          if (i.peer === peer && !newer.has(i.connId)) this.removeInstalled(i, reason, true);
+        for (const sa of [...this.sas.values()])
+          if (sa.peerAddress === peer && !newer.has(sa.connId)) this.deleteSa(sa, reason, true);
       },
     };
   }

@@ -201,7 +201,7 @@ function dpdHost(now: { t: number }): DpdHost & {
       }
     },
     randomU32: () => 0xfffffff0,
-    clearPeer: (peer) => cleared.push(peer),
+    clearPeer: (dead) => cleared.push(dead.peerAddress),
     sent,
     drops,
     cleared,
