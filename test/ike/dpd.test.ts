@@ -11,6 +11,7 @@ import { DeadPeerDetection, DPD_TRIES, type DpdHost } from '../../src/ike/dpd.js
 import { IkeSa } from '../../src/ike/ikeSa.js';
 import { NotifyType, type IkeEvent } from '../../src/ike/index.js';
 import { renderDebugIsakmp } from '../../src/observe/debugIsakmp.js';
+import { flipBody, setMessageId } from './adversaryCraft.js';
 import { A_WAN, B_WAN, chapterConfigs, eventsOf, Lab, type RouterSpec } from './harness.js';
 
 type Keepalive = NonNullable<RouterSpec['keepalive']>;
@@ -160,7 +161,7 @@ test('a peer that stops answering is declared dead after the documented tries; t
   assert.equal(lab.a.engine.listIkeSas().length, 1);
 });
 
-test('a replayed R-U-THERE-ACK does not keep a dead peer alive', () => {
+test('a replayed or forged R-U-THERE-ACK does not keep a dead peer alive', () => {
   const lab = established({ seconds: 10, retry: 2 });
   const start = lab.now;
   drive(lab, start + 12, (now) => lab.a.engine.trafficSeen(B_WAN, 'outbound', now));
@@ -171,11 +172,17 @@ test('a replayed R-U-THERE-ACK does not keep a dead peer alive', () => {
   lab.filter = (from, data) => !(from === 'b' && data[18] === 5);
   drive(lab, start + 60, (now) => {
     if (lab.a.installed.length > 0) lab.a.engine.trafficSeen(B_WAN, 'outbound', now);
-    if (lab.a.engine.listIkeSas().length > 0 && Math.round(now * 4) % 8 === 0) lab.inject('a', ack);
+    if (lab.a.engine.listIkeSas().length > 0 && Math.round(now * 4) % 8 === 0) {
+      lab.inject('a', ack);
+      // a new message ID (so no cached copy) with the ciphertext unchanged: HASH(1) fails
+      lab.inject('a', setMessageId(ack, (Math.round(now * 4) + 1) >>> 0));
+      lab.inject('a', flipBody(ack, 3));
+    }
   });
   assert.equal(eventsOf(lab.a, 'dpd').filter((e) => e.kind === 'R_U_THERE_ACK').length, 1);
   assert.equal(eventsOf(lab.a, 'peerDead').length, 1);
   assert.ok(eventsOf(lab.a, 'duplicate').length > 0, 'the replay is recognized');
+  assert.ok(eventsOf(lab.a, 'drop').filter((d) => d.reason === 'informational HASH invalid').length >= 8);
 });
 
 // ------------------------------------------------------------------ the task alone
