@@ -101,8 +101,8 @@ export function isakmpCommand(ctx: ParseContext, cur: Cursor): void {
       const seconds = cur.integer(10, 3600, 'keepalive seconds (10-3600)');
       const retry =
         cur.atEnd() || cur.peek()?.text.match(/^\D/) ? 2 : cur.integer(2, 60, 'retry seconds (2-60)');
-      cur.optionalKeyword(['periodic', 'on-demand'] as const);
-      ctx.b.isakmp.keepalive = { seconds, retry };
+      const mode = cur.optionalKeyword(['periodic', 'on-demand'] as const);
+      ctx.b.isakmp.keepalive = { seconds, retry, ...(mode !== undefined ? { mode } : {}) };
       ctx.b.isakmp.sourceLines = { ...ctx.b.isakmp.sourceLines, keepalive: line };
       break;
     }

@@ -189,7 +189,13 @@ const routerConfig = (defaultFile: string): Check<RouterConfig> =>
     isakmp: orDefault<RouterConfig['isakmp']>(
       obj({
         identity: orDefault(oneOf(['address', 'hostname'] as const), () => 'address' as const),
-        keepalive: opt(obj({ seconds: int(10, 3600), retry: int(2, 60) })),
+        keepalive: opt(
+          obj({
+            seconds: int(10, 3600),
+            retry: int(2, 60),
+            mode: opt(oneOf(['periodic', 'on-demand'] as const)),
+          }),
+        ),
         clientAddressPool: opt(str),
         enabledInterfaces: orDefault(arr(str), () => []),
         clientAddressPoolInterface: opt(str),

@@ -311,6 +311,7 @@ export class Gateway implements ControlTarget {
     const now = this.now();
     const { adapters } = this.options;
     for (const out of outputs) {
+      if (out.kind === 'send' || out.kind === 'sendUdp' || out.kind === 'deliver') this.trafficSeen(out, now);
       switch (out.kind) {
         case 'send': {
           const source =
@@ -374,6 +375,13 @@ export class Gateway implements ControlTarget {
       }
     }
     this.rearm();
+  }
+
+  /** Tells IKE which peer's SA carried a packet: dead peer detection on demand needs it. */
+  private trafficSeen(out: { readonly kind: string; readonly spi: number }, now: number): void {
+    const direction = out.kind === 'deliver' ? 'inbound' : 'outbound';
+    const peer = this.installed.get(`${direction}/${out.spi}`)?.peer;
+    if (peer !== undefined) this.options.ike.trafficSeen?.(peer, direction, now);
   }
 
   private acquire(ruleIndex: number, packet: Uint8Array, now: number): void {

@@ -24,6 +24,8 @@ export interface IkeEngine {
   listIpsecSas(now: number): readonly IpsecSaInfo[];
   /** The data plane reached a soft lifetime on an SA: negotiate its replacement. */
   rekeyRequest?(spi: number, now: number): IkeAction[];
+  /** An IPsec SA with `peer` carried a packet (on-demand DPD needs the last inbound one). */
+  trafficSeen?(peer: string, direction: 'inbound' | 'outbound', now: number): void;
 }
 
 /** Where a protected packet leaves: raw ESP/AH, or ESP in UDP 4500 (RFC 3948). */

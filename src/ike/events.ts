@@ -241,7 +241,9 @@ export type IkeEvent =
       readonly kind: 'R_U_THERE' | 'R_U_THERE_ACK';
       readonly direction: 'sent' | 'received';
       readonly sequence: number;
-    };
+    }
+  /** RFC 3706 §5.5: no R-U-THERE-ACK after `tries` queries; the peer's SAs are cleared next. */
+  | { readonly type: 'peerDead'; readonly connId: number; readonly peer: string; readonly tries: number };
 
 /** One transform of a phase-2 proposal, as the debug prints it (Example 13-3). */
 export interface Phase2TransformDescription {

@@ -87,9 +87,6 @@ export class IkeSa {
   offeredPolicies: readonly IsakmpPolicy[] = [];
   sentInitialContact = false;
 
-  dpdSeq = 0;
-  dpdOutstanding = 0;
-  dpdNextAt = Number.POSITIVE_INFINITY;
   lastHeardAt: number;
   keepaliveAt = Number.POSITIVE_INFINITY;
 

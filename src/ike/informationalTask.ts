@@ -1,5 +1,5 @@
-// The informational exchange's processing side (RFC 2408 §4.8, RFC 2409 §5.7) and DPD
-// (RFC 3706), as a task beside main_mode/quick_mode: deletes and notifies that arrive
+// The informational exchange's processing side (RFC 2408 §4.8, RFC 2409 §5.7), as a task
+// beside main_mode/quick_mode (DPD's notifies go to dpd.ts): deletes and notifies that arrive
 // protected by HASH(1) act on state; clear ones are reported and never tear down
 // authenticated state (RFC 2408 §5.15). The manager decrypts and verifies, this decides.
 
@@ -7,13 +7,11 @@ import { decodeDelete, decodeNotify, readU32, type RawPayload } from './codec.js
 import { notifyName, NotifyType, PayloadType, ProtocolId } from './constants.js';
 import type { IkeEvent } from './events.js';
 import type { IkeSa } from './ikeSa.js';
-import { dpdPayload, dpdSequence } from './informational.js';
 import { CONNECTED, type QuickMode } from './quickMode.js';
 
 /** What the informational task may do to the manager's tables. */
 export interface InformationalHost {
   readonly now: number;
-  readonly keepalive?: { readonly seconds: number; readonly retry: number };
   emit(e: IkeEvent): void;
   drop(connId: number, peer: string, reason: string): void;
   /** Sends a (protected, once phase 1 is up) informational exchange. */
@@ -28,7 +26,8 @@ export interface InformationalHost {
     spis: ReadonlySet<number>,
     reason: string,
   ): void;
-  removeAllIpsec(peer: string, reason: string): void;
+  /** R-U-THERE or R-U-THERE-ACK: DPD's (dpd.ts). */
+  dpdNotify(sa: IkeSa, notifyType: number, data: Uint8Array): void;
   quickModesOf(sa: IkeSa): readonly QuickMode[];
   /** CONNECTED arrived: the quick mode may install now (commit bit). */
   connected(sa: IkeSa, node: QuickMode): void;
@@ -37,7 +36,6 @@ export interface InformationalHost {
 }
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-const DPD_MAX_OUTSTANDING = 5;
 
 export class Informational {
   constructor(private readonly host: InformationalHost) {}
@@ -114,29 +112,10 @@ export class Informational {
     const name = notifyName(n.notifyType);
     h.emit({ type: 'notifyReceived', connId: sa.connId, notify: name, authenticated: true });
     switch (n.notifyType) {
-      case NotifyType.R_U_THERE: {
-        // RFC 3706 §5.3: answer with the same sequence number.
-        const seq = dpdSequence(n.data);
-        h.emit({ type: 'dpd', connId: sa.connId, kind: 'R_U_THERE', direction: 'received', sequence: seq });
-        h.sendInformational(sa, [dpdPayload(sa, true, seq)]);
-        h.emit({ type: 'dpd', connId: sa.connId, kind: 'R_U_THERE_ACK', direction: 'sent', sequence: seq });
+      case NotifyType.R_U_THERE:
+      case NotifyType.R_U_THERE_ACK:
+        h.dpdNotify(sa, n.notifyType, n.data);
         return;
-      }
-      case NotifyType.R_U_THERE_ACK: {
-        const seq = dpdSequence(n.data);
-        h.emit({
-          type: 'dpd',
-          connId: sa.connId,
-          kind: 'R_U_THERE_ACK',
-          direction: 'received',
-          sequence: seq,
-        });
-        if (seq === sa.dpdSeq) {
-          sa.dpdOutstanding = 0;
-          sa.dpdNextAt = h.keepalive ? h.now + h.keepalive.seconds : Number.POSITIVE_INFINITY;
-        }
-        return;
-      }
       case NotifyType.INITIAL_CONTACT:
         for (const other of h.ikeSasWithPeer(sa.peerAddress))
           if (other !== sa) h.deleteIkeSa(other, 'INITIAL-CONTACT');
@@ -155,32 +134,5 @@ export class Informational {
           }
         }
     }
-  }
-
-  /** RFC 3706 §5.5: probe on the keepalive interval, declare the peer dead after 5 misses. */
-  dpdTick(sa: IkeSa): void {
-    const h = this.host;
-    const ka = h.keepalive;
-    if (!ka) {
-      sa.dpdNextAt = Number.POSITIVE_INFINITY;
-      return;
-    }
-    if (sa.dpdOutstanding >= DPD_MAX_OUTSTANDING) {
-      h.emit({
-        type: 'giveUp',
-        connId: sa.connId,
-        peer: sa.peerAddress,
-        messageId: 0,
-        reason: 'DPD: peer dead',
-      });
-      h.removeAllIpsec(sa.peerAddress, 'DPD: peer dead');
-      h.deleteIkeSa(sa, 'DPD: peer dead');
-      return;
-    }
-    sa.dpdSeq = (sa.dpdSeq === 0 ? h.randomU32() & 0x7fffffff : sa.dpdSeq + 1) >>> 0;
-    sa.dpdOutstanding++;
-    h.sendInformational(sa, [dpdPayload(sa, false, sa.dpdSeq)]);
-    h.emit({ type: 'dpd', connId: sa.connId, kind: 'R_U_THERE', direction: 'sent', sequence: sa.dpdSeq });
-    sa.dpdNextAt = h.now + ka.retry;
   }
 }

@@ -38,6 +38,7 @@ import {
   transformSetsOf,
 } from './cryptoMapLookup.js';
 import { exchangeName, makeCookie, payloadNames } from './describe.js';
+import { DeadPeerDetection, type DpdHost } from './dpd.js';
 import {
   cookiesSpi,
   deleteIpsecPayload,
@@ -47,6 +48,7 @@ import {
   verifyProtected,
 } from './informational.js';
 import { transformText, spiBytes } from './ipsecTransforms.js';
+import { IkeRekey, noInitialContact, type IkeRekeyHost } from './ikeRekey.js';
 import { Informational } from './informationalTask.js';
 import { MainMode } from './mainMode.js';
 import { Phase1Failure, type Phase1Context } from './phase1.js';
@@ -137,6 +139,8 @@ export class IkeManager {
   private cookieCounter = 0;
   private now = 0;
   private out: IkeAction[] = [];
+  private readonly dpd: DeadPeerDetection;
+  private readonly ikeRekey: IkeRekey;
   readonly counters: IkeCounters = { duplicates: 0, retransmissions: 0, drops: 0, replayedQm1: 0 };
 
   constructor(options: IkeManagerOptions) {
@@ -147,6 +151,8 @@ export class IkeManager {
     if (domain !== undefined) this.domainName = domain;
     this.halfOpenMaxAge = options.halfOpen?.maxAge ?? retransmitWindow(this.retransmit) + 30;
     this.cookieSecret = options.rng.randomBytes(16);
+    this.dpd = new DeadPeerDetection(options.config.isakmp.keepalive);
+    this.ikeRekey = new IkeRekey(options.rekeyOverlap ?? 10);
   }
 
   // ================================================================ public API
@@ -174,6 +180,14 @@ export class IkeManager {
     return this.finish();
   }
 
+  /**
+   * The data plane carried traffic on an IPsec SA with `peer` (on-demand DPD, RFC 3706 §5.5,
+   * needs to know when a peer last answered). Cheap enough to call for every packet.
+   */
+  trafficSeen(peer: string, direction: 'inbound' | 'outbound', now: number): void {
+    this.dpd.trafficSeen(peer, direction, now);
+  }
+
   /** An engine bug must not take the daemon down with it: report it as a drop and go on. */
   private guard(peer: string, f: () => void): void {
     try {
@@ -189,9 +203,10 @@ export class IkeManager {
     for (const sa of this.sas.values()) {
       for (const p of sa.pending.values()) t = Math.min(t, p.nextAt);
       if (!sa.authenticated && sa.role === 'responder') t = Math.min(t, sa.createdAt + hoMax);
-      t = Math.min(t, sa.expiresAt, sa.dpdNextAt, sa.keepaliveAt);
+      t = Math.min(t, sa.expiresAt, sa.keepaliveAt);
       if (sa.role === 'initiator' && sa.authenticated && !sa.rekeyStarted) t = Math.min(t, sa.softAt);
     }
+    t = Math.min(t, this.dpd.nextDeadline(this.sas.values()), this.ikeRekey.nextDeadline(this.sas.values()));
     for (const n of this.nodes.values())
       if (n.doneAt !== undefined) t = Math.min(t, n.doneAt + this.purgeAfter);
     for (const i of this.installed) {
@@ -345,10 +360,8 @@ export class IkeManager {
   }
 
   private informational(): Informational {
-    const keepalive = this.opts.config.isakmp.keepalive;
     return new Informational({
       now: this.now,
-      ...(keepalive ? { keepalive } : {}),
       emit: this.emit,
       drop: (connId, peer, reason) => this.drop(connId, peer, reason),
       sendInformational: (sa, payloads) => this.sendInformational(sa, payloads),
@@ -363,9 +376,7 @@ export class IkeManager {
           )
             this.removeInstalled(i, reason, false);
       },
-      removeAllIpsec: (peer, reason) => {
-        for (const i of [...this.installed]) if (i.peer === peer) this.removeInstalled(i, reason, false);
-      },
+      dpdNotify: (sa, notifyType, data) => this.dpd.receive(sa, notifyType, data, this.dpdHost()),
       quickModesOf: (sa) => [...this.nodes.values()].filter((n) => n.sa === sa),
       connected: (sa, node) => {
         const step = node.connected(this.qmCtx());
@@ -377,6 +388,41 @@ export class IkeManager {
       },
       randomU32: () => this.randomU32(),
     });
+  }
+
+  private dpdHost(): DpdHost {
+    return {
+      now: this.now,
+      emit: this.emit,
+      drop: (connId, peer, reason) => this.drop(connId, peer, reason),
+      sendInformational: (sa, payloads) => this.sendInformational(sa, payloads),
+      randomU32: () => this.randomU32(),
+      clearPeer: (dead, reason) => {
+        // A negotiation the peer started after `dead` (it rebooted and is back) is spared.
+        const peer = dead.peerAddress;
+        const newer = new Set(
+          [...this.sas.values()]
+            .filter((s) => s.peerAddress === peer && s.connId > dead.connId)
+            .map((s) => s.connId),
+        );
+        // IPsec deletes first: they travel on the IKE SA deleted next.
+        for (const i of [...this.installed])
+          if (i.peer === peer && !newer.has(i.connId)) this.removeInstalled(i, reason, true);
+        for (const sa of [...this.sas.values()])
+          if (sa.peerAddress === peer && !newer.has(sa.connId)) this.deleteSa(sa, reason, true);
+      },
+    };
+  }
+
+  private ikeRekeyHost(): IkeRekeyHost {
+    return {
+      now: this.now,
+      emit: this.emit,
+      hasIpsecWith: (peer) => this.installed.some((i) => i.peer === peer && i.removeAt === undefined),
+      canInitiateTo: (peer) => entryForPeer(this.opts.config, peer) !== undefined,
+      startPhase1: (peer, local) => this.startPhase1(peer, local),
+      deleteSa: (sa, reason) => this.deleteSa(sa, reason, true),
+    };
   }
 
   private qmCtx(): QuickModeContext {
@@ -760,12 +806,9 @@ export class IkeManager {
         other.rekeyStarted &&
         sa.role === 'initiator'
       ) {
-        other.superseded = true;
-        this.deleteSa(other, 'rekeyed', true);
+        this.ikeRekey.replaced(other, this.now);
       }
     }
-    const keepalive = this.opts.config.isakmp.keepalive;
-    if (keepalive && sa.peerCaps.dpd) sa.dpdNextAt = this.now + keepalive.seconds;
     const natKeepalive = this.opts.natKeepalive ?? 20;
     if (sa.floated && sa.localBehindNat && natKeepalive > 0) sa.keepaliveAt = this.now + natKeepalive;
     const queued = sa.queued.splice(0);
@@ -1287,15 +1330,16 @@ export class IkeManager {
       if (sa.role === 'initiator' && sa.authenticated && !sa.rekeyStarted && now >= sa.softAt) {
         sa.rekeyStarted = true;
         this.emit({ type: 'rekey', connId: sa.connId, what: 'isakmp' });
-        this.startPhase1(sa.peerAddress, sa.localAddress);
+        noInitialContact(this.startPhase1(sa.peerAddress, sa.localAddress));
       }
-      if (sa.authenticated && now >= sa.dpdNextAt) this.informational().dpdTick(sa);
       if (now >= sa.keepaliveAt) {
         // RFC 3948 §2.3: one 0xFF byte keeps the NAT mapping for UDP 4500 alive.
         this.sendToPeer(sa, Uint8Array.of(0xff), true);
         sa.keepaliveAt = now + (this.opts.natKeepalive ?? 20);
       }
     }
+    this.dpd.run(this.sas.values(), this.dpdHost());
+    this.ikeRekey.run(this.sas.values(), this.ikeRekeyHost());
     for (const [key, n] of [...this.nodes.entries()]) {
       if (n.doneAt !== undefined && now >= n.doneAt + this.purgeAfter) {
         this.nodes.delete(key);

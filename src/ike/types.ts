@@ -45,7 +45,7 @@ export interface IkeManagerOptions {
   readonly rekey?: { readonly softFraction: number; readonly jitter: number };
   /** Seconds between NAT-keepalives from the side behind a NAT (RFC 3948 §4); 0 disables. Default 20. */
   readonly natKeepalive?: number;
-  /** Old SAs stay installed this many seconds after their replacement is up (make-before-break). */
+  /** Old IPsec and IKE SAs stay this many seconds after their replacement is up (make-before-break); default 10. */
   readonly rekeyOverlap?: number;
   /** Vendor IDs to announce; default DPD, NAT-T (RFC + drafts), Unity-style IOS set. */
   readonly sendVendorIds?: boolean;

@@ -342,6 +342,10 @@ export function debugIsakmpLines(e: IkeEvent): string[] {
       ];
     case 'dpd':
       return [`${tag(e.connId)} DPD ${e.kind} ${e.direction}, sequence ${e.sequence}`];
+    case 'peerDead':
+      return [
+        `${tag(e.connId)} peer ${e.peer} is dead (no R-U-THERE-ACK after ${e.tries} tries): clearing its SAs`,
+      ];
     default:
       return [];
   }

@@ -47,8 +47,15 @@ export type IsakmpIdentity = 'address' | 'hostname';
 
 export interface IsakmpGlobal {
   readonly identity: IsakmpIdentity; // default address
-  /** `crypto isakmp keepalive SECS [RETRY]` (DPD); absent when not configured. */
-  readonly keepalive?: { readonly seconds: number; readonly retry: number };
+  /**
+   * `crypto isakmp keepalive SECS [RETRY] [periodic|on-demand]` (DPD, RFC 3706); absent when not
+   * configured. `mode` absent means on-demand, the IOS default.
+   */
+  readonly keepalive?: {
+    readonly seconds: number;
+    readonly retry: number;
+    readonly mode?: 'periodic' | 'on-demand';
+  };
   /** `crypto isakmp client configuration address-pool local P`. */
   readonly clientAddressPool?: string;
   /** `isakmp enable IF` (PIX); IOS enables ISAKMP wherever a crypto map is applied. */

@@ -4,7 +4,6 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createGateway } from '../../src/gateway/create.js';
 import { parseConfigText } from '../../src/gateway/configFile.js';
 import { EventBus } from '../../src/observe/bus.js';
 import { VirtualNetwork } from '../../src/net/virtual/network.js';
@@ -12,6 +11,7 @@ import { SeededRandom } from '../../src/net/virtual/rng.js';
 import { buildIpv4, buildUdpPacket } from '../../src/net/virtual/ip.js';
 import { buildTopology } from '../../src/lab/topology.js';
 import { DEFAULT_PING, type PingResult } from '../../src/net/virtual/host.js';
+import { startRealGateways } from './helpers.js';
 import { EXAMPLE_13_1_INITIATOR, EXAMPLE_13_2_RESPONDER } from '../../src/lab/scenarios/chapterPsk.js';
 
 test('500 random datagrams and packets later, the tunnel still comes up', () => {
@@ -22,22 +22,7 @@ test('500 random datagrams and packets later, the tunnel still comes up', () => 
   ];
   const topology = buildTopology(net, configs);
   const bus = new EventBus();
-  const gateways = topology.routers.map((r, i) => {
-    const random = new SeededRandom(100 + i);
-    const g = createGateway({
-      config: r.config,
-      adapters: {
-        udp: [r.router.udpEndpoint(r.wan.address, 500), r.router.udpEndpoint(r.wan.address, 4500)],
-        raw: [r.router.rawEndpoint(r.wan.address)],
-        tunnel: r.router.packetTunnel(),
-      },
-      scheduler: net.scheduler,
-      bus,
-      rng: { randomBytes: (n) => random.bytes(n) },
-    });
-    g.start();
-    return g;
-  });
+  const gateways = startRealGateways(net, topology, bus, 100);
   const wan = topology.wanSegments[0]!;
   const random = new SeededRandom(77);
   for (let i = 0; i < 500; i++) {

@@ -10,7 +10,7 @@ import { EventBus } from '../../src/observe/bus.js';
 import { VirtualNetwork } from '../../src/net/virtual/network.js';
 import { buildTopology } from '../../src/lab/topology.js';
 import { DEFAULT_PING, type PingResult } from '../../src/net/virtual/host.js';
-import { FakeIke, INITIATOR, RESPONDER } from './helpers.js';
+import { FakeIke, INITIATOR, RESPONDER, routerAdapters } from './helpers.js';
 
 function setup(holdQueueLimit = 0, spiBase = 0x1000) {
   const net = new VirtualNetwork({ seed: 7 });
@@ -24,11 +24,7 @@ function setup(holdQueueLimit = 0, spiBase = 0x1000) {
     ikes.push(ike);
     return new Gateway({
       config: r.config,
-      adapters: {
-        udp: [r.router.udpEndpoint(r.wan.address, 500), r.router.udpEndpoint(r.wan.address, 4500)],
-        raw: [r.router.rawEndpoint(r.wan.address)],
-        tunnel: r.router.packetTunnel(),
-      },
+      adapters: routerAdapters(r),
       scheduler: net.scheduler,
       bus,
       ike,

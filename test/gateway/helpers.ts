@@ -14,6 +14,12 @@ import type { IkeEngine } from '../../src/gateway/ports.js';
 import type { RouterConfig, TrafficSelector } from '../../src/policy/model.js';
 import { DEFAULT_ISAKMP_POLICY, DEFAULT_SA_LIFETIME } from '../../src/policy/model.js';
 import type { IpsecSa, IpsecSaPair } from '../../src/policy/sa.js';
+import { createGateway } from '../../src/gateway/create.js';
+import type { Gateway, GatewayAdapters } from '../../src/gateway/gateway.js';
+import type { buildTopology } from '../../src/lab/topology.js';
+import type { VirtualNetwork } from '../../src/net/virtual/network.js';
+import { SeededRandom } from '../../src/net/virtual/rng.js';
+import type { EventBus } from '../../src/observe/bus.js';
 
 export function pairConfig(o: {
   hostname: string;
@@ -269,4 +275,36 @@ export class FakeIke implements IkeEngine {
   listIpsecSas(): IpsecSaInfo[] {
     return [];
   }
+}
+
+/** Starts a gateway with the real engines on each router of `topology` (seeded per router). */
+export function startRealGateways(
+  net: VirtualNetwork,
+  topology: ReturnType<typeof buildTopology>,
+  bus: EventBus,
+  seed: number,
+): Gateway[] {
+  return topology.routers.map((r, i) => {
+    const random = new SeededRandom(seed + i);
+    const g = createGateway({
+      config: r.config,
+      adapters: routerAdapters(r),
+      scheduler: net.scheduler,
+      bus,
+      rng: { randomBytes: (n) => random.bytes(n) },
+    });
+    g.start();
+    return g;
+  });
+}
+
+type TopologyRouter = ReturnType<typeof buildTopology>['routers'][number];
+
+/** A router's UDP 500/4500 endpoints, raw IP endpoint and tunnel on the virtual network. */
+export function routerAdapters(r: TopologyRouter): GatewayAdapters {
+  return {
+    udp: [r.router.udpEndpoint(r.wan.address, 500), r.router.udpEndpoint(r.wan.address, 4500)],
+    raw: [r.router.rawEndpoint(r.wan.address)],
+    tunnel: r.router.packetTunnel(),
+  };
 }

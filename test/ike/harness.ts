@@ -63,7 +63,7 @@ export interface RouterSpec {
   acl?: AccessList;
   identity?: 'address' | 'hostname';
   lifetime?: { seconds: number; kilobytes: number };
-  keepalive?: { seconds: number; retry: number };
+  keepalive?: { seconds: number; retry: number; mode?: 'periodic' | 'on-demand' };
   dynamic?: boolean;
 }
 

@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../util/fixtures.js';
+import { iosConfig } from './ios.js';
 
 export const CHARON = '/usr/lib/ipsec/charon';
 
@@ -881,4 +882,20 @@ export class Pluto {
   stop(): Promise<number> {
     return this.daemon.stop();
   }
+}
+
+// ------------------------------------------------------------------------------- configs
+
+/** typeswan's IOS configuration on r1 for the plain r1 <-> r2 tunnel (AES-SHA, group 14, LAN to LAN). */
+export function r1Config(psk: string): string {
+  return iosConfig({
+    hostname: 'r1',
+    lanAddress: ADDR.r1Lan,
+    wanAddress: ADDR.r1Wan,
+    peer: ADDR.r2Wan,
+    psk,
+    isakmp: { encr: 'aes', hash: 'sha', group: 14 },
+    transforms: 'esp-aes esp-sha-hmac',
+    acl: '10.1.0.0 0.0.0.255 10.2.0.0 0.0.0.255',
+  });
 }

@@ -13,12 +13,12 @@ import {
   libreswanSkipReason,
   malformedFrames,
   Pluto,
+  r1Config,
   run,
   Typeswan,
   until,
   type Capture,
 } from './harness.js';
-import { iosConfig } from './ios.js';
 
 const skip = interopSkipReason({ charon: false, typeswan: true }) ?? libreswanSkipReason();
 announceSkip('typeswan <-> Libreswan', skip);
@@ -59,20 +59,7 @@ describe('interop: typeswan <-> Libreswan 4.10 (pluto)', { skip, timeout: 120_00
     lab = await Lab.create({ tag: 'ls' });
     capture = await lab.startCapture('r1', 'r1-wan', 'libreswan');
     pluto = await Pluto.start(lab, 'r2', ipsecConf, secrets, 'tsw');
-    typeswan = await Typeswan.start(
-      lab,
-      'r1',
-      iosConfig({
-        hostname: 'r1',
-        lanAddress: ADDR.r1Lan,
-        wanAddress: ADDR.r1Wan,
-        peer: ADDR.r2Wan,
-        psk: PSK,
-        isakmp: { encr: 'aes', hash: 'sha', group: 14 },
-        transforms: 'esp-aes esp-sha-hmac',
-        acl: '10.1.0.0 0.0.0.255 10.2.0.0 0.0.0.255',
-      }),
-    );
+    typeswan = await Typeswan.start(lab, 'r1', r1Config(PSK));
   });
 
   after(async () => {
