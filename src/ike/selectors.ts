@@ -7,8 +7,8 @@
 
 import { aclProtocolNumber, mirrorSelector } from '../policy/index.js';
 import type { AccessList, AclEntry, TrafficSelector } from '../policy/model.js';
-import { IdType } from '../wire/index.js';
-import { concat, ipv4Bytes, ipv4FromNumber, ipv4Number, ipv4String, type IdBody } from './codec.js';
+import { concat, IdType } from '../wire/index.js';
+import { ipv4Bytes, ipv4FromNumber, ipv4Number, ipv4String, type IdBody } from './idBody.js';
 
 /** The selector from the peer's side. */
 export const mirror = mirrorSelector;

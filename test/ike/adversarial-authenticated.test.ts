@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getDiffieHellman } from 'node:crypto';
-import type { RawPayload, SaBody } from '../../src/ike/codec.js';
+import { numericAttribute, tlv, type Payload, type Transform } from '../../src/wire/index.js';
 import { NotifyType, PayloadType, ProtocolId } from '../../src/ike/constants.js';
 import type { RouterConfig } from '../../src/policy/model.js';
 import {
@@ -26,7 +26,7 @@ import {
   world,
   type World,
 } from './adversary.js';
-import { del, fromHex, notify, spi32 } from './adversaryCraft.js';
+import { del, fromHex, notify, raw, spi32 } from './adversaryCraft.js';
 import { makeConfig } from './harness.js';
 import {
   firstTransform,
@@ -49,7 +49,7 @@ const QM1_CASES: Case[] = [
   // RFC 2409 §5: nonces are 8..256 bytes, in quick mode too.
   ...[0, 7, 257].map((n): Case => ({
     name: `nonce of ${n} bytes`,
-    f: (ps) => ps.map((p) => (p.type === PayloadType.NONCE ? { type: p.type, body: new Uint8Array(n) } : p)),
+    f: (ps) => ps.map((p) => (p.type === PayloadType.NONCE ? raw(p.type, new Uint8Array(n)) : p)),
     expect: ['PAYLOAD_MALFORMED', 'drop'],
   })),
   {
@@ -69,7 +69,14 @@ const QM1_CASES: Case[] = [
         return {
           ...sa,
           proposals: [
-            { ...p, transforms: Array.from({ length: 255 }, (_, i) => ({ ...t, number: i + 1, id: 250 })) },
+            {
+              ...p,
+              transforms: Array.from({ length: 255 }, (_, i) => ({
+                ...t,
+                transformNumber: i + 1,
+                transformId: 250,
+              })),
+            },
           ],
         };
       }),
@@ -84,8 +91,12 @@ const QM1_CASES: Case[] = [
         const t = firstTransform(sa);
         const proposals = [1, 2, 3, 4].map((n) => ({
           ...p,
-          number: n,
-          transforms: Array.from({ length: 250 }, (_, i) => ({ ...t, number: i + 1, id: 250 })),
+          proposalNumber: n,
+          transforms: Array.from({ length: 250 }, (_, i) => ({
+            ...t,
+            transformNumber: i + 1,
+            transformId: 250,
+          })),
         }));
         return { ...sa, proposals };
       }),
@@ -93,7 +104,8 @@ const QM1_CASES: Case[] = [
   },
   {
     name: 'protocol 99',
-    f: (ps) => withSa(ps, (sa) => ({ ...sa, proposals: sa.proposals.map((p) => ({ ...p, protocol: 99 })) })),
+    f: (ps) =>
+      withSa(ps, (sa) => ({ ...sa, proposals: sa.proposals.map((p) => ({ ...p, protocolId: 99 })) })),
     expect: ['NO_PROPOSAL_CHOSEN', 'INVALID_PROTOCOL_ID', 'BAD_PROPOSAL_SYNTAX'],
   },
   {
@@ -107,8 +119,8 @@ const QM1_CASES: Case[] = [
             ...t,
             attributes: [
               ...t.attributes.filter((a) => a.type !== 1 && a.type !== 2),
-              { type: 1, value: 1 },
-              { type: 2, value: 0 },
+              numericAttribute(1, 1),
+              numericAttribute(2, 0),
             ],
           })),
         })),
@@ -126,8 +138,8 @@ const QM1_CASES: Case[] = [
             ...t,
             attributes: [
               ...t.attributes.filter((a) => a.type !== 1 && a.type !== 2),
-              { type: 1, value: 2 },
-              { type: 2, value: new Uint8Array(8).fill(0xff) },
+              numericAttribute(1, 2),
+              tlv(2, new Uint8Array(8).fill(0xff)),
             ],
           })),
         })),
@@ -145,8 +157,8 @@ const QM1_CASES: Case[] = [
             ...t,
             attributes: [
               ...t.attributes.filter((a) => a.type !== 4),
-              { type: 4, value: 99 },
-              { type: 16000, value: 1 },
+              numericAttribute(4, 99),
+              numericAttribute(16000, 1),
             ],
           })),
         })),
@@ -225,7 +237,7 @@ const QM1_CASES: Case[] = [
     name: 'a KE of zeros (PFS group 2) where V has no PFS configured',
     f: (ps) => [
       ...ps.filter((p) => p.type !== ID),
-      { type: PayloadType.KE, body: new Uint8Array(128) },
+      raw(PayloadType.KE, new Uint8Array(128)),
       ...ps.filter((p) => p.type === ID),
     ],
     expect: [
@@ -237,38 +249,34 @@ const QM1_CASES: Case[] = [
   },
   {
     name: 'reserved payload type 50',
-    f: (ps) => [...ps, { type: 50, body: new Uint8Array(8) }],
+    f: (ps) => [...ps, raw(50, new Uint8Array(8))],
     expect: ['INVALID_PAYLOAD_TYPE', 'drop', 'QM2'],
   },
 ];
 
 for (const c of QM1_CASES) test(`hostile authenticated QM1: ${c.name}`, () => hostileQuickMode(c));
 
-function withTransforms(
-  ps: readonly RawPayload[],
-  f: (
-    t: SaBody['proposals'][number]['transforms'][number],
-  ) => SaBody['proposals'][number]['transforms'][number],
-): RawPayload[] {
+function withTransforms(ps: readonly Payload[], f: (t: Transform) => Transform): Payload[] {
   return withSa(ps, (sa) => ({
     ...sa,
     proposals: sa.proposals.map((p) => ({ ...p, transforms: p.transforms.map(f) })),
   }));
 }
 
-function responderLifetime(attrs: Uint8Array): RawPayload {
+function responderLifetime(attrs: Uint8Array): Payload {
   return notify(NotifyType.RESPONDER_LIFETIME, ProtocolId.ESP, spi32(0x1234), attrs);
 }
 
 const QM2_CASES: Case[] = [
   {
     name: 'proposal number not offered',
-    f: (ps) => withSa(ps, (sa) => ({ ...sa, proposals: sa.proposals.map((p) => ({ ...p, number: 99 })) })),
+    f: (ps) =>
+      withSa(ps, (sa) => ({ ...sa, proposals: sa.proposals.map((p) => ({ ...p, proposalNumber: 99 })) })),
     expect: ['BAD_PROPOSAL_SYNTAX', 'NO_PROPOSAL_CHOSEN', 'drop'],
   },
   {
     name: 'transform not offered',
-    f: (ps) => withTransforms(ps, (t) => ({ ...t, id: 250 })),
+    f: (ps) => withTransforms(ps, (t) => ({ ...t, transformId: 250 })),
     expect: ['NO_PROPOSAL_CHOSEN', 'BAD_PROPOSAL_SYNTAX', 'drop'],
   },
   {
@@ -290,7 +298,7 @@ const QM2_CASES: Case[] = [
     f: (ps) =>
       withSa(ps, (sa) => ({
         ...sa,
-        proposals: [...sa.proposals, ...sa.proposals.map((p) => ({ ...p, protocol: ProtocolId.AH }))],
+        proposals: [...sa.proposals, ...sa.proposals.map((p) => ({ ...p, protocolId: ProtocolId.AH }))],
       })),
     expect: ['BAD_PROPOSAL_SYNTAX', 'NO_PROPOSAL_CHOSEN', 'drop'],
   },
@@ -301,7 +309,7 @@ const QM2_CASES: Case[] = [
   })),
   ...[0, 7, 257].map((n): Case => ({
     name: `nonce of ${n} bytes`,
-    f: (ps) => ps.map((p) => (p.type === PayloadType.NONCE ? { type: p.type, body: new Uint8Array(n) } : p)),
+    f: (ps) => ps.map((p) => (p.type === PayloadType.NONCE ? raw(p.type, new Uint8Array(n)) : p)),
     expect: ['PAYLOAD_MALFORMED', 'drop'],
   })),
   {
@@ -322,8 +330,8 @@ const QM2_CASES: Case[] = [
         ...t,
         attributes: [
           ...t.attributes.filter((a) => a.type !== 1 && a.type !== 2),
-          { type: 1, value: 1 },
-          { type: 2, value: 1_000_000 },
+          numericAttribute(1, 1),
+          numericAttribute(2, 1_000_000),
         ],
       })),
     expect: ['NO_PROPOSAL_CHOSEN', 'ATTRIBUTES_NOT_SUPPORTED', 'QM3'],
@@ -340,12 +348,12 @@ const QM2_CASES: Case[] = [
   },
   {
     name: 'KE without PFS',
-    f: (ps) => [...ps, { type: PayloadType.KE, body: new Uint8Array(96).fill(2) }],
+    f: (ps) => [...ps, raw(PayloadType.KE, new Uint8Array(96).fill(2))],
     expect: ['QM3', 'NO_PROPOSAL_CHOSEN', 'PAYLOAD_MALFORMED', 'INVALID_KEY_INFORMATION'],
   },
   {
     name: 'reserved payload type 50',
-    f: (ps) => [...ps, { type: 50, body: new Uint8Array(8) }],
+    f: (ps) => [...ps, raw(50, new Uint8Array(8))],
     expect: ['INVALID_PAYLOAD_TYPE', 'drop', 'QM3'],
   },
 ];
@@ -415,7 +423,7 @@ test("an authenticated peer cannot delete the honest peer's IKE SA or IPsec SAs 
   );
   const honestIn = w.honestSpis;
   const cookies = fromHex(w.honestCookies.i + w.honestCookies.r);
-  const payloadSets: RawPayload[][] = [
+  const payloadSets: Payload[][] = [
     [del(ProtocolId.ISAKMP, [cookies])],
     [del(ProtocolId.ESP, honestOut.map(spi32))],
     [del(ProtocolId.ESP, honestIn.map(spi32))],
@@ -425,11 +433,11 @@ test("an authenticated peer cannot delete the honest peer's IKE SA or IPsec SAs 
     [del(ProtocolId.ESP, [new Uint8Array(0)])],
     [del(ProtocolId.ESP, [Uint8Array.of(1, 2, 3)])],
     [del(99, [spi32(1)])],
-    [{ type: PayloadType.D, body: Uint8Array.of(0, 0, 0, 1, 3, 4, 1, 0) }],
+    [raw(PayloadType.D, Uint8Array.of(0, 0, 0, 1, 3, 4, 1, 0))],
     [notify(NotifyType.R_U_THERE, ProtocolId.ISAKMP, cookies, Uint8Array.of(1))],
     [notify(NotifyType.R_U_THERE_ACK, ProtocolId.ISAKMP, new Uint8Array(0))],
-    [{ type: PayloadType.N, body: Uint8Array.of(0, 0, 0, 1, 3, 200) }],
-    [{ type: 50, body: new Uint8Array(4) }],
+    [raw(PayloadType.N, Uint8Array.of(0, 0, 0, 1, 3, 200))],
+    [raw(50, new Uint8Array(4))],
   ];
   for (const [i, set] of payloadSets.entries()) {
     let rewritten = 0;
@@ -478,7 +486,7 @@ test("an authenticated peer cannot delete the honest peer's IKE SA or IPsec SAs 
 
 // ------------------------------------------------------------------ hostile MM5 (HASH_I re-computed)
 
-const MM5_CASES: { name: string; f: (ps: readonly RawPayload[], w: World) => RawPayload[] }[] = [
+const MM5_CASES: { name: string; f: (ps: readonly Payload[], w: World) => Payload[] }[] = [
   {
     name: "identity of the honest peer's address, with INITIAL-CONTACT naming its cookies",
     f: (ps, w) => [
@@ -500,7 +508,7 @@ const MM5_CASES: { name: string; f: (ps: readonly RawPayload[], w: World) => Raw
   { name: 'FQDN of 4000 bytes', f: (ps) => [id(2, new Uint8Array(4000).fill(0x61)), ...ps.slice(1)] },
   {
     name: 'ID payload shorter than its header',
-    f: (ps) => [{ type: ID, body: Uint8Array.of(1) }, ...ps.slice(1)],
+    f: (ps) => [raw(ID, Uint8Array.of(1)), ...ps.slice(1)],
   },
   { name: 'a second ID and HASH', f: (ps) => [...ps, ...ps] },
 ];
@@ -590,7 +598,7 @@ test('PFS: invalid KE values in an authenticated QM1 get INVALID-KEY-INFORMATION
     const restore = hostilePlaintext(C_WAN, (kind, ps) => {
       if (kind !== 'qm1' || hits > 0) return undefined;
       hits++;
-      return ps.map((x) => (x.type === PayloadType.KE ? { type: x.type, body: v.ke } : x));
+      return ps.map((x) => (x.type === PayloadType.KE ? raw(x.type, v.ke) : x));
     });
     const eventsFrom = w.v.events.length;
     try {

@@ -22,7 +22,7 @@ import {
 } from './adversary.js';
 import { seededRng } from './harness.js';
 import { del, forge, fromHex, INFO, notify, spi32 } from './adversaryCraft.js';
-import type { RawPayload } from '../../src/ike/codec.js';
+import type { Payload } from '../../src/wire/index.js';
 
 function bytes(seed: string, n: number): Uint8Array {
   const out = new Uint8Array(n);
@@ -34,7 +34,7 @@ function bytes(seed: string, n: number): Uint8Array {
   return out;
 }
 
-function attackPayloads(w: World): { name: string; payloads: RawPayload[] }[] {
+function attackPayloads(w: World): { name: string; payloads: Payload[] }[] {
   const cookies = fromHex(w.honestCookies.i + w.honestCookies.r);
   const inbound = w.v.installed.flatMap((ps) => ps.map((p) => p.inbound.spi));
   const outbound = w.v.installed.flatMap((ps) => ps.map((p) => p.outbound.spi));

@@ -8,7 +8,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getDiffieHellman } from 'node:crypto';
 import { ExchangeType, NotifyType, PayloadType } from '../../src/ike/constants.js';
-import { decodeMessage, decodeSa, encodeSa, type RawPayload, type SaBody } from '../../src/ike/codec.js';
+import {
+  decodeMessage,
+  findPayload,
+  payloadBody,
+  payloadTypeOf,
+  tv,
+  type Payload,
+  type SaPayload,
+  type Transform,
+} from '../../src/wire/index.js';
 import {
   A_WAN,
   assertConsistent,
@@ -34,6 +43,7 @@ import {
   flipBody,
   fromHex,
   isEncrypted,
+  raw,
   rewrite,
   setMessageId,
 } from './adversaryCraft.js';
@@ -143,7 +153,7 @@ function badKes(group: 1 | 2 | 14 | 19 | 20): { name: string; ke: (orig: Uint8Ar
 }
 
 function replacePayload(type: number, f: (body: Uint8Array) => Uint8Array): (d: Uint8Array) => Uint8Array {
-  return (d) => rewrite(d, (ps) => ps.map((p) => (p.type === type ? { type, body: f(p.body) } : p)));
+  return (d) => rewrite(d, (ps) => ps.map((p) => (p.type === type ? raw(type, f(payloadBody(p))) : p)));
 }
 
 for (const group of [1, 2, 14, 19, 20] as const) {
@@ -280,30 +290,30 @@ test('encrypted MM5 with a length that is not a multiple of the block size: coun
 
 // ------------------------------------------------------------------ first messages (MM1/AM1)
 
-function saOf(mm1: Uint8Array): SaBody {
-  const p = decodeMessage(mm1).payloads.find((x) => x.type === PayloadType.SA);
+function saOf(mm1: Uint8Array): SaPayload {
+  const p = findPayload(decodeMessage(mm1).payloads, PayloadType.SA);
   assert.ok(p);
-  return decodeSa(p.body);
+  return p;
 }
 
 interface Crafted {
   name: string;
-  payloads: (orig: readonly RawPayload[], sa: SaBody) => RawPayload[];
+  payloads: (orig: readonly Payload[], sa: SaPayload) => Payload[];
   /** Acceptable outcomes: notifies V may send, or 'MM2' when answering is legitimate. */
   expect: readonly string[];
 }
 
-const unacceptable = (t: SaBody['proposals'][number]['transforms'][number], n: number): typeof t => ({
+const unacceptable = (t: Transform, n: number): Transform => ({
   ...t,
-  number: n & 255,
+  transformNumber: n & 255,
   // An encryption algorithm V has no policy for (AES-256), so nothing matches.
-  attributes: [{ type: 1, value: 7 }, { type: 14, value: 256 }, ...t.attributes.filter((a) => a.type !== 1)],
+  attributes: [tv(1, 7), tv(14, 256), ...t.attributes.filter((a) => a.type !== 1)],
 });
 
 const CRAFTED: Crafted[] = [
   {
     name: 'SA with 0 proposals',
-    payloads: (o) => [{ type: PayloadType.SA, body: Uint8Array.of(0, 0, 0, 1, 0, 0, 0, 1) }, ...o.slice(1)],
+    payloads: (o) => [raw(PayloadType.SA, Uint8Array.of(0, 0, 0, 1, 0, 0, 0, 1)), ...o.slice(1)],
     expect: ['BAD_PROPOSAL_SYNTAX', 'PAYLOAD_MALFORMED', 'NO_PROPOSAL_CHOSEN'],
   },
   {
@@ -313,10 +323,7 @@ const CRAFTED: Crafted[] = [
       assert.ok(p && p.transforms[0]);
       const t0 = p.transforms[0];
       const ts = Array.from({ length: 255 }, (_, i) => unacceptable(t0, i + 1));
-      return [
-        { type: PayloadType.SA, body: encodeSa({ ...sa, proposals: [{ ...p, transforms: ts }] }) },
-        ...o.slice(1),
-      ];
+      return [{ ...sa, proposals: [{ ...p, transforms: ts }] }, ...o.slice(1)];
     },
     expect: ['NO_PROPOSAL_CHOSEN'],
   },
@@ -328,10 +335,10 @@ const CRAFTED: Crafted[] = [
       const t0 = p.transforms[0];
       const props = [1, 2, 3, 4].map((n) => ({
         ...p,
-        number: n,
+        proposalNumber: n,
         transforms: Array.from({ length: 250 }, (_, i) => unacceptable(t0, i + 1)),
       }));
-      return [{ type: PayloadType.SA, body: encodeSa({ ...sa, proposals: props }) }, ...o.slice(1)];
+      return [{ ...sa, proposals: props }, ...o.slice(1)];
     },
     expect: ['NO_PROPOSAL_CHOSEN', 'BAD_PROPOSAL_SYNTAX', 'PAYLOAD_MALFORMED'],
   },
@@ -340,20 +347,20 @@ const CRAFTED: Crafted[] = [
     payloads: (o) => {
       const sa = o[0];
       assert.ok(sa);
-      const b = sa.body.slice();
+      const b = payloadBody(sa).slice();
       b[8 + 7] = 255;
-      return [{ type: PayloadType.SA, body: b }, ...o.slice(1)];
+      return [raw(PayloadType.SA, b), ...o.slice(1)];
     },
     expect: ['BAD_PROPOSAL_SYNTAX', 'PAYLOAD_MALFORMED'],
   },
   {
     name: 'duplicated SA payloads',
-    payloads: (o) => [o[0] as RawPayload, o[0] as RawPayload, ...o.slice(1)],
+    payloads: (o) => [o[0] as Payload, o[0] as Payload, ...o.slice(1)],
     expect: ['MM2', 'PAYLOAD_MALFORMED', 'BAD_PROPOSAL_SYNTAX', 'INVALID_PAYLOAD_TYPE'],
   },
   {
     name: 'vendor IDs before the SA payload',
-    payloads: (o) => [...o.slice(1), o[0] as RawPayload],
+    payloads: (o) => [...o.slice(1), o[0] as Payload],
     expect: ['MM2', 'PAYLOAD_MALFORMED'],
   },
   {
@@ -365,12 +372,12 @@ const CRAFTED: Crafted[] = [
     // RFC 2408 §3.1 reserves 14..127 (RFC 3947 took 20/21); §5.2: a message whose Next
     // Payload validation fails is discarded (an INVALID-PAYLOAD-TYPE notify SHOULD follow).
     name: 'reserved payload type 50',
-    payloads: (o) => [...o, { type: 50, body: new Uint8Array(12).fill(7) }],
+    payloads: (o) => [...o, raw(50, new Uint8Array(12).fill(7))],
     expect: ['INVALID_PAYLOAD_TYPE', 'drop'],
   },
   {
     name: 'private-use payload type 200',
-    payloads: (o) => [...o, { type: 200, body: new Uint8Array(12).fill(7) }],
+    payloads: (o) => [...o, raw(200, new Uint8Array(12).fill(7))],
     expect: ['MM2', 'INVALID_PAYLOAD_TYPE'],
   },
   {
@@ -378,10 +385,7 @@ const CRAFTED: Crafted[] = [
     payloads: (o, sa) => {
       const p = sa.proposals[0];
       assert.ok(p);
-      return [
-        { type: PayloadType.SA, body: encodeSa({ ...sa, proposals: [{ ...p, protocol: 3 }] }) },
-        ...o.slice(1),
-      ];
+      return [{ ...sa, proposals: [{ ...p, protocolId: 3 }] }, ...o.slice(1)];
     },
     expect: ['NO_PROPOSAL_CHOSEN', 'INVALID_PROTOCOL_ID', 'BAD_PROPOSAL_SYNTAX'],
   },
@@ -390,9 +394,9 @@ const CRAFTED: Crafted[] = [
     payloads: (o) => {
       const sa = o[0];
       assert.ok(sa);
-      const b = sa.body.slice();
+      const b = payloadBody(sa).slice();
       b[3] = 2;
-      return [{ type: PayloadType.SA, body: b }, ...o.slice(1)];
+      return [raw(PayloadType.SA, b), ...o.slice(1)];
     },
     expect: ['DOI_NOT_SUPPORTED'],
   },
@@ -440,7 +444,7 @@ test('crafted MM1s from an attacker: the RFC notify (or a legitimate MM2), nothi
   // The unknown payload with the high bit of the reserved byte set (no "critical" bit in
   // IKEv1: RFC 2408 §3.2 says RESERVED is 0): refused or ignored, never a crash.
   const crit = withCriticalBit(
-    rewrite(mm1, (ps) => [ps[0] as RawPayload, { type: 200, body: new Uint8Array(8) }, ...ps.slice(1)], {
+    rewrite(mm1, (ps) => [ps[0] as Payload, raw(200, new Uint8Array(8)), ...ps.slice(1)], {
       ckyI: Uint8Array.of(0xc0, 1, 1, 1, 1, 1, 1, 1),
     }),
   );
@@ -602,27 +606,24 @@ test('aggressive mode: replayed AM1 and AM3 after phase 1 are counted, no second
 
 // ------------------------------------------------------------------ structural variants at each state
 
-const STRUCTURAL: { name: string; f: (ps: readonly RawPayload[]) => RawPayload[] }[] = [
+const STRUCTURAL: { name: string; f: (ps: readonly Payload[]) => Payload[] }[] = [
   { name: 'every payload twice', f: (ps) => ps.flatMap((p) => [p, p]) },
   { name: 'payloads reversed', f: (ps) => [...ps].reverse() },
   { name: 'first payload missing', f: (ps) => ps.slice(1) },
   { name: 'second payload missing', f: (ps) => ps.filter((_, i) => i !== 1) },
   { name: 'only the last payload', f: (ps) => ps.slice(-1) },
   { name: 'no payloads', f: () => [] },
-  { name: 'reserved type 50 appended', f: (ps) => [...ps, { type: 50, body: new Uint8Array(4) }] },
-  { name: 'private type 200 first', f: (ps) => [{ type: 200, body: new Uint8Array(4) }, ...ps] },
+  { name: 'reserved type 50 appended', f: (ps) => [...ps, raw(50, new Uint8Array(4))] },
+  { name: 'private type 200 first', f: (ps) => [raw(200, new Uint8Array(4)), ...ps] },
   {
     name: 'empty vendor ID inserted',
-    f: (ps) => [ps[0] as RawPayload, { type: PayloadType.VID, body: new Uint8Array(0) }, ...ps.slice(1)],
+    f: (ps) => [ps[0] as Payload, raw(PayloadType.VID, new Uint8Array(0)), ...ps.slice(1)],
   },
   {
     name: '70 vendor IDs appended',
-    f: (ps) => [
-      ...ps,
-      ...Array.from({ length: 70 }, () => ({ type: PayloadType.VID, body: new Uint8Array(16).fill(1) })),
-    ],
+    f: (ps) => [...ps, ...Array.from({ length: 70 }, () => raw(PayloadType.VID, new Uint8Array(16).fill(1)))],
   },
-  { name: 'every payload body empty', f: (ps) => ps.map((p) => ({ type: p.type, body: new Uint8Array(0) })) },
+  { name: 'every payload body empty', f: (ps) => ps.map((p) => raw(payloadTypeOf(p), new Uint8Array(0))) },
 ];
 
 const CLEAR_MESSAGES: { name: string; o: WorldOptions & { cInitiates: boolean }; k: number }[] = [
@@ -659,7 +660,7 @@ test('oversized first messages (64 KB payloads, 1000 payloads, 64 KB of garbage)
   const variants: { name: string; data: Uint8Array }[] = [
     {
       name: 'one 65 000-byte vendor ID',
-      data: rewrite(mm1, (ps) => [...ps, { type: PayloadType.VID, body: new Uint8Array(65000).fill(0x41) }], {
+      data: rewrite(mm1, (ps) => [...ps, raw(PayloadType.VID, new Uint8Array(65000).fill(0x41))], {
         ckyI: Uint8Array.of(0xb0, 1, 2, 3, 4, 5, 6, 7),
       }),
     },
@@ -667,10 +668,7 @@ test('oversized first messages (64 KB payloads, 1000 payloads, 64 KB of garbage)
       name: '1000 empty vendor IDs',
       data: rewrite(
         mm1,
-        (ps) => [
-          ...ps,
-          ...Array.from({ length: 1000 }, () => ({ type: PayloadType.VID, body: new Uint8Array(0) })),
-        ],
+        (ps) => [...ps, ...Array.from({ length: 1000 }, () => raw(PayloadType.VID, new Uint8Array(0)))],
         { ckyI: Uint8Array.of(0xb1, 1, 2, 3, 4, 5, 6, 7) },
       ),
     },

@@ -2,7 +2,8 @@
 // adversarial-failing.ts (phase 1 of C with V, then a QM1 rewritten with a valid HASH(1)).
 
 import assert from 'node:assert/strict';
-import { decodeSa, encodeId, encodeSa, type RawPayload, type SaBody } from '../../src/ike/codec.js';
+import { idPayloadFromData, type Payload, type SaPayload, type Transform } from '../../src/wire/index.js';
+import { raw } from './adversaryCraft.js';
 import { ExchangeType, PayloadType } from '../../src/ike/constants.js';
 import {
   assertConsistent,
@@ -25,21 +26,24 @@ export function ipv4(a: string): Uint8Array {
   return Uint8Array.from(a.split('.').map(Number));
 }
 
-export function id(idType: number, data: Uint8Array, protocol = 0, port = 0): RawPayload {
-  return { type: ID, body: encodeId({ idType, protocol, port, data }) };
+/** An ID payload; data that does not fit the ID type is put on the wire as given. */
+export function id(idType: number, data: Uint8Array, protocol = 0, port = 0): Payload {
+  try {
+    return idPayloadFromData(idType, protocol, port, data);
+  } catch {
+    return raw(ID, Uint8Array.from([idType, protocol, port >>> 8, port & 0xff, ...data]));
+  }
 }
 
-export function withSa(ps: readonly RawPayload[], f: (sa: SaBody) => SaBody): RawPayload[] {
-  return ps.map((p) =>
-    p.type === PayloadType.SA ? { type: p.type, body: encodeSa(f(decodeSa(p.body))) } : p,
-  );
+export function withSa(ps: readonly Payload[], f: (sa: SaPayload) => SaPayload): Payload[] {
+  return ps.map((p) => (p.type === PayloadType.SA ? f(p) : p));
 }
 
-export function replaceIds(ps: readonly RawPayload[], ids: RawPayload[]): RawPayload[] {
-  return [...ps.filter((p) => p.type !== ID), ...ids];
+export function replaceIds(ps: readonly Payload[], ids: Payload[]): Payload[] {
+  return [...ps.filter((p) => p.type !== ID && !(p.type === 'unknown' && p.payloadType === ID)), ...ids];
 }
 
-export function firstTransform(sa: SaBody): SaBody['proposals'][number]['transforms'][number] {
+export function firstTransform(sa: SaPayload): Transform {
   const t = sa.proposals[0]?.transforms[0];
   assert.ok(t);
   return t;
@@ -47,7 +51,7 @@ export function firstTransform(sa: SaBody): SaBody['proposals'][number]['transfo
 
 export interface Case {
   name: string;
-  f: (ps: readonly RawPayload[]) => RawPayload[];
+  f: (ps: readonly Payload[]) => Payload[];
   /** Acceptable reactions of V: notify names, 'QM2' (a legitimate answer) or 'drop'. */
   expect: readonly string[];
 }
