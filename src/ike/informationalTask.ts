@@ -96,6 +96,11 @@ export class Informational {
       }
       return;
     }
+    if (del.protocolId !== ProtocolId.AH && del.protocolId !== ProtocolId.ESP) {
+      // RFC 2408 §5.15 (2): a Protocol-Id we do not support; nothing of ours to delete.
+      h.drop(sa.connId, sa.peerAddress, `DELETE for protocol ${del.protocolId}`);
+      return;
+    }
     const proto = del.protocolId === ProtocolId.AH ? 'ah' : 'esp';
     h.emit({ type: 'deleteReceived', connId: sa.connId, protocol: proto, spis: del.spis.map(hex) });
     // The peer names its inbound SPIs: our outbound ones. The pair goes in both directions.

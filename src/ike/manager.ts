@@ -10,6 +10,7 @@ import {
   DecodeError,
   encodeMessage,
   encodePayloads,
+  payloadLengths,
   payloadsOfType,
   payloadTypeOf,
   Reader,
@@ -683,7 +684,7 @@ export class IkeManager {
           return;
         }
         try {
-          payloads = decodeBody(msg.nextPayload, dec.plain).payloads;
+          payloadLengths(msg.nextPayload, dec.plain);
         } catch {
           // Garbage after decryption: the keys differ, i.e. the pre-shared keys do not match.
           this.emit({
@@ -694,6 +695,8 @@ export class IkeManager {
           });
           throw new Phase1Failure(NotifyType.AUTHENTICATION_FAILED, 'decryption failed');
         }
+        // The chain walks, so the keys agree: a body that does not decode gets its own notify.
+        payloads = decodeBody(msg.nextPayload, dec.plain).payloads;
         nextIv = dec.nextIv;
       }
       step = this.task(sa).process(payloads, encrypted);

@@ -215,6 +215,12 @@ export function chooseOffer(
   // RFC 2408 §5.4: IKE uses the IPsec DOI's identity-only situation (RFC 2407 §4.6.1).
   if (decoded.situation !== Situation.SIT_IDENTITY_ONLY)
     throw new Phase1Failure(NotifyType.SITUATION_NOT_SUPPORTED, `situation ${decoded.situation}`);
+  // RFC 2409 §5: in phase 1 one SA payload carries exactly one proposal.
+  if (decoded.proposals.length !== 1)
+    throw new Phase1Failure(
+      NotifyType.BAD_PROPOSAL_SYNTAX,
+      `phase-1 SA with ${decoded.proposals.length} proposals`,
+    );
   const proposal = decoded.proposals[0];
   if (!proposal || proposal.protocolId !== ProtocolId.ISAKMP)
     throw new Phase1Failure(NotifyType.INVALID_PROTOCOL_ID, 'phase-1 proposal is not ISAKMP');
@@ -270,7 +276,7 @@ export function takeOffer(
   reportKey: boolean,
 ): SaPayload {
   ctx.emit({ type: 'processing', connId: sa.connId, payload: 'SA', messageId: 0 });
-  const saP = requirePayload(payloads, PayloadType.SA, 'SA');
+  const saP = phase1Sa(payloads);
   takeVendorIds(sa, ctx, payloads);
   if (reportKey) peekPsk(sa, ctx);
   const reply = chooseOffer(sa, ctx, saP);
@@ -287,7 +293,7 @@ export function takeReply(
 ): void {
   ctx.emit({ type: 'processing', connId: sa.connId, payload: 'SA', messageId: 0 });
   if (reportKey) peekPsk(sa, ctx);
-  acceptReply(sa, ctx, requirePayload(payloads, PayloadType.SA, 'SA'));
+  acceptReply(sa, ctx, phase1Sa(payloads));
 }
 
 /** Initiator: the reply must name exactly one of our transforms, unchanged. */
@@ -433,6 +439,9 @@ export function takeIdentity(sa: IkeSa, ctx: Phase1Context, payloads: readonly P
   const id = findPayload(payloads, PayloadType.ID);
   if (!id) throw new Phase1Failure(NotifyType.INVALID_ID_INFORMATION, 'ID payload missing');
   ctx.emit({ type: 'processing', connId: sa.connId, payload: 'ID', messageId: 0 });
+  // RFC 2408 §5.8, RFC 2407 §4.6.2.1: an ID type the DOI does not define is invalid.
+  if (id.identification.kind === 'unknown')
+    throw new Phase1Failure(NotifyType.INVALID_ID_INFORMATION, `ID type ${id.idType}`);
   sa.idPeerB = payloadBody(id);
   sa.peerId =
     id.idType === IdType.IPV4_ADDR && id.data.length === 4
@@ -567,6 +576,20 @@ export function takeNatd(sa: IkeSa, ctx: Phase1Context, payloads: readonly Paylo
     peerBehindNat: sa.peerBehindNat,
     forced: ctx.forceEncapsulation,
   });
+}
+
+/**
+ * RFC 2409 §5: "The SA payload MUST precede all other payloads in a phase 1 exchange", and
+ * there must not be more than one (a malformed message is PAYLOAD-MALFORMED, one SA payload
+ * too many BAD-PROPOSAL-SYNTAX).
+ */
+function phase1Sa(payloads: readonly Payload[]): SaPayload {
+  const sa = requirePayload(payloads, PayloadType.SA, 'SA');
+  if (payloads[0] !== sa)
+    throw new Phase1Failure(NotifyType.PAYLOAD_MALFORMED, 'SA is not the first payload');
+  if (payloadsOfType(payloads, PayloadType.SA).length > 1)
+    throw new Phase1Failure(NotifyType.BAD_PROPOSAL_SYNTAX, 'more than one SA payload');
+  return sa;
 }
 
 export function requirePayload<T extends Payload['type']>(

@@ -61,6 +61,8 @@ import type { Rng } from './types.js';
 
 export const CONNECTED = 16384;
 
+const IPSEC_PROTOCOLS: ReadonlySet<number> = new Set([ProtocolId.AH, ProtocolId.ESP, ProtocolId.IPCOMP]);
+
 export interface Phase2Policy {
   readonly entry: CryptoMapEntry;
   readonly transformSets: readonly TransformSet[];
@@ -333,6 +335,10 @@ export class QuickMode {
     // RFC 2408 §5.4: the IPsec DOI's identity-only situation is the one we support.
     if (decoded.situation !== Situation.SIT_IDENTITY_ONLY)
       throw new QuickModeFailure(NotifyType.SITUATION_NOT_SUPPORTED, `situation ${decoded.situation}`);
+    // RFC 2408 §5.5 (1): a proposal for a protocol we do not know is INVALID-PROTOCOL-ID.
+    const unknown = decoded.proposals.find((p) => !IPSEC_PROTOCOLS.has(p.protocolId));
+    if (unknown)
+      throw new QuickModeFailure(NotifyType.INVALID_PROTOCOL_ID, `proposal protocol ${unknown.protocolId}`);
     checkSpis(decoded.proposals);
     const ids = payloadsOfType(payloads, PayloadType.ID);
     const ke = findPayload(payloads, PayloadType.KE);
@@ -379,9 +385,10 @@ export class QuickMode {
     if (!c) throw new QuickModeFailure(NotifyType.NO_PROPOSAL_CHOSEN, 'no acceptable IPsec proposal');
     // PFS: the group in the transform and the KE payload must come together (RFC 2409 §5.5).
     this.pfsGroup = c.group;
+    // RFC 2408 §5.7: a KE we did not agree to use is INVALID-KEY-INFORMATION.
     if ((c.group !== undefined) !== (ke !== undefined))
       throw new QuickModeFailure(
-        NotifyType.ATTRIBUTES_NOT_SUPPORTED,
+        c.group !== undefined ? NotifyType.ATTRIBUTES_NOT_SUPPORTED : NotifyType.INVALID_KEY_INFORMATION,
         c.group !== undefined ? 'PFS group offered without KE' : 'KE without PFS group',
       );
     ctx.emit({ type: 'processing', connId: sa.connId, payload: 'NONCE', messageId: this.messageId });
@@ -519,6 +526,12 @@ export class QuickMode {
     checkNonce(nonce.data);
     ctx.emit({ type: 'processing', connId: sa.connId, payload: 'SA', messageId: this.messageId });
     checkSpis(decoded.proposals);
+    // RFC 2408 §4.2: the responder chooses one proposal and one transform of each protocol.
+    if (decoded.proposals.some((p) => p.transforms.length !== 1))
+      throw new QuickModeFailure(
+        NotifyType.BAD_PROPOSAL_SYNTAX,
+        'reply proposal without exactly one transform',
+      );
     const number = decoded.proposals[0]?.proposalNumber;
     const ours = this.proposals.find((p) => p.number === number);
     if (!ours)
@@ -587,6 +600,12 @@ export class QuickMode {
     ctx.emit({ type: 'processing', connId: sa.connId, payload: 'NONCE', messageId: this.messageId });
     this.nr = nonce.data;
     const ke = findPayload(payloads, PayloadType.KE);
+    // RFC 2409 §5.5: KE only with PFS; RFC 2408 §5.7 names INVALID-KEY-INFORMATION.
+    if (this.pfsGroup === undefined && ke)
+      throw new QuickModeFailure(
+        NotifyType.INVALID_KEY_INFORMATION,
+        'KE in a reply to a quick mode without PFS',
+      );
     if (this.pfsGroup !== undefined) {
       if (!ke) throw new QuickModeFailure(NotifyType.ATTRIBUTES_NOT_SUPPORTED, 'PFS reply without KE');
       ctx.emit({ type: 'processing', connId: sa.connId, payload: 'KE', messageId: this.messageId });

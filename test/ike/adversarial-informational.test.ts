@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { NotifyType, ProtocolId } from '../../src/ike/constants.js';
+import { NotifyType, PayloadType, ProtocolId } from '../../src/ike/constants.js';
 import {
   A_WAN,
   assertHonestIntact,
@@ -97,10 +97,20 @@ function spoofedCleartext(w: World): void {
         });
         net.run(net.now + 1);
         n++;
-        // (c) every spoofed message is either a counted drop or an unauthenticated notify.
+        // (c) RFC 2408 §5.15: an unauthenticated informational acts on nothing. Its notifies
+        // are reported as unauthenticated, every other payload is a counted drop; cookies of
+        // an IKE SA with another peer make the whole message a counted drop.
         const fresh = v.events.slice(eventsBefore);
         const seen = fresh.some((e) => e.type === 'notifyReceived' && !e.authenticated);
-        assert.ok(v.engine.counters.drops > dropsBefore || seen, `${what}: neither counted nor reported`);
+        const foreign = src !== A_WAN && hd.ckyI === ckyI;
+        assert.deepEqual(
+          { dropped: v.engine.counters.drops > dropsBefore, reported: seen },
+          {
+            dropped: foreign || a.payloads.some((p) => p.type !== PayloadType.N),
+            reported: !foreign && a.payloads.some((p) => p.type === PayloadType.N),
+          },
+          what,
+        );
         assert.ok(
           !fresh.some((e) => e.type === 'notifyReceived' && e.authenticated),
           `${what}: treated as authenticated`,
