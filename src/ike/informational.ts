@@ -4,6 +4,7 @@
 
 import { timingSafeEqual } from 'node:crypto';
 import {
+  concat,
   Doi,
   dpdNotify,
   encodePayloads,
@@ -19,7 +20,7 @@ import { decodeBody } from './message.js';
 import { spiBytes } from './ipsecTransforms.js';
 
 export function cookiesSpi(sa: IkeSa): Uint8Array {
-  return new Uint8Array([...sa.ckyI, ...sa.ckyR]);
+  return concat(sa.ckyI, sa.ckyR);
 }
 
 export function notifyPayload(

@@ -18,6 +18,7 @@ import {
 } from '../wire/index.js';
 import { ProtocolId } from './constants.js';
 import type { Phase2TransformDescription } from './events.js';
+import { uint32Bytes } from '../crypto/index.js';
 
 const ESP_IDS: Readonly<Record<EspEncryption, number>> = {
   'esp-des': EspTransformId.ESP_DES,
@@ -106,7 +107,7 @@ export function proposalsForTransformSet(
 }
 
 export function spiBytes(spi: number): Uint8Array {
-  return Uint8Array.of((spi >>> 24) & 255, (spi >>> 16) & 255, (spi >>> 8) & 255, spi & 255);
+  return uint32Bytes(spi >>> 0);
 }
 export function spiNumber(b: Uint8Array): number {
   return b.length === 4
