@@ -2,18 +2,9 @@
 // the negotiated hash whose HMAC is the PRF. Nonces and IDs are payload bodies (the "_b"
 // of RFC 2409: the payload without its generic header).
 
+import { concat } from '../wire/bytes.js';
 import { CryptoParameterError } from './errors.js';
 import { type HashAlg, hashOf, prf } from './hash.js';
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /** A uint32 (message ID, SPI) as 4 big-endian bytes. */
 export function uint32Bytes(value: number): Uint8Array {

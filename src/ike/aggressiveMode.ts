@@ -5,7 +5,7 @@
 
 import type { IsakmpPolicy } from '../policy/model.js';
 import { NotifyType } from './constants.js';
-import type { RawPayload } from './codec.js';
+import type { Payload } from '../wire/index.js';
 import type { IkeSa } from './ikeSa.js';
 import { dhPublicLength } from './keys.js';
 import {
@@ -18,7 +18,6 @@ import {
   offerPayload,
   ourHash,
   Phase1Failure,
-  saPayload,
   takeIdentity,
   takeKeNonce,
   takeNatd,
@@ -45,7 +44,7 @@ export class AggressiveMode {
     transition(sa, ctx.emit, 'IKE_MSG_FROM_IPSEC, IKE_SA_REQ_AM', 'IKE_I_AM1');
     const offer = offerPayload(sa, ctx, offered, 'aggressive');
     sa.isakmp = 'AG_INIT_EXCH';
-    const send: RawPayload[] = [
+    const send: Payload[] = [
       offer,
       ...makeKeNonce(sa, ctx, group),
       identityPayload(sa, ctx),
@@ -54,7 +53,7 @@ export class AggressiveMode {
     return { send, expectReply: true };
   }
 
-  process(payloads: readonly RawPayload[], _encrypted: boolean): Step | undefined {
+  process(payloads: readonly Payload[], _encrypted: boolean): Step | undefined {
     switch (this.sa.p1) {
       case 'IKE_I_AM1':
         return this.am2(payloads);
@@ -67,7 +66,7 @@ export class AggressiveMode {
     }
   }
 
-  private am1(payloads: readonly RawPayload[]): Step {
+  private am1(payloads: readonly Payload[]): Step {
     const { sa, ctx } = this;
     transition(sa, ctx.emit, FROM_PEER_AM, 'IKE_R_AM1');
     const reply = takeOffer(sa, ctx, payloads, false);
@@ -86,8 +85,8 @@ export class AggressiveMode {
     transition(sa, ctx.emit, PROCESS_AM, 'IKE_R_AM1');
     sa.isakmp = 'AG_INIT_EXCH';
     const id = identityPayload(sa, ctx);
-    const send: RawPayload[] = [
-      saPayload(reply),
+    const send: Payload[] = [
+      reply,
       ...keNonce,
       id,
       ...vendorIdPayloads(sa, ctx),
@@ -97,7 +96,7 @@ export class AggressiveMode {
     return { send, expectReply: true, after: () => transition(sa, ctx.emit, PROCESS_COMPLETE, 'IKE_R_AM2') };
   }
 
-  private am2(payloads: readonly RawPayload[]): Step {
+  private am2(payloads: readonly Payload[]): Step {
     const { sa, ctx } = this;
     transition(sa, ctx.emit, FROM_PEER_AM, 'IKE_I_AM2');
     takeReply(sa, ctx, payloads, false);
@@ -110,7 +109,7 @@ export class AggressiveMode {
     verifyPeer(sa, ctx, payloads);
     transition(sa, ctx.emit, PROCESS_AM, 'IKE_I_AM2');
     const natd = natdPayloads(sa, ctx);
-    const send: RawPayload[] = [...sa.auth.prove(ourHash(sa)), ...natd];
+    const send: Payload[] = [...sa.auth.prove(ourHash(sa)), ...natd];
     sa.isakmp = 'QM_IDLE';
     return {
       send,
@@ -122,7 +121,7 @@ export class AggressiveMode {
     };
   }
 
-  private am3(payloads: readonly RawPayload[]): Step {
+  private am3(payloads: readonly Payload[]): Step {
     const { sa, ctx } = this;
     takeNatd(sa, ctx, payloads);
     verifyPeer(sa, ctx, payloads);

@@ -4,9 +4,7 @@
 // main_mode/aggressive_mode.
 
 import { timingSafeEqual } from 'node:crypto';
-import { IkeAuthMethod } from '../wire/index.js';
-import { PayloadType } from './constants.js';
-import type { RawPayload } from './codec.js';
+import { IkeAuthMethod, PayloadType, type Payload } from '../wire/index.js';
 import { skeyidPsk, type HashAlg } from './keys.js';
 
 export interface SkeyidInput {
@@ -25,9 +23,9 @@ export interface Authenticator {
   readonly description: string;
   skeyid(input: SkeyidInput): Uint8Array;
   /** Payloads carrying our proof, given HASH_I or HASH_R. */
-  prove(ourHash: Uint8Array): RawPayload[];
+  prove(ourHash: Uint8Array): Payload[];
   /** Checks the peer's proof against the HASH_I/HASH_R we computed for it. */
-  verify(payloads: readonly RawPayload[], expected: Uint8Array): 'ok' | 'missing' | 'mismatch';
+  verify(payloads: readonly Payload[], expected: Uint8Array): 'ok' | 'missing' | 'mismatch';
 }
 
 export function pskAuthenticator(key: Uint8Array): Authenticator {
@@ -35,12 +33,12 @@ export function pskAuthenticator(key: Uint8Array): Authenticator {
     method: IkeAuthMethod.PRE_SHARED_KEY,
     description: 'pre-shared key',
     skeyid: (i) => skeyidPsk(i.hash, key, i.ni, i.nr),
-    prove: (h) => [{ type: PayloadType.HASH, body: h }],
+    prove: (h) => [{ type: PayloadType.HASH, data: h }],
     verify(payloads, expected) {
       const hp = payloads.find((p) => p.type === PayloadType.HASH);
       if (!hp) return 'missing';
-      if (hp.body.length !== expected.length) return 'mismatch';
-      return timingSafeEqual(hp.body, expected) ? 'ok' : 'mismatch';
+      if (hp.data.length !== expected.length) return 'mismatch';
+      return timingSafeEqual(hp.data, expected) ? 'ok' : 'mismatch';
     },
   };
 }

@@ -2,18 +2,17 @@
 // and the RFC 2408 §2.5.3 cookie.
 
 import { createHash } from 'node:crypto';
-import { be32, decodeNotify, ipv4Bytes, type RawPayload } from './codec.js';
-import { ExchangeType, notifyName, PAYLOAD_SHORT_NAMES, PayloadType } from './constants.js';
+import { uint32Bytes } from '../crypto/index.js';
+import { payloadTypeOf, type Payload } from '../wire/index.js';
+import { ExchangeType, notifyName, PAYLOAD_SHORT_NAMES } from './constants.js';
+import { addressBytes } from './natd.js';
 import type { Rng } from './types.js';
 
-export function payloadNames(payloads: readonly RawPayload[]): string[] {
+export function payloadNames(payloads: readonly Payload[]): string[] {
   return payloads.map((p) => {
-    if (p.type !== PayloadType.N) return PAYLOAD_SHORT_NAMES[p.type] ?? `(${p.type})`;
-    try {
-      return `N(${notifyName(decodeNotify(p.body).notifyType)})`;
-    } catch {
-      return 'N';
-    }
+    if (p.type === 11) return `N(${notifyName(p.notifyType)})`;
+    const type = payloadTypeOf(p);
+    return PAYLOAD_SHORT_NAMES[type] ?? `(${type})`;
   });
 }
 
@@ -41,11 +40,11 @@ export function makeCookie(
 ): Uint8Array {
   const h = createHash('md5');
   h.update(secret);
-  h.update(ipv4Bytes(local));
-  h.update(ipv4Bytes(peer));
-  h.update(be32(((localPort << 16) | peerPort) >>> 0));
+  h.update(addressBytes(local));
+  h.update(addressBytes(peer));
+  h.update(uint32Bytes(((localPort << 16) | peerPort) >>> 0));
   h.update(Buffer.from(String(now)));
-  h.update(be32(counter));
+  h.update(uint32Bytes(counter >>> 0));
   h.update(rng.randomBytes(4));
   return new Uint8Array(h.digest()).slice(0, 8);
 }

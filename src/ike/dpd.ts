@@ -10,11 +10,11 @@
 // the feature counts the same five ("DPD incrementing error counter (n/5)"), as isakmpd's
 // DPD_RETRANS_MAX does: worst case SECS + 5 x RETRY after the first unanswered packet.
 
-import type { RawPayload } from './codec.js';
+import { dpdSequence, type Payload } from '../wire/index.js';
 import { NotifyType } from './constants.js';
 import type { IkeEvent } from './events.js';
 import type { IkeSa } from './ikeSa.js';
-import { dpdPayload, dpdSequence } from './informational.js';
+import { dpdPayload } from './informational.js';
 
 /** R-U-THEREs sent without an ACK before the peer is declared dead. */
 export const DPD_TRIES = 5;
@@ -30,7 +30,7 @@ export interface DpdHost {
   readonly now: number;
   emit(e: IkeEvent): void;
   drop(connId: number, peer: string, reason: string): void;
-  sendInformational(sa: IkeSa, payloads: readonly RawPayload[]): void;
+  sendInformational(sa: IkeSa, payloads: readonly Payload[]): void;
   randomU32(): number;
   /** Deletes the IPsec and IKE SAs with `dead`'s peer, up to `dead`, telling it (best effort). */
   clearPeer(dead: IkeSa, reason: string): void;
@@ -101,7 +101,7 @@ export class DeadPeerDetection {
 
   /** A protected R-U-THERE or R-U-THERE-ACK (HASH(1) already verified). */
   receive(sa: IkeSa, notifyType: number, data: Uint8Array, host: DpdHost): void {
-    const seq = dpdSequence(data);
+    const seq = dpdSequence({ data }) ?? 0;
     const ack = notifyType === NotifyType.R_U_THERE_ACK;
     const kind = ack ? 'R_U_THERE_ACK' : 'R_U_THERE';
     host.emit({ type: 'dpd', connId: sa.connId, kind, direction: 'received', sequence: seq });

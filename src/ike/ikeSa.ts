@@ -5,15 +5,15 @@
 
 import type { CryptoMapEntry, IsakmpPolicy } from '../policy/model.js';
 import type { Authenticator } from './authenticator.js';
-import { concat, type RawPayload } from './codec.js';
+import { concat } from '../wire/index.js';
 import type { IsakmpState, Phase1State } from './events.js';
 import {
   cbcDecrypt,
   cbcEncrypt,
   phase2Iv,
+  type CipherSuite,
   type DhExchange,
   type HashAlg,
-  type IkeCipher,
   type Skeyids,
 } from './keys.js';
 import type { AcquireRequest } from './types.js';
@@ -51,7 +51,7 @@ export class IkeSa {
 
   policy?: IsakmpPolicy;
   hash: HashAlg = 'sha1';
-  cipher?: IkeCipher;
+  cipher?: CipherSuite;
   auth?: Authenticator;
   dh?: DhExchange;
   gxi?: Uint8Array;
@@ -170,5 +170,3 @@ export class IkeSa {
     for (const k of [this.skeyid, this.keys?.a, this.keys?.d, this.keys?.e, this.encKey]) k?.fill(0);
   }
 }
-
-export type { RawPayload };

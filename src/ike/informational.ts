@@ -4,22 +4,23 @@
 
 import { timingSafeEqual } from 'node:crypto';
 import {
-  be32,
-  decodePayloads,
-  encodeDelete,
-  encodeNotify,
+  concat,
+  Doi,
+  dpdNotify,
   encodePayloads,
-  readU32,
-  type RawPayload,
-} from './codec.js';
-import { Doi } from '../wire/index.js';
+  payloadLengths,
+  type DeletePayload,
+  type NotificationPayload,
+  type Payload,
+} from '../wire/index.js';
 import { NotifyType, PayloadType, ProtocolId } from './constants.js';
 import type { IkeSa } from './ikeSa.js';
 import { informationalHash } from './keys.js';
+import { decodeBody } from './message.js';
 import { spiBytes } from './ipsecTransforms.js';
 
 export function cookiesSpi(sa: IkeSa): Uint8Array {
-  return new Uint8Array([...sa.ckyI, ...sa.ckyR]);
+  return concat(sa.ckyI, sa.ckyR);
 }
 
 export function notifyPayload(
@@ -27,42 +28,39 @@ export function notifyPayload(
   protocol: number,
   spi: Uint8Array,
   data: Uint8Array = new Uint8Array(0),
-): RawPayload {
-  return { type: PayloadType.N, body: encodeNotify({ doi: Doi.IPSEC, protocol, notifyType, spi, data }) };
+): NotificationPayload {
+  return { type: PayloadType.N, doi: Doi.IPSEC, protocolId: protocol, notifyType, spi, data };
 }
 
-export function deleteIsakmpPayload(sa: IkeSa): RawPayload {
+export function deleteIsakmpPayload(sa: IkeSa): DeletePayload {
   return {
     type: PayloadType.D,
-    body: encodeDelete({ doi: Doi.IPSEC, protocol: ProtocolId.ISAKMP, spis: [cookiesSpi(sa)] }),
+    doi: Doi.IPSEC,
+    protocolId: ProtocolId.ISAKMP,
+    spiSize: 16,
+    spis: [cookiesSpi(sa)],
   };
 }
 
-export function deleteIpsecPayload(protocol: 'esp' | 'ah', spis: readonly number[]): RawPayload {
+export function deleteIpsecPayload(protocol: 'esp' | 'ah', spis: readonly number[]): DeletePayload {
   return {
     type: PayloadType.D,
-    body: encodeDelete({
-      doi: Doi.IPSEC,
-      protocol: protocol === 'ah' ? ProtocolId.AH : ProtocolId.ESP,
-      spis: spis.map(spiBytes),
-    }),
+    doi: Doi.IPSEC,
+    protocolId: protocol === 'ah' ? ProtocolId.AH : ProtocolId.ESP,
+    spiSize: 4,
+    spis: spis.map(spiBytes),
   };
 }
 
-export function dpdPayload(sa: IkeSa, ack: boolean, sequence: number): RawPayload {
-  return notifyPayload(
-    ack ? NotifyType.R_U_THERE_ACK : NotifyType.R_U_THERE,
-    ProtocolId.ISAKMP,
-    cookiesSpi(sa),
-    be32(sequence),
-  );
+export function dpdPayload(sa: IkeSa, ack: boolean, sequence: number): NotificationPayload {
+  return dpdNotify(ack ? NotifyType.R_U_THERE_ACK : NotifyType.R_U_THERE, sa.ckyI, sa.ckyR, sequence >>> 0);
 }
 
 /** [HASH(1), ...payloads] with HASH(1) = prf(SKEYID_a, M-ID | payloads). */
-export function protect(sa: IkeSa, messageId: number, payloads: readonly RawPayload[]): RawPayload[] {
+export function protect(sa: IkeSa, messageId: number, payloads: readonly Payload[]): Payload[] {
   if (!sa.keys) return [...payloads];
-  const h = informationalHash(sa.hash, sa.keys.a, messageId, encodePayloads(payloads));
-  return [{ type: PayloadType.HASH, body: h }, ...payloads];
+  const h = informationalHash(sa.hash, sa.keys.a, messageId, encodePayloads(payloads).bytes);
+  return [{ type: PayloadType.HASH, data: h }, ...payloads];
 }
 
 /** Verifies HASH(1) of a decrypted informational; returns the payloads it covers. */
@@ -71,17 +69,15 @@ export function verifyProtected(
   messageId: number,
   firstPayload: number,
   plain: Uint8Array,
-): RawPayload[] | undefined {
+): Payload[] | undefined {
   if (!sa.keys) return undefined;
-  const { payloads, trailing } = decodePayloads(firstPayload, plain);
-  const first = payloads[0];
-  if (!first || first.type !== PayloadType.HASH) return undefined;
-  const rest = plain.subarray(4 + first.body.length, plain.length - trailing.length);
+  // HASH(1) is checked before any body is decoded (RFC 2409 §5.7: it covers the bytes after it).
+  const { types, lengths, trailing } = payloadLengths(firstPayload, plain);
+  const hashEnd = lengths[0] ?? 0;
+  if (types[0] !== PayloadType.HASH) return undefined;
+  const got = plain.subarray(4, hashEnd);
+  const rest = plain.subarray(hashEnd, plain.length - trailing.length);
   const want = informationalHash(sa.hash, sa.keys.a, messageId, rest);
-  if (want.length !== first.body.length || !timingSafeEqual(want, first.body)) return undefined;
-  return payloads.slice(1);
-}
-
-export function dpdSequence(data: Uint8Array): number {
-  return data.length >= 4 ? readU32(data, 0) : 0;
+  if (want.length !== got.length || !timingSafeEqual(want, got)) return undefined;
+  return decodeBody(firstPayload, plain).payloads.slice(1);
 }

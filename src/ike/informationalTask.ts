@@ -3,10 +3,11 @@
 // protected by HASH(1) act on state; clear ones are reported and never tear down
 // authenticated state (RFC 2408 §5.15). The manager decrypts and verifies, this decides.
 
-import { decodeDelete, decodeNotify, readU32, type RawPayload } from './codec.js';
+import { payloadsOfType, type DeletePayload, type NotificationPayload, type Payload } from '../wire/index.js';
 import { notifyName, NotifyType, PayloadType, ProtocolId } from './constants.js';
 import type { IkeEvent } from './events.js';
 import type { IkeSa } from './ikeSa.js';
+import { spiNumber } from './ipsecTransforms.js';
 import { CONNECTED, type QuickMode } from './quickMode.js';
 
 /** What the informational task may do to the manager's tables. */
@@ -15,7 +16,7 @@ export interface InformationalHost {
   emit(e: IkeEvent): void;
   drop(connId: number, peer: string, reason: string): void;
   /** Sends a (protected, once phase 1 is up) informational exchange. */
-  sendInformational(sa: IkeSa, payloads: readonly RawPayload[]): void;
+  sendInformational(sa: IkeSa, payloads: readonly Payload[]): void;
   deleteIkeSa(sa: IkeSa, reason: string): void;
   ikeSaByCookie(ckyI: Uint8Array): IkeSa | undefined;
   ikeSasWithPeer(peer: string): readonly IkeSa[];
@@ -41,20 +42,13 @@ export class Informational {
   constructor(private readonly host: InformationalHost) {}
 
   /** A clear informational: report its notifies; only a half-open negotiation may end on one. */
-  processClear(sa: IkeSa | undefined, payloads: readonly RawPayload[], source: string): void {
+  processClear(sa: IkeSa | undefined, payloads: readonly Payload[], source: string): void {
     const h = this.host;
     let reported = 0;
     const ignored = payloads.filter((p) => p.type !== PayloadType.N).length;
     if (ignored > 0)
       h.drop(sa?.connId ?? 0, source, `unauthenticated informational: ${ignored} payload(s) ignored`);
-    for (const p of payloads) {
-      if (p.type !== PayloadType.N) continue;
-      let n;
-      try {
-        n = decodeNotify(p.body);
-      } catch {
-        continue;
-      }
+    for (const n of payloadsOfType(payloads, PayloadType.N)) {
       reported++;
       const name = notifyName(n.notifyType);
       h.emit({ type: 'notifyReceived', connId: sa?.connId ?? 0, notify: name, authenticated: false });
@@ -75,19 +69,18 @@ export class Informational {
   }
 
   /** Payloads of a verified informational (HASH(1) already checked). */
-  processProtected(sa: IkeSa, payloads: readonly RawPayload[]): void {
+  processProtected(sa: IkeSa, payloads: readonly Payload[]): void {
     for (const p of payloads) {
-      if (p.type === PayloadType.D) this.processDelete(sa, p.body);
-      else if (p.type === PayloadType.N) this.processNotify(sa, p.body);
+      if (p.type === PayloadType.D) this.processDelete(sa, p);
+      else if (p.type === PayloadType.N) this.processNotify(sa, p);
       if (sa.deleted) return;
     }
   }
 
-  private processDelete(sa: IkeSa, body: Uint8Array): void {
+  private processDelete(sa: IkeSa, del: DeletePayload): void {
     const h = this.host;
     h.emit({ type: 'processing', connId: sa.connId, payload: 'DELETE', messageId: 0 });
-    const del = decodeDelete(body);
-    if (del.protocol === ProtocolId.ISAKMP) {
+    if (del.protocolId === ProtocolId.ISAKMP) {
       h.emit({ type: 'deleteReceived', connId: sa.connId, protocol: 'isakmp', spis: del.spis.map(hex) });
       for (const spi of del.spis) {
         const target = h.ikeSaByCookie(spi.subarray(0, 8));
@@ -95,20 +88,19 @@ export class Informational {
       }
       return;
     }
-    const proto = del.protocol === ProtocolId.AH ? 'ah' : 'esp';
+    if (del.protocolId !== ProtocolId.AH && del.protocolId !== ProtocolId.ESP) {
+      // RFC 2408 §5.15 (2): a Protocol-Id we do not support; nothing of ours to delete.
+      h.drop(sa.connId, sa.peerAddress, `DELETE for protocol ${del.protocolId}`);
+      return;
+    }
+    const proto = del.protocolId === ProtocolId.AH ? 'ah' : 'esp';
     h.emit({ type: 'deleteReceived', connId: sa.connId, protocol: proto, spis: del.spis.map(hex) });
     // The peer names its inbound SPIs: our outbound ones. The pair goes in both directions.
-    h.removeIpsecByOutbound(
-      sa.peerAddress,
-      proto,
-      new Set(del.spis.map((s) => readU32(s, 0))),
-      'peer sent DELETE',
-    );
+    h.removeIpsecByOutbound(sa.peerAddress, proto, new Set(del.spis.map(spiNumber)), 'peer sent DELETE');
   }
 
-  private processNotify(sa: IkeSa, body: Uint8Array): void {
+  private processNotify(sa: IkeSa, n: NotificationPayload): void {
     const h = this.host;
-    const n = decodeNotify(body);
     const name = notifyName(n.notifyType);
     h.emit({ type: 'notifyReceived', connId: sa.connId, notify: name, authenticated: true });
     switch (n.notifyType) {
@@ -126,7 +118,7 @@ export class Informational {
       default:
         if (n.notifyType < 8192) {
           // An error about one of our quick modes: stop retransmitting it.
-          const spi = n.spi.length === 4 ? readU32(n.spi, 0) : undefined;
+          const spi = n.spi.length === 4 ? spiNumber(n.spi) : undefined;
           for (const node of h.quickModesOf(sa)) {
             if (node.role !== 'initiator' || node.state !== 'IKE_QM_I_QM1') continue;
             if (spi !== undefined && !node.ourSpis.includes(spi)) continue;

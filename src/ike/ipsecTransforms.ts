@@ -4,8 +4,11 @@
 import type { AhIntegrity, EspEncryption, EspIntegrity, IpsecMode, TransformSet } from '../policy/model.js';
 import type { EspCipher, IntegrityAlg } from '../policy/sa.js';
 import type { Phase2ProposalOffer, Phase2TransformOffer } from '../policy/proposalPhase2.js';
-import { attributeNumber, type Attribute, type Proposal } from './codec.js';
 import {
+  attributeNumber,
+  numericAttribute,
+  type Attribute,
+  type Proposal,
   AhTransformId,
   AuthAlgorithm,
   EncapsulationMode,
@@ -15,6 +18,7 @@ import {
 } from '../wire/index.js';
 import { ProtocolId } from './constants.js';
 import type { Phase2TransformDescription } from './events.js';
+import { uint32Bytes } from '../crypto/index.js';
 
 const ESP_IDS: Readonly<Record<EspEncryption, number>> = {
   'esp-des': EspTransformId.ESP_DES,
@@ -48,11 +52,11 @@ export interface OfferParams {
 function commonAttributes(p: OfferParams): Attribute[] {
   // IOS order (Example 13-3): encaps, life seconds, life kilobytes, then algorithm attributes.
   return [
-    { type: Phase2Attr.ENCAPSULATION_MODE, value: p.encapsulation },
-    { type: Phase2Attr.SA_LIFE_TYPE, value: LifeType.SECONDS },
-    { type: Phase2Attr.SA_LIFE_DURATION, value: p.lifetimeSeconds },
-    { type: Phase2Attr.SA_LIFE_TYPE, value: LifeType.KILOBYTES },
-    { type: Phase2Attr.SA_LIFE_DURATION, value: p.lifetimeKilobytes },
+    numericAttribute(Phase2Attr.ENCAPSULATION_MODE, p.encapsulation),
+    numericAttribute(Phase2Attr.SA_LIFE_TYPE, LifeType.SECONDS),
+    numericAttribute(Phase2Attr.SA_LIFE_DURATION, p.lifetimeSeconds),
+    numericAttribute(Phase2Attr.SA_LIFE_TYPE, LifeType.KILOBYTES),
+    numericAttribute(Phase2Attr.SA_LIFE_DURATION, p.lifetimeKilobytes),
   ];
 }
 
@@ -65,20 +69,20 @@ export function proposalsForTransformSet(
 ): Proposal[] {
   const out: Proposal[] = [];
   const group: Attribute[] =
-    p.pfsGroup !== undefined ? [{ type: Phase2Attr.GROUP_DESCRIPTION, value: p.pfsGroup }] : [];
+    p.pfsGroup !== undefined ? [numericAttribute(Phase2Attr.GROUP_DESCRIPTION, p.pfsGroup)] : [];
   if (ts.ah && spis.ah !== undefined) {
     const [id, auth] = AH_IDS[ts.ah];
     out.push({
-      number,
-      protocol: ProtocolId.AH,
+      proposalNumber: number,
+      protocolId: ProtocolId.AH,
       spi: spiBytes(spis.ah),
       transforms: [
         {
-          number: 1,
-          id,
+          transformNumber: 1,
+          transformId: id,
           attributes: [
             ...commonAttributes(p),
-            { type: Phase2Attr.AUTHENTICATION_ALGORITHM, value: auth },
+            numericAttribute(Phase2Attr.AUTHENTICATION_ALGORITHM, auth),
             ...group,
           ],
         },
@@ -88,22 +92,22 @@ export function proposalsForTransformSet(
   if (ts.espEncryption && spis.esp !== undefined) {
     const attrs = [...commonAttributes(p)];
     if (ts.espIntegrity)
-      attrs.push({ type: Phase2Attr.AUTHENTICATION_ALGORITHM, value: ESP_AUTH[ts.espIntegrity] });
+      attrs.push(numericAttribute(Phase2Attr.AUTHENTICATION_ALGORITHM, ESP_AUTH[ts.espIntegrity]));
     attrs.push(...group);
     if (ts.espEncryption === 'esp-aes' || ts.espEncryption === 'esp-gcm')
-      attrs.push({ type: Phase2Attr.KEY_LENGTH, value: ts.espKeyBits ?? 128 });
+      attrs.push(numericAttribute(Phase2Attr.KEY_LENGTH, ts.espKeyBits ?? 128));
     out.push({
-      number,
-      protocol: ProtocolId.ESP,
+      proposalNumber: number,
+      protocolId: ProtocolId.ESP,
       spi: spiBytes(spis.esp),
-      transforms: [{ number: 1, id: ESP_IDS[ts.espEncryption], attributes: attrs }],
+      transforms: [{ transformNumber: 1, transformId: ESP_IDS[ts.espEncryption], attributes: attrs }],
     });
   }
   return out;
 }
 
 export function spiBytes(spi: number): Uint8Array {
-  return Uint8Array.of((spi >>> 24) & 255, (spi >>> 16) & 255, (spi >>> 8) & 255, spi & 255);
+  return uint32Bytes(spi >>> 0);
 }
 export function spiNumber(b: Uint8Array): number {
   return b.length === 4
@@ -142,7 +146,8 @@ export function decodeTransform(protocol: number, t: Proposal['transforms'][numb
   let group: number | undefined;
   let keyBits: number | undefined;
   for (const a of t.attributes) {
-    const v = attributeNumber(a.value);
+    // A TLV too long for a number matches no policy.
+    const v = attributeNumber(a) ?? Number.MAX_SAFE_INTEGER;
     if (a.type === Phase2Attr.ENCAPSULATION_MODE) encaps = v;
     else if (a.type === Phase2Attr.SA_LIFE_TYPE) lifeType = v;
     else if (a.type === Phase2Attr.SA_LIFE_DURATION) {
@@ -156,17 +161,19 @@ export function decodeTransform(protocol: number, t: Proposal['transforms'][numb
   let algorithm: string;
   let integrity: string | undefined;
   if (protocol === ProtocolId.AH) {
-    const e = Object.entries(AH_IDS).find(([, [id, a]]) => id === t.id && (auth === undefined || a === auth));
-    algorithm = e ? e[0] : `AH transform ${t.id}`;
+    const e = Object.entries(AH_IDS).find(
+      ([, [id, a]]) => id === t.transformId && (auth === undefined || a === auth),
+    );
+    algorithm = e ? e[0] : `AH transform ${t.transformId}`;
     integrity = algorithm;
   } else {
-    const e = Object.entries(ESP_IDS).find(([, id]) => id === t.id);
-    algorithm = e ? e[0] : `ESP transform ${t.id}`;
+    const e = Object.entries(ESP_IDS).find(([, id]) => id === t.transformId);
+    algorithm = e ? e[0] : `ESP transform ${t.transformId}`;
     const ia = auth === undefined ? undefined : Object.entries(ESP_AUTH).find(([, id]) => id === auth);
     integrity = auth === undefined ? undefined : ia ? ia[0] : `auth ${auth}`;
   }
   return {
-    transformNumber: t.number,
+    transformNumber: t.transformNumber,
     algorithm,
     ...(keyBits !== undefined ? { keyBits } : {}),
     ...(integrity !== undefined ? { integrity } : {}),
@@ -182,14 +189,14 @@ export function decodeTransform(protocol: number, t: Proposal['transforms'][numb
 /** Groups proposal payloads with the same number into bundles (RFC 2408 §4.2). */
 export function offersOf(proposals: readonly Proposal[]): Phase2ProposalOffer[] {
   const byNumber = new Map<number, Proposal[]>();
-  for (const p of proposals) byNumber.set(p.number, [...(byNumber.get(p.number) ?? []), p]);
+  for (const p of proposals) byNumber.set(p.proposalNumber, [...(byNumber.get(p.proposalNumber) ?? []), p]);
   return [...byNumber.entries()].map(([n, ps]) => ({
     proposalNumber: n,
     protocols: ps
-      .filter((p) => p.protocol === ProtocolId.ESP || p.protocol === ProtocolId.AH)
+      .filter((p) => p.protocolId === ProtocolId.ESP || p.protocolId === ProtocolId.AH)
       .map((p) => ({
-        protocol: p.protocol === ProtocolId.AH ? ('ah' as const) : ('esp' as const),
-        transforms: p.transforms.map((t) => decodeTransform(p.protocol, t)),
+        protocol: p.protocolId === ProtocolId.AH ? ('ah' as const) : ('esp' as const),
+        transforms: p.transforms.map((t) => decodeTransform(p.protocolId, t)),
       })),
   }));
 }
@@ -224,11 +231,11 @@ function vpi(v: Uint8Array): string {
 
 /** The IOS lines for one transform (Example 13-3 "attributes in transform"). */
 export function describeTransforms(p: Proposal): Phase2TransformDescription[] {
-  const proto = p.protocol === ProtocolId.AH ? 'ah' : 'esp';
+  const proto = p.protocolId === ProtocolId.AH ? 'ah' : 'esp';
   return p.transforms.map((t) => {
     const attrs: string[] = [];
     for (const a of t.attributes) {
-      const v = attributeNumber(a.value);
+      const v = attributeNumber(a) ?? Number.MAX_SAFE_INTEGER;
       const dur = typeof a.value === 'number' ? `(basic) of ${a.value}` : `(VPI) of  ${vpi(a.value)}`;
       switch (a.type) {
         case Phase2Attr.ENCAPSULATION_MODE:
@@ -253,8 +260,9 @@ export function describeTransforms(p: Proposal): Phase2TransformDescription[] {
           attrs.push(`attribute ${a.type} is ${v}`);
       }
     }
-    const id = proto === 'ah' ? (AH_DEBUG[t.id] ?? `AH_${t.id}`) : (ESP_DEBUG[t.id] ?? `ESP_${t.id}`);
-    return { number: t.number, protocol: proto, id, attributes: attrs };
+    const tid = t.transformId;
+    const id = proto === 'ah' ? (AH_DEBUG[tid] ?? `AH_${tid}`) : (ESP_DEBUG[tid] ?? `ESP_${tid}`);
+    return { number: t.transformNumber, protocol: proto, id, attributes: attrs };
   });
 }
 

@@ -1,9 +1,7 @@
 // Key material for IKEv1 (RFC 2409 §5 and App. B), DH groups and the IKE CBC cipher: a thin
-// adapter over src/crypto (derivations, DH) plus the phase-1 CBC the engine pads itself.
+// adapter over src/crypto (derivations, DH, ciphers).
 
-import { createCipheriv, createDecipheriv } from 'node:crypto';
-import { getDhGroup, InvalidPublicValueError } from '../crypto/index.js';
-import { concat } from './codec.js';
+import { getCipher, getDhGroup, InvalidPublicValueError, type CipherSuite } from '../crypto/index.js';
 
 // ------------------------------------------------------------------ Diffie-Hellman
 
@@ -58,36 +56,9 @@ export function dhPrivateLength(group: number): number {
 
 // ------------------------------------------------------------------ IKE encryption (CBC)
 
-export interface IkeCipher {
-  readonly name: 'des' | '3des' | 'aes';
-  readonly keyLength: number;
-  readonly blockSize: number;
-}
-
-export function ikeCipher(name: 'des' | '3des' | 'aes', keyBits = 128): IkeCipher {
-  if (name === 'des') return { name, keyLength: 8, blockSize: 8 };
-  if (name === '3des') return { name, keyLength: 24, blockSize: 8 };
-  return { name, keyLength: keyBits / 8, blockSize: 16 };
-}
-
-function nodeName(c: IkeCipher): { algo: string; key: (k: Uint8Array) => Uint8Array } {
-  // Single DES as 3DES-EDE with K|K|K so OpenSSL's legacy provider is never needed.
-  if (c.name === 'des') return { algo: 'des-ede3-cbc', key: (k) => concat(k, k, k) };
-  if (c.name === '3des') return { algo: 'des-ede3-cbc', key: (k) => k };
-  return { algo: `aes-${c.keyLength * 8}-cbc`, key: (k) => k };
-}
-
-export function cbcEncrypt(c: IkeCipher, key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array {
-  const n = nodeName(c);
-  const e = createCipheriv(n.algo, n.key(key), iv);
-  e.setAutoPadding(false);
-  return new Uint8Array(Buffer.concat([e.update(data), e.final()]));
-}
-export function cbcDecrypt(c: IkeCipher, key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array {
-  const n = nodeName(c);
-  const d = createDecipheriv(n.algo, n.key(key), iv);
-  d.setAutoPadding(false);
-  return new Uint8Array(Buffer.concat([d.update(data), d.final()]));
+/** The phase-1 cipher: src/crypto's known-answer-tested CBC suites (RFC 2409 §5.3, App. B). */
+export function ikeCipher(name: 'des' | '3des' | 'aes', keyBits = 128): CipherSuite {
+  return getCipher(name === 'des' ? 'des-cbc' : name === '3des' ? '3des-cbc' : 'aes-cbc', keyBits);
 }
 
 // RFC 2409 §5 derivations come from src/crypto (checked against strongSwan's logs in
@@ -110,4 +81,7 @@ export {
   hashLength,
   prf,
   type HashAlg,
+  cbcDecrypt,
+  cbcEncrypt,
+  type CipherSuite,
 } from '../crypto/index.js';

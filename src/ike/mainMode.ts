@@ -5,8 +5,8 @@
 // Shared phase-1 work lives in phase1.ts; authentication behind the Authenticator.
 
 import type { IsakmpPolicy } from '../policy/model.js';
-import { NotifyType, PayloadType } from './constants.js';
-import { encodeNotify, type RawPayload } from './codec.js';
+import { initialContactNotify, type Payload } from '../wire/index.js';
+import { NotifyType } from './constants.js';
 import type { IkeSa } from './ikeSa.js';
 import {
   authenticatorFor,
@@ -18,7 +18,6 @@ import {
   offerPayload,
   ourHash,
   Phase1Failure,
-  saPayload,
   takeIdentity,
   takeKeNonce,
   takeNatd,
@@ -30,8 +29,6 @@ import {
   type Phase1Context,
 } from './phase1.js';
 import { FROM_PEER_MM, PROCESS_COMPLETE, PROCESS_MM, transition, type Step } from './task.js';
-import { Doi } from '../wire/index.js';
-import { ProtocolId } from './constants.js';
 
 export class MainMode {
   constructor(
@@ -48,7 +45,7 @@ export class MainMode {
     return { send: [offer, ...vendorIdPayloads(sa, ctx)], expectReply: true };
   }
 
-  process(payloads: readonly RawPayload[], encrypted: boolean): Step | undefined {
+  process(payloads: readonly Payload[], encrypted: boolean): Step | undefined {
     const { sa } = this;
     switch (sa.p1) {
       case 'IKE_I_MM1':
@@ -68,7 +65,7 @@ export class MainMode {
     }
   }
 
-  private mm2(payloads: readonly RawPayload[]): Step {
+  private mm2(payloads: readonly Payload[]): Step {
     const { sa, ctx } = this;
     transition(sa, ctx.emit, FROM_PEER_MM, 'IKE_I_MM2');
     takeReply(sa, ctx, payloads, true);
@@ -79,7 +76,7 @@ export class MainMode {
     return { send, expectReply: true, after: () => transition(sa, ctx.emit, PROCESS_COMPLETE, 'IKE_I_MM3') };
   }
 
-  private mm4(payloads: readonly RawPayload[]): Step {
+  private mm4(payloads: readonly Payload[]): Step {
     const { sa, ctx } = this;
     transition(sa, ctx.emit, FROM_PEER_MM, 'IKE_I_MM4');
     takeKeNonce(sa, ctx, payloads);
@@ -90,19 +87,10 @@ export class MainMode {
     transition(sa, ctx.emit, PROCESS_MM, 'IKE_I_MM4');
     sa.isakmp = 'MM_KEY_EXCH';
     const id = identityPayload(sa, ctx);
-    const send: RawPayload[] = [id, ...sa.auth.prove(ourHash(sa))];
+    const send: Payload[] = [id, ...sa.auth.prove(ourHash(sa))];
     if (!sa.sentInitialContact) {
       // RFC 2407 §4.6.3.3: tell the peer we have no state with it, so it drops stale SAs.
-      send.push({
-        type: PayloadType.N,
-        body: encodeNotify({
-          doi: Doi.IPSEC,
-          protocol: ProtocolId.ISAKMP,
-          notifyType: NotifyType.INITIAL_CONTACT,
-          spi: new Uint8Array([...sa.ckyI, ...sa.ckyR]),
-          data: new Uint8Array(0),
-        }),
-      });
+      send.push(initialContactNotify(sa.ckyI, sa.ckyR));
       sa.sentInitialContact = true;
     }
     return {
@@ -114,7 +102,7 @@ export class MainMode {
     };
   }
 
-  private mm6(payloads: readonly RawPayload[]): Step {
+  private mm6(payloads: readonly Payload[]): Step {
     const { sa, ctx } = this;
     transition(sa, ctx.emit, FROM_PEER_MM, 'IKE_I_MM6');
     takeIdentity(sa, ctx, payloads);
@@ -125,19 +113,19 @@ export class MainMode {
     return { complete: true, initialContact: hasInitialContact(payloads) };
   }
 
-  private mm1(payloads: readonly RawPayload[]): Step {
+  private mm1(payloads: readonly Payload[]): Step {
     const { sa, ctx } = this;
     transition(sa, ctx.emit, FROM_PEER_MM, 'IKE_R_MM1');
     const reply = takeOffer(sa, ctx, payloads, true);
     transition(sa, ctx.emit, PROCESS_MM, 'IKE_R_MM1');
     sa.isakmp = 'MM_SA_SETUP';
     return {
-      send: [saPayload(reply), ...vendorIdPayloads(sa, ctx)],
+      send: [reply, ...vendorIdPayloads(sa, ctx)],
       after: () => transition(sa, ctx.emit, PROCESS_COMPLETE, 'IKE_R_MM2'),
     };
   }
 
-  private mm3(payloads: readonly RawPayload[]): Step {
+  private mm3(payloads: readonly Payload[]): Step {
     const { sa, ctx } = this;
     transition(sa, ctx.emit, FROM_PEER_MM, 'IKE_R_MM3');
     takeKeNonce(sa, ctx, payloads);
@@ -154,7 +142,7 @@ export class MainMode {
     };
   }
 
-  private mm5(payloads: readonly RawPayload[]): Step {
+  private mm5(payloads: readonly Payload[]): Step {
     const { sa, ctx } = this;
     transition(sa, ctx.emit, FROM_PEER_MM, 'IKE_R_MM5');
     takeIdentity(sa, ctx, payloads);

@@ -7,17 +7,16 @@ import { DEFAULT_ISAKMP_POLICY, type CryptoMapEntry, type TrafficSelector } from
 import type { IpsecSaPair } from '../policy/sa.js';
 import { AggressiveMode } from './aggressiveMode.js';
 import {
-  concat,
-  decodeMessage,
-  decodeNotify,
-  decodePayloads,
-  encodeHeader,
+  DecodeError,
+  encodeMessage,
   encodePayloads,
-  PayloadError,
-  readU32,
-  type Message,
-  type RawPayload,
-} from './codec.js';
+  payloadLengths,
+  payloadsOfType,
+  payloadTypeOf,
+  Reader,
+  type Payload,
+} from '../wire/index.js';
+import { decodeBody, decodeDatagram, type Message } from './message.js';
 import {
   ExchangeType,
   IKE_PORT,
@@ -332,7 +331,7 @@ export class IkeManager {
   }
 
   private randomU32(): number {
-    return readU32(this.opts.rng.randomBytes(4), 0);
+    return new Reader(this.opts.rng.randomBytes(4)).u32();
   }
 
   private allocateSpi = (): number => {
@@ -450,23 +449,23 @@ export class IkeManager {
     sa: IkeSa,
     exchangeType: number,
     messageId: number,
-    payloads: readonly RawPayload[],
+    payloads: readonly Payload[],
     o: { encrypt?: boolean; commit?: boolean; expectReply?: boolean },
   ): Uint8Array {
-    const plain = encodePayloads(payloads);
-    const body = o.encrypt ? sa.encrypt(messageId, plain) : plain;
-    const header = encodeHeader(
-      {
-        initiatorCookie: sa.ckyI,
-        responderCookie: sa.ckyR,
-        exchangeType,
-        flags: { encryption: o.encrypt === true, commit: o.commit === true, authenticationOnly: false },
-        messageId,
-        nextPayload: payloads[0]?.type ?? 0,
-      },
-      body.length,
-    );
-    const data = concat(header, body);
+    const header = {
+      initiatorCookie: sa.ckyI,
+      responderCookie: sa.ckyR,
+      exchangeType,
+      flags: { encryption: o.encrypt === true, commit: o.commit === true, authenticationOnly: false },
+      messageId,
+    };
+    const data = o.encrypt
+      ? encodeMessage({
+          header: { ...header, nextPayload: payloads[0] ? payloadTypeOf(payloads[0]) : 0 },
+          payloads: [],
+          encrypted: sa.encrypt(messageId, encodePayloads(payloads).bytes),
+        })
+      : encodeMessage({ header, payloads });
     const names = payloadNames(payloads);
     this.emitPacket(sa, 'sent', exchangeType, messageId, names, false);
     this.sendToPeer(sa, data);
@@ -524,7 +523,7 @@ export class IkeManager {
   /** Informational exchange: protected once keys exist, clear before (RFC 2409 §5.7). */
   private sendInformational(
     sa: IkeSa,
-    payloads: readonly RawPayload[],
+    payloads: readonly Payload[],
     forceClear = false,
     detail?: string,
   ): void {
@@ -534,17 +533,14 @@ export class IkeManager {
     const body = encrypt ? protect(sa, mid, payloads) : [...payloads];
     this.send(sa, ExchangeType.INFORMATIONAL, mid, body, { encrypt });
     sa.phase2Ivs.delete(mid);
-    for (const p of payloads) {
-      if (p.type === PayloadType.N) {
-        const n = decodeNotify(p.body);
-        if (n.notifyType !== NotifyType.R_U_THERE && n.notifyType !== NotifyType.R_U_THERE_ACK)
-          this.emit({
-            type: 'notifySent',
-            connId: sa.connId,
-            notify: notifyName(n.notifyType),
-            ...(detail !== undefined ? { detail } : {}),
-          });
-      }
+    for (const n of payloadsOfType(payloads, PayloadType.N)) {
+      if (n.notifyType !== NotifyType.R_U_THERE && n.notifyType !== NotifyType.R_U_THERE_ACK)
+        this.emit({
+          type: 'notifySent',
+          connId: sa.connId,
+          notify: notifyName(n.notifyType),
+          ...(detail !== undefined ? { detail } : {}),
+        });
     }
   }
 
@@ -553,9 +549,9 @@ export class IkeManager {
   private handleDatagram(d: IkeDatagram): void {
     let msg: Message;
     try {
-      msg = decodeMessage(d.data);
+      msg = decodeDatagram(d.data);
     } catch (e) {
-      this.drop(0, d.srcAddress, e instanceof PayloadError ? `malformed: ${e.message}` : 'malformed');
+      this.drop(0, d.srcAddress, e instanceof DecodeError ? `malformed: ${e.message}` : 'malformed');
       return;
     }
     let sa = this.byCookie.get(hex(msg.initiatorCookie));
@@ -573,7 +569,9 @@ export class IkeManager {
         isZero(msg.responderCookie) &&
         !msg.flags.encryption;
       if (!first) {
-        if (msg.exchangeType === ExchangeType.INFORMATIONAL && !msg.flags.encryption)
+        if (msg.exchangeType === ExchangeType.INFORMATIONAL && !msg.flags.encryption && msg.malformed)
+          this.drop(0, d.srcAddress, `malformed informational: ${msg.malformed.message}`);
+        else if (msg.exchangeType === ExchangeType.INFORMATIONAL && !msg.flags.encryption)
           this.informational().processClear(undefined, msg.payloads, d.srcAddress);
         else this.drop(0, d.srcAddress, 'no IKE SA for these cookies');
         return;
@@ -708,7 +706,7 @@ export class IkeManager {
     }
     if (sa.role === 'initiator' && isZero(sa.ckyR) && !isZero(msg.responderCookie))
       sa.ckyR = msg.responderCookie.slice();
-    let payloads: readonly RawPayload[] = msg.payloads;
+    let payloads: readonly Payload[] = msg.payloads;
     let nextIv: Uint8Array | undefined;
     const encrypted = msg.flags.encryption;
     if (sa.p1 !== 'IKE_READY')
@@ -722,6 +720,9 @@ export class IkeManager {
       );
     let step: Step | undefined;
     try {
+      // RFC 2408 §5: a clear phase-1 message that does not decode is answered with the notify
+      // the RFC names (INVALID-PAYLOAD-TYPE, PAYLOAD-MALFORMED, BAD-PROPOSAL-SYNTAX, ...).
+      if (msg.malformed) throw new Phase1Failure(msg.malformed.notify, `malformed: ${msg.malformed.message}`);
       if (encrypted) {
         const dec = msg.encrypted ? sa.decrypt(0, msg.encrypted) : undefined;
         if (!dec) {
@@ -729,7 +730,7 @@ export class IkeManager {
           return;
         }
         try {
-          payloads = decodePayloads(msg.nextPayload, dec.plain).payloads;
+          payloadLengths(msg.nextPayload, dec.plain);
         } catch {
           // Garbage after decryption: the keys differ, i.e. the pre-shared keys do not match.
           this.emit({
@@ -740,12 +741,14 @@ export class IkeManager {
           });
           throw new Phase1Failure(NotifyType.AUTHENTICATION_FAILED, 'decryption failed');
         }
+        // The chain walks, so the keys agree: a body that does not decode gets its own notify.
+        payloads = decodeBody(msg.nextPayload, dec.plain).payloads;
         nextIv = dec.nextIv;
       }
       step = this.task(sa).process(payloads, encrypted);
     } catch (e) {
-      if (e instanceof Phase1Failure || e instanceof PayloadError) {
-        this.failPhase1(sa, e instanceof Phase1Failure ? e.notify : e.notify, e.message);
+      if (e instanceof Phase1Failure || e instanceof DecodeError) {
+        this.failPhase1(sa, e.notify, e.message);
         return;
       }
       throw e;
@@ -864,11 +867,11 @@ export class IkeManager {
     try {
       step = node.process(this.qmCtx(), dec.plain, msg.nextPayload, msg.flags.commit);
     } catch (e) {
-      if (e instanceof QuickModeFailure || e instanceof PayloadError) {
+      if (e instanceof QuickModeFailure || e instanceof DecodeError) {
         // Unverifiable input (bad HASH, garbage after decryption, a late message for a
         // responder node) is dropped; a verified QM1 or QM2 we cannot accept gets an error
         // notify and ends its quick mode.
-        const verified = !(e instanceof PayloadError) && e.notify !== NotifyType.INVALID_HASH_INFORMATION;
+        const verified = !(e instanceof DecodeError) && e.notify !== NotifyType.INVALID_HASH_INFORMATION;
         if (!verified || (!fresh && node.role === 'responder')) {
           this.drop(sa.connId, d.srcAddress, `quick mode ${msg.messageId}: ${e.message}`);
           return;
@@ -930,6 +933,10 @@ export class IkeManager {
   }
 
   private informationalReceive(sa: IkeSa, msg: Message, d: IkeDatagram, fingerprint: string): void {
+    if (msg.malformed) {
+      this.drop(sa.connId, d.srcAddress, `malformed informational: ${msg.malformed.message}`);
+      return;
+    }
     if (!msg.flags.encryption) {
       this.emitPacket(
         sa,
@@ -949,11 +956,14 @@ export class IkeManager {
     // An informational is a one-message exchange: its IV always starts from the last phase-1
     // block (RFC 2409 App. B), never from a quick mode's chain that may share the message ID.
     const dec = sa.decrypt(msg.messageId, msg.encrypted, true);
-    let payloads: RawPayload[] | undefined;
+    let payloads: Payload[] | undefined;
     try {
       payloads = dec ? verifyProtected(sa, msg.messageId, msg.nextPayload, dec.plain) : undefined;
-    } catch {
-      payloads = undefined;
+    } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
+      // Not answered: an informational is never answered with one (RFC 2408 §5).
+      this.drop(sa.connId, d.srcAddress, `informational: ${e.message}`);
+      return;
     }
     if (!payloads) {
       this.drop(sa.connId, d.srcAddress, 'informational HASH invalid');
@@ -969,12 +979,7 @@ export class IkeManager {
     );
     sa.replies.set(msg.messageId, { fingerprint });
     this.updateEndpoint(sa, d);
-    try {
-      this.informational().processProtected(sa, payloads);
-    } catch (e) {
-      if (!(e instanceof PayloadError)) throw e;
-      this.drop(sa.connId, d.srcAddress, `informational: ${e.message}`);
-    }
+    this.informational().processProtected(sa, payloads);
   }
 
   // ================================================================ acquire, quick mode, install
@@ -1140,7 +1145,7 @@ export class IkeManager {
 
   private softFraction(): number {
     const r = this.opts.rekey ?? { softFraction: 0.85, jitter: 0.05 };
-    const rand = readU32(this.opts.rng.randomBytes(4), 0) / 0x100000000;
+    const rand = new Reader(this.opts.rng.randomBytes(4)).u32() / 0x100000000;
     return r.softFraction - r.jitter * rand;
   }
 

@@ -2,8 +2,13 @@
 // hash. The first NAT-D names the destination of the packet, the others our own addresses.
 // A forced "NAT" (strongSwan's encap=yes) sends a random hash for our side.
 
-import { be16, ipv4Bytes } from './codec.js';
+import { parseIpv4, parseIpv6 } from '../wire/index.js';
 import { hashOf, type HashAlg } from './keys.js';
+
+/** An endpoint address as the 4 or 16 bytes NAT-D and the cookie hash cover. */
+export function addressBytes(address: string): Uint8Array {
+  return address.includes(':') ? parseIpv6(address) : parseIpv4(address);
+}
 
 export function natdHash(
   hash: HashAlg,
@@ -12,7 +17,7 @@ export function natdHash(
   address: string,
   port: number,
 ): Uint8Array {
-  return hashOf(hash, ckyI, ckyR, ipv4Bytes(address), be16(port));
+  return hashOf(hash, ckyI, ckyR, addressBytes(address), Uint8Array.of(port >>> 8, port & 0xff));
 }
 
 export interface NatdInput {

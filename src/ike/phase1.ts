@@ -4,24 +4,23 @@
 
 import type { IkeHash, IsakmpPolicy, RouterConfig } from '../policy/model.js';
 import { choosePhase1, type Phase1Offer } from '../policy/proposal.js';
+import { ipv4FromText, ipv4ToText } from '../packet/address.js';
 import { pskAuthenticator, type Authenticator } from './authenticator.js';
 import {
   attributeNumber,
-  decodeId,
-  decodeNotify,
-  decodeSa,
-  encodeId,
-  encodeSa,
-  ipv4Bytes,
-  ipv4String,
-  type Attribute,
-  type IdBody,
-  type RawPayload,
-  type SaBody,
-  type Transform,
-} from './codec.js';
-import {
   Doi,
+  encodePayloadBody,
+  findPayload,
+  idPayloadFromData,
+  numericAttribute,
+  payloadBody,
+  payloadsOfType,
+  type Attribute,
+  type IdPayload,
+  type Payload,
+  type PayloadOf,
+  type SaPayload,
+  type Transform,
   IdType,
   IkeAuthMethod,
   IkeEncryption,
@@ -86,30 +85,35 @@ const AUTH_IDS: Readonly<Record<string, number>> = { 'pre-share': 1, 'rsa-sig': 
 
 /** RFC 2409 App. A attributes in IOS order: encryption, [key length], hash, group, auth, life. */
 export function policyAttributes(p: IsakmpPolicy): Attribute[] {
-  const attrs: Attribute[] = [{ type: Phase1Attr.ENCRYPTION_ALGORITHM, value: ENC_IDS[p.encryption] ?? 1 }];
-  if (p.encryption === 'aes') attrs.push({ type: Phase1Attr.KEY_LENGTH, value: 128 });
-  if (p.encryption === 'aes192') attrs.push({ type: Phase1Attr.KEY_LENGTH, value: 192 });
-  if (p.encryption === 'aes256') attrs.push({ type: Phase1Attr.KEY_LENGTH, value: 256 });
+  const attrs: Attribute[] = [numericAttribute(Phase1Attr.ENCRYPTION_ALGORITHM, ENC_IDS[p.encryption] ?? 1)];
+  if (p.encryption === 'aes') attrs.push(numericAttribute(Phase1Attr.KEY_LENGTH, 128));
+  if (p.encryption === 'aes192') attrs.push(numericAttribute(Phase1Attr.KEY_LENGTH, 192));
+  if (p.encryption === 'aes256') attrs.push(numericAttribute(Phase1Attr.KEY_LENGTH, 256));
   attrs.push(
-    { type: Phase1Attr.HASH_ALGORITHM, value: HASH_IDS[p.hash] },
-    { type: Phase1Attr.GROUP_DESCRIPTION, value: p.group },
-    { type: Phase1Attr.AUTHENTICATION_METHOD, value: AUTH_IDS[p.authentication] ?? 1 },
-    { type: Phase1Attr.LIFE_TYPE, value: LifeType.SECONDS },
-    { type: Phase1Attr.LIFE_DURATION, value: p.lifetimeSeconds },
+    numericAttribute(Phase1Attr.HASH_ALGORITHM, HASH_IDS[p.hash]),
+    numericAttribute(Phase1Attr.GROUP_DESCRIPTION, p.group),
+    numericAttribute(Phase1Attr.AUTHENTICATION_METHOD, AUTH_IDS[p.authentication] ?? 1),
+    numericAttribute(Phase1Attr.LIFE_TYPE, LifeType.SECONDS),
+    numericAttribute(Phase1Attr.LIFE_DURATION, p.lifetimeSeconds),
   );
   return attrs;
 }
 
-export function buildPhase1Sa(policies: readonly IsakmpPolicy[]): SaBody {
+export function buildPhase1Sa(policies: readonly IsakmpPolicy[]): SaPayload {
   return {
+    type: PayloadType.SA,
     doi: Doi.IPSEC,
     situation: Situation.SIT_IDENTITY_ONLY,
     proposals: [
       {
-        number: 1,
-        protocol: ProtocolId.ISAKMP,
+        proposalNumber: 1,
+        protocolId: ProtocolId.ISAKMP,
         spi: new Uint8Array(0),
-        transforms: policies.map((p, i) => ({ number: i + 1, id: 1, attributes: policyAttributes(p) })),
+        transforms: policies.map((p, i) => ({
+          transformNumber: i + 1,
+          transformId: 1,
+          attributes: policyAttributes(p),
+        })),
       },
     ],
   };
@@ -156,7 +160,8 @@ export function offerOf(t: Transform): Phase1Offer {
   let seconds: number | undefined;
   let kilobytes: number | undefined;
   for (const a of t.attributes) {
-    const v = attributeNumber(a.value);
+    // A TLV too long for a number matches no policy.
+    const v = attributeNumber(a) ?? Number.MAX_SAFE_INTEGER;
     switch (a.type) {
       case Phase1Attr.ENCRYPTION_ALGORITHM:
         enc = v;
@@ -185,7 +190,7 @@ export function offerOf(t: Transform): Phase1Offer {
     }
   }
   return {
-    transformNumber: t.number,
+    transformNumber: t.transformNumber,
     encryption: encName(enc, keyLength),
     hash: hashName(hash),
     authentication: authName(auth),
@@ -201,10 +206,23 @@ function policyFromOffer(o: Phase1Offer, p: IsakmpPolicy): IsakmpPolicy {
 }
 
 /** Responder: choose among the offered transforms; returns the reply SA body. */
-export function chooseOffer(sa: IkeSa, ctx: Phase1Context, body: Uint8Array, requiredGroup?: number): SaBody {
-  const decoded = decodeSa(body);
+export function chooseOffer(
+  sa: IkeSa,
+  ctx: Phase1Context,
+  decoded: SaPayload,
+  requiredGroup?: number,
+): SaPayload {
+  // RFC 2408 §5.4: IKE uses the IPsec DOI's identity-only situation (RFC 2407 §4.6.1).
+  if (decoded.situation !== Situation.SIT_IDENTITY_ONLY)
+    throw new Phase1Failure(NotifyType.SITUATION_NOT_SUPPORTED, `situation ${decoded.situation}`);
+  // RFC 2409 §5: in phase 1 one SA payload carries exactly one proposal.
+  if (decoded.proposals.length !== 1)
+    throw new Phase1Failure(
+      NotifyType.BAD_PROPOSAL_SYNTAX,
+      `phase-1 SA with ${decoded.proposals.length} proposals`,
+    );
   const proposal = decoded.proposals[0];
-  if (!proposal || proposal.protocol !== ProtocolId.ISAKMP)
+  if (!proposal || proposal.protocolId !== ProtocolId.ISAKMP)
     throw new Phase1Failure(NotifyType.INVALID_PROTOCOL_ID, 'phase-1 proposal is not ISAKMP');
   const offers = proposal.transforms.map(offerOf);
   const policies =
@@ -213,7 +231,7 @@ export function chooseOffer(sa: IkeSa, ctx: Phase1Context, body: Uint8Array, req
       : ctx.config.isakmpPolicies.filter((p) => p.group === requiredGroup);
   const choice = choosePhase1(offers, policies.length > 0 ? policies : ctx.config.isakmpPolicies);
   choice.checks.forEach((check) => {
-    const idx = proposal.transforms.findIndex((t) => t.number === check.transformNumber);
+    const idx = proposal.transforms.findIndex((t) => t.transformNumber === check.transformNumber);
     const nextPayload = idx + 1 < proposal.transforms.length ? PayloadType.Transform : 0;
     ctx.emit({ type: 'phase1Check', connId: sa.connId, check, nextPayload });
   });
@@ -223,9 +241,10 @@ export function chooseOffer(sa: IkeSa, ctx: Phase1Context, body: Uint8Array, req
   }
   const chosenOffer = choice.chosen.offer;
   adoptPolicy(sa, policyFromOffer(chosenOffer, choice.chosen.policy), ctx);
-  const transform = proposal.transforms.find((t) => t.number === chosenOffer.transformNumber);
+  const transform = proposal.transforms.find((t) => t.transformNumber === chosenOffer.transformNumber);
   if (!transform) throw new Phase1Failure(NotifyType.BAD_PROPOSAL_SYNTAX, 'transform vanished');
   return {
+    type: PayloadType.SA,
     doi: decoded.doi,
     situation: decoded.situation,
     proposals: [{ ...proposal, transforms: [transform] }],
@@ -238,12 +257,12 @@ export function offerPayload(
   ctx: Phase1Context,
   policies: readonly IsakmpPolicy[],
   exchange: 'main' | 'aggressive',
-): RawPayload {
+): SaPayload {
   ctx.emit({ type: 'begin', connId: sa.connId, exchange });
   sa.offeredPolicies = policies;
-  const body = encodeSa(buildPhase1Sa(policies));
-  sa.saiB = body;
-  return { type: PayloadType.SA, body };
+  const offer = buildPhase1Sa(policies);
+  sa.saiB = encodePayloadBody(offer);
+  return offer;
 }
 
 /**
@@ -253,15 +272,15 @@ export function offerPayload(
 export function takeOffer(
   sa: IkeSa,
   ctx: Phase1Context,
-  payloads: readonly RawPayload[],
+  payloads: readonly Payload[],
   reportKey: boolean,
-): SaBody {
+): SaPayload {
   ctx.emit({ type: 'processing', connId: sa.connId, payload: 'SA', messageId: 0 });
-  const saP = requirePayload(payloads, PayloadType.SA, 'SA');
+  const saP = phase1Sa(payloads);
   takeVendorIds(sa, ctx, payloads);
   if (reportKey) peekPsk(sa, ctx);
-  const reply = chooseOffer(sa, ctx, saP.body);
-  sa.saiB = saP.body;
+  const reply = chooseOffer(sa, ctx, saP);
+  sa.saiB = payloadBody(saP);
   return reply;
 }
 
@@ -269,17 +288,16 @@ export function takeOffer(
 export function takeReply(
   sa: IkeSa,
   ctx: Phase1Context,
-  payloads: readonly RawPayload[],
+  payloads: readonly Payload[],
   reportKey: boolean,
 ): void {
   ctx.emit({ type: 'processing', connId: sa.connId, payload: 'SA', messageId: 0 });
   if (reportKey) peekPsk(sa, ctx);
-  acceptReply(sa, ctx, requirePayload(payloads, PayloadType.SA, 'SA').body);
+  acceptReply(sa, ctx, phase1Sa(payloads));
 }
 
 /** Initiator: the reply must name exactly one of our transforms, unchanged. */
-export function acceptReply(sa: IkeSa, ctx: Phase1Context, body: Uint8Array): void {
-  const decoded = decodeSa(body);
+export function acceptReply(sa: IkeSa, ctx: Phase1Context, decoded: SaPayload): void {
   const t = decoded.proposals[0]?.transforms[0];
   if (!t || decoded.proposals.length !== 1 || decoded.proposals[0]?.transforms.length !== 1)
     throw new Phase1Failure(NotifyType.BAD_PROPOSAL_SYNTAX, 'reply SA must carry one transform');
@@ -305,7 +323,7 @@ function adoptPolicy(sa: IkeSa, p: IsakmpPolicy, ctx: Phase1Context): void {
 
 // ------------------------------------------------------------------ authentication
 
-export function authenticatorFor(sa: IkeSa, ctx: Phase1Context, peerIdentity?: IdBody): Authenticator {
+export function authenticatorFor(sa: IkeSa, ctx: Phase1Context, peerIdentity?: IdPayload): Authenticator {
   const method = sa.policy?.authentication ?? 'pre-share';
   if (method !== 'pre-share')
     throw new Phase1Failure(NotifyType.AUTHENTICATION_FAILED, `authentication ${method} not available`);
@@ -313,7 +331,7 @@ export function authenticatorFor(sa: IkeSa, ctx: Phase1Context, peerIdentity?: I
   if (peerIdentity?.idType === IdType.FQDN || peerIdentity?.idType === IdType.USER_FQDN)
     found = pskByHostname(ctx.config, Buffer.from(peerIdentity.data).toString('utf8'));
   else if (peerIdentity?.idType === IdType.IPV4_ADDR && peerIdentity.data.length === 4)
-    found = pskByAddress(ctx.config, ipv4String(peerIdentity.data));
+    found = pskByAddress(ctx.config, ipv4ToText(peerIdentity.data));
   found ??= pskByAddress(ctx.config, sa.peerAddress);
   if (!found) {
     ctx.emit({ type: 'pskMissing', connId: sa.connId, peer: sa.peerAddress });
@@ -331,7 +349,7 @@ export function peekPsk(sa: IkeSa, ctx: Phase1Context): void {
 
 // ------------------------------------------------------------------ KE, nonce, keys
 
-export function makeKeNonce(sa: IkeSa, ctx: Phase1Context, groupOverride?: number): RawPayload[] {
+export function makeKeNonce(sa: IkeSa, ctx: Phase1Context, groupOverride?: number): Payload[] {
   const group = groupOverride ?? sa.policy?.group ?? 1;
   if (!dhSupported(group))
     throw new Phase1Failure(NotifyType.ATTRIBUTES_NOT_SUPPORTED, `DH group ${group} not supported`);
@@ -345,25 +363,25 @@ export function makeKeNonce(sa: IkeSa, ctx: Phase1Context, groupOverride?: numbe
     sa.nr = nonce;
   }
   return [
-    { type: PayloadType.KE, body: sa.dh.publicValue },
-    { type: PayloadType.NONCE, body: nonce },
+    { type: PayloadType.KE, data: sa.dh.publicValue },
+    { type: PayloadType.NONCE, data: nonce },
   ];
 }
 
-export function takeKeNonce(sa: IkeSa, ctx: Phase1Context, payloads: readonly RawPayload[]): void {
-  const ke = payloads.find((p) => p.type === PayloadType.KE);
-  const no = payloads.find((p) => p.type === PayloadType.NONCE);
+export function takeKeNonce(sa: IkeSa, ctx: Phase1Context, payloads: readonly Payload[]): void {
+  const ke = findPayload(payloads, PayloadType.KE);
+  const no = findPayload(payloads, PayloadType.NONCE);
   if (!ke || !no) throw new Phase1Failure(NotifyType.PAYLOAD_MALFORMED, 'KE or NONCE missing');
   ctx.emit({ type: 'processing', connId: sa.connId, payload: 'KE', messageId: 0 });
   ctx.emit({ type: 'processing', connId: sa.connId, payload: 'NONCE', messageId: 0 });
-  if (no.body.length < 8 || no.body.length > 256)
-    throw new Phase1Failure(NotifyType.PAYLOAD_MALFORMED, `nonce length ${no.body.length}`);
+  if (no.data.length < 8 || no.data.length > 256)
+    throw new Phase1Failure(NotifyType.PAYLOAD_MALFORMED, `nonce length ${no.data.length}`);
   if (sa.role === 'initiator') {
-    sa.gxr = ke.body;
-    sa.nr = no.body;
+    sa.gxr = ke.data;
+    sa.nr = no.data;
   } else {
-    sa.gxi = ke.body;
-    sa.ni = no.body;
+    sa.gxi = ke.data;
+    sa.ni = no.data;
   }
 }
 
@@ -388,19 +406,18 @@ export function deriveKeys(sa: IkeSa, ctx: Phase1Context): void {
 
 // ------------------------------------------------------------------ identities and HASH_I / HASH_R
 
-export function localIdentity(sa: IkeSa, ctx: Phase1Context): IdBody {
+export function localIdentity(sa: IkeSa, ctx: Phase1Context): IdPayload {
   // RFC 2407 §4.6.2: in phase 1 protocol/port are 0 or UDP/500; IOS sends 17/500.
   if (ctx.config.isakmp.identity === 'hostname') {
     const fqdn = ctx.domainName ? `${ctx.config.hostname}.${ctx.domainName}` : ctx.config.hostname;
-    return { idType: IdType.FQDN, protocol: 17, port: 500, data: new TextEncoder().encode(fqdn) };
+    return idPayloadFromData(IdType.FQDN, 17, 500, new TextEncoder().encode(fqdn));
   }
-  return { idType: IdType.IPV4_ADDR, protocol: 17, port: 500, data: ipv4Bytes(sa.localAddress) };
+  return idPayloadFromData(IdType.IPV4_ADDR, 17, 500, ipv4FromText(sa.localAddress));
 }
 
-export function identityPayload(sa: IkeSa, ctx: Phase1Context): RawPayload {
+export function identityPayload(sa: IkeSa, ctx: Phase1Context): IdPayload {
   const id = localIdentity(sa, ctx);
-  const body = encodeId(id);
-  sa.idLocalB = body;
+  sa.idLocalB = encodePayloadBody(id);
   ctx.emit({
     type: 'authMethod',
     connId: sa.connId,
@@ -411,22 +428,24 @@ export function identityPayload(sa: IkeSa, ctx: Phase1Context): RawPayload {
     type: 'idPayload',
     connId: sa.connId,
     idType: id.idType,
-    protocol: id.protocol,
+    protocol: id.protocolId,
     port: id.port,
     length: id.data.length + 4,
   });
-  return { type: PayloadType.ID, body };
+  return id;
 }
 
-export function takeIdentity(sa: IkeSa, ctx: Phase1Context, payloads: readonly RawPayload[]): IdBody {
-  const p = payloads.find((x) => x.type === PayloadType.ID);
-  if (!p) throw new Phase1Failure(NotifyType.INVALID_ID_INFORMATION, 'ID payload missing');
+export function takeIdentity(sa: IkeSa, ctx: Phase1Context, payloads: readonly Payload[]): IdPayload {
+  const id = findPayload(payloads, PayloadType.ID);
+  if (!id) throw new Phase1Failure(NotifyType.INVALID_ID_INFORMATION, 'ID payload missing');
   ctx.emit({ type: 'processing', connId: sa.connId, payload: 'ID', messageId: 0 });
-  const id = decodeId(p.body);
-  sa.idPeerB = p.body;
+  // RFC 2408 §5.8, RFC 2407 §4.6.2.1: an ID type the DOI does not define is invalid.
+  if (id.identification.kind === 'unknown')
+    throw new Phase1Failure(NotifyType.INVALID_ID_INFORMATION, `ID type ${id.idType}`);
+  sa.idPeerB = payloadBody(id);
   sa.peerId =
     id.idType === IdType.IPV4_ADDR && id.data.length === 4
-      ? ipv4String(id.data)
+      ? ipv4ToText(id.data)
       : Buffer.from(id.data).toString('utf8');
   return id;
 }
@@ -446,7 +465,7 @@ export function peerHash(sa: IkeSa): Uint8Array {
 }
 
 /** Verifies the peer's proof; a failure is AUTHENTICATION-FAILED / INVALID-HASH-INFORMATION. */
-export function verifyPeer(sa: IkeSa, ctx: Phase1Context, payloads: readonly RawPayload[]): void {
+export function verifyPeer(sa: IkeSa, ctx: Phase1Context, payloads: readonly Payload[]): void {
   if (!sa.auth) throw new Phase1Failure(NotifyType.AUTHENTICATION_FAILED, 'no authenticator');
   ctx.emit({ type: 'processing', connId: sa.connId, payload: 'HASH', messageId: 0 });
   const r = sa.auth.verify(payloads, peerHash(sa));
@@ -470,7 +489,7 @@ const SENT_VIDS: readonly VendorIdName[] = [
   'Unity',
 ];
 
-export function vendorIdPayloads(sa: IkeSa, ctx: Phase1Context): RawPayload[] {
+export function vendorIdPayloads(sa: IkeSa, ctx: Phase1Context): Payload[] {
   if (!ctx.sendVendorIds) return [];
   let names = SENT_VIDS.filter((n) =>
     ctx.natT === 'off' ? !isNatT(n) : ctx.natT === 'drafts-only' ? n !== 'RFC 3947' : true,
@@ -484,19 +503,18 @@ export function vendorIdPayloads(sa: IkeSa, ctx: Phase1Context): RawPayload[] {
       if (d) names = [...names, d];
     }
   }
-  return names.map((n) => ({ type: PayloadType.VID, body: vendorIdBytes(n) }));
+  return names.map((n) => ({ type: PayloadType.VID, data: vendorIdBytes(n) }));
 }
 
 function isNatT(n: VendorIdName): boolean {
   return n === 'RFC 3947' || n.startsWith('draft-');
 }
 
-export function takeVendorIds(sa: IkeSa, ctx: Phase1Context, payloads: readonly RawPayload[]): void {
+export function takeVendorIds(sa: IkeSa, ctx: Phase1Context, payloads: readonly Payload[]): void {
   const names: VendorIdName[] = [...sa.peerCaps.names];
-  for (const p of payloads) {
-    if (p.type !== PayloadType.VID) continue;
+  for (const p of payloadsOfType(payloads, PayloadType.VID)) {
     ctx.emit({ type: 'processing', connId: sa.connId, payload: 'vendor id', messageId: 0 });
-    const n = recognizeVendorId(p.body);
+    const n = recognizeVendorId(p.data);
     if (n) {
       ctx.emit({ type: 'vendorId', connId: sa.connId, name: n });
       if (!names.includes(n)) names.push(n);
@@ -510,11 +528,11 @@ export function takeVendorIds(sa: IkeSa, ctx: Phase1Context, payloads: readonly 
 
 // ------------------------------------------------------------------ NAT discovery
 
-export function natdType(sa: IkeSa): number {
+export function natdType(sa: IkeSa): 20 | 130 {
   return sa.natT === 'draft' ? PayloadType.NAT_D_DRAFT : PayloadType.NAT_D;
 }
 
-export function natdPayloads(sa: IkeSa, ctx: Phase1Context): RawPayload[] {
+export function natdPayloads(sa: IkeSa, ctx: Phase1Context): Payload[] {
   if (!sa.natT) return [];
   const hashes = buildNatd(
     {
@@ -528,14 +546,12 @@ export function natdPayloads(sa: IkeSa, ctx: Phase1Context): RawPayload[] {
     },
     ctx.forceEncapsulation ? ctx.rng.randomBytes(16) : undefined,
   );
-  return hashes.map((h) => ({ type: natdType(sa), body: h }));
+  return hashes.map((h) => ({ type: natdType(sa), data: h }));
 }
 
-export function takeNatd(sa: IkeSa, ctx: Phase1Context, payloads: readonly RawPayload[]): void {
+export function takeNatd(sa: IkeSa, ctx: Phase1Context, payloads: readonly Payload[]): void {
   if (!sa.natT) return;
-  const received = payloads
-    .filter((p) => p.type === PayloadType.NAT_D || p.type === PayloadType.NAT_D_DRAFT)
-    .map((p) => p.body);
+  const received = payloadsOfType(payloads, PayloadType.NAT_D, PayloadType.NAT_D_DRAFT).map((p) => p.data);
   if (received.length === 0) return;
   ctx.emit({ type: 'processing', connId: sa.connId, payload: 'NAT-D', messageId: 0 });
   const r = checkNatd(
@@ -562,24 +578,31 @@ export function takeNatd(sa: IkeSa, ctx: Phase1Context, payloads: readonly RawPa
   });
 }
 
-export function saPayload(body: SaBody): RawPayload {
-  return { type: PayloadType.SA, body: encodeSa(body) };
+/**
+ * RFC 2409 §5: "The SA payload MUST precede all other payloads in a phase 1 exchange", and
+ * there must not be more than one (a malformed message is PAYLOAD-MALFORMED, one SA payload
+ * too many BAD-PROPOSAL-SYNTAX).
+ */
+function phase1Sa(payloads: readonly Payload[]): SaPayload {
+  const sa = requirePayload(payloads, PayloadType.SA, 'SA');
+  if (payloads[0] !== sa)
+    throw new Phase1Failure(NotifyType.PAYLOAD_MALFORMED, 'SA is not the first payload');
+  if (payloadsOfType(payloads, PayloadType.SA).length > 1)
+    throw new Phase1Failure(NotifyType.BAD_PROPOSAL_SYNTAX, 'more than one SA payload');
+  return sa;
 }
 
-export function requirePayload(payloads: readonly RawPayload[], type: number, what: string): RawPayload {
-  const p = payloads.find((x) => x.type === type);
+export function requirePayload<T extends Payload['type']>(
+  payloads: readonly Payload[],
+  type: T,
+  what: string,
+): PayloadOf<T> {
+  const p = findPayload(payloads, type);
   if (!p) throw new Phase1Failure(NotifyType.PAYLOAD_MALFORMED, `${what} payload missing`);
   return p;
 }
 
 /** RFC 2407 §4.6.3.3: the peer has no other state with us (it may drop its stale SAs). */
-export function hasInitialContact(payloads: readonly RawPayload[]): boolean {
-  return payloads.some((p) => {
-    if (p.type !== PayloadType.N) return false;
-    try {
-      return decodeNotify(p.body).notifyType === NotifyType.INITIAL_CONTACT;
-    } catch {
-      return false;
-    }
-  });
+export function hasInitialContact(payloads: readonly Payload[]): boolean {
+  return payloadsOfType(payloads, PayloadType.N).some((n) => n.notifyType === NotifyType.INITIAL_CONTACT);
 }

@@ -10,21 +10,28 @@ import type { IpsecSa, IpsecSaPair } from '../policy/sa.js';
 import { choosePhase2 } from '../policy/proposalPhase2.js';
 import {
   attributeNumber,
-  decodeId,
-  decodeNatOa,
-  decodeNotify,
-  decodePayloads,
-  decodeSa,
-  encodeId,
-  encodeNatOa,
-  encodeNotify,
+  DecodeError,
+  Doi,
+  EncapsulationMode,
   encodePayloads,
-  encodeSa,
-  encodeAttributes,
+  findPayload,
+  LifeType,
+  numericAttribute,
+  payloadBody,
+  payloadLengths,
+  payloadsOfType,
+  Phase2Attr,
+  responderLifetimeAttributes,
+  responderLifetimeNotify,
+  Situation,
+  type Attribute,
+  type IdPayload,
+  type NotificationPayload,
+  type Payload,
   type Proposal,
-  type RawPayload,
-} from './codec.js';
-import { Doi, EncapsulationMode, LifeType, Phase2Attr, Situation } from '../wire/index.js';
+} from '../wire/index.js';
+import { idBodyOf, idPayloadOf } from './idBody.js';
+import { decodeBody } from './message.js';
 import { NotifyType, PayloadType, ProtocolId } from './constants.js';
 import type { IkeEvent, QuickModeState, SaPairSummary } from './events.js';
 import type { IkeSa } from './ikeSa.js';
@@ -54,6 +61,8 @@ import type { Rng } from './types.js';
 
 export const CONNECTED = 16384;
 
+const IPSEC_PROTOCOLS: ReadonlySet<number> = new Set([ProtocolId.AH, ProtocolId.ESP, ProtocolId.IPCOMP]);
+
 export interface Phase2Policy {
   readonly entry: CryptoMapEntry;
   readonly transformSets: readonly TransformSet[];
@@ -81,7 +90,7 @@ export class QuickModeFailure extends Error {
 }
 
 export interface QmStep {
-  readonly send?: readonly RawPayload[];
+  readonly send?: readonly Payload[];
   readonly expectReply?: boolean;
   readonly commit?: boolean;
   readonly install?: readonly IpsecSaPair[];
@@ -116,8 +125,8 @@ export class QuickMode {
   pfsGroup?: number;
   private proposals: OurProposal[] = [];
   chosen?: Chosen;
-  private idci?: Uint8Array;
-  private idcr?: Uint8Array;
+  private idci?: IdPayload;
+  private idcr?: IdPayload;
   entry?: CryptoMapEntry;
   selector?: TrafficSelector;
   commitRequested = false;
@@ -128,10 +137,8 @@ export class QuickMode {
   private natOaPeer?: string;
   private natOaLocal?: string;
 
-  private takeNatOa(payloads: readonly RawPayload[]): void {
-    const oa = payloads
-      .filter((p) => p.type === PayloadType.NAT_OA || p.type === PayloadType.NAT_OA_DRAFT)
-      .map((p) => decodeNatOa(p.body));
+  private takeNatOa(payloads: readonly Payload[]): void {
+    const oa = payloadsOfType(payloads, PayloadType.NAT_OA, PayloadType.NAT_OA_DRAFT).map((p) => p.address);
     if (oa.length !== 2) return;
     // NAT-OAi then NAT-OAr: the initiator's original address, then the responder's.
     const [i, r] = oa;
@@ -197,12 +204,9 @@ export class QuickMode {
       );
     });
     this.ni = ctx.rng.randomBytes(32);
-    const rest: RawPayload[] = [
-      {
-        type: PayloadType.SA,
-        body: encodeSa({ doi: Doi.IPSEC, situation: Situation.SIT_IDENTITY_ONLY, proposals }),
-      },
-      { type: PayloadType.NONCE, body: this.ni },
+    const rest: Payload[] = [
+      { type: PayloadType.SA, doi: Doi.IPSEC, situation: Situation.SIT_IDENTITY_ONLY, proposals },
+      { type: PayloadType.NONCE, data: this.ni },
     ];
     if (this.pfsGroup !== undefined) {
       if (!dhSupported(this.pfsGroup))
@@ -211,9 +215,9 @@ export class QuickMode {
           `PFS group ${this.pfsGroup} not supported`,
         );
       this.dh = dhExchange(this.pfsGroup, ctx.rng.randomBytes(dhPrivateLength(this.pfsGroup)));
-      rest.push({ type: PayloadType.KE, body: this.dh.publicValue });
+      rest.push({ type: PayloadType.KE, data: this.dh.publicValue });
     }
-    this.idci = encodeId(
+    this.idci = idPayloadOf(
       proxyIdBody(
         selector.localStart,
         selector.localEnd,
@@ -222,7 +226,7 @@ export class QuickMode {
         selector.localPortEnd,
       ),
     );
-    this.idcr = encodeId(
+    this.idcr = idPayloadOf(
       proxyIdBody(
         selector.remoteStart,
         selector.remoteEnd,
@@ -231,12 +235,12 @@ export class QuickMode {
         selector.remotePortEnd,
       ),
     );
-    rest.push({ type: PayloadType.ID, body: this.idci }, { type: PayloadType.ID, body: this.idcr });
+    rest.push(this.idci, this.idcr);
     rest.push(...this.natOa());
-    const body = encodePayloads(rest);
+    const body = encodePayloads(rest).bytes;
     const hash = quickModeHash1(sa.hash, this.keyA(), this.messageId, body);
     return {
-      send: [{ type: PayloadType.HASH, body: hash }, ...rest],
+      send: [{ type: PayloadType.HASH, data: hash }, ...rest],
       expectReply: true,
       commit,
       after: () => this.move(ctx, 'IKE_MSG_INTERNAL, IKE_INIT_QM', 'IKE_QM_I_QM1'),
@@ -252,7 +256,7 @@ export class QuickMode {
   }
 
   /** RFC 3947 §5.2: NAT-OA in transport mode only (what strongSwan does). */
-  private natOa(): RawPayload[] {
+  private natOa(): Payload[] {
     const sa = this.sa;
     const transport =
       this.role === 'initiator'
@@ -263,8 +267,8 @@ export class QuickMode {
     const [i, r] =
       this.role === 'initiator' ? [sa.localAddress, sa.peerAddress] : [sa.peerAddress, sa.localAddress];
     return [
-      { type, body: encodeNatOa(i) },
-      { type, body: encodeNatOa(r) },
+      { type, address: i },
+      { type, address: r },
     ];
   }
 
@@ -281,19 +285,33 @@ export class QuickMode {
     commit: boolean,
   ): QmStep | undefined {
     if (commit) this.commitRequested = true;
-    const { payloads, trailing } = decodePayloads(firstPayload, plain);
-    const first = payloads[0];
-    if (!first || first.type !== PayloadType.HASH)
+    // Only the generic headers are trusted before the HASH is: a chain that does not even
+    // walk is unverifiable (DecodeError, dropped).
+    const { types, lengths, trailing } = payloadLengths(firstPayload, plain);
+    const hashEnd = lengths[0] ?? 0;
+    if (types[0] !== PayloadType.HASH)
       throw new QuickModeFailure(
         NotifyType.INVALID_HASH_INFORMATION,
         'quick mode message without leading HASH',
       );
-    const afterHash = plain.subarray(4 + first.body.length, plain.length - trailing.length);
+    const hash = plain.subarray(4, hashEnd);
+    // RFC 2409 §5.5: HASH(1) and HASH(2) cover the message from the payload after HASH on.
+    const afterHash = plain.subarray(hashEnd, plain.length - trailing.length);
+    // After the HASH verified, a body that does not decode is the peer's error: answered with
+    // the notify RFC 2408 §5 names (INVALID-ID-INFORMATION, BAD-PROPOSAL-SYNTAX, ...).
+    const read = (): Payload[] => {
+      try {
+        return decodeBody(firstPayload, plain).payloads.slice(1);
+      } catch (e) {
+        if (e instanceof DecodeError) throw new QuickModeFailure(e.notify, `malformed: ${e.message}`);
+        throw e;
+      }
+    };
     if (this.role === 'responder' && this.state === 'IKE_QM_READY')
-      return this.qm1(ctx, payloads, first.body, afterHash);
+      return this.qm1(ctx, read, hash, afterHash);
     if (this.role === 'initiator' && this.state === 'IKE_QM_I_QM1')
-      return this.qm2(ctx, payloads, first.body, afterHash);
-    if (this.role === 'responder' && this.state === 'IKE_QM_R_QM2') return this.qm3(ctx, first.body);
+      return this.qm2(ctx, read, hash, afterHash);
+    if (this.role === 'responder' && this.state === 'IKE_QM_R_QM2') return this.qm3(ctx, read, hash);
     return undefined;
   }
 
@@ -304,22 +322,29 @@ export class QuickMode {
 
   private qm1(
     ctx: QuickModeContext,
-    payloads: readonly RawPayload[],
+    read: () => readonly Payload[],
     hash: Uint8Array,
     rest: Uint8Array,
   ): QmStep {
     const sa = this.sa;
     ctx.emit({ type: 'processing', connId: sa.connId, payload: 'HASH', messageId: this.messageId });
     this.checkHash(hash, quickModeHash1(sa.hash, this.keyA(), this.messageId, rest));
-    const saP = payloads.find((p) => p.type === PayloadType.SA);
-    const nonce = payloads.find((p) => p.type === PayloadType.NONCE);
-    if (!saP || !nonce) throw new QuickModeFailure(NotifyType.PAYLOAD_MALFORMED, 'QM1 lacks SA or nonce');
-    checkNonce(nonce.body);
+    const payloads = read();
+    const decoded = findPayload(payloads, PayloadType.SA);
+    const nonce = findPayload(payloads, PayloadType.NONCE);
+    if (!decoded || !nonce) throw new QuickModeFailure(NotifyType.PAYLOAD_MALFORMED, 'QM1 lacks SA or nonce');
+    checkNonce(nonce.data);
     ctx.emit({ type: 'processing', connId: sa.connId, payload: 'SA', messageId: this.messageId });
-    const decoded = decodeSa(saP.body);
+    // RFC 2408 §5.4: the IPsec DOI's identity-only situation is the one we support.
+    if (decoded.situation !== Situation.SIT_IDENTITY_ONLY)
+      throw new QuickModeFailure(NotifyType.SITUATION_NOT_SUPPORTED, `situation ${decoded.situation}`);
+    // RFC 2408 §5.5 (1): a proposal for a protocol we do not know is INVALID-PROTOCOL-ID.
+    const unknown = decoded.proposals.find((p) => !IPSEC_PROTOCOLS.has(p.protocolId));
+    if (unknown)
+      throw new QuickModeFailure(NotifyType.INVALID_PROTOCOL_ID, `proposal protocol ${unknown.protocolId}`);
     checkSpis(decoded.proposals);
-    const ids = payloads.filter((p) => p.type === PayloadType.ID);
-    const ke = payloads.find((p) => p.type === PayloadType.KE);
+    const ids = payloadsOfType(payloads, PayloadType.ID);
+    const ke = findPayload(payloads, PayloadType.KE);
     this.takeNatOa(payloads);
     const selector = this.selectorFromIds(ids);
     if (selector === undefined)
@@ -327,7 +352,8 @@ export class QuickMode {
     this.selector = selector;
     const found = ctx.findPolicy(sa, selector);
     const byNumber = new Map<number, Proposal[]>();
-    for (const p of decoded.proposals) byNumber.set(p.number, [...(byNumber.get(p.number) ?? []), p]);
+    for (const p of decoded.proposals)
+      byNumber.set(p.proposalNumber, [...(byNumber.get(p.proposalNumber) ?? []), p]);
     for (const [n, ps] of byNumber) {
       ctx.emit({
         type: 'phase2Proposal',
@@ -362,33 +388,34 @@ export class QuickMode {
     if (!c) throw new QuickModeFailure(NotifyType.NO_PROPOSAL_CHOSEN, 'no acceptable IPsec proposal');
     // PFS: the group in the transform and the KE payload must come together (RFC 2409 §5.5).
     this.pfsGroup = c.group;
+    // RFC 2408 §5.7: a KE we did not agree to use is INVALID-KEY-INFORMATION.
     if ((c.group !== undefined) !== (ke !== undefined))
       throw new QuickModeFailure(
-        NotifyType.ATTRIBUTES_NOT_SUPPORTED,
+        c.group !== undefined ? NotifyType.ATTRIBUTES_NOT_SUPPORTED : NotifyType.INVALID_KEY_INFORMATION,
         c.group !== undefined ? 'PFS group offered without KE' : 'KE without PFS group',
       );
     ctx.emit({ type: 'processing', connId: sa.connId, payload: 'NONCE', messageId: this.messageId });
-    this.ni = nonce.body;
+    this.ni = nonce.data;
     for (let i = 0; i < ids.length; i++)
       ctx.emit({ type: 'processing', connId: sa.connId, payload: 'ID', messageId: this.messageId });
     if (ke && c.group !== undefined) {
       if (!dhSupported(c.group))
         throw new QuickModeFailure(NotifyType.ATTRIBUTES_NOT_SUPPORTED, `PFS group ${c.group} not supported`);
       ctx.emit({ type: 'processing', connId: sa.connId, payload: 'KE', messageId: this.messageId });
-      this.peerKe = ke.body;
+      this.peerKe = ke.data;
       this.dh = dhExchange(c.group, ctx.rng.randomBytes(dhPrivateLength(c.group)));
     }
     const udp = c.transforms.some((t) => 'udp' in t.transform && t.transform.udp === true);
     const outbound: { ah?: number; esp?: number } = {};
     const inbound: { ah?: number; esp?: number } = {};
     const reply: Proposal[] = [];
-    const offered = decoded.proposals.filter((p) => p.number === c.proposalNumber);
+    const offered = decoded.proposals.filter((p) => p.proposalNumber === c.proposalNumber);
     ctx.emit({ type: 'spiRequest', connId: sa.connId, messageId: this.messageId, count: offered.length });
     this.move(ctx, 'IKE_MSG_FROM_PEER, IKE_QM_EXCH', 'IKE_QM_SPI_STARVE');
     for (const p of offered) {
-      const proto = p.protocol === ProtocolId.AH ? 'ah' : 'esp';
+      const proto = p.protocolId === ProtocolId.AH ? 'ah' : 'esp';
       const t = c.transforms.find((x) => x.protocol === proto)?.transform;
-      const raw = p.transforms.find((x) => x.number === t?.transformNumber);
+      const raw = p.transforms.find((x) => x.transformNumber === t?.transformNumber);
       if (!raw) continue;
       const ours = ctx.allocateSpi();
       inbound[proto] = ours;
@@ -410,35 +437,28 @@ export class QuickMode {
       udp,
     };
     this.nr = ctx.rng.randomBytes(32);
-    const restOut: RawPayload[] = [
-      {
-        type: PayloadType.SA,
-        body: encodeSa({ doi: decoded.doi, situation: decoded.situation, proposals: reply }),
-      },
-      { type: PayloadType.NONCE, body: this.nr },
+    const restOut: Payload[] = [
+      { type: PayloadType.SA, doi: decoded.doi, situation: decoded.situation, proposals: reply },
+      { type: PayloadType.NONCE, data: this.nr },
     ];
-    if (this.dh) restOut.push({ type: PayloadType.KE, body: this.dh.publicValue });
-    for (const id of ids) restOut.push({ type: PayloadType.ID, body: id.body });
+    if (this.dh) restOut.push({ type: PayloadType.KE, data: this.dh.publicValue });
+    restOut.push(...ids);
     restOut.push(...this.natOa());
     if (c.responderLifetime) {
       // RFC 2407 §4.6.3.1: RESPONDER-LIFETIME carries our lower lifetimes for the SA.
       const firstSpi = inbound.esp ?? inbound.ah ?? 0;
-      const data = encodeAttributes([
-        { type: Phase2Attr.SA_LIFE_TYPE, value: LifeType.SECONDS },
-        { type: Phase2Attr.SA_LIFE_DURATION, value: c.lifetimeSeconds },
-        { type: Phase2Attr.SA_LIFE_TYPE, value: LifeType.KILOBYTES },
-        { type: Phase2Attr.SA_LIFE_DURATION, value: c.lifetimeKilobytes },
-      ]);
-      restOut.push({
-        type: PayloadType.N,
-        body: encodeNotify({
-          doi: Doi.IPSEC,
-          protocol: inbound.esp !== undefined ? ProtocolId.ESP : ProtocolId.AH,
-          notifyType: NotifyType.RESPONDER_LIFETIME,
-          spi: spiBytes(firstSpi),
-          data,
-        }),
-      });
+      restOut.push(
+        responderLifetimeNotify(
+          inbound.esp !== undefined ? ProtocolId.ESP : ProtocolId.AH,
+          spiBytes(firstSpi),
+          [
+            numericAttribute(Phase2Attr.SA_LIFE_TYPE, LifeType.SECONDS),
+            numericAttribute(Phase2Attr.SA_LIFE_DURATION, c.lifetimeSeconds),
+            numericAttribute(Phase2Attr.SA_LIFE_TYPE, LifeType.KILOBYTES),
+            numericAttribute(Phase2Attr.SA_LIFE_DURATION, c.lifetimeKilobytes),
+          ],
+        ),
+      );
       ctx.emit({
         type: 'responderLifetime',
         connId: sa.connId,
@@ -447,17 +467,17 @@ export class QuickMode {
         kilobytes: c.lifetimeKilobytes,
       });
     }
-    const body = encodePayloads(restOut);
+    const body = encodePayloads(restOut).bytes;
     const hash2 = quickModeHash2(sa.hash, this.keyA(), this.messageId, this.ni, body);
     this.pairs = this.buildPairs();
     return {
-      send: [{ type: PayloadType.HASH, body: hash2 }, ...restOut],
+      send: [{ type: PayloadType.HASH, data: hash2 }, ...restOut],
       expectReply: true,
       after: () => this.move(ctx, 'IKE_MSG_FROM_IPSEC, IKE_SPI_REPLY', 'IKE_QM_R_QM2'),
     };
   }
 
-  private selectorFromIds(ids: readonly RawPayload[]): TrafficSelector | undefined {
+  private selectorFromIds(ids: readonly IdPayload[]): TrafficSelector | undefined {
     const sa = this.sa;
     if (ids.length === 0) {
       // RFC 2409 §5.5: no IDs means the peers' own addresses.
@@ -474,8 +494,8 @@ export class QuickMode {
       };
     }
     if (ids.length !== 2 || !ids[0] || !ids[1]) return undefined;
-    const ci = proxyIdRange(decodeId(ids[0].body));
-    const cr = proxyIdRange(decodeId(ids[1].body));
+    const ci = proxyIdRange(idBodyOf(ids[0]));
+    const cr = proxyIdRange(idBodyOf(ids[1]));
     if (!ci || !cr) return undefined;
     // IDci is the initiator's side: for the responder that is "remote".
     const initiatorView: TrafficSelector = {
@@ -494,7 +514,7 @@ export class QuickMode {
 
   private qm2(
     ctx: QuickModeContext,
-    payloads: readonly RawPayload[],
+    read: () => readonly Payload[],
     hash: Uint8Array,
     rest: Uint8Array,
   ): QmStep {
@@ -502,14 +522,20 @@ export class QuickMode {
     if (!this.ni) throw new QuickModeFailure(NotifyType.PAYLOAD_MALFORMED, 'no nonce');
     ctx.emit({ type: 'processing', connId: sa.connId, payload: 'HASH', messageId: this.messageId });
     this.checkHash(hash, quickModeHash2(sa.hash, this.keyA(), this.messageId, this.ni, rest));
-    const saP = payloads.find((p) => p.type === PayloadType.SA);
-    const nonce = payloads.find((p) => p.type === PayloadType.NONCE);
-    if (!saP || !nonce) throw new QuickModeFailure(NotifyType.PAYLOAD_MALFORMED, 'QM2 lacks SA or nonce');
-    checkNonce(nonce.body);
+    const payloads = read();
+    const decoded = findPayload(payloads, PayloadType.SA);
+    const nonce = findPayload(payloads, PayloadType.NONCE);
+    if (!decoded || !nonce) throw new QuickModeFailure(NotifyType.PAYLOAD_MALFORMED, 'QM2 lacks SA or nonce');
+    checkNonce(nonce.data);
     ctx.emit({ type: 'processing', connId: sa.connId, payload: 'SA', messageId: this.messageId });
-    const decoded = decodeSa(saP.body);
     checkSpis(decoded.proposals);
-    const number = decoded.proposals[0]?.number;
+    // RFC 2408 §4.2: the responder chooses one proposal and one transform of each protocol.
+    if (decoded.proposals.some((p) => p.transforms.length !== 1))
+      throw new QuickModeFailure(
+        NotifyType.BAD_PROPOSAL_SYNTAX,
+        'reply proposal without exactly one transform',
+      );
+    const number = decoded.proposals[0]?.proposalNumber;
     const ours = this.proposals.find((p) => p.number === number);
     if (!ours)
       throw new QuickModeFailure(NotifyType.BAD_PROPOSAL_SYNTAX, 'reply names a proposal we did not offer');
@@ -529,11 +555,11 @@ export class QuickMode {
     let udp = false;
     let group: number | undefined;
     for (const p of decoded.proposals) {
-      const proto = p.protocol === ProtocolId.AH ? 'ah' : 'esp';
+      const proto = p.protocolId === ProtocolId.AH ? 'ah' : 'esp';
       const t = p.transforms[0];
       if (!t || ours.spis[proto] === undefined)
         throw new QuickModeFailure(NotifyType.BAD_PROPOSAL_SYNTAX, `reply protocol ${proto} not offered`);
-      const d = decodeTransform(p.protocol, t);
+      const d = decodeTransform(p.protocolId, t);
       if (d.lifetimeSeconds !== undefined) seconds = Math.min(seconds, d.lifetimeSeconds);
       if (d.lifetimeKilobytes !== undefined) kilobytes = Math.min(kilobytes, d.lifetimeKilobytes);
       udp ||= d.udp;
@@ -554,16 +580,16 @@ export class QuickMode {
         NotifyType.NO_PROPOSAL_CHOSEN,
         `reply PFS group ${group ?? 'none'}, we want ${this.pfsGroup ?? 'none'}`,
       );
-    for (const n of payloads.filter((x) => x.type === PayloadType.N)) {
-      const nb = decodeNotify(n.body);
+    for (const nb of payloadsOfType(payloads, PayloadType.N)) {
       if (nb.notifyType === NotifyType.RESPONDER_LIFETIME) {
         let lt = 0;
-        for (const a of decodeAttrsSafe(nb.data)) {
-          if (a.type === Phase2Attr.SA_LIFE_TYPE) lt = attributeNumber(a.value);
+        for (const a of lifetimeAttributes(nb)) {
+          const v = attributeNumber(a) ?? Number.MAX_SAFE_INTEGER;
+          if (a.type === Phase2Attr.SA_LIFE_TYPE) lt = v;
           else if (a.type === Phase2Attr.SA_LIFE_DURATION && lt === LifeType.SECONDS)
-            seconds = Math.min(seconds, attributeNumber(a.value));
+            seconds = Math.min(seconds, v);
           else if (a.type === Phase2Attr.SA_LIFE_DURATION && lt === LifeType.KILOBYTES)
-            kilobytes = Math.min(kilobytes, attributeNumber(a.value));
+            kilobytes = Math.min(kilobytes, v);
         }
         ctx.emit({
           type: 'responderLifetime',
@@ -575,21 +601,33 @@ export class QuickMode {
       }
     }
     ctx.emit({ type: 'processing', connId: sa.connId, payload: 'NONCE', messageId: this.messageId });
-    this.nr = nonce.body;
-    const ke = payloads.find((p) => p.type === PayloadType.KE);
+    this.nr = nonce.data;
+    const ke = findPayload(payloads, PayloadType.KE);
+    // RFC 2409 §5.5: KE only with PFS; RFC 2408 §5.7 names INVALID-KEY-INFORMATION.
+    if (this.pfsGroup === undefined && ke)
+      throw new QuickModeFailure(
+        NotifyType.INVALID_KEY_INFORMATION,
+        'KE in a reply to a quick mode without PFS',
+      );
     if (this.pfsGroup !== undefined) {
       if (!ke) throw new QuickModeFailure(NotifyType.ATTRIBUTES_NOT_SUPPORTED, 'PFS reply without KE');
       ctx.emit({ type: 'processing', connId: sa.connId, payload: 'KE', messageId: this.messageId });
-      this.peerKe = ke.body;
+      this.peerKe = ke.data;
     }
     this.takeNatOa(payloads);
-    const ids = payloads.filter((p) => p.type === PayloadType.ID);
+    const ids = payloadsOfType(payloads, PayloadType.ID);
     for (let k = 0; k < ids.length; k++)
       ctx.emit({ type: 'processing', connId: sa.connId, payload: 'ID', messageId: this.messageId });
     if (this.idci && this.idcr) {
       // RFC 2409 §5.5: the reply returns IDci then IDcr, exactly as offered.
       const [a, b] = ids;
-      if (ids.length !== 2 || !a || !b || !bytesEqual(a.body, this.idci) || !bytesEqual(b.body, this.idcr))
+      if (
+        ids.length !== 2 ||
+        !a ||
+        !b ||
+        !bytesEqual(payloadBody(a), payloadBody(this.idci)) ||
+        !bytesEqual(payloadBody(b), payloadBody(this.idcr))
+      )
         throw new QuickModeFailure(
           NotifyType.INVALID_ID_INFORMATION,
           `responder returned ${ids.length} proxy identities, not the two offered`,
@@ -609,7 +647,7 @@ export class QuickMode {
     this.emitCreated(ctx);
     const waitConnected = this.commitRequested;
     return {
-      send: [{ type: PayloadType.HASH, body: hash3 }],
+      send: [{ type: PayloadType.HASH, data: hash3 }],
       commit: this.commitRequested,
       ...(waitConnected ? {} : { install: this.pairs }),
       done: !waitConnected,
@@ -627,11 +665,12 @@ export class QuickMode {
     };
   }
 
-  private qm3(ctx: QuickModeContext, hash: Uint8Array): QmStep {
+  private qm3(ctx: QuickModeContext, read: () => readonly Payload[], hash: Uint8Array): QmStep {
     const sa = this.sa;
     if (!this.ni || !this.nr || !this.pairs)
       throw new QuickModeFailure(NotifyType.PAYLOAD_MALFORMED, 'state lost');
     this.checkHash(hash, quickModeHash3(sa.hash, this.keyA(), this.messageId, this.ni, this.nr));
+    read();
     this.emitCreated(ctx);
     ctx.emit({
       type: 'nodeDeleted',
@@ -773,6 +812,16 @@ export class QuickMode {
   }
 }
 
+/** The notify's SA attributes; a list that does not parse is PAYLOAD-MALFORMED from a verified peer. */
+function lifetimeAttributes(n: NotificationPayload): Attribute[] {
+  try {
+    return responderLifetimeAttributes(n);
+  } catch (e) {
+    if (e instanceof DecodeError) throw new QuickModeFailure(e.notify, `RESPONDER-LIFETIME: ${e.message}`);
+    throw e;
+  }
+}
+
 /** RFC 2409 §5: nonces are 8 to 256 bytes. */
 function checkNonce(n: Uint8Array): void {
   if (n.length < 8 || n.length > 256)
@@ -782,7 +831,7 @@ function checkNonce(n: Uint8Array): void {
 /** RFC 2407 §4.4.1 / RFC 4303 §2.1: ESP and AH SPIs are 4 bytes and 0-255 are reserved. */
 function checkSpis(proposals: readonly Proposal[]): void {
   for (const p of proposals) {
-    if (p.protocol !== ProtocolId.ESP && p.protocol !== ProtocolId.AH) continue;
+    if (p.protocolId !== ProtocolId.ESP && p.protocolId !== ProtocolId.AH) continue;
     if (p.spi.length !== 4)
       throw new QuickModeFailure(NotifyType.INVALID_SPI, `SPI of ${p.spi.length} bytes`);
     if (spiNumber(p.spi) < 256)
@@ -790,37 +839,15 @@ function checkSpis(proposals: readonly Proposal[]): void {
   }
 }
 
-function lowerLifetimes(
-  attrs: readonly { type: number; value: number | Uint8Array }[],
-  seconds: number,
-  kilobytes: number,
-): { type: number; value: number | Uint8Array }[] {
+function lowerLifetimes(attrs: readonly Attribute[], seconds: number, kilobytes: number): Attribute[] {
   let lt = 0;
   return attrs.map((a) => {
-    if (a.type === Phase2Attr.SA_LIFE_TYPE) lt = attributeNumber(a.value);
+    const v = attributeNumber(a) ?? Number.MAX_SAFE_INTEGER;
+    if (a.type === Phase2Attr.SA_LIFE_TYPE) lt = v;
     if (a.type !== Phase2Attr.SA_LIFE_DURATION) return a;
-    const v = attributeNumber(a.value);
     const limit = lt === LifeType.SECONDS ? seconds : lt === LifeType.KILOBYTES ? kilobytes : v;
-    return v > limit ? { type: a.type, value: limit } : a;
+    return v > limit ? numericAttribute(a.type, limit) : a;
   });
-}
-
-function decodeAttrsSafe(b: Uint8Array): { type: number; value: number | Uint8Array }[] {
-  const out: { type: number; value: number | Uint8Array }[] = [];
-  let o = 0;
-  while (o + 4 <= b.length) {
-    const t = ((b[o] ?? 0) << 8) | (b[o + 1] ?? 0);
-    if (t & 0x8000) {
-      out.push({ type: t & 0x7fff, value: ((b[o + 2] ?? 0) << 8) | (b[o + 3] ?? 0) });
-      o += 4;
-    } else {
-      const len = ((b[o + 2] ?? 0) << 8) | (b[o + 3] ?? 0);
-      if (o + 4 + len > b.length) break;
-      out.push({ type: t, value: b.slice(o + 4, o + 4 + len) });
-      o += 4 + len;
-    }
-  }
-  return out;
 }
 
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {

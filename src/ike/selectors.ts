@@ -11,7 +11,7 @@ import {
   type ProxyId,
   type TrafficSelector,
 } from '../policy/index.js';
-import type { IdBody } from './codec.js';
+import type { IdBody } from './idBody.js';
 
 export { proxyIdProblem, proxyIdText as proxyText, selectorsEqual } from '../policy/index.js';
 

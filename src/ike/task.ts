@@ -3,12 +3,12 @@
 // manager frames, encrypts, sends, retransmits and reports packets; `after` runs once the
 // message is out (the IOS debug prints the state change after "sending packet").
 
-import type { RawPayload } from './codec.js';
+import type { Payload } from '../wire/index.js';
 import type { IkeEvent, Phase1State } from './events.js';
 import type { IkeSa } from './ikeSa.js';
 
 export interface Step {
-  readonly send?: readonly RawPayload[];
+  readonly send?: readonly Payload[];
   readonly encrypt?: boolean;
   /** A request: retransmit until the peer answers. */
   readonly expectReply?: boolean;

@@ -24,12 +24,48 @@ export function decodePayloads(firstPayload: number, bytes: Uint8Array, baseOffs
   return decodeChain(firstPayload, new Reader(bytes, baseOffset));
 }
 
+/** One payload of a chain located by its generic header, its body not yet decoded. */
+interface Located {
+  readonly type: number;
+  readonly reserved: number;
+  readonly body: Reader;
+  /** The body bytes. */
+  readonly raw: Uint8Array;
+}
+
+/**
+ * The payloads of a chain by their generic headers alone (RFC 2408 §3.2), bodies undecoded:
+ * e.g. to check a quick-mode HASH(1) over "the message after HASH" (RFC 2409 §5.5) before
+ * trusting any body. `lengths[i]` counts payload i's generic header too.
+ */
+export function payloadLengths(
+  firstPayload: number,
+  bytes: Uint8Array,
+  baseOffset = 0,
+): { types: number[]; lengths: number[]; trailing: Uint8Array } {
+  const { located, trailing } = locate(firstPayload, new Reader(bytes, baseOffset));
+  return { types: located.map((l) => l.type), lengths: located.map((l) => l.raw.length + 4), trailing };
+}
+
 export function decodeChain(firstPayload: number, r: Reader): DecodedPayloads {
+  const { located, trailing } = locate(firstPayload, r);
   const payloads: Payload[] = [];
+  for (const { type, reserved, body, raw } of located) {
+    const decoded = decodePayloadBody(type, body);
+    body.end(`payload type ${type}`);
+    const payload = reserved ? { ...decoded, reserved } : decoded;
+    received.set(payload, raw);
+    payloads.push(payload);
+  }
+  return { payloads, trailing };
+}
+
+function locate(firstPayload: number, r: Reader): { located: Located[]; trailing: Uint8Array } {
+  const located: Located[] = [];
   let type = firstPayload;
   while (type !== 0) {
     const start = r.offset;
-    if (payloads.length >= MAX_PAYLOADS) throw new DecodeError(`more than ${MAX_PAYLOADS} payloads`, start);
+    if (located.length >= MAX_PAYLOADS) throw new DecodeError(`more than ${MAX_PAYLOADS} payloads`, start);
     if (r.remaining < 4) {
       throw new DecodeError(`truncated generic payload header: ${r.remaining} bytes left`, start);
     }
@@ -44,13 +80,23 @@ export function decodeChain(firstPayload: number, r: Reader): DecodedPayloads {
         start + 2,
       );
     }
-    const body = r.sub(length - 4);
-    const decoded = decodePayloadBody(type, body);
-    body.end(`payload type ${type}`);
-    payloads.push(reserved ? { ...decoded, reserved } : decoded);
+    const raw = r.fork().bytesCopy(length - 4);
+    located.push({ type, reserved, body: r.sub(length - 4), raw });
     type = next;
   }
-  return { payloads, trailing: r.rest() };
+  return { located, trailing: r.rest() };
+}
+
+// The body bytes of each decoded payload, kept beside the typed object: RFC 2409 §5 hashes
+// SAi_b and IDii_b as the peer sent them. A copy made with spread is a new payload and has none.
+const received = new WeakMap<Payload, Uint8Array>();
+
+/**
+ * The payload body (no generic header) as RFC 2409 hashes it: the bytes received for a
+ * decoded payload, the encoding of one we built.
+ */
+export function payloadBody(p: Payload): Uint8Array {
+  return received.get(p) ?? encodePayloadBody(p);
 }
 
 /** Encodes one payload body (no generic header): what RFC 2409 calls e.g. SAi_b or IDii_b. */

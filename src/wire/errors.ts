@@ -6,11 +6,12 @@ export const NOTIFY_PAYLOAD_MALFORMED = 16;
 
 export class DecodeError extends Error {
   constructor(
-    message: string,
+    /** What is wrong, without the offset. */
+    readonly reason: string,
     readonly offset: number,
     readonly notify: number = NOTIFY_PAYLOAD_MALFORMED,
   ) {
-    super(`${message} at offset ${offset}`);
+    super(`${reason} at offset ${offset}`);
     this.name = 'DecodeError';
   }
 }

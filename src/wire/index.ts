@@ -3,6 +3,7 @@
 export { DecodeError, EncodeError, NOTIFY_PAYLOAD_MALFORMED } from './errors.js';
 export { Reader } from './reader.js';
 export { Writer } from './writer.js';
+export { concat } from './bytes.js';
 
 export { decodeMessage, encodeMessage, type IsakmpMessage, type IsakmpMessageInit } from './message.js';
 export {
@@ -19,9 +20,18 @@ export {
   encodePayloads,
   encodePayloadBody,
   MAX_PAYLOADS,
+  payloadBody,
+  payloadLengths,
   type DecodedPayloads,
 } from './chain.js';
-export { decodePayloadBody, payloadTypeOf, type Payload } from './payload.js';
+export {
+  decodePayloadBody,
+  findPayload,
+  payloadsOfType,
+  payloadTypeOf,
+  type Payload,
+  type PayloadOf,
+} from './payload.js';
 
 export {
   attributeNumber,
@@ -46,7 +56,12 @@ export type {
   SigPayload,
   VendorIdPayload,
 } from './payloads/opaque.js';
-export { idPayload, type IdPayload, type Identification } from './payloads/identification.js';
+export {
+  idPayload,
+  idPayloadFromData,
+  type IdPayload,
+  type Identification,
+} from './payloads/identification.js';
 export type { CertPayload, CertRequestPayload } from './payloads/cert.js';
 export type { NotificationPayload } from './payloads/notification.js';
 export type { DeletePayload } from './payloads/delete.js';

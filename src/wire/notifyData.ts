@@ -32,7 +32,7 @@ export function dpdNotify(
 }
 
 /** The DPD sequence number, or undefined when the data is not exactly 4 bytes. */
-export function dpdSequence(n: NotificationPayload): number | undefined {
+export function dpdSequence(n: Pick<NotificationPayload, 'data'>): number | undefined {
   if (n.data.length !== 4) return undefined;
   return new Reader(n.data).u32();
 }

@@ -53,6 +53,25 @@ export function payloadTypeOf(p: Payload): number {
   return p.type === 'unknown' ? p.payloadType : p.type;
 }
 
+/** The payload of a known type, as a value of that type. */
+export type PayloadOf<T extends Payload['type']> = Extract<Payload, { readonly type: T }>;
+
+/** The first payload of type `type`. */
+export function findPayload<T extends Payload['type']>(
+  payloads: readonly Payload[],
+  type: T,
+): PayloadOf<T> | undefined {
+  return payloads.find((p): p is PayloadOf<T> => p.type === type);
+}
+
+/** Every payload of one of `types`, in message order. */
+export function payloadsOfType<T extends Payload['type']>(
+  payloads: readonly Payload[],
+  ...types: readonly T[]
+): PayloadOf<T>[] {
+  return payloads.filter((p): p is PayloadOf<T> => (types as readonly Payload['type'][]).includes(p.type));
+}
+
 /** Decodes a payload body (the bytes after its generic header). */
 export function decodePayloadBody(type: number, r: Reader): Payload {
   switch (type) {

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { NotifyType, ProtocolId } from '../../src/ike/constants.js';
+import { NotifyType, PayloadType, ProtocolId } from '../../src/ike/constants.js';
 import {
   A_WAN,
   assertHonestIntact,
@@ -22,7 +22,7 @@ import {
 } from './adversary.js';
 import { seededRng } from './harness.js';
 import { del, forge, fromHex, INFO, notify, spi32 } from './adversaryCraft.js';
-import type { RawPayload } from '../../src/ike/codec.js';
+import type { Payload } from '../../src/wire/index.js';
 
 function bytes(seed: string, n: number): Uint8Array {
   const out = new Uint8Array(n);
@@ -34,7 +34,7 @@ function bytes(seed: string, n: number): Uint8Array {
   return out;
 }
 
-function attackPayloads(w: World): { name: string; payloads: RawPayload[] }[] {
+function attackPayloads(w: World): { name: string; payloads: Payload[] }[] {
   const cookies = fromHex(w.honestCookies.i + w.honestCookies.r);
   const inbound = w.v.installed.flatMap((ps) => ps.map((p) => p.inbound.spi));
   const outbound = w.v.installed.flatMap((ps) => ps.map((p) => p.outbound.spi));
@@ -97,10 +97,20 @@ function spoofedCleartext(w: World): void {
         });
         net.run(net.now + 1);
         n++;
-        // (c) every spoofed message is either a counted drop or an unauthenticated notify.
+        // (c) RFC 2408 §5.15: an unauthenticated informational acts on nothing. Its notifies
+        // are reported as unauthenticated, every other payload is a counted drop; cookies of
+        // an IKE SA with another peer make the whole message a counted drop.
         const fresh = v.events.slice(eventsBefore);
         const seen = fresh.some((e) => e.type === 'notifyReceived' && !e.authenticated);
-        assert.ok(v.engine.counters.drops > dropsBefore || seen, `${what}: neither counted nor reported`);
+        const foreign = src !== A_WAN && hd.ckyI === ckyI;
+        assert.deepEqual(
+          { dropped: v.engine.counters.drops > dropsBefore, reported: seen },
+          {
+            dropped: foreign || a.payloads.some((p) => p.type !== PayloadType.N),
+            reported: !foreign && a.payloads.some((p) => p.type === PayloadType.N),
+          },
+          what,
+        );
         assert.ok(
           !fresh.some((e) => e.type === 'notifyReceived' && e.authenticated),
           `${what}: treated as authenticated`,

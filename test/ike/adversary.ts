@@ -10,7 +10,13 @@ import type { AccessList, RouterConfig, TrafficSelector } from '../../src/policy
 import type { IpsecSaPair } from '../../src/policy/sa.js';
 import { A_LAN, A_WAN, B_LAN, B_WAN, makeConfig, seededRng, SELECTOR_A } from './harness.js';
 import { IkeSa } from '../../src/ike/ikeSa.js';
-import { decodePayloads, encodePayloads, type RawPayload } from '../../src/ike/codec.js';
+import {
+  decodePayloads,
+  encodePayloads,
+  findPayload,
+  payloadBody,
+  type Payload,
+} from '../../src/wire/index.js';
 import { PayloadType } from '../../src/ike/constants.js';
 import { hashI, quickModeHash1, quickModeHash2 } from '../../src/ike/keys.js';
 
@@ -436,13 +442,13 @@ export function recordedMm1(): Uint8Array {
 
 export type HostileMutation = (
   kind: 'mm5' | 'qm1' | 'qm2' | 'info' | 'other',
-  payloads: RawPayload[],
-) => RawPayload[] | undefined;
+  payloads: Payload[],
+) => Payload[] | undefined;
 
 /** MM5 [ID HASH_I ...] of an initiator: rewritten, HASH_I re-computed over the new ID (RFC 2409 §5). */
 function hostileMm5(sa: IkeSa, plain: Uint8Array, mutate: HostileMutation): Uint8Array | undefined {
   if (sa.role !== 'initiator' || !sa.skeyid || !sa.gxi || !sa.gxr || !sa.saiB) return undefined;
-  let payloads: RawPayload[];
+  let payloads: Payload[];
   try {
     payloads = decodePayloads(PayloadType.ID, plain).payloads;
   } catch {
@@ -451,10 +457,11 @@ function hostileMm5(sa: IkeSa, plain: Uint8Array, mutate: HostileMutation): Uint
   if (payloads[1]?.type !== PayloadType.HASH) return undefined;
   const out = mutate('mm5', payloads);
   if (!out) return undefined;
-  const idBody = out.find((p) => p.type === PayloadType.ID)?.body ?? new Uint8Array(0);
+  const idp = findPayload(out, PayloadType.ID);
+  const idBody = idp ? payloadBody(idp) : new Uint8Array(0);
   const h = hashI(sa.hash, sa.skeyid, sa.gxi, sa.gxr, sa.ckyI, sa.ckyR, sa.saiB, idBody);
   // The manager's header names the first payload: the rewrite keeps an ID first.
-  return encodePayloads(out.map((p) => (p.type === PayloadType.HASH ? { type: p.type, body: h } : p)));
+  return encodePayloads(out.map((p) => (p.type === PayloadType.HASH ? { type: p.type, data: h } : p))).bytes;
 }
 
 /**
@@ -478,8 +485,8 @@ export function hostilePlaintext(address: string, mutate: HostileMutation): () =
     if (out && this.localAddress === address && messageId !== 0) {
       try {
         const ps = decodePayloads(PayloadType.HASH, out.plain).payloads;
-        const nonce = ps.find((p) => p.type === PayloadType.NONCE);
-        if (ps[1]?.type === PayloadType.SA && nonce) peerNonces.set(messageId, nonce.body);
+        const nonce = findPayload(ps, PayloadType.NONCE);
+        if (ps[1]?.type === PayloadType.SA && nonce) peerNonces.set(messageId, nonce.data);
       } catch {
         // not a quick mode message we can read: nothing to capture
       }
@@ -503,12 +510,16 @@ export function hostilePlaintext(address: string, mutate: HostileMutation): () =
           : 'other';
     const rest = mutate(kind, payloads.slice(1));
     if (!rest || kind === 'other') return encrypt.call(this, messageId, plain);
-    const body = encodePayloads(rest);
+    const body = encodePayloads(rest).bytes;
     const h =
       kind === 'qm2' && ni
         ? quickModeHash2(this.hash, keyA, messageId, ni, body)
         : quickModeHash1(this.hash, keyA, messageId, body);
-    return encrypt.call(this, messageId, encodePayloads([{ type: PayloadType.HASH, body: h }, ...rest]));
+    return encrypt.call(
+      this,
+      messageId,
+      encodePayloads([{ type: PayloadType.HASH, data: h }, ...rest]).bytes,
+    );
   };
   return () => {
     IkeSa.prototype.encrypt = encrypt;

@@ -1,18 +1,17 @@
 // Building hostile ISAKMP messages: cleartext rewrites of recorded messages, forged headers,
 // and CBC ciphertext manipulation (flipping ciphertext byte k garbles plaintext block k/bs and
-// flips the same bit of the next block: a way to corrupt a HASH without keys).
+// flips the same bit of the next block: a way to corrupt a HASH without keys). Everything is
+// built with src/wire's encoders; `raw` puts arbitrary (even malformed) body bytes under any
+// payload type.
 
 import {
-  concat,
   decodeMessage,
-  encodeDelete,
-  encodeHeader,
-  encodeNotify,
-  encodePayloads,
+  encodeMessage,
   HEADER_LENGTH,
-  type Message,
-  type RawPayload,
-} from '../../src/ike/codec.js';
+  payloadTypeOf,
+  type Payload,
+  type UnknownPayload,
+} from '../../src/wire/index.js';
 import { ExchangeType, PayloadType } from '../../src/ike/index.js';
 
 export function fromHex(h: string): Uint8Array {
@@ -30,37 +29,45 @@ export interface Forge {
   nextPayload?: number;
 }
 
+/** A payload of type `type` whose body is exactly `body` (src/wire writes it unchanged). */
+export function raw(type: number, body: Uint8Array): UnknownPayload {
+  return { type: 'unknown', payloadType: type, data: body };
+}
+
 /** A message with the given header and payloads (lengths computed), or an opaque body. */
-export function forge(f: Forge, payloads: readonly RawPayload[] | Uint8Array): Uint8Array {
-  const body = payloads instanceof Uint8Array ? payloads : encodePayloads(payloads);
-  const first = payloads instanceof Uint8Array ? PayloadType.HASH : (payloads[0]?.type ?? 0);
-  const header = encodeHeader(
-    {
-      initiatorCookie: f.ckyI,
-      responderCookie: f.ckyR ?? new Uint8Array(8),
-      exchangeType: f.exchange,
-      flags: { encryption: f.encrypted === true, commit: f.commit === true, authenticationOnly: false },
-      messageId: f.messageId ?? 0,
-      nextPayload: f.nextPayload ?? first,
-    },
-    body.length,
-  );
-  return concat(header, body);
+export function forge(f: Forge, payloads: readonly Payload[] | Uint8Array): Uint8Array {
+  const opaque = payloads instanceof Uint8Array;
+  const first = opaque ? PayloadType.HASH : payloads[0] ? payloadTypeOf(payloads[0]) : 0;
+  const header = {
+    initiatorCookie: f.ckyI,
+    responderCookie: f.ckyR ?? new Uint8Array(8),
+    exchangeType: f.exchange,
+    flags: { encryption: f.encrypted === true, commit: f.commit === true, authenticationOnly: false },
+    messageId: f.messageId ?? 0,
+  };
+  // An opaque body rides as the "encrypted" part of src/wire's message, whatever the E flag says.
+  if (opaque || f.nextPayload !== undefined)
+    return encodeMessage({
+      header: { ...header, nextPayload: f.nextPayload ?? first },
+      payloads: [],
+      encrypted: opaque ? payloads : encodeMessage({ header, payloads }).subarray(HEADER_LENGTH),
+    });
+  return encodeMessage({ header, payloads });
 }
 
 /** Re-encodes a cleartext message with its payload list rewritten. */
 export function rewrite(
   data: Uint8Array,
-  f: (p: readonly RawPayload[]) => RawPayload[],
+  f: (p: readonly Payload[]) => Payload[],
   m?: Partial<Forge>,
 ): Uint8Array {
-  const msg: Message = decodeMessage(data);
+  const msg = decodeMessage(data);
   return forge(
     {
-      ckyI: msg.initiatorCookie,
-      ckyR: msg.responderCookie,
-      exchange: msg.exchangeType,
-      messageId: msg.messageId,
+      ckyI: msg.header.initiatorCookie,
+      ckyR: msg.header.responderCookie,
+      exchange: msg.header.exchangeType,
+      messageId: msg.header.messageId,
       ...m,
     },
     f(msg.payloads),
@@ -110,12 +117,12 @@ export function notify(
   protocol: number,
   spi: Uint8Array,
   data: Uint8Array = new Uint8Array(0),
-): RawPayload {
-  return { type: PayloadType.N, body: encodeNotify({ doi: 1, protocol, notifyType: type, spi, data }) };
+): Payload {
+  return { type: PayloadType.N, doi: 1, protocolId: protocol, notifyType: type, spi, data };
 }
 
-export function del(protocol: number, spis: readonly Uint8Array[]): RawPayload {
-  return { type: PayloadType.D, body: encodeDelete({ doi: 1, protocol, spis }) };
+export function del(protocol: number, spis: readonly Uint8Array[]): Payload {
+  return { type: PayloadType.D, doi: 1, protocolId: protocol, spiSize: spis[0]?.length ?? 0, spis };
 }
 
 export function spi32(n: number): Uint8Array {

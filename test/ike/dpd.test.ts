@@ -6,10 +6,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeNotify } from '../../src/ike/codec.js';
 import { DeadPeerDetection, DPD_TRIES, type DpdHost } from '../../src/ike/dpd.js';
 import { IkeSa } from '../../src/ike/ikeSa.js';
-import { NotifyType, type IkeEvent } from '../../src/ike/index.js';
+import { NotifyType, PayloadType, type IkeEvent } from '../../src/ike/index.js';
 import { renderDebugIsakmp } from '../../src/observe/debugIsakmp.js';
 import { flipBody, setMessageId } from './adversaryCraft.js';
 import { A_WAN, B_WAN, chapterConfigs, eventsOf, Lab, type RouterSpec } from './harness.js';
@@ -202,8 +201,8 @@ function dpdHost(now: { t: number }): DpdHost & {
     emit: () => {},
     drop: (_c, _p, reason) => drops.push(reason),
     sendInformational: (_sa, payloads) => {
-      for (const p of payloads) {
-        const n = decodeNotify(p.body);
+      for (const n of payloads) {
+        if (n.type !== PayloadType.N) continue;
         sent.push({ seq: Buffer.from(n.data).readUInt32BE(0), type: n.notifyType });
       }
     },

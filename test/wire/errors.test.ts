@@ -26,6 +26,9 @@ function expectError(
   );
 }
 
+// RFC 2408 §5.5 (3), §5.6 (2): proposals and transforms not formed correctly.
+const BAD = NotifyType.BAD_PROPOSAL_SYNTAX;
+
 const ikeTransform = transform(0, 1, 1, [0x80, 0x01, 0x00, 0x07]);
 const goodProposal = proposal(0, 1, 1, [], 1, ikeTransform);
 const saBody = (doi: number, proposals: number[]): number[] => [...u32(doi), ...u32(1), ...proposals];
@@ -81,7 +84,7 @@ test('SA with a DOI other than IPsec: DOI-NOT-SUPPORTED at the DOI field', () =>
 });
 
 test('SA without proposals is truncated at the first proposal header', () => {
-  expectError(message(1, payload(0, saBody(1, []))), 40, /truncated proposal next payload/);
+  expectError(message(1, payload(0, saBody(1, []))), 40, /truncated proposal next payload/, BAD);
 });
 
 test('proposal Next Payload must be 2 or 0', () => {
@@ -89,6 +92,7 @@ test('proposal Next Payload must be 2 or 0', () => {
     message(1, payload(0, saBody(1, proposal(5, 1, 1, [], 1, ikeTransform)))),
     40,
     /neither 0 nor 2/,
+    BAD,
   );
 });
 
@@ -98,6 +102,7 @@ test('proposal transform count disagrees with the transform chain', () => {
     message(1, payload(0, saBody(1, proposal(0, 1, 1, [], 2, ikeTransform)))),
     47,
     /announces 2 transforms but has 1/,
+    BAD,
   );
   const two = [...transform(3, 1, 1, []), ...transform(0, 2, 1, [])];
   // second transform starts at 40 + 8 + 8 = 56
@@ -105,6 +110,7 @@ test('proposal transform count disagrees with the transform chain', () => {
     message(1, payload(0, saBody(1, proposal(0, 1, 1, [], 1, two)))),
     56,
     /announces 1 transforms but has more/,
+    BAD,
   );
 });
 
@@ -112,7 +118,7 @@ test('too many proposals', () => {
   const proposals: number[] = [];
   for (let i = 0; i < 65; i++) proposals.push(...proposal(i === 64 ? 0 : 2, i + 1, 1, [], 1, ikeTransform));
   const each = 8 + ikeTransform.length;
-  expectError(message(1, payload(0, saBody(1, proposals))), 40 + 64 * each, /more than 64 proposals/);
+  expectError(message(1, payload(0, saBody(1, proposals))), 40 + 64 * each, /more than 64 proposals/, BAD);
 });
 
 test('transform Length past the end of its proposal', () => {
@@ -121,6 +127,7 @@ test('transform Length past the end of its proposal', () => {
     message(1, payload(0, saBody(1, proposal(0, 1, 1, [], 1, bad)))),
     50,
     /transform length 40 past end/,
+    BAD,
   );
 });
 
@@ -131,6 +138,7 @@ test('TLV attribute longer than its transform', () => {
     message(1, payload(0, saBody(1, proposal(0, 1, 1, [], 1, t)))),
     60,
     /truncated attribute 12 value: need 8 bytes, 2 left/,
+    BAD,
   );
 });
 
@@ -139,6 +147,7 @@ test('bytes left over after the last proposal of an SA', () => {
     message(1, payload(0, [...saBody(1, goodProposal), 0xee])),
     40 + goodProposal.length,
     /unexpected bytes after last proposal/,
+    BAD,
   );
 });
 
@@ -186,4 +195,8 @@ test('decodePayloads reports offsets relative to the caller base (a decrypted bo
     () => decodePayloads(8, Uint8Array.from(payload(0, [1, 2], 9)), 28),
     (e: unknown) => e instanceof DecodeError && e.offset === 30,
   );
+});
+
+test('ID payload shorter than its ID type/protocol/port fields: INVALID-ID-INFORMATION (RFC 2408 §5.8)', () => {
+  expectError(message(5, payload(0, [1])), 32, /ID payload of 1 bytes/, NotifyType.INVALID_ID_INFORMATION);
 });

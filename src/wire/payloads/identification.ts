@@ -45,6 +45,9 @@ export interface IdPayload extends PayloadBase {
 }
 
 export function decodeId(r: Reader): IdPayload {
+  // RFC 2408 §5.8: an ID payload that cannot be read is INVALID-ID-INFORMATION.
+  if (r.remaining < 4)
+    throw new DecodeError(`ID payload of ${r.remaining} bytes`, r.offset, NotifyType.INVALID_ID_INFORMATION);
   const idType = r.u8('ID type');
   const protocolId = r.u8('ID protocol');
   const port = r.u16('ID port');
@@ -56,6 +59,19 @@ export function decodeId(r: Reader): IdPayload {
 
 export function encodeId(w: Writer, p: IdPayload): void {
   w.u8(p.idType).u8(p.protocolId).u16(p.port).bytes(p.data);
+}
+
+/**
+ * Builds an ID payload from its wire fields (quick-mode proxy IDs); throws DecodeError
+ * (INVALID-ID-INFORMATION) when the data does not fit the ID type.
+ */
+export function idPayloadFromData(
+  idType: number,
+  protocolId: number,
+  port: number,
+  data: Uint8Array,
+): IdPayload {
+  return { type: 5, idType, protocolId, port, data, identification: decodeIdentification(idType, data, 4) };
 }
 
 /** Builds an ID payload from a typed identification (phase 1: protocol/port 0/0 or 17/500). */

@@ -48,17 +48,32 @@ export function decodeSa(r: Reader): SaPayload {
   if (situation & (Situation.SIT_SECRECY | Situation.SIT_INTEGRITY)) {
     labeledDomain = readLabeledDomain(r, situation);
   }
-  const proposals: Proposal[] = [];
-  let more = true;
-  while (more) {
-    if (proposals.length >= MAX_PROPOSALS)
-      throw new DecodeError(`more than ${MAX_PROPOSALS} proposals`, r.offset);
-    const p = decodeProposal(r);
-    proposals.push(p.proposal);
-    more = p.next === 2;
-  }
-  r.end('last proposal of SA');
+  const proposals = decodeProposals(r);
   return { type: 1, doi, situation, ...(labeledDomain ? { labeledDomain } : {}), proposals };
+}
+
+/**
+ * The proposal payloads to the end of the SA payload. RFC 2408 §5.5 (3) and §5.6 (2):
+ * proposals or transforms not formed as §3.5, §3.6 and §4.2 say are BAD-PROPOSAL-SYNTAX.
+ */
+function decodeProposals(r: Reader): Proposal[] {
+  try {
+    const proposals: Proposal[] = [];
+    let more = true;
+    while (more) {
+      if (proposals.length >= MAX_PROPOSALS)
+        throw new DecodeError(`more than ${MAX_PROPOSALS} proposals`, r.offset);
+      const p = decodeProposal(r);
+      proposals.push(p.proposal);
+      more = p.next === 2;
+    }
+    r.end('last proposal of SA');
+    return proposals;
+  } catch (e) {
+    if (e instanceof DecodeError && e.notify === NotifyType.PAYLOAD_MALFORMED)
+      throw new DecodeError(e.reason, e.offset, NotifyType.BAD_PROPOSAL_SYNTAX);
+    throw e;
+  }
 }
 
 /**
