@@ -106,7 +106,12 @@ export class DeadPeerDetection {
     const kind = ack ? 'R_U_THERE_ACK' : 'R_U_THERE';
     host.emit({ type: 'dpd', connId: sa.connId, kind, direction: 'received', sequence: seq });
     if (data.length !== 4) {
-      host.drop(sa.connId, sa.peerAddress, `${kind} without a 4-byte sequence number`);
+      // RFC 3706 §5.1: the sequence number is 32 bits.
+      host.drop(
+        sa.connId,
+        sa.peerAddress,
+        `${ack ? 'R-U-THERE-ACK' : 'R-U-THERE'} with ${data.length} bytes of data`,
+      );
       return;
     }
     const s = this.stateOf(sa, host.now);
