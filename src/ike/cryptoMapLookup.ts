@@ -70,12 +70,14 @@ export function findPhase2Policy(
   config: RouterConfig,
   peer: string,
   selector: TrafficSelector,
-): Phase2Policy | { error: string } {
+): Phase2Policy | Phase2Refusal {
   const tried: string[] = [];
+  const ours: string[] = [];
   for (const entry of config.cryptoMaps) {
     if (entry.kind !== 'ipsec-isakmp' || !entry.peers.includes(peer)) continue;
     const acl = config.accessLists.find((a) => a.name === entry.matchAddress);
     tried.push(`map ${entry.map} ${entry.seq} ACL ${entry.matchAddress ?? '-'}`);
+    ours.push(protects(`crypto map ${entry.map} ${entry.seq} ACL ${entry.matchAddress ?? '-'}`, acl));
     if (aclSelectors(acl).some((s) => selectorWithin(selector, s)))
       return { entry, transformSets: transformSetsOf(config, entry), lifetime: lifetimeOf(config, entry) };
   }
@@ -84,6 +86,7 @@ export function findPhase2Policy(
     for (const dyn of config.dynamicMaps.filter((m) => m.name === entry.dynamicMap)) {
       const acl = dyn.matchAddress ? config.accessLists.find((a) => a.name === dyn.matchAddress) : undefined;
       tried.push(`dynamic-map ${dyn.name} ${dyn.seq}`);
+      ours.push(protects(`dynamic-map ${dyn.name} ${dyn.seq} ACL ${dyn.matchAddress ?? '-'}`, acl));
       if (dyn.matchAddress && !aclSelectors(acl).some((s) => selectorWithin(selector, s))) continue;
       const asEntry: CryptoMapEntry = { ...dyn, map: entry.map, kind: 'ipsec-isakmp', peers: [peer] };
       return {
@@ -94,5 +97,23 @@ export function findPhase2Policy(
     }
   }
   const where = tried.length > 0 ? tried.join(', ') : `no crypto map for peer ${peer}`;
-  return { error: `${describe(selector)} not permitted (${where})` };
+  return {
+    error: `${describe(selector)} not permitted (${where})`,
+    theirs: describe(selector),
+    ours: ours.length > 0 ? ours.join('; ') : `no crypto map for peer ${peer}`,
+  };
+}
+
+/** A responder's refusal of proxy identities, naming both sides (STYLE.md §6). */
+export interface Phase2Refusal {
+  readonly error: string;
+  /** The offered proxy identities, our view (local <-> remote). */
+  readonly theirs: string;
+  /** Each entry tried, with its ACL's networks. */
+  readonly ours: string;
+}
+
+function protects(name: string, acl: Parameters<typeof aclSelectors>[0]): string {
+  const nets = aclSelectors(acl).map(describe);
+  return `${name} (${nets.length > 0 ? nets.join(', ') : 'no permit lines'})`;
 }

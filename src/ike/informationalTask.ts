@@ -8,6 +8,7 @@ import { notifyName, NotifyType, PayloadType, ProtocolId } from './constants.js'
 import type { IkeEvent } from './events.js';
 import type { IkeSa } from './ikeSa.js';
 import { dpdPayload, dpdSequence } from './informational.js';
+import { invalidSpiOf } from './invalidSpi.js';
 import { CONNECTED, type QuickMode } from './quickMode.js';
 
 /** What the informational task may do to the manager's tables. */
@@ -33,6 +34,8 @@ export interface InformationalHost {
   /** CONNECTED arrived: the quick mode may install now (commit bit). */
   connected(sa: IkeSa, node: QuickMode): void;
   abortQuickMode(sa: IkeSa, node: QuickMode, reason: string): void;
+  /** The peer says it has no SA for our outbound SPI (INVALID-SPI): remove it, renegotiate. */
+  peerInvalidSpi(sa: IkeSa, protocol: 'esp' | 'ah', spi: number): void;
   randomU32(): number;
 }
 
@@ -59,14 +62,22 @@ export class Informational {
       }
       reported++;
       const name = notifyName(n.notifyType);
-      h.emit({ type: 'notifyReceived', connId: sa?.connId ?? 0, notify: name, authenticated: false });
+      h.emit({
+        type: 'notifyReceived',
+        connId: sa?.connId ?? 0,
+        notify: name,
+        authenticated: false,
+        protocol: n.protocol,
+      });
       if (sa && !sa.authenticated && n.notifyType < 8192 && source === sa.peerAddress) {
+        // The peer did answer: it refused (IOS: "IKMP_MODE_FAILURE"), it is not unreachable.
         h.emit({
-          type: 'giveUp',
+          type: 'peerRefused',
           connId: sa.connId,
           peer: sa.peerAddress,
           messageId: 0,
-          reason: `peer sent ${name}`,
+          notify: name,
+          authenticated: false,
         });
         h.deleteIkeSa(sa, `peer sent ${name}`);
         return;
@@ -112,7 +123,13 @@ export class Informational {
     const h = this.host;
     const n = decodeNotify(body);
     const name = notifyName(n.notifyType);
-    h.emit({ type: 'notifyReceived', connId: sa.connId, notify: name, authenticated: true });
+    h.emit({
+      type: 'notifyReceived',
+      connId: sa.connId,
+      notify: name,
+      authenticated: true,
+      protocol: n.protocol,
+    });
     switch (n.notifyType) {
       case NotifyType.R_U_THERE: {
         // RFC 3706 §5.3: answer with the same sequence number.
@@ -144,16 +161,49 @@ export class Informational {
       case CONNECTED:
         for (const node of h.quickModesOf(sa)) h.connected(sa, node);
         return;
+      case NotifyType.INVALID_SPI:
+        if (this.invalidSpi(sa, n)) return;
+        this.phase2Error(sa, n.spi, name);
+        return;
       default:
-        if (n.notifyType < 8192) {
-          // An error about one of our quick modes: stop retransmitting it.
-          const spi = n.spi.length === 4 ? readU32(n.spi, 0) : undefined;
-          for (const node of h.quickModesOf(sa)) {
-            if (node.role !== 'initiator' || node.state !== 'IKE_QM_I_QM1') continue;
-            if (spi !== undefined && !node.ourSpis.includes(spi)) continue;
-            h.abortQuickMode(sa, node, `peer sent ${name}`);
-          }
-        }
+        if (n.notifyType < 8192) this.phase2Error(sa, n.spi, name);
+    }
+  }
+
+  /** INVALID-SPI naming one of our installed outbound SPIs; false if it names none. */
+  private invalidSpi(sa: IkeSa, n: { protocol: number; spi: Uint8Array; data: Uint8Array }): boolean {
+    if (n.protocol !== ProtocolId.ESP && n.protocol !== ProtocolId.AH) return false;
+    const spi = invalidSpiOf(n.spi, n.data);
+    if (spi === undefined) return false;
+    const pending = this.host
+      .quickModesOf(sa)
+      .some((q) => q.role === 'initiator' && q.state === 'IKE_QM_I_QM1' && q.ourSpis.includes(spi));
+    if (pending) return false;
+    this.host.peerInvalidSpi(sa, n.protocol === ProtocolId.AH ? 'ah' : 'esp', spi);
+    return true;
+  }
+
+  /**
+   * An authenticated error about one of our quick modes ends it now, instead of retransmitting
+   * into a refusal. RFC 2408 §4.8 leaves the SPI to the sender: ours names the quick mode;
+   * strongSwan sends SPI 0 (size 4) when it refused before choosing a proposal, and then every
+   * quick mode we have waiting on this IKE SA is the one refused.
+   */
+  private phase2Error(sa: IkeSa, spiField: Uint8Array, name: string): void {
+    const h = this.host;
+    const spi = spiField.length === 4 ? readU32(spiField, 0) : 0;
+    for (const node of h.quickModesOf(sa)) {
+      if (node.role !== 'initiator' || node.state !== 'IKE_QM_I_QM1') continue;
+      if (spi !== 0 && !node.ourSpis.includes(spi)) continue;
+      h.emit({
+        type: 'peerRefused',
+        connId: sa.connId,
+        peer: sa.peerAddress,
+        messageId: node.messageId,
+        notify: name,
+        authenticated: true,
+      });
+      h.abortQuickMode(sa, node, `peer sent ${name}`);
     }
   }
 
