@@ -1001,17 +1001,24 @@ export class IkeManager {
       )
         return;
     }
-    if (
-      replaces.length === 0 &&
-      this.installed.some(
-        (i) =>
-          i.peer === peer &&
-          i.removeAt === undefined &&
-          !i.rekeyed &&
-          selectorsEqual(i.selector, req.selector),
-      )
-    )
-      return;
+    let replacing = replaces;
+    const held =
+      replaces.length === 0
+        ? this.installed.find(
+            (i) =>
+              i.peer === peer &&
+              i.removeAt === undefined &&
+              !i.rekeyed &&
+              selectorsEqual(i.selector, req.selector),
+          )
+        : undefined;
+    if (held) {
+      // The data plane asks only when it has no SA for this traffic: ours is gone there (hard
+      // volume limit, or removed behind our back). Replace it instead of sending nothing.
+      held.rekeyed = true;
+      this.emit({ type: 'rekey', connId: held.connId, what: 'ipsec', spi: held.pairs[0]?.inbound.spi ?? 0 });
+      replacing = held.pairs.map((p) => p.inbound.spi);
+    }
     const ready = [...this.sas.values()].filter(
       (s) =>
         s.peerAddress === peer &&
@@ -1023,7 +1030,7 @@ export class IkeManager {
     );
     const sa = ready[ready.length - 1];
     if (sa) {
-      this.startQuickMode(sa, entry, req.selector, replaces);
+      this.startQuickMode(sa, entry, req.selector, replacing);
       return;
     }
     // Only a phase 1 we started may carry the request: a half-open responder SA may be a

@@ -187,3 +187,15 @@ test('a phase-1 refusal is reported as a refusal, not as a silent peer', () => {
   assert.equal(refused?.messageId, 0);
   assert.equal(eventsOf(lab.a, 'acquireFailed').length, 1);
 });
+
+test('an acquire for traffic whose SA the data plane no longer has starts a quick mode', () => {
+  const lab = established();
+  const old = lab.a.installed[0]?.pairs[0]?.inbound.spi;
+  // The data plane removed the SA (hard volume limit) and asks again for the same traffic.
+  const quickModes = eventsOf(lab.a, 'begin').filter((e) => e.exchange === 'quick').length;
+  lab.acquire('a');
+  lab.run(lab.now + 15);
+  assert.equal(eventsOf(lab.a, 'begin').filter((e) => e.exchange === 'quick').length, quickModes + 1);
+  assert.equal(lab.a.installed.length, 1, 'the new pair replaced the old one after the overlap');
+  assert.notEqual(lab.a.installed[0]?.pairs[0]?.inbound.spi, old);
+});
