@@ -185,9 +185,10 @@ export class Informational {
 
   /**
    * An authenticated error about one of our quick modes ends it now, instead of retransmitting
-   * into a refusal. RFC 2408 §4.8 leaves the SPI to the sender: ours names the quick mode;
-   * strongSwan sends SPI 0 (size 4) when it refused before choosing a proposal, and then every
-   * quick mode we have waiting on this IKE SA is the one refused.
+   * into a refusal. The notify's SPI (RFC 2408 §3.14) names the quick mode when it is one of
+   * ours; strongSwan sends SPI 0 (size 4) when it refused before choosing a proposal, and as
+   * we cannot tell which was refused, every quick mode waiting on this IKE SA ends (traffic
+   * asks again for the others).
    */
   private phase2Error(sa: IkeSa, spiField: Uint8Array, name: string): void {
     const h = this.host;
