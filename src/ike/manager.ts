@@ -1339,6 +1339,8 @@ export class IkeManager {
         continue;
       }
       if (now >= sa.expiresAt) {
+        // With no newer IKE SA to the peer, its IPsec SAs go too (the peer drops them with it).
+        if (!this.hasNewerIkeSa(sa)) this.clearChildren(sa);
         this.deleteSa(sa, 'lifetime expired', true);
         continue;
       }
@@ -1371,8 +1373,8 @@ export class IkeManager {
   // ================================================================ SA lifecycle
 
   /**
-   * `clear crypto isakmp`: the IPsec SAs this IKE SA negotiated (and orphans of an IKE SA
-   * already gone) are deleted with it, each with its DELETE first. strongSwan and Libreswan
+   * `clear crypto isakmp` (or the IKE SA's lifetime, with no successor): the IPsec SAs it
+   * negotiated (and orphans of an IKE SA already gone) are deleted with it, DELETEs first. strongSwan and Libreswan
    * drop their IPsec SAs with the IKE SA; keeping ours would encrypt into nothing.
    */
   private clearChildren(sa: IkeSa): void {
@@ -1381,6 +1383,12 @@ export class IkeManager {
       if (i.connId === sa.connId || !this.sas.has(i.connId))
         this.removeInstalled(i, 'cleared with its IKE SA', true);
     }
+  }
+
+  private hasNewerIkeSa(sa: IkeSa): boolean {
+    return [...this.sas.values()].some(
+      (s) => s !== sa && s.peerAddress === sa.peerAddress && s.authenticated && !s.deleted,
+    );
   }
 
   /**

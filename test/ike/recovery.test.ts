@@ -199,3 +199,24 @@ test('an acquire for traffic whose SA the data plane no longer has starts a quic
   assert.equal(lab.a.installed.length, 1, 'the new pair replaced the old one after the overlap');
   assert.notEqual(lab.a.installed[0]?.pairs[0]?.inbound.spi, old);
 });
+
+test('an IKE SA that expires without a successor takes its IPsec SAs along, with DELETEs', () => {
+  const noRekey = { policies: [{ lifetimeSeconds: 100 }] };
+  const { a, b } = chapterConfigs({ a: noRekey, b: noRekey });
+  const lab = new Lab(
+    { config: a, rekey: { softFraction: 2, jitter: 0 } },
+    { config: b, rekey: { softFraction: 2, jitter: 0 } },
+  );
+  lab.acquire('a');
+  lab.run(5);
+  assert.equal(lab.b.installed.length, 1);
+  lab.run(110);
+  assert.deepEqual(lab.a.engine.listIkeSas(), []);
+  assert.equal(lab.a.installed.length, 0);
+  assert.equal(lab.b.installed.length, 0);
+  // The side whose IKE SA expired first told the other (B: its phase 1 ended a message earlier).
+  assert.ok(eventsOf(lab.a, 'deleteReceived').some((d) => d.protocol === 'esp'));
+  lab.acquire('a');
+  lab.run(lab.now + 5);
+  assert.equal(lab.a.installed.length, 1, 'traffic builds a new IKE SA and quick mode');
+});
