@@ -252,7 +252,7 @@ describe('interop: recovery against strongSwan', { skip, timeout: 900_000 }, () 
       // The first QM1 retransmission is due 1 s after QM1 (typeswan's default backoff): none
       // ever goes out, so the quick mode ended within that second. The wall-clock bound only
       // adds log-polling (100 ms) and process scheduling on a loaded machine.
-      assert.ok(ms < 3000, `ended after ${ms} ms`);
+      assert.ok(ms < 5000, `ended after ${ms} ms`);
       await new Promise((r) => setTimeout(r, 2000));
       assert.doesNotMatch(t.log(), /retransmitting phase 2/);
       assert.match(t.log(), /processing NOTIFY NO_PROPOSAL_CHOSEN protocol 3/);
