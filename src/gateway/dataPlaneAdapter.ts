@@ -117,6 +117,7 @@ export class DataPlaneAdapter implements DataPlane {
               reason: a.detail === undefined ? a.reason : `${a.reason}: ${a.detail}`,
               direction,
               ...(a.spi !== undefined ? { spi: a.spi } : {}),
+              ...(a.unknownSpi ? { unknownSpi: a.unknownSpi } : {}),
             });
           break;
         case 'acquire':

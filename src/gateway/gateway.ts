@@ -349,6 +349,10 @@ export class Gateway implements ControlTarget {
           break;
         case 'drop':
           this.drop(out.direction, out.reason);
+          if (out.unknownSpi && out.spi !== undefined && this.options.ike.invalidSpi)
+            this.performIke(
+              this.options.ike.invalidSpi(out.unknownSpi.peer, out.spi, out.unknownSpi.protocol, now),
+            );
           break;
         case 'acquire':
           this.acquire(out.ruleIndex, out.packet, now);

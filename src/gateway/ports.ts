@@ -26,6 +26,8 @@ export interface IkeEngine {
   rekeyRequest?(spi: number, now: number): IkeAction[];
   /** An IPsec SA with `peer` carried a packet (on-demand DPD needs the last inbound one). */
   trafficSeen?(peer: string, direction: 'inbound' | 'outbound', now: number): void;
+  /** ESP/AH from `peer` with an SPI the data plane does not hold (INVALID-SPI recovery). */
+  invalidSpi?(peer: string, spi: number, protocol: 'esp' | 'ah', now: number): IkeAction[];
 }
 
 /** Where a protected packet leaves: raw ESP/AH, or ESP in UDP 4500 (RFC 3948). */
@@ -48,6 +50,7 @@ export type DataPlaneOutput =
       readonly reason: string;
       readonly spi?: number;
       readonly direction: 'inbound' | 'outbound';
+      readonly unknownSpi?: { readonly peer: string; readonly protocol: 'esp' | 'ah' };
     }
   | { readonly kind: 'acquire'; readonly ruleIndex: number; readonly packet: Uint8Array }
   | { readonly kind: 'icmp'; readonly packet: Uint8Array; readonly reason: string }

@@ -3,7 +3,7 @@
 // ACL permits the offered proxy identities — with a refusal that names what was tried.
 // Private adapter over the model; src/policy/cryptoMap.ts belongs to another helper.
 
-import { checkProxySelector } from '../policy/index.js';
+import { accessListToSelectors, checkProxySelector } from '../policy/index.js';
 import type {
   AccessList,
   CryptoMapEntry,
@@ -78,8 +78,9 @@ export function findPhase2Policy(
   config: RouterConfig,
   peer: string,
   selector: TrafficSelector,
-): Phase2Policy | { error: string } {
+): Phase2Policy | Phase2Refusal {
   const tried: string[] = [];
+  const ours: string[] = [];
   for (const entry of config.cryptoMaps) {
     if (entry.kind !== 'ipsec-isakmp' || !entry.peers.includes(peer)) continue;
     const acl = config.accessLists.find((a) => a.name === entry.matchAddress);
@@ -87,6 +88,7 @@ export function findPhase2Policy(
     tried.push(
       `map ${entry.map} ${entry.seq} ACL ${entry.matchAddress ?? '-'}${check?.reason ? `: ${check.reason}` : ''}`,
     );
+    ours.push(permitted(`crypto map ${entry.map} ${entry.seq} ACL ${entry.matchAddress ?? '-'}`, acl));
     if (check?.allowed)
       return { entry, transformSets: transformSetsOf(config, entry), lifetime: lifetimeOf(config, entry) };
   }
@@ -95,6 +97,7 @@ export function findPhase2Policy(
     for (const dyn of config.dynamicMaps.filter((m) => m.name === entry.dynamicMap)) {
       const acl = dyn.matchAddress ? config.accessLists.find((a) => a.name === dyn.matchAddress) : undefined;
       tried.push(`dynamic-map ${dyn.name} ${dyn.seq}`);
+      ours.push(permitted(`dynamic-map ${dyn.name} ${dyn.seq} ACL ${dyn.matchAddress ?? '-'}`, acl));
       if (dyn.matchAddress && !protects(acl, selector)) continue;
       const asEntry: CryptoMapEntry = { ...dyn, map: entry.map, kind: 'ipsec-isakmp', peers: [peer] };
       return {
@@ -105,5 +108,24 @@ export function findPhase2Policy(
     }
   }
   const where = tried.length > 0 ? tried.join(', ') : `no crypto map for peer ${peer}`;
-  return { error: `${describe(selector)} not permitted (${where})` };
+  return {
+    error: `${describe(selector)} not permitted (${where})`,
+    theirs: describe(selector),
+    ours: ours.length > 0 ? ours.join('; ') : `no crypto map for peer ${peer}`,
+  };
+}
+
+/** A responder's refusal of proxy identities, naming both sides (STYLE.md §6). */
+export interface Phase2Refusal {
+  readonly error: string;
+  /** The offered proxy identities, our view (local <-> remote). */
+  readonly theirs: string;
+  /** Each entry tried, with its ACL's networks. */
+  readonly ours: string;
+}
+
+/** An entry and the networks its ACL protects, for a refusal. */
+function permitted(name: string, acl: AccessList | undefined): string {
+  const nets = acl ? accessListToSelectors(acl).map(describe) : [];
+  return `${name} (${nets.length > 0 ? nets.join(', ') : 'no permit lines'})`;
 }

@@ -186,12 +186,16 @@ export type IkeEvent =
       readonly connId: number;
       readonly notify: string;
       readonly detail?: string;
+      /** RFC 2407 §4.4.1: 1 ISAKMP, 2 AH, 3 ESP. */
+      readonly protocol?: number;
     }
   | {
       readonly type: 'notifyReceived';
       readonly connId: number;
       readonly notify: string;
       readonly authenticated: boolean;
+      /** RFC 2407 §4.4.1: 1 ISAKMP, 2 AH, 3 ESP. */
+      readonly protocol?: number;
     }
   | {
       readonly type: 'deleteReceived';
@@ -228,6 +232,42 @@ export type IkeEvent =
       readonly peer: string;
       readonly messageId: number;
       readonly reason: string;
+    }
+  /** The peer answered with an error notify: phase 1 (messageId 0) or a quick mode ended. */
+  | {
+      readonly type: 'peerRefused';
+      readonly connId: number;
+      readonly peer: string;
+      readonly messageId: number;
+      readonly notify: string;
+      readonly authenticated: boolean;
+    }
+  /** A negotiation we started for traffic ended without SAs: its acquire is over. */
+  | {
+      readonly type: 'acquireFailed';
+      readonly connId: number;
+      readonly peer: string;
+      readonly selector: TrafficSelector;
+      readonly reason: string;
+    }
+  /** Responder: the proxy identities offered fit no crypto map entry; ours names what we protect. */
+  | {
+      readonly type: 'proxyIdRefused';
+      readonly connId: number;
+      readonly messageId: number;
+      readonly peer: string;
+      readonly ours: string;
+      readonly theirs: string;
+    }
+  /** INVALID-SPI recovery: a notify sent for an SPI we do not hold, or one received for ours. */
+  | {
+      readonly type: 'invalidSpi';
+      readonly connId: number;
+      readonly peer: string;
+      readonly direction: 'sent' | 'received';
+      readonly protocol: 'esp' | 'ah';
+      readonly spi: number;
+      readonly action: string;
     }
   | {
       readonly type: 'rekey';

@@ -7,6 +7,7 @@ import { payloadsOfType, type DeletePayload, type NotificationPayload, type Payl
 import { notifyName, NotifyType, PayloadType, ProtocolId } from './constants.js';
 import type { IkeEvent } from './events.js';
 import type { IkeSa } from './ikeSa.js';
+import { invalidSpiOf } from './invalidSpi.js';
 import { spiNumber } from './ipsecTransforms.js';
 import { CONNECTED, type QuickMode } from './quickMode.js';
 
@@ -33,6 +34,8 @@ export interface InformationalHost {
   /** CONNECTED arrived: the quick mode may install now (commit bit). */
   connected(sa: IkeSa, node: QuickMode): void;
   abortQuickMode(sa: IkeSa, node: QuickMode, reason: string): void;
+  /** The peer says it has no SA for our outbound SPI (INVALID-SPI): remove it, renegotiate. */
+  peerInvalidSpi(sa: IkeSa, protocol: 'esp' | 'ah', spi: number): void;
   randomU32(): number;
 }
 
@@ -51,14 +54,22 @@ export class Informational {
     for (const n of payloadsOfType(payloads, PayloadType.N)) {
       reported++;
       const name = notifyName(n.notifyType);
-      h.emit({ type: 'notifyReceived', connId: sa?.connId ?? 0, notify: name, authenticated: false });
+      h.emit({
+        type: 'notifyReceived',
+        connId: sa?.connId ?? 0,
+        notify: name,
+        authenticated: false,
+        protocol: n.protocolId,
+      });
       if (sa && !sa.authenticated && n.notifyType < 8192 && source === sa.peerAddress) {
+        // The peer did answer: it refused (IOS: "IKMP_MODE_FAILURE"), it is not unreachable.
         h.emit({
-          type: 'giveUp',
+          type: 'peerRefused',
           connId: sa.connId,
           peer: sa.peerAddress,
           messageId: 0,
-          reason: `peer sent ${name}`,
+          notify: name,
+          authenticated: false,
         });
         h.deleteIkeSa(sa, `peer sent ${name}`);
         return;
@@ -102,7 +113,13 @@ export class Informational {
   private processNotify(sa: IkeSa, n: NotificationPayload): void {
     const h = this.host;
     const name = notifyName(n.notifyType);
-    h.emit({ type: 'notifyReceived', connId: sa.connId, notify: name, authenticated: true });
+    h.emit({
+      type: 'notifyReceived',
+      connId: sa.connId,
+      notify: name,
+      authenticated: true,
+      protocol: n.protocolId,
+    });
     switch (n.notifyType) {
       case NotifyType.R_U_THERE:
       case NotifyType.R_U_THERE_ACK:
@@ -115,16 +132,50 @@ export class Informational {
       case CONNECTED:
         for (const node of h.quickModesOf(sa)) h.connected(sa, node);
         return;
+      case NotifyType.INVALID_SPI:
+        if (this.invalidSpi(sa, n)) return;
+        this.phase2Error(sa, n.spi, name);
+        return;
       default:
-        if (n.notifyType < 8192) {
-          // An error about one of our quick modes: stop retransmitting it.
-          const spi = n.spi.length === 4 ? spiNumber(n.spi) : undefined;
-          for (const node of h.quickModesOf(sa)) {
-            if (node.role !== 'initiator' || node.state !== 'IKE_QM_I_QM1') continue;
-            if (spi !== undefined && !node.ourSpis.includes(spi)) continue;
-            h.abortQuickMode(sa, node, `peer sent ${name}`);
-          }
-        }
+        if (n.notifyType < 8192) this.phase2Error(sa, n.spi, name);
+    }
+  }
+
+  /** INVALID-SPI naming one of our installed outbound SPIs; false if it names none. */
+  private invalidSpi(sa: IkeSa, n: NotificationPayload): boolean {
+    if (n.protocolId !== ProtocolId.ESP && n.protocolId !== ProtocolId.AH) return false;
+    const spi = invalidSpiOf(n.spi, n.data);
+    if (spi === undefined) return false;
+    const pending = this.host
+      .quickModesOf(sa)
+      .some((q) => q.role === 'initiator' && q.state === 'IKE_QM_I_QM1' && q.ourSpis.includes(spi));
+    if (pending) return false;
+    this.host.peerInvalidSpi(sa, n.protocolId === ProtocolId.AH ? 'ah' : 'esp', spi);
+    return true;
+  }
+
+  /**
+   * An authenticated error about one of our quick modes ends it now, instead of retransmitting
+   * into a refusal. The notify's SPI (RFC 2408 §3.14) names the quick mode when it is one of
+   * ours; strongSwan sends SPI 0 (size 4) when it refused before choosing a proposal, and as
+   * we cannot tell which was refused, every quick mode waiting on this IKE SA ends (traffic
+   * asks again for the others).
+   */
+  private phase2Error(sa: IkeSa, spiField: Uint8Array, name: string): void {
+    const h = this.host;
+    const spi = spiField.length === 4 ? spiNumber(spiField) : 0;
+    for (const node of h.quickModesOf(sa)) {
+      if (node.role !== 'initiator' || node.state !== 'IKE_QM_I_QM1') continue;
+      if (spi !== 0 && !node.ourSpis.includes(spi)) continue;
+      h.emit({
+        type: 'peerRefused',
+        connId: sa.connId,
+        peer: sa.peerAddress,
+        messageId: node.messageId,
+        notify: name,
+        authenticated: true,
+      });
+      h.abortQuickMode(sa, node, `peer sent ${name}`);
     }
   }
 }

@@ -49,6 +49,7 @@ import {
 import { transformText, spiBytes } from './ipsecTransforms.js';
 import { IkeRekey, noInitialContact, type IkeRekeyHost } from './ikeRekey.js';
 import { Informational } from './informationalTask.js';
+import { InvalidSpiLimiter, invalidSpiPayload } from './invalidSpi.js';
 import { MainMode } from './mainMode.js';
 import { Phase1Failure, type Phase1Context } from './phase1.js';
 import { CONNECTED, QuickMode, QuickModeFailure, type QuickModeContext } from './quickMode.js';
@@ -88,6 +89,8 @@ function retransmitWindow(r: RetransmitPolicy): number {
   return t;
 }
 const MAX_NODES_PER_SA = 32;
+/** An IKE SA this close to its hard lifetime takes no new quick mode: a new phase 1 does. */
+const EXPIRING_MARGIN = 30;
 
 interface InstalledSa {
   readonly connId: number;
@@ -135,6 +138,9 @@ export class IkeManager {
   private installed: InstalledSa[] = [];
   private readonly spisInUse = new Set<number>();
   private readonly cookieSecret: Uint8Array;
+  private readonly invalidSpiLimiter = new InvalidSpiLimiter();
+  /** INVALID-SPI notifies waiting for the phase 1 started to carry them, by conn-id. */
+  private readonly invalidSpiQueue = new Map<number, { protocol: 'esp' | 'ah'; spi: number }[]>();
   private cookieCounter = 0;
   private now = 0;
   private out: IkeAction[] = [];
@@ -237,6 +243,7 @@ export class IkeManager {
     for (const sa of [...this.sas.values()]) {
       if (filter.peer && sa.peerAddress !== filter.peer) continue;
       if (filter.connId !== undefined && sa.connId !== filter.connId) continue;
+      this.clearChildren(sa);
       this.deleteSa(sa, 'cleared', true);
     }
     return this.finish();
@@ -249,6 +256,18 @@ export class IkeManager {
       x.pairs.some((p) => p.inbound.spi === spi || p.outbound.spi === spi),
     );
     if (i && !i.rekeyed && i.removeAt === undefined) this.rekeyIpsec(i);
+    return this.finish();
+  }
+
+  /**
+   * The data plane dropped ESP/AH from `peer` for an SPI it does not hold (IOS
+   * `invalid-spi-recovery`). A quick mode of ours waiting for message 3 on that SPI lost it:
+   * the initiator is already sending, so we withdraw what we offered. Otherwise the peer is
+   * told with a rate-limited INVALID-SPI notify, over a new IKE SA if it has none with us.
+   */
+  invalidSpi(peer: string, spi: number, protocol: 'esp' | 'ah', now = this.now): IkeAction[] {
+    this.begin(now);
+    this.guard(peer, () => this.reportInvalidSpi(peer, spi >>> 0, protocol));
     return this.finish();
   }
 
@@ -383,8 +402,10 @@ export class IkeManager {
       },
       abortQuickMode: (sa, node, reason) => {
         this.emit({ type: 'nodeDeleted', connId: sa.connId, messageId: node.messageId, error: true, reason });
+        this.acquireFailed(sa, node, reason);
         this.dropNode(sa, node);
       },
+      peerInvalidSpi: (sa, protocol, spi) => this.peerInvalidSpi(sa, protocol, spi),
       randomU32: () => this.randomU32(),
     });
   }
@@ -539,6 +560,7 @@ export class IkeManager {
           type: 'notifySent',
           connId: sa.connId,
           notify: notifyName(n.notifyType),
+          protocol: n.protocolId,
           ...(detail !== undefined ? { detail } : {}),
         });
     }
@@ -590,7 +612,11 @@ export class IkeManager {
         messageId: msg.messageId,
         resent: cached.response !== undefined,
       });
-      if (cached.response) this.sendToPeer(sa, cached.response);
+      if (cached.response) {
+        // A reply sent again is an IKE message sent like any other.
+        this.emitPacket(sa, 'sent', msg.exchangeType, msg.messageId, ['(cached reply)'], true);
+        this.sendToPeer(sa, cached.response);
+      }
       return;
     }
     switch (msg.exchangeType) {
@@ -626,7 +652,7 @@ export class IkeManager {
     // One source may hold only a few half-open SAs, so a single host cannot fill the table
     // for everyone (strongSwan's block_threshold does the same).
     const perSource = this.opts.halfOpen?.perSource ?? 16;
-    if (this.halfOpenCount(d.srcAddress) >= perSource) {
+    if (this.halfOpenCount(d.srcAddress) >= perSource && !this.evictHalfOpen(d.srcAddress)) {
       this.drop(0, d.srcAddress, `half-open limit ${perSource} per source reached`);
       return undefined;
     }
@@ -816,6 +842,8 @@ export class IkeManager {
     if (sa.floated && sa.localBehindNat && natKeepalive > 0) sa.keepaliveAt = this.now + natKeepalive;
     const queued = sa.queued.splice(0);
     for (const q of queued) this.doAcquire(q, [], true);
+    for (const r of this.invalidSpiQueue.get(sa.connId) ?? []) this.sendInvalidSpi(sa, r.protocol, r.spi);
+    this.invalidSpiQueue.delete(sa.connId);
     transition(sa, this.emit, PHASE1_COMPLETE, 'IKE_P1_COMPLETE');
   }
 
@@ -913,6 +941,7 @@ export class IkeManager {
   private failNode(sa: IkeSa, node: QuickMode, notify: number, reason: string): void {
     node.failed = true;
     this.emit({ type: 'nodeDeleted', connId: sa.connId, messageId: node.messageId, error: true, reason });
+    this.acquireFailed(sa, node, reason);
     const spi = node.ourSpis[0];
     this.sendInformational(
       sa,
@@ -1020,32 +1049,42 @@ export class IkeManager {
       )
         return;
     }
-    if (
-      replaces.length === 0 &&
-      this.installed.some(
-        (i) =>
-          i.peer === peer &&
-          i.removeAt === undefined &&
-          !i.rekeyed &&
-          selectorsEqual(i.selector, req.selector),
-      )
-    )
-      return;
+    let replacing = replaces;
+    const held =
+      replaces.length === 0
+        ? this.installed.find(
+            (i) =>
+              i.peer === peer &&
+              i.removeAt === undefined &&
+              !i.rekeyed &&
+              selectorsEqual(i.selector, req.selector),
+          )
+        : undefined;
+    if (held) {
+      // The data plane asks only when it has no SA for this traffic: ours is gone there (hard
+      // volume limit, or removed behind our back). Replace it instead of sending nothing.
+      held.rekeyed = true;
+      this.emit({ type: 'rekey', connId: held.connId, what: 'ipsec', spi: held.pairs[0]?.inbound.spi ?? 0 });
+      replacing = held.pairs.map((p) => p.inbound.spi);
+    }
     const ready = [...this.sas.values()].filter(
       (s) =>
         s.peerAddress === peer &&
         s.authenticated &&
         s.p1 === 'IKE_P1_COMPLETE' &&
         !s.deleted &&
-        !s.superseded,
+        !s.superseded &&
+        s.expiresAt > this.now + EXPIRING_MARGIN,
     );
     const sa = ready[ready.length - 1];
     if (sa) {
-      this.startQuickMode(sa, entry, req.selector, replaces);
+      this.startQuickMode(sa, entry, req.selector, replacing);
       return;
     }
+    // Only a phase 1 we started may carry the request: a half-open responder SA may be a
+    // spoofed or replayed message 1 that never completes.
     const inProgress = [...this.sas.values()].find(
-      (s) => s.peerAddress === peer && !s.authenticated && !s.deleted,
+      (s) => s.peerAddress === peer && s.role === 'initiator' && !s.authenticated && !s.deleted,
     );
     const queued = { ...req, peer, cryptoMapEntry: entry, localAddress: local };
     if (inProgress) {
@@ -1129,6 +1168,13 @@ export class IkeManager {
     } catch (e) {
       if (e instanceof QuickModeFailure) {
         this.emit({ type: 'nodeDeleted', connId: sa.connId, messageId: mid, error: true, reason: e.message });
+        this.emit({
+          type: 'acquireFailed',
+          connId: sa.connId,
+          peer: sa.peerAddress,
+          selector,
+          reason: e.message,
+        });
         for (const s of node.ourSpis) this.spisInUse.delete(s);
         return;
       }
@@ -1248,6 +1294,16 @@ export class IkeManager {
     // Requests waiting for this SA move to another negotiation with the same peer, if any.
     const queued = sa.queued.splice(0);
     if (queued.length > 0 && reason === 'rekeyed') for (const q of queued) this.doAcquire(q, [], true);
+    else
+      for (const q of queued)
+        this.emit({
+          type: 'acquireFailed',
+          connId: sa.connId,
+          peer: sa.peerAddress,
+          selector: q.selector,
+          reason: `phase 1: ${reason}`,
+        });
+    this.invalidSpiQueue.delete(sa.connId);
   }
 
   private rekeyIpsec(i: InstalledSa): void {
@@ -1297,6 +1353,8 @@ export class IkeManager {
               error: true,
               reason: 'retransmission limit',
             });
+            this.acquireFailed(sa, node, 'retransmission limit');
+            if (node.role === 'responder') this.withdrawOffer(sa, node);
             this.dropNode(sa, node);
           }
           continue;
@@ -1329,6 +1387,8 @@ export class IkeManager {
         continue;
       }
       if (now >= sa.expiresAt) {
+        // With no newer IKE SA to the peer, its IPsec SAs go too (the peer drops them with it).
+        if (!this.hasNewerIkeSa(sa)) this.clearChildren(sa);
         this.deleteSa(sa, 'lifetime expired', true);
         continue;
       }
@@ -1359,5 +1419,160 @@ export class IkeManager {
     }
   }
 
-  // ================================================================ responder policy
+  // ================================================================ SA lifecycle
+
+  /**
+   * `clear crypto isakmp` (or the IKE SA's lifetime, with no successor): the IPsec SAs it
+   * negotiated (and orphans of an IKE SA already gone) are deleted with it, DELETEs first. strongSwan and Libreswan
+   * drop their IPsec SAs with the IKE SA; keeping ours would encrypt into nothing.
+   */
+  private clearChildren(sa: IkeSa): void {
+    for (const i of [...this.installed]) {
+      if (i.peer !== sa.peerAddress) continue;
+      if (i.connId === sa.connId || !this.sas.has(i.connId))
+        this.removeInstalled(i, 'cleared with its IKE SA', true);
+    }
+  }
+
+  private hasNewerIkeSa(sa: IkeSa): boolean {
+    return [...this.sas.values()].some(
+      (s) => s !== sa && s.peerAddress === sa.peerAddress && s.authenticated && !s.deleted,
+    );
+  }
+
+  /**
+   * A source's share of the half-open table is full: its oldest half-open SA that has not got
+   * past message 1 (no keys yet) makes room, so replayed or spoofed first messages from a
+   * peer's address cost bounded memory, never that peer's next negotiation.
+   */
+  private evictHalfOpen(source: string): boolean {
+    let oldest: IkeSa | undefined;
+    for (const sa of this.sas.values()) {
+      if (sa.role !== 'responder' || sa.authenticated || sa.deleted || sa.keys !== undefined) continue;
+      if (sa.peerAddress !== source) continue;
+      if (!oldest || sa.createdAt < oldest.createdAt) oldest = sa;
+    }
+    if (!oldest) return false;
+    this.deleteSa(oldest, 'half-open SA replaced by a newer message 1', false);
+    return true;
+  }
+
+  /** An initiator quick mode ended without SAs: the acquire that started it is over. */
+  private acquireFailed(sa: IkeSa, node: QuickMode, reason: string): void {
+    if (node.role !== 'initiator' || !node.selector) return;
+    this.emit({
+      type: 'acquireFailed',
+      connId: sa.connId,
+      peer: sa.peerAddress,
+      selector: node.selector,
+      reason,
+    });
+  }
+
+  /** A responder quick mode that never saw message 3 deletes the SPIs it offered. */
+  private withdrawOffer(sa: IkeSa, node: QuickMode): void {
+    const pairs = node.pairs;
+    if (!pairs || this.installed.some((i) => i.pairs === pairs) || !sa.authenticated) return;
+    for (const proto of ['esp', 'ah'] as const) {
+      const spis = pairs.filter((p) => p.inbound.protocol === proto).map((p) => p.inbound.spi);
+      if (spis.length > 0) this.sendInformational(sa, [deleteIpsecPayload(proto, spis)]);
+    }
+  }
+
+  private reportInvalidSpi(peer: string, spi: number, protocol: 'esp' | 'ah'): void {
+    for (const node of [...this.nodes.values()]) {
+      if (
+        node.role !== 'responder' ||
+        node.state !== 'IKE_QM_R_QM2' ||
+        node.sa.peerAddress !== peer ||
+        !node.pairs?.some((p) => p.inbound.protocol === protocol && p.inbound.spi === spi)
+      )
+        continue;
+      // RFC 2409 §5.5: without message 3 we may not install; the peer already did.
+      const reason = 'quick mode message 3 lost: traffic arrived on the SPI we offered';
+      this.emit({
+        type: 'nodeDeleted',
+        connId: node.sa.connId,
+        messageId: node.messageId,
+        error: true,
+        reason,
+      });
+      this.withdrawOffer(node.sa, node);
+      this.dropNode(node.sa, node);
+      this.emit({
+        type: 'invalidSpi',
+        connId: node.sa.connId,
+        peer,
+        direction: 'sent',
+        protocol,
+        spi,
+        action: `offer of quick mode ${node.messageId} deleted`,
+      });
+      return;
+    }
+    if (!this.invalidSpiLimiter.allow(peer, protocol, spi, this.now)) return;
+    const sa = [...this.sas.values()]
+      .filter((s) => s.peerAddress === peer && s.authenticated && !s.deleted)
+      .pop();
+    if (sa) {
+      this.sendInvalidSpi(sa, protocol, spi);
+      return;
+    }
+    const entry = entryForPeer(this.opts.config, peer);
+    if (!entry) {
+      this.drop(0, peer, `${protocol.toUpperCase()} SPI 0x${spi.toString(16)} unknown, no IKE SA to say so`);
+      return;
+    }
+    const starting =
+      [...this.sas.values()].find(
+        (s) => s.peerAddress === peer && s.role === 'initiator' && !s.authenticated && !s.deleted,
+      ) ?? this.startPhase1(peer, localAddressFor(this.opts.config, entry, this.opts.localAddresses));
+    if (starting.deleted) return;
+    const list = this.invalidSpiQueue.get(starting.connId) ?? [];
+    if (list.length < 16) list.push({ protocol, spi });
+    this.invalidSpiQueue.set(starting.connId, list);
+  }
+
+  private sendInvalidSpi(sa: IkeSa, protocol: 'esp' | 'ah', spi: number): void {
+    this.sendInformational(sa, [invalidSpiPayload(protocol, spi)]);
+    this.emit({
+      type: 'invalidSpi',
+      connId: sa.connId,
+      peer: sa.peerAddress,
+      direction: 'sent',
+      protocol,
+      spi,
+      action: 'notified',
+    });
+  }
+
+  /** An authenticated INVALID-SPI for our outbound SPI: the peer has no such SA. */
+  private peerInvalidSpi(sa: IkeSa, protocol: 'esp' | 'ah', spi: number): void {
+    const i = this.installed.find(
+      (x) =>
+        x.peer === sa.peerAddress &&
+        x.pairs.some((p) => p.outbound.protocol === protocol && p.outbound.spi === spi),
+    );
+    const event = {
+      type: 'invalidSpi',
+      connId: sa.connId,
+      peer: sa.peerAddress,
+      direction: 'received',
+      protocol,
+      spi,
+    } as const;
+    if (!i) {
+      this.emit({ ...event, action: 'no such SA here' });
+      return;
+    }
+    this.removeInstalled(i, 'peer sent INVALID_SPI', true);
+    const entry = i.entry ?? entryForPeer(this.opts.config, i.peer);
+    const renegotiate = entry !== undefined && entry.kind === 'ipsec-isakmp' && entry.peers.includes(i.peer);
+    this.emit({ ...event, action: renegotiate ? 'SA removed, renegotiating' : 'SA removed' });
+    if (renegotiate)
+      this.doAcquire(
+        { cryptoMapEntry: entry, peer: i.peer, selector: i.selector, localAddress: i.local },
+        [],
+      );
+  }
 }

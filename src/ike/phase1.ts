@@ -147,7 +147,8 @@ function authName(id: number): string {
   if (id === IkeAuthMethod.PRE_SHARED_KEY) return 'pre-share';
   if (id === IkeAuthMethod.RSA_SIGNATURES) return 'rsa-sig';
   if (id === IkeAuthMethod.RSA_ENCRYPTION) return 'rsa-encr';
-  return `auth ${id}`;
+  // Any other method is reported by its IANA number; observe names it (XAUTHInitPreShared, ...).
+  return String(id);
 }
 
 export function offerOf(t: Transform): Phase1Offer {

@@ -58,6 +58,7 @@ import {
 } from './keys.js';
 import { mirror, proxyIdBody, proxyIdProblem, proxyIdRange } from './selectors.js';
 import type { Rng } from './types.js';
+import type { Phase2Refusal } from './cryptoMapLookup.js';
 
 export const CONNECTED = 16384;
 
@@ -75,7 +76,7 @@ export interface QuickModeContext {
   emit(e: IkeEvent): void;
   allocateSpi(): number;
   /** Responder: the crypto map entry that covers this peer and selector (our view). */
-  findPolicy(sa: IkeSa, selector: TrafficSelector): Phase2Policy | { error: string };
+  findPolicy(sa: IkeSa, selector: TrafficSelector): Phase2Policy | Phase2Refusal;
   transformSetsOf(entry: CryptoMapEntry): TransformSet[];
   lifetimeOf(entry: CryptoMapEntry): SaLifetime;
 }
@@ -365,14 +366,12 @@ export class QuickMode {
     }
     if ('error' in found) {
       ctx.emit({
-        type: 'phase2Check',
+        type: 'proxyIdRefused',
         connId: sa.connId,
         messageId: this.messageId,
-        check: {
-          proposalNumber: 0,
-          transformSet: '-',
-          mismatch: { attribute: 'proxy identities', ours: 'crypto map ACL', theirs: found.error },
-        },
+        peer: sa.peerAddress,
+        ours: found.ours,
+        theirs: found.theirs,
       });
       throw new QuickModeFailure(NotifyType.INVALID_ID_INFORMATION, found.error);
     }

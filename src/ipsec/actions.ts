@@ -47,7 +47,14 @@ export type DataPlaneAction =
   | { readonly kind: 'deliver'; readonly packet: Uint8Array; readonly spi?: number }
   /** Outbound packet that policy lets through in the clear. */
   | { readonly kind: 'bypass'; readonly packet: Uint8Array }
-  | { readonly kind: 'drop'; readonly reason: DropReason; readonly spi?: number; readonly detail?: string }
+  | {
+      readonly kind: 'drop';
+      readonly reason: DropReason;
+      readonly spi?: number;
+      readonly detail?: string;
+      /** unknown-spi: who sent it and with which protocol, for an INVALID-SPI notify. */
+      readonly unknownSpi?: { readonly peer: string; readonly protocol: 'esp' | 'ah' };
+    }
   /** Ask IKE for an SA (the chapter's "interesting traffic"). */
   | {
       readonly kind: 'acquire';

@@ -296,6 +296,17 @@ export class DataPlane {
     actions.push({ kind: 'rekey', sa: s.sa, reason: soft });
   }
 
+  /** An SPI not in the SAD: counted as a drop, with the sender for INVALID-SPI recovery. */
+  private unknownSpi(spi: number, protocol: 'esp' | 'ah', source: Uint8Array): DataPlaneAction {
+    this.dropCounts.set('unknown-spi', (this.dropCounts.get('unknown-spi') ?? 0) + 1);
+    return {
+      kind: 'drop',
+      reason: 'unknown-spi',
+      spi,
+      unknownSpi: { peer: addressToText(source), protocol },
+    };
+  }
+
   private drop(reason: DropReason, spi?: number, detail?: string): DataPlaneAction {
     this.dropCounts.set(reason, (this.dropCounts.get(reason) ?? 0) + 1);
     return {
@@ -787,7 +798,7 @@ export class DataPlane {
     if (esp.length < ESP_HEADER_LENGTH) return [this.drop('malformed')];
     const spi = readU32(esp, 0);
     const s = this.lookupInbound(spi, 'esp', outer.destination);
-    if (s === undefined) return [this.drop('unknown-spi', spi)];
+    if (s === undefined) return [this.unknownSpi(spi, 'esp', outer.source)];
     const actions: DataPlaneAction[] = [];
     const hard = s.hardDue(now);
     if (hard !== undefined) {
@@ -929,7 +940,8 @@ export class DataPlane {
     const family: 4 | 6 = packet[0]! >> 4 === 4 ? 4 : 6;
     const destination = family === 4 ? packet.subarray(16, 20) : packet.subarray(24, 40);
     const s = this.lookupInbound(h.spi, 'ah', destination);
-    if (s === undefined) return [this.drop('unknown-spi', h.spi)];
+    if (s === undefined)
+      return [this.unknownSpi(h.spi, 'ah', family === 4 ? packet.subarray(12, 16) : packet.subarray(8, 24))];
     const actions: DataPlaneAction[] = [];
     const hard = s.hardDue(now);
     if (hard !== undefined) {

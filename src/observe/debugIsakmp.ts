@@ -5,6 +5,8 @@
 import type { IkeEvent, SaPairSummary } from '../ike/index.js';
 import type { TrafficSelector } from '../policy/model.js';
 import { proxyIdText } from '../policy/proxyId.js';
+import { Phase1Attr } from '../wire/index.js';
+import { phase1AttributeText } from './decodeVocabulary.js';
 
 const ENC: Readonly<Record<string, string>> = {
   des: 'DES-CBC',
@@ -39,6 +41,15 @@ const MISMATCH: Readonly<Record<string, string>> = {
   group: 'Diffie-Hellman group offered does not match policy!',
   lifetime: 'Life duration offered is longer than policy!',
 };
+
+/** A policy's method by its IOS keyword, another by its IANA name (65001: XAUTHInitPreShared). */
+function authLabel(method: string): string {
+  const known = AUTH[method];
+  if (known !== undefined) return known;
+  return /^\d+$/.test(method)
+    ? phase1AttributeText(Phase1Attr.AUTHENTICATION_METHOD, Number(method)).replace(/^auth /, '')
+    : method;
+}
 
 function tag(connId: number): string {
   return `ISAKMP (0:${connId}):`;
@@ -196,7 +207,7 @@ export function debugIsakmpLines(e: IkeEvent): string[] {
       lines.push(
         `ISAKMP:      hash ${HASH[String(o.hash)] ?? String(o.hash)}`,
         `ISAKMP:      default group ${o.group}`,
-        `ISAKMP:      auth ${AUTH[String(o.authentication)] ?? String(o.authentication)}`,
+        `ISAKMP:      auth ${authLabel(String(o.authentication))}`,
       );
       if (o.lifetimeSeconds !== undefined)
         lines.push(
@@ -214,7 +225,7 @@ export function debugIsakmpLines(e: IkeEvent): string[] {
         lines.push(
           `${tag(e.connId)} ${MISMATCH[m.attribute] ?? 'attributes do not match policy!'}`,
           `${tag(e.connId)} atts are not acceptable. Next payload is ${e.nextPayload}`,
-          `${tag(e.connId)} transform ${e.check.transformNumber}: ${m.attribute} ${m.theirs} offered, policy ${e.check.priority} wants ${m.ours}`,
+          `${tag(e.connId)} transform ${e.check.transformNumber}: ${m.attribute} ${m.attribute === 'authentication' ? authLabel(m.theirs) : m.theirs} offered, policy ${e.check.priority} wants ${m.ours}`,
         );
       return lines;
     }
@@ -311,10 +322,12 @@ export function debugIsakmpLines(e: IkeEvent): string[] {
     case 'ikeSaDeleted':
       return [`${tag(e.connId)} deleting SA reason "${e.reason}" with ${e.peer}`];
     case 'notifySent':
-      return [`${tag(e.connId)} sending NOTIFY ${e.notify} protocol 1${e.detail ? ` (${e.detail})` : ''}`];
+      return [
+        `${tag(e.connId)} sending NOTIFY ${e.notify} protocol ${e.protocol ?? 1}${e.detail ? ` (${e.detail})` : ''}`,
+      ];
     case 'notifyReceived':
       return [
-        `${tag(e.connId)} processing NOTIFY ${e.notify} protocol 1${e.authenticated ? '' : ' (unauthenticated)'}`,
+        `${tag(e.connId)} processing NOTIFY ${e.notify} protocol ${e.protocol ?? 1}${e.authenticated ? '' : ' (unauthenticated)'}`,
       ];
     case 'deleteReceived':
       return [`${tag(e.connId)} peer deletes ${e.protocol.toUpperCase()} SA ${e.spis.join(' ')}`];
@@ -335,6 +348,23 @@ export function debugIsakmpLines(e: IkeEvent): string[] {
     case 'giveUp':
       return [
         `${tag(e.connId)} peer ${e.peer} not answering, giving up on ${e.messageId === 0 ? 'phase 1' : `node ${e.messageId}`}: ${e.reason}`,
+      ];
+    case 'peerRefused':
+      return [
+        `${tag(e.connId)} peer ${e.peer} refused ${e.messageId === 0 ? 'phase 1' : `quick mode ${e.messageId}`}: ${e.notify}${e.authenticated ? '' : ' (unauthenticated notify)'}`,
+      ];
+    case 'acquireFailed':
+      return [
+        `IPSEC(sa_request): no SAs with ${e.peer} for ${proxies(e.selector).join(' -> ')}: ${e.reason}`,
+      ];
+    case 'proxyIdRefused':
+      return [
+        'IPSEC(validate_transform_proposal): proxy identities not supported',
+        `${tag(e.connId)} peer ${e.peer} offered ${e.theirs}; we protect ${e.ours}`,
+      ];
+    case 'invalidSpi':
+      return [
+        `${tag(e.connId)} INVALID-SPI ${e.direction === 'sent' ? 'to' : 'from'} ${e.peer}: ${e.protocol.toUpperCase()} SPI 0x${hex8(e.spi)}, ${e.action}`,
       ];
     case 'rekey':
       return [

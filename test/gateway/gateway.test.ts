@@ -181,3 +181,15 @@ test('an SA the data plane refuses (reserved SPI 5) is reported, and the gateway
     'a warning event',
   );
 });
+
+test('ESP for an SPI the data plane does not hold is handed to the IKE engine with its sender', () => {
+  const s = setup();
+  assert.equal(ping(s).replies.filter((r) => r !== undefined).length, DEFAULT_PING.count - 1);
+  // The responder loses its SAs without telling the initiator, which goes on encrypting.
+  s.gateways[1]!.clear('sa');
+  const outbound = s.ikes[0]!.pairs[0]!.outbound.spi;
+  ping(s);
+  const reported = s.ikes[1]!.invalidSpis;
+  assert.ok(reported.length > 0, 'the engine heard of the unknown SPI');
+  assert.deepEqual(reported[0], { peer: '172.16.172.10', spi: outbound, protocol: 'esp' });
+});

@@ -251,6 +251,14 @@ export class FakeIke implements IkeEngine {
     return [];
   }
 
+  /** What the gateway reported of ESP/AH for SPIs its data plane does not hold. */
+  invalidSpis: { peer: string; spi: number; protocol: 'esp' | 'ah' }[] = [];
+
+  invalidSpi(peer: string, spi: number, protocol: 'esp' | 'ah'): IkeAction[] {
+    this.invalidSpis.push({ peer, spi, protocol });
+    return [];
+  }
+
   listIkeSas(): IkeSaInfo[] {
     if (!this.established) return [];
     return [

@@ -315,11 +315,16 @@ test('proxy-ID mismatch: INVALID-ID-INFORMATION with the selector named', () => 
   assert.equal(lab.a.installed.length, 0);
   assert.equal(lab.b.installed.length, 0);
   assert.equal(eventsOf(lab.b, 'notifySent')[0]?.notify, 'INVALID_ID_INFORMATION');
-  const m = eventsOf(lab.b, 'phase2Check')[0]?.check.mismatch;
   assert.match(
-    m?.theirs ?? '',
-    /10\.1\.2\.0\/255\.255\.255\.0\/0\/0 \(type=4\) <-> 10\.1\.1\.0\/255\.255\.255\.0\/0\/0 \(type=4\) not permitted/,
+    eventsOf(lab.b, 'proxyIdRefused')[0]?.theirs ?? '',
+    /10\.1\.2\.0\/255\.255\.255\.0\/0\/0 \(type=4\) <-> 10\.1\.1\.0\/255\.255\.255\.0\/0\/0 \(type=4\)/,
   );
+  // Ours too: the entry tried and its ACL's networks, never "transform set -".
+  assert.match(
+    eventsOf(lab.b, 'proxyIdRefused')[0]?.ours ?? '',
+    /crypto map vpn 10 ACL 101 \(10\.1\.2\.0\/255\.255\.255\.0\/0\/0 \(type=4\) <-> 10\.9\.9\.0\/255\.255\.255\.0/,
+  );
+  assert.equal(eventsOf(lab.b, 'phase2Check').length, 0);
   assert.equal(lab.a.engine.listIkeSas()[0]?.state, 'QM_IDLE', 'phase 1 stays up');
 });
 

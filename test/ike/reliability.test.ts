@@ -197,7 +197,11 @@ test('one source cannot fill the half-open table: a per-source cap keeps room fo
     );
   }
   assert.equal(lab.b.engine.listIkeSas().length, 4);
-  assert.equal(eventsOf(lab.b, 'drop').filter((d) => /per source/.test(d.reason)).length, 96);
+  // Each MM1 past the cap replaces that source's oldest half-open SA.
+  assert.equal(
+    eventsOf(lab.b, 'ikeSaDeleted').filter((d) => /replaced by a newer message 1/.test(d.reason)).length,
+    96,
+  );
   // the honest peer still gets in
   lab.faults = {};
   lab.run(30);

@@ -408,3 +408,26 @@ test('ESN end to end: the 32-bit sequence wraps, the receiver infers the high-or
   assert.equal(b.listSas(0)[0]!.sequence, 2 ** 32 + 2);
   // without ESN the same SA would have stopped at 2^32 - 1 (tested above)
 });
+
+test('ESP and AH with an SPI not in the SAD name their sender for INVALID-SPI recovery', () => {
+  const dp = new DataPlane();
+  const from = { source: ipv4FromText('192.0.2.2'), destination: ipv4FromText('192.0.2.1') };
+  // RFC 4303 §2: SPI 0x00004242, sequence 1, then 16 bytes standing for IV and ciphertext.
+  const esp = buildIpv4(
+    { protocol: 50, ...from },
+    Uint8Array.from([0, 0, 0x42, 0x42, 0, 0, 0, 1, ...new Uint8Array(16)]),
+  );
+  assert.deepEqual(dp.inbound(esp, 0), [
+    { kind: 'drop', reason: 'unknown-spi', spi: 0x4242, unknownSpi: { peer: '192.0.2.2', protocol: 'esp' } },
+  ]);
+  // RFC 4302 §2: next header, payload length 4 (24-byte header with a 12-byte ICV), SPI, sequence.
+  const ah = buildIpv4(
+    { protocol: 51, ...from },
+    Uint8Array.from([4, 4, 0, 0, 0, 0, 0x51, 0x51, 0, 0, 0, 1, ...new Uint8Array(12), ...new Uint8Array(20)]),
+  );
+  const out = dp.inbound(ah, 0);
+  assert.deepEqual(out, [
+    { kind: 'drop', reason: 'unknown-spi', spi: 0x5151, unknownSpi: { peer: '192.0.2.2', protocol: 'ah' } },
+  ]);
+  assert.equal(dp.dropStatistics()['unknown-spi'], 2);
+});

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { debugIsakmpLines, lifeDuration, renderDebugIsakmp } from '../../src/observe/debugIsakmp.js';
 import type { IkeEvent } from '../../src/ike/index.js';
 import { recognizeVendorId as recognizeEngineVendorId } from '../../src/ike/vendorIds.js';
+import { offerOf } from '../../src/ike/phase1.js';
 
 test('life durations print as IOS does: basic for 16 bits, VPI bytes above', () => {
   assert.equal(lifeDuration(3600), '(basic) of 3600');
@@ -177,4 +178,72 @@ test('an IOS peer is announced as in Examples 13-3 and 13-5: "speaking to anothe
   assert.deepEqual(debugIsakmpLines({ type: 'vendorId', connId: 1, name: 'DPD' }), [
     'ISAKMP (0:1): vendor ID is DPD',
   ]);
+});
+
+test('issue 9 wording: a refusal is no silence, notify protocols are RFC 2407 numbers, XAUTH is named', () => {
+  const refused = debugIsakmpLines({
+    type: 'peerRefused',
+    connId: 3,
+    peer: '192.0.2.2',
+    messageId: 0,
+    notify: 'NO_PROPOSAL_CHOSEN',
+    authenticated: false,
+  });
+  assert.deepEqual(refused, [
+    'ISAKMP (0:3): peer 192.0.2.2 refused phase 1: NO_PROPOSAL_CHOSEN (unauthenticated notify)',
+  ]);
+  // RFC 2407 §4.4.1: PROTO_ISAKMP 1, PROTO_IPSEC_AH 2, PROTO_IPSEC_ESP 3.
+  const esp = debugIsakmpLines({
+    type: 'notifyReceived',
+    connId: 3,
+    notify: 'NO_PROPOSAL_CHOSEN',
+    authenticated: true,
+    protocol: 3,
+  });
+  assert.deepEqual(esp, ['ISAKMP (0:3): processing NOTIFY NO_PROPOSAL_CHOSEN protocol 3']);
+  // The engine reports an XAUTH method by its IANA number (65001, draft-ietf-ipsec-isakmp-xauth).
+  const offer = offerOf({
+    transformNumber: 1,
+    transformId: 1,
+    attributes: [
+      { type: 1, value: 7, tv: true },
+      { type: 14, value: 128, tv: true },
+      { type: 2, value: 2, tv: true },
+      { type: 3, value: 65001, tv: true },
+      { type: 4, value: 2, tv: true },
+    ],
+  });
+  const lines = debugIsakmpLines({
+    type: 'phase1Check',
+    connId: 1,
+    nextPayload: 0,
+    check: {
+      transformNumber: 1,
+      priority: 10,
+      offer,
+      mismatch: { attribute: 'authentication', ours: 'pre-share', theirs: String(offer.authentication) },
+    },
+  });
+  assert.ok(lines.includes('ISAKMP:      auth XAUTHInitPreShared'), lines.join('\n'));
+  assert.ok(
+    lines.includes(
+      'ISAKMP (0:1): transform 1: authentication XAUTHInitPreShared offered, policy 10 wants pre-share',
+    ),
+    lines.join('\n'),
+  );
+  assert.ok(!lines.some((l) => /auth auth/.test(l)));
+  const proxy = debugIsakmpLines({
+    type: 'proxyIdRefused',
+    connId: 2,
+    messageId: 7,
+    peer: '192.0.2.2',
+    theirs: '10.1.0.0/255.255.255.0/0/0 (type=4) <-> 10.9.0.0/255.255.255.0/0/0 (type=4)',
+    ours: 'crypto map vpn 10 ACL 101 (10.1.0.0/255.255.255.0/0/0 (type=4) <-> 10.2.0.0/255.255.255.0/0/0 (type=4))',
+  });
+  assert.equal(proxy[0], 'IPSEC(validate_transform_proposal): proxy identities not supported');
+  assert.match(
+    proxy[1] ?? '',
+    /offered 10\.1\.0\.0.*10\.9\.0\.0.*; we protect crypto map vpn 10 ACL 101 \(10\.1\.0\.0/,
+  );
+  assert.ok(!proxy.some((l) => /transform set -/.test(l)));
 });
