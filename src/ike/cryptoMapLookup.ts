@@ -88,7 +88,10 @@ export function findPhase2Policy(
     tried.push(
       `map ${entry.map} ${entry.seq} ACL ${entry.matchAddress ?? '-'}${check?.reason ? `: ${check.reason}` : ''}`,
     );
-    ours.push(permitted(`crypto map ${entry.map} ${entry.seq} ACL ${entry.matchAddress ?? '-'}`, acl));
+    ours.push(
+      permitted(`crypto map ${entry.map} ${entry.seq} ACL ${entry.matchAddress ?? '-'}`, acl) +
+        (check?.reason ? `: ${check.reason}` : ''),
+    );
     if (check?.allowed)
       return { entry, transformSets: transformSetsOf(config, entry), lifetime: lifetimeOf(config, entry) };
   }

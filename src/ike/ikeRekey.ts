@@ -76,6 +76,8 @@ export class IkeRekey {
     const established = sa.establishedAt ?? sa.createdAt;
     const life = sa.expiresAt - established;
     if (!Number.isFinite(life)) return Number.POSITIVE_INFINITY;
+    // A soft point at or past the lifetime means rekeying is off (the manager's `rekey` option).
+    if (sa.softAt >= sa.expiresAt) return Number.POSITIVE_INFINITY;
     return Math.min(sa.softAt + RESPONDER_DELAY * life, established + 0.97 * life);
   }
 }

@@ -57,8 +57,8 @@ test('responder: a deny line ahead of the permit refuses an offer it reaches', (
   const lab = negotiate(list, SELECTOR_A);
   assert.equal(lab.b.installed.length, 0, '10.1.2.5 is bypassed by the SPD, so no SA may cover it');
   assert.equal(eventsOf(lab.b, 'notifySent')[0]?.notify, 'INVALID_ID_INFORMATION');
-  const m = eventsOf(lab.b, 'phase2Check')[0]?.check.mismatch;
-  assert.match(m?.theirs ?? '', /deny line 1 of access list 101/);
+  const refusal = eventsOf(lab.b, 'proxyIdRefused')[0];
+  assert.match(refusal?.ours ?? '', /deny line 1 of access list 101/);
   // the upper half of B_LAN does not contain 10.1.2.5: accepted
   const upper = negotiate(list, { ...SELECTOR_A, remoteStart: '10.1.2.128' });
   assert.equal(upper.b.installed.length, 1);
