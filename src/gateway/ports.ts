@@ -11,6 +11,7 @@ import type {
   IpsecSaInfo,
 } from '../ike/types.js';
 import type { SpdRule } from '../ipsec/spd.js';
+import type { RouterConfig } from '../policy/model.js';
 import type { IpsecSa } from '../policy/sa.js';
 
 export interface IkeEngine {
@@ -24,6 +25,8 @@ export interface IkeEngine {
   listIpsecSas(now: number): readonly IpsecSaInfo[];
   /** The data plane reached a soft lifetime on an SA: negotiate its replacement. */
   rekeyRequest?(spi: number, now: number): IkeAction[];
+  /** A reloaded configuration: deletes the SAs of removed entries and peers (with DELETEs). */
+  reconfigure?(config: RouterConfig, now: number): IkeAction[];
 }
 
 /** Where a protected packet leaves: raw ESP/AH, or ESP in UDP 4500 (RFC 3948). */
