@@ -221,6 +221,7 @@ async function runGateway(
     );
 
     await untilSignal();
+    onHangup(() => io.stderr('typeswan: SIGHUP while stopping: ignored\n'));
     io.stderr('typeswan: stopping: deleting SAs, removing routes and the TUN device\n');
     // Deletes for every IPsec SA and then every ISAKMP SA (RFC 2408 §4.8), sent before the
     // sockets close.

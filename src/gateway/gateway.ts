@@ -134,8 +134,9 @@ export class Gateway implements ControlTarget {
    * A re-read configuration: new negotiations and the SPD follow it; the IKE engine deletes
    * (and tells the peer about) the SAs of removed entries and peers; other SAs carry on.
    */
-  reconfigure(config: RouterConfig): void {
+  reconfigure(config: RouterConfig): { readonly deletedSas: number } {
     const now = this.now();
+    const before = this.installed.size;
     this.configNow = config;
     // Deletes first, against the rules their SAs were counted under.
     this.performIke(this.options.ike.reconfigure?.(config, now) ?? []);
@@ -148,6 +149,7 @@ export class Gateway implements ControlTarget {
     }
     this.replaceRules(next);
     this.publish({ type: 'configReloaded', file: config.file });
+    return { deletedSas: before - this.installed.size };
   }
 
   /**
@@ -298,6 +300,8 @@ export class Gateway implements ControlTarget {
         if (event.error) failed = this.peerByConn.get(event.connId);
         break;
       case 'notifyReceived':
+        // Unauthenticated too (phase-1 refusals are): a forged one costs an earlier retry at
+        // most, the engine's negotiation goes on and an SA resets the backoff.
         if (isErrorNotify(event.notify)) failed = this.peerByConn.get(event.connId);
         break;
       default:

@@ -27,13 +27,10 @@ export function reloadGateway(
       error: `${path}: IKE would move from ${running || 'no address'} to ${next || 'no address'}; the sockets are bound at start: restart typeswan for that`,
     };
   }
-  const before = gateway.ipsecFlows().reduce((n, f) => n + f.outboundEsp.length + f.outboundAh.length, 0);
-  gateway.reconfigure(config);
-  const after = gateway.ipsecFlows().reduce((n, f) => n + f.outboundEsp.length + f.outboundAh.length, 0);
-  const deleted = Math.max(0, before - after);
+  const { deletedSas } = gateway.reconfigure(config);
   return {
     ok: true,
-    text: `${path}: configuration reloaded${deleted > 0 ? `; ${deleted} outbound SA(s) of removed entries or peers deleted` : ''}`,
+    text: `${path}: configuration reloaded${deletedSas > 0 ? `; ${deletedSas} IPsec SA(s) of removed entries or peers deleted` : ''}`,
   };
 }
 

@@ -37,7 +37,7 @@ test('reload of an unchanged configuration: same SPIs, counters keep counting, n
   const before = s.spis(1);
   assert.equal(before.length, 2);
   const result = reloadGateway(s.gateways[1]!, s.file);
-  assert.equal(result.ok, true, JSON.stringify(result));
+  assert.deepEqual(result, { ok: true, text: `${s.file}: configuration reloaded` });
   s.net.scheduler.run(s.net.scheduler.now() + 1);
   assert.deepEqual(s.spis(1), before);
   assert.deepEqual(s.spis(0).sort(), [...before].sort());
@@ -55,6 +55,10 @@ test('reload without the peer deletes its SAs and tells the peer; a new peer is 
   s.rewrite(EXAMPLE_13_2_RESPONDER.replace(' set peer 172.16.172.10', ' set peer 172.16.172.30'));
   const result = reloadGateway(s.gateways[1]!, s.file);
   assert.equal(result.ok, true, JSON.stringify(result));
+  assert.match(
+    result.ok ? result.text : '',
+    /configuration reloaded; 2 IPsec SA\(s\) of removed entries or peers deleted/,
+  );
   s.net.scheduler.run(s.net.scheduler.now() + 1);
   assert.deepEqual(s.spis(1), [], 'the responder deleted its SAs');
   assert.deepEqual(s.gateways[1]!.isakmpSas(), [], 'and its IKE SA');
@@ -76,4 +80,15 @@ test('a reload with an error keeps the running configuration and names file:line
   assert.equal(s.gateways[1]!.config, running);
   assert.deepEqual(s.spis(1), before);
   assert.equal(s.ping(), '!!!!!');
+});
+
+test('a reload that moves IKE to another local address is refused: the sockets are bound at start', (t) => {
+  const s = setup();
+  t.after(s.done);
+  s.rewrite(EXAMPLE_13_2_RESPONDER.replace(' ip address 172.16.172.20', ' ip address 172.16.172.21'));
+  const result = reloadGateway(s.gateways[1]!, s.file);
+  assert.deepEqual(result, {
+    ok: false,
+    error: `${s.file}: IKE would move from 172.16.172.20 to 172.16.172.21; the sockets are bound at start: restart typeswan for that`,
+  });
 });
