@@ -248,8 +248,8 @@ export class Gateway implements ControlTarget {
           );
           break;
         case 'event':
-          this.noteIkeEvent(action.event, now);
           this.options.bus.publish({ source: 'ike', router: this.name, time: now, event: action.event });
+          this.noteIkeEvent(action.event, now);
           break;
         case 'install':
           for (const pair of action.pairs) {

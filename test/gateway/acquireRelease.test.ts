@@ -11,6 +11,7 @@ import type { IkeEvent } from '../../src/ike/events.js';
 import { EventBus } from '../../src/observe/bus.js';
 import { FakeIke, INITIATOR } from './helpers.js';
 import { SELECTOR_A } from '../ike/harness.js';
+import { chapterPair } from './chapterPair.js';
 import {
   cleartext,
   ManualScheduler,
@@ -149,4 +150,28 @@ test('a quick mode ended by an error and a given-up phase 1 release too; status 
   assert.equal(s.ike.acquires.length, 2);
   s.peerSays(1.5, { type: 'giveUp', connId: 2, peer: '172.16.172.20', messageId: 0, reason: 'no answer' });
   assert.deepEqual(s.released, [1, 2]);
+});
+
+test('real engines: a refused main mode is retried within seconds; once the peer is fixed the tunnel comes up', () => {
+  const s = chapterPair({ seed: 3, rngSeed: 10 });
+  const responder = s.gateways[1]!;
+  const good = responder.config;
+  // The Responder only accepts AES in phase 1: it answers the Initiator's 3DES with NO_PROPOSAL_CHOSEN.
+  responder.reconfigure({
+    ...good,
+    isakmpPolicies: good.isakmpPolicies.map((p) => ({ ...p, encryption: 'aes' })),
+  });
+  const start = s.net.scheduler.now();
+  assert.equal(s.ping(), '.....');
+  const acquires = (): number => s.events.filter((e) => e === 'Initiator acquire').length;
+  assert.ok(
+    acquires() >= 3,
+    `acquires in ${s.net.scheduler.now() - start} s of pings: ${acquires()} (was 1 until 30 s)`,
+  );
+  assert.ok(s.events.includes('Initiator acquireReleased'));
+  responder.reconfigure(good);
+  const fixed = acquires();
+  const replies = s.ping();
+  assert.match(replies, /^\.{0,3}!+$/, `after the fix: ${replies}`);
+  assert.equal(acquires(), fixed + 1, 'the first retry after the fix brought the tunnel up');
 });
