@@ -36,6 +36,7 @@ import {
   type InstalledSa,
 } from './flows.js';
 import { AcquireQueue } from './acquireQueue.js';
+import { FailedNegotiations } from './failedNegotiations.js';
 import type { DataPlane, DataPlaneCounters, DataPlaneOutput, IkeEngine } from './ports.js';
 import { dynamicTemplates, policyRules, type DynamicTemplate, type PolicyRule } from './spdFromConfig.js';
 
@@ -69,22 +70,6 @@ export interface GatewayOptions {
 
 const NON_ESP_MARKER = new Uint8Array(4);
 
-/** Notify names that report status, not a failure (RFC 2407 §4.6.3, RFC 3706). */
-const STATUS_NOTIFIES: ReadonlySet<string> = new Set([
-  'RESPONDER_LIFETIME',
-  'REPLAY_STATUS',
-  'INITIAL_CONTACT',
-  'R_U_THERE',
-  'R_U_THERE_ACK',
-]);
-
-/** RFC 2408 §3.14.1: notify types 1-8191 are errors; the rest report status. */
-function isErrorNotify(name: string): boolean {
-  if (STATUS_NOTIFIES.has(name)) return false;
-  const number = /^NOTIFY\((\d+)\)$/.exec(name)?.[1];
-  return number === undefined || Number(number) < 8192;
-}
-
 export class Gateway implements ControlTarget {
   readonly name: string;
   private configNow: RouterConfig;
@@ -95,8 +80,7 @@ export class Gateway implements ControlTarget {
   private readonly policyListeners: ((rules: readonly PolicyRule[]) => void)[] = [];
   /** The IKE engine's next deadline, asked again only after the engine was called. */
   private ikeDeadline: number | undefined;
-  /** Peers of IKE SAs by conn-id, for events that name only the conn-id. */
-  private readonly peerByConn = new Map<number, string>();
+  private readonly failures = new FailedNegotiations();
   private readonly waiting: AcquireQueue;
   private readonly installed = new Map<string, InstalledSa>();
   private readonly retired = new Map<number, SaCounters>();
@@ -280,35 +264,8 @@ export class Gateway implements ControlTarget {
    * traffic can ask again after a short backoff instead of the acquire timeout.
    */
   private noteIkeEvent(event: IkeEvent, now: number): void {
-    let failed: string | undefined;
-    switch (event.type) {
-      case 'phase1Start':
-      case 'ikeSaCreated':
-        this.peerByConn.set(event.connId, event.peer);
-        return;
-      case 'giveUp':
-      case 'authFailed':
-      case 'phase1NoProposal':
-        failed = event.peer;
-        break;
-      case 'ikeSaDeleted':
-        this.peerByConn.delete(event.connId);
-        // A rekeyed IKE SA hands its waiting requests to its successor.
-        if (event.reason !== 'rekeyed') failed = event.peer;
-        break;
-      case 'nodeDeleted':
-        if (event.error) failed = this.peerByConn.get(event.connId);
-        break;
-      case 'notifyReceived':
-        // Unauthenticated too (phase-1 refusals are): a forged one costs an earlier retry at
-        // most, the engine's negotiation goes on and an SA resets the backoff.
-        if (isErrorNotify(event.notify)) failed = this.peerByConn.get(event.connId);
-        break;
-      default:
-        return;
-    }
-    if (failed === undefined) return;
-    const peer = failed;
+    const peer = this.failures.failedPeer(event);
+    if (peer === undefined) return;
     const released = this.waiting.fail((ruleIndex) => this.rules[ruleIndex]?.rule.peer === peer, now);
     for (const { ruleIndex, retryAt } of released) {
       const rule = this.rules[ruleIndex];
