@@ -16,8 +16,9 @@ export function reloadGateway(
   try {
     config = load(path);
   } catch (error) {
+    // A parser fault is still this file's problem: the running gateway must not die of it.
     if (isConfigProblem(error)) return { ok: false, error: error.message };
-    throw error;
+    return { ok: false, error: `${path}: ${error instanceof Error ? error.message : String(error)}` };
   }
   const running = addressesText(gateway.config);
   const next = addressesText(config);

@@ -92,3 +92,14 @@ test('a reload that moves IKE to another local address is refused: the sockets a
     error: `${s.file}: IKE would move from 172.16.172.20 to 172.16.172.21; the sockets are bound at start: restart typeswan for that`,
   });
 });
+
+test('a reader that fails in an unexpected way keeps the running configuration too', (t) => {
+  const s = setup();
+  t.after(s.done);
+  const running = s.gateways[1]!.config;
+  const result = reloadGateway(s.gateways[1]!, s.file, () => {
+    throw new RangeError('offset out of range');
+  });
+  assert.deepEqual(result, { ok: false, error: `${s.file}: offset out of range` });
+  assert.equal(s.gateways[1]!.config, running);
+});
