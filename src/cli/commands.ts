@@ -10,6 +10,7 @@ import { registerCheck } from './check.js';
 import { registerShow } from './show.js';
 import { registerDebug } from './debug.js';
 import { registerClear } from './clear.js';
+import { registerReload } from './reload.js';
 import { registerStart } from './start.js';
 
 export type RegisterCommand = (program: Command, io: CliIo) => void;
@@ -21,5 +22,6 @@ export const commands: readonly RegisterCommand[] = [
   registerShow,
   registerDebug,
   registerClear,
+  registerReload,
   registerStart,
 ];

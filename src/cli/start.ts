@@ -2,23 +2,26 @@
 // (root). Each configured interface that carries a crypto map is bound to the Linux interface
 // holding the same IPv4 address (IKE on UDP 500 and 4500, ESP/AH on raw sockets); a TUN device
 // receives the traffic to protect, through routes for the remote protected networks. SIGINT or
-// SIGTERM: deletes are sent for every SA, routes and the TUN are removed, exit 0.
+// SIGTERM: deletes are sent for every SA, routes and the TUN are removed, exit 0. SIGHUP (or
+// `typeswan reload`) re-reads the configuration file (see src/gateway/reload.ts). Routes follow
+// the SPD: a dynamic-map peer's proxy network is routed while its SAs are installed.
 
 import type { Command } from 'commander';
-import { ConfigError } from '../config/index.js';
 import {
-  ConfigFileError,
   createGateway,
   defaultControlPath,
-  GatewayRefused,
-  loadRouterConfig,
-  refuseUnsupported,
+  ikeLocalAddresses,
+  isConfigProblem,
+  loadRunnableConfig,
+  reloadGateway,
   startControlServer,
+  TunnelRoutes,
   type ControlServer,
+  type ControlTarget,
   type Gateway,
+  type ReloadResult,
 } from '../gateway/index.js';
 import {
-  cidrContains,
   findInterfaceByAddress,
   forwardingWarning,
   HostRawIpEndpoint,
@@ -27,7 +30,6 @@ import {
   HostUdpEndpoint,
   InterfaceNotFoundError,
   NativeAddonMissingError,
-  rangeToCidrs,
 } from '../net/host/index.js';
 import type { RawIpEndpoint, UdpEndpoint } from '../net/types.js';
 import { EventBus } from '../observe/bus.js';
@@ -76,13 +78,29 @@ export async function runStart(options: StartOptions, io: CliIo): Promise<void> 
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
     throw new RuntimeFailure('start needs root (TUN device, raw ESP/AH sockets, UDP port 500)');
   }
+  // SIGHUP's default action would kill us before the gateway can take it as a reload.
+  let onHangup = (): void => io.stderr('typeswan: SIGHUP while starting: ignored\n');
+  const hangup = (): void => onHangup();
+  process.on('SIGHUP', hangup);
+  try {
+    await runGateway(options, io, (handler) => (onHangup = handler));
+  } finally {
+    process.off('SIGHUP', hangup);
+  }
+}
+
+async function runGateway(
+  options: StartOptions,
+  io: CliIo,
+  onHangup: (handler: () => void) => void,
+): Promise<void> {
   const config = loadConfig(options.config);
   const debug = debugCategories(options.debug ?? 'isakmp,ipsec');
   const mtu = Number(options.mtu ?? '1400');
   if (!Number.isInteger(mtu) || mtu < 576 || mtu > 9000)
     throw new UsageError(`--mtu ${options.mtu}: expected 576..9000`);
 
-  const addresses = localAddresses(config);
+  const addresses = ikeLocalAddresses(config);
   if (addresses.length === 0) {
     throw new UsageError(
       `${config.file}: no interface with an IPv4 address carries a crypto map: nothing to run`,
@@ -152,29 +170,45 @@ export async function runStart(options: StartOptions, io: CliIo): Promise<void> 
       });
     }
 
-    // Routes for the remote protected networks of every protect rule. A network holding an
-    // IPsec peer (transport mode between the routers) is policy-routed so IKE/ESP stay outside.
-    const peers = new Set<string>(config.cryptoMaps.flatMap((e) => e.peers));
-    for (const address of addresses) peers.add(address.address);
-    const routed = new Set<string>();
-    for (const policy of gateway.policy) {
-      if (policy.rule.action !== 'protect') continue;
-      for (const cidr of rangeToCidrs(policy.rule.selector.remoteStart, policy.rule.selector.remoteEnd)) {
-        if (routed.has(cidr)) continue;
-        routed.add(cidr);
-        const holdsPeer = [...peers].some((peer) => cidrContains(cidr, peer));
-        try {
-          if (holdsPeer) tunnel.addRouteExceptIpsec(cidr);
-          else tunnel.addRoute(cidr);
-        } catch (error) {
-          throw new RuntimeFailure(`route ${cidr} into ${tunnel.name}: ${errorMessage(error)}`);
-        }
-      }
-    }
+    // Routes for the remote protected networks of every protect rule, then as the SPD changes.
+    const routes = new TunnelRoutes(
+      tunnel,
+      addresses.map((a) => a.address),
+    );
+    const initial = routes.sync(gateway.policy);
+    const refused = initial.failed[0];
+    if (refused !== undefined)
+      throw new RuntimeFailure(`route ${refused.destination} into ${tunnel.name}: ${refused.error}`);
+    gateway.onPolicyChange((rules) => {
+      const changes = routes.sync(rules);
+      for (const cidr of changes.added) io.stderr(`typeswan: route ${cidr} into ${tunnel.name} added\n`);
+      for (const cidr of changes.removed) io.stderr(`typeswan: route ${cidr} into ${tunnel.name} removed\n`);
+      for (const f of changes.failed)
+        io.stderr(`typeswan: route ${f.destination} into ${tunnel.name}: ${f.error}\n`);
+    });
 
     gateway.start();
     cleanup.push(() => gateway.stop());
-    control = await startControlServer(options.control ?? defaultControlPath(), gateway).catch(
+    const reload = (): ReloadResult => reloadGateway(gateway, options.config);
+    onHangup(() => {
+      const result = reload();
+      io.stderr(
+        result.ok
+          ? `typeswan: SIGHUP: ${result.text}\n`
+          : `typeswan: SIGHUP: ${result.error}; keeping the running configuration\n`,
+      );
+    });
+    const target: ControlTarget = {
+      show: (what, o) => gateway.show(what, o),
+      clear: (what, o) => gateway.clear(what, o),
+      debug: (categories, emit) => gateway.debug(categories, emit),
+      reload: () => {
+        const result = reload();
+        if (!result.ok) io.stderr(`typeswan: reload: ${result.error}; keeping the running configuration\n`);
+        return result;
+      },
+    };
+    control = await startControlServer(options.control ?? defaultControlPath(), target).catch(
       (error: unknown) => {
         throw new RuntimeFailure(
           `control socket ${options.control ?? defaultControlPath()}: ${errorMessage(error)}`,
@@ -183,10 +217,11 @@ export async function runStart(options: StartOptions, io: CliIo): Promise<void> 
     );
     io.stderr(
       `typeswan: ${config.hostname} running: ${bindings.map((b) => `${b.name} ${b.address}`).join(', ')}; ` +
-        `tunnel ${tunnel.name} routes ${[...routed].join(', ') || 'none'}; control ${control.path}\n`,
+        `tunnel ${tunnel.name} routes ${routes.networks.join(', ') || 'none (dynamic-map peers add theirs)'}; control ${control.path}\n`,
     );
 
     await untilSignal();
+    onHangup(() => io.stderr('typeswan: SIGHUP while stopping: ignored\n'));
     io.stderr('typeswan: stopping: deleting SAs, removing routes and the TUN device\n');
     // Deletes for every IPsec SA and then every ISAKMP SA (RFC 2408 §4.8), sent before the
     // sockets close.
@@ -205,38 +240,11 @@ export async function runStart(options: StartOptions, io: CliIo): Promise<void> 
 
 function loadConfig(path: string): RouterConfig {
   try {
-    const config = loadRouterConfig(path);
-    refuseUnsupported(config);
-    return config;
+    return loadRunnableConfig(path);
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof ConfigFileError || error instanceof GatewayRefused) {
-      throw new UsageError(error.message);
-    }
+    if (isConfigProblem(error)) throw new UsageError(error.message);
     throw error;
   }
-}
-
-/**
- * The addresses IKE and ESP use: each usable interface that carries a crypto map, or the
- * interface its map names with `crypto map NAME local-address IF` instead.
- */
-function localAddresses(config: RouterConfig): { iface: string; address: string }[] {
-  const out: { iface: string; address: string }[] = [];
-  const add = (iface: string, address: string | undefined): void => {
-    if (address !== undefined && !out.some((o) => o.address === address)) out.push({ iface, address });
-  };
-  for (const iface of config.interfaces) {
-    if (iface.cryptoMap === undefined || iface.shutdown) continue;
-    const settings = config.cryptoMapSettings.find((m) => m.name === iface.cryptoMap);
-    const named = settings?.localAddressInterface;
-    const local =
-      named === undefined
-        ? undefined
-        : config.interfaces.find((i) => i.name.toLowerCase() === named.toLowerCase());
-    if (local !== undefined) add(local.name, local.address);
-    else add(iface.name, iface.address);
-  }
-  return out;
 }
 
 function debugCategories(text: string): DebugCategory[] {

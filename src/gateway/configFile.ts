@@ -43,6 +43,44 @@ export function parseConfigText(text: string, file: string): RouterConfig {
 }
 
 /**
+ * The configuration `start` runs and a reload re-reads: parsed, and refused when the gateway
+ * cannot run it. Throws ConfigFileError, ConfigError or GatewayRefused, each naming file:line.
+ */
+export function loadRunnableConfig(path: string): RouterConfig {
+  const config = loadRouterConfig(path);
+  refuseUnsupported(config);
+  return config;
+}
+
+/** Whether `error` is one of loadRunnableConfig's (a problem of the file, not of the host). */
+export function isConfigProblem(error: unknown): error is Error {
+  return error instanceof ConfigError || error instanceof ConfigFileError || error instanceof GatewayRefused;
+}
+
+/**
+ * The addresses IKE and ESP use: each usable interface that carries a crypto map, or the
+ * interface its map names with `crypto map NAME local-address IF` instead.
+ */
+export function ikeLocalAddresses(config: RouterConfig): { iface: string; address: string }[] {
+  const out: { iface: string; address: string }[] = [];
+  const add = (iface: string, address: string | undefined): void => {
+    if (address !== undefined && !out.some((o) => o.address === address)) out.push({ iface, address });
+  };
+  for (const iface of config.interfaces) {
+    if (iface.cryptoMap === undefined || iface.shutdown) continue;
+    const settings = config.cryptoMapSettings.find((m) => m.name === iface.cryptoMap);
+    const named = settings?.localAddressInterface;
+    const local =
+      named === undefined
+        ? undefined
+        : config.interfaces.find((i) => i.name.toLowerCase() === named.toLowerCase());
+    if (local !== undefined) add(local.name, local.address);
+    else add(iface.name, iface.address);
+  }
+  return out;
+}
+
+/**
  * The model of the file at `path`; throws its first ConfigError (binary input, an empty
  * file, an unknown command, ...). What the gateway would refuse is refuseUnsupported's.
  */

@@ -19,11 +19,18 @@ export type ControlRequest =
   | { readonly id: number; readonly op: 'show'; readonly what: ShowWhat; readonly peer?: string }
   | { readonly id: number; readonly op: 'clear'; readonly what: ClearWhat; readonly peer?: string }
   | { readonly id: number; readonly op: 'debug'; readonly categories: readonly DebugCategory[] }
+  | { readonly id: number; readonly op: 'reload' }
   | { readonly id: number; readonly op: 'ping' };
 
 export type ControlResponse =
   | { readonly id: number; readonly ok: true; readonly text: string; readonly data?: unknown }
-  | { readonly id: number; readonly ok: false; readonly error: string }
+  | {
+      readonly id: number;
+      readonly ok: false;
+      readonly error: string;
+      /** The error is the configuration's (a reload kept the running one): the CLI exits 2. */
+      readonly configError?: true;
+    }
   | { readonly id: number; readonly line: string };
 
 /** What a control server serves: one router's gateway (or a fake in tests). */
@@ -35,7 +42,13 @@ export interface ControlTarget {
   clear(what: ClearWhat, options: { readonly peer?: string }): string;
   /** Streams debug lines of the given categories to `emit`; returns the unsubscribe. */
   debug(categories: readonly DebugCategory[], emit: (line: string) => void): () => void;
+  /** Re-reads the configuration file (`typeswan reload`, SIGHUP). */
+  reload?(): ReloadResult;
 }
+
+/** A reload's outcome: the running configuration is replaced only when `ok`. */
+export type ReloadResult =
+  { readonly ok: true; readonly text: string } | { readonly ok: false; readonly error: string };
 
 /** Longest request line accepted; longer ones close the connection. */
 export const MAX_REQUEST_BYTES = 64 * 1024;
@@ -82,6 +95,8 @@ export function parseRequest(line: string): ControlRequest | { readonly error: s
         return { error: `unknown debug category in ${JSON.stringify(raw)}`, id };
       return { id, op: 'debug', categories };
     }
+    case 'reload':
+      return { id, op: 'reload' };
     case 'ping':
       return { id, op: 'ping' };
     default:

@@ -1,8 +1,8 @@
 // The control server: serves a ControlTarget on a Unix socket (newline-delimited JSON).
 // Bounded: at most `maxConnections` clients, request lines of at most MAX_REQUEST_BYTES.
 
-import { createServer, type Server, type Socket } from 'node:net';
-import { chmodSync, existsSync, unlinkSync } from 'node:fs';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
 import {
   MAX_REQUEST_BYTES,
   parseRequest,
@@ -29,8 +29,7 @@ export async function startControlServer(
     sockets.add(socket);
     serveConnection(socket, target, () => sockets.delete(socket));
   });
-  // A socket file left by a previous run would make listen fail with EADDRINUSE.
-  if (existsSync(path)) unlinkSync(path);
+  await removeStaleSocket(path);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(path, () => {
@@ -101,6 +100,19 @@ function serveConnection(socket: Socket, target: ControlTarget, onClose: () => v
             text: target.clear(request.what, request.peer === undefined ? {} : { peer: request.peer }),
           });
           return;
+        case 'reload': {
+          if (target.reload === undefined) {
+            write({ id: request.id, ok: false, error: 'this gateway has no configuration file to reload' });
+            return;
+          }
+          const result = target.reload();
+          write(
+            result.ok
+              ? { id: request.id, ok: true, text: result.text }
+              : { id: request.id, ok: false, error: result.error, configError: true },
+          );
+          return;
+        }
         case 'debug':
           unsubscribers.push(
             target.debug(request.categories, (text) => write({ id: request.id, line: text })),
@@ -112,4 +124,37 @@ function serveConnection(socket: Socket, target: ControlTarget, onClose: () => v
       write({ id: request.id, ok: false, error: error instanceof Error ? error.message : String(error) });
     }
   }
+}
+
+/**
+ * A socket file left by a killed process would make listen fail with EADDRINUSE: it is
+ * replaced when nobody answers on it. A gateway still listening there, or a file that is not
+ * a socket, is left alone and refused.
+ */
+async function removeStaleSocket(path: string): Promise<void> {
+  let isSocket: boolean;
+  try {
+    isSocket = lstatSync(path).isSocket();
+  } catch {
+    return; // nothing there
+  }
+  if (!isSocket) throw new Error(`${path} exists and is not a socket`);
+  const listening = await new Promise<boolean>((resolve) => {
+    const probe = connect(path);
+    const timer = setTimeout(() => {
+      probe.destroy();
+      resolve(true);
+    }, 1000);
+    probe.once('connect', () => {
+      clearTimeout(timer);
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', () => {
+      clearTimeout(timer);
+      resolve(false);
+    });
+  });
+  if (listening) throw new Error(`another gateway is listening on ${path}`);
+  unlinkSync(path);
 }

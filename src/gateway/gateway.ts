@@ -6,6 +6,7 @@ import type { IkeAction, IkeDatagram } from '../ike/types.js';
 import { iosTransformName } from '../ipsec/transform.js';
 import type { EventBus } from '../observe/bus.js';
 import type { DebugCategory, GatewayEvent } from '../observe/events.js';
+import type { IkeEvent } from '../ike/events.js';
 import {
   formatCryptoMap,
   formatIpsecSa,
@@ -34,7 +35,9 @@ import {
   within,
   type InstalledSa,
 } from './flows.js';
+import { refuseUnsupported } from './configFile.js';
 import { AcquireQueue } from './acquireQueue.js';
+import { FailedNegotiations } from './failedNegotiations.js';
 import type { DataPlane, DataPlaneCounters, DataPlaneOutput, IkeEngine } from './ports.js';
 import { dynamicTemplates, policyRules, type DynamicTemplate, type PolicyRule } from './spdFromConfig.js';
 
@@ -60,6 +63,8 @@ export interface GatewayOptions {
   readonly holdQueueLimit?: number;
   /** Seconds an acquire stays pending (later packets do not re-trigger IKE meanwhile). */
   readonly acquireTimeout?: number;
+  /** Longest wait, in seconds, before traffic may ask IKE again after failed negotiations. */
+  readonly acquireBackoffLimit?: number;
   /** Interface MTU for `show crypto ipsec sa`. */
   readonly mtu?: number;
 }
@@ -68,8 +73,15 @@ const NON_ESP_MARKER = new Uint8Array(4);
 
 export class Gateway implements ControlTarget {
   readonly name: string;
-  private readonly rules: PolicyRule[];
-  private readonly templates: DynamicTemplate[];
+  private configNow: RouterConfig;
+  private rules: PolicyRule[];
+  private templates: DynamicTemplate[];
+  /** Rules instantiated from a dynamic map for one peer's SAs. */
+  private readonly dynamicInstances = new WeakSet<PolicyRule>();
+  private readonly policyListeners: ((rules: readonly PolicyRule[]) => void)[] = [];
+  /** The IKE engine's next deadline, asked again only after the engine was called. */
+  private ikeDeadline: number | undefined;
+  private readonly failures = new FailedNegotiations();
   private readonly waiting: AcquireQueue;
   private readonly installed = new Map<string, InstalledSa>();
   private readonly retired = new Map<number, SaCounters>();
@@ -84,13 +96,71 @@ export class Gateway implements ControlTarget {
 
   constructor(private readonly options: GatewayOptions) {
     this.name = options.config.hostname;
+    this.configNow = options.config;
     this.rules = policyRules(options.config);
     this.templates = dynamicTemplates(options.config);
-    this.waiting = new AcquireQueue(options.holdQueueLimit ?? 0, options.acquireTimeout ?? 30);
+    this.waiting = new AcquireQueue(
+      options.holdQueueLimit ?? 0,
+      options.acquireTimeout ?? 30,
+      options.acquireBackoffLimit ?? 30,
+    );
   }
 
   get config(): RouterConfig {
-    return this.options.config;
+    return this.configNow;
+  }
+
+  /** Called with the SPD's rules whenever they change (a dynamic-map SA came or went, a reload). */
+  onPolicyChange(listener: (rules: readonly PolicyRule[]) => void): void {
+    this.policyListeners.push(listener);
+  }
+
+  /**
+   * A re-read configuration: new negotiations and the SPD follow it; the IKE engine deletes
+   * (and tells the peer about) the SAs of removed entries and peers; other SAs carry on.
+   */
+  reconfigure(config: RouterConfig): { readonly deletedSas: number } {
+    const now = this.now();
+    const before = this.installed.size;
+    this.configNow = config;
+    // Deletes first, against the rules their SAs were counted under.
+    // The engine gets what it can run: inert policies and masked keys left out (planRun).
+    this.performIke(this.options.ike.reconfigure?.(refuseUnsupported(config), now) ?? []);
+    this.templates = dynamicTemplates(config);
+    const next = policyRules(config);
+    for (const record of this.installed.values()) {
+      if (record.sa.direction !== 'outbound') continue;
+      const instance = this.dynamicInstance(next, record.sa, record.peer);
+      if (instance !== undefined) next.push(instance);
+    }
+    this.replaceRules(next);
+    this.publish({ type: 'configReloaded', file: config.file });
+    return { deletedSas: before - this.installed.size };
+  }
+
+  /**
+   * Installs `next` as the SPD. Per-rule state (acquires, counts of deleted SAs) is keyed by
+   * rule index: it moves with its rule, and goes with a rule that is gone.
+   */
+  private replaceRules(next: PolicyRule[]): void {
+    const key = (r: PolicyRule): string =>
+      `${r.rule.action} ${r.rule.name} ${r.rule.peer ?? ''} ${JSON.stringify(r.rule.selector)}`;
+    const newIndex = new Map<string, number>();
+    next.forEach((r, i) => newIndex.set(key(r), i));
+    const moved = (old: number): number | undefined => {
+      const rule = this.rules[old];
+      return rule === undefined ? undefined : newIndex.get(key(rule));
+    };
+    const retired = [...this.retired];
+    this.retired.clear();
+    for (const [old, counters] of retired) {
+      const index = moved(old);
+      if (index !== undefined) this.retired.set(index, counters);
+    }
+    this.waiting.remap(moved);
+    this.rules = next;
+    this.options.dataPlane.setPolicy(next.map((r) => r.rule));
+    for (const listener of this.policyListeners) listener(next);
   }
 
   get policy(): readonly PolicyRule[] {
@@ -104,6 +174,7 @@ export class Gateway implements ControlTarget {
   start(): void {
     if (this.started) return;
     this.started = true;
+    this.ikeDeadline = this.options.ike.nextDeadline();
     const { adapters, dataPlane } = this.options;
     dataPlane.setPolicy(this.rules.map((r) => r.rule));
     for (const endpoint of adapters.udp) endpoint.onReceive((d) => this.onUdp(endpoint, d));
@@ -164,6 +235,7 @@ export class Gateway implements ControlTarget {
           break;
         case 'event':
           this.options.bus.publish({ source: 'ike', router: this.name, time: now, event: action.event });
+          this.noteIkeEvent(action.event, now);
           break;
         case 'install':
           for (const pair of action.pairs) {
@@ -179,10 +251,34 @@ export class Gateway implements ControlTarget {
             this.uninstall(pair.protocol, pair.inboundSpi, 'inbound', action.reason);
             this.uninstall(pair.protocol, pair.outboundSpi, 'outbound', action.reason);
           }
+          this.retireDynamic();
           break;
       }
     }
+    // Every engine call (receive, acquire, tick, clear, rekey, reconfigure) ends here: the only
+    // place the engine's deadlines can have moved.
+    this.ikeDeadline = this.options.ike.nextDeadline();
     this.rearm();
+  }
+
+  /**
+   * A negotiation that failed or was refused ends the acquires toward that peer at once, so
+   * traffic can ask again after a short backoff instead of the acquire timeout.
+   */
+  private noteIkeEvent(event: IkeEvent, now: number): void {
+    const peer = this.failures.failedPeer(event);
+    if (peer === undefined) return;
+    const released = this.waiting.fail((ruleIndex) => this.rules[ruleIndex]?.rule.peer === peer, now);
+    for (const { ruleIndex, retryAt } of released) {
+      const rule = this.rules[ruleIndex];
+      this.publish({
+        type: 'acquireReleased',
+        peer,
+        cryptoMap: rule?.entry.map ?? '-',
+        seq: rule?.entry.seq ?? 0,
+        retryIn: Math.max(0, retryAt - now),
+      });
+    }
   }
 
   private sendIke(
@@ -257,13 +353,19 @@ export class Gateway implements ControlTarget {
    * dynamic map entry for the peer).
    */
   private instantiateDynamic(sa: IpsecSa, peer: string): void {
-    const covered = this.rules.some(
+    const instance = this.dynamicInstance(this.rules, sa, peer);
+    if (instance !== undefined) this.replaceRules([...this.rules, instance]);
+  }
+
+  /** The dynamic-map rule `sa` needs beside `rules`; undefined when a rule covers it already. */
+  private dynamicInstance(rules: readonly PolicyRule[], sa: IpsecSa, peer: string): PolicyRule | undefined {
+    const covered = rules.some(
       (r) => r.rule.action === 'protect' && r.rule.peer === peer && within(sa.selector, r.rule.selector),
     );
     const template = this.templates[0];
-    if (covered || template === undefined) return;
+    if (covered || template === undefined) return undefined;
     const dynamic = template.entry.dynamic;
-    this.rules.push({
+    const instance: PolicyRule = {
       rule: {
         action: 'protect',
         selector: sa.selector,
@@ -274,8 +376,20 @@ export class Gateway implements ControlTarget {
       iface: template.iface,
       localAddress: template.localAddress,
       aclLine: 0,
-    });
-    this.options.dataPlane.setPolicy(this.rules.map((r) => r.rule));
+    };
+    this.dynamicInstances.add(instance);
+    return instance;
+  }
+
+  /** A dynamic-map instance goes with its last outbound SA (IOS removes the instance too). */
+  private retireDynamic(): void {
+    const live = [...this.installed.values()].filter((i) => i.sa.direction === 'outbound');
+    const next = this.rules.filter(
+      (r) =>
+        !this.dynamicInstances.has(r) ||
+        live.some((i) => i.peer === r.rule.peer && within(i.sa.selector, r.rule.selector)),
+    );
+    if (next.length !== this.rules.length) this.replaceRules(next);
   }
 
   private uninstall(
@@ -373,6 +487,7 @@ export class Gateway implements ControlTarget {
               destination: record.sa.destination,
               reason: `lifetime expired (${out.reason})`,
             });
+            this.retireDynamic();
           }
           break;
         }
@@ -385,7 +500,9 @@ export class Gateway implements ControlTarget {
   private trafficSeen(out: { readonly kind: string; readonly spi: number }, now: number): void {
     const direction = out.kind === 'deliver' ? 'inbound' : 'outbound';
     const peer = this.installed.get(`${direction}/${out.spi}`)?.peer;
-    if (peer !== undefined) this.options.ike.trafficSeen?.(peer, direction, now);
+    // Only a packet that moves IKE's next deadline earlier costs a deadline scan.
+    if (peer !== undefined && this.options.ike.trafficSeen?.(peer, direction, now) === true)
+      this.ikeDeadline = this.options.ike.nextDeadline();
   }
 
   private acquire(ruleIndex: number, packet: Uint8Array, now: number): void {
@@ -470,7 +587,7 @@ export class Gateway implements ControlTarget {
 
   private rearm(): void {
     if (!this.started) return;
-    const deadlines = [this.options.ike.nextDeadline(), this.options.dataPlane.nextDeadline()].filter(
+    const deadlines = [this.ikeDeadline, this.options.dataPlane.nextDeadline()].filter(
       (d): d is number => d !== undefined,
     );
     const next = deadlines.length === 0 ? Number.POSITIVE_INFINITY : Math.min(...deadlines);
@@ -521,7 +638,7 @@ export class Gateway implements ControlTarget {
   }
 
   show(what: ShowWhat, options: { readonly peer?: string } = {}): { text: string; data: unknown } {
-    const config = this.options.config;
+    const config = this.configNow;
     switch (what) {
       case 'isakmp sa': {
         const data = this.isakmpSas();

@@ -7,6 +7,9 @@ export { DataPlaneAdapter } from './dataPlaneAdapter.js';
 export { policyRules, type PolicyRule } from './spdFromConfig.js';
 export {
   loadRouterConfig,
+  loadRunnableConfig,
+  isConfigProblem,
+  ikeLocalAddresses,
   parseConfigText,
   readConfigText,
   refuseUnsupported,
@@ -16,12 +19,15 @@ export {
   GATEWAY_REFUSES,
 } from './configFile.js';
 export { startControlServer, type ControlServer } from './controlServer.js';
+export { reloadGateway } from './reload.js';
+export { TunnelRoutes, type RouteTarget, type RouteChanges } from './tunnelRoutes.js';
 export {
   defaultControlPath,
   parseRequest,
   SHOW_WHATS,
   MAX_REQUEST_BYTES,
   type ControlTarget,
+  type ReloadResult,
   type ControlRequest,
   type ControlRequestBody,
   type ControlResponse,

@@ -11,6 +11,7 @@ import type {
   IpsecSaInfo,
 } from '../ike/types.js';
 import type { SpdRule } from '../ipsec/spd.js';
+import type { RouterConfig } from '../policy/model.js';
 import type { IpsecSa } from '../policy/sa.js';
 
 export interface IkeEngine {
@@ -25,9 +26,11 @@ export interface IkeEngine {
   /** The data plane reached a soft lifetime on an SA: negotiate its replacement. */
   rekeyRequest?(spi: number, now: number): IkeAction[];
   /** An IPsec SA with `peer` carried a packet (on-demand DPD needs the last inbound one). */
-  trafficSeen?(peer: string, direction: 'inbound' | 'outbound', now: number): void;
+  trafficSeen?(peer: string, direction: 'inbound' | 'outbound', now: number): boolean;
   /** ESP/AH from `peer` with an SPI the data plane does not hold (INVALID-SPI recovery). */
   invalidSpi?(peer: string, spi: number, protocol: 'esp' | 'ah', now: number): IkeAction[];
+  /** A reloaded configuration: deletes the SAs of removed entries and peers (with DELETEs). */
+  reconfigure?(config: RouterConfig, now: number): IkeAction[];
 }
 
 /** Where a protected packet leaves: raw ESP/AH, or ESP in UDP 4500 (RFC 3948). */

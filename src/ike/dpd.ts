@@ -62,10 +62,16 @@ export class DeadPeerDetection {
   constructor(private readonly keepalive: KeepaliveSettings | undefined) {}
 
   /** The data plane carried traffic to or from `peer` (gateway feed, see IkeManager.trafficSeen). */
-  trafficSeen(peer: string, direction: 'inbound' | 'outbound', now: number): void {
-    if (!this.keepalive || this.keepalive.mode === 'periodic') return;
-    if (direction === 'inbound') this.unanswered.delete(peer);
-    else if (!this.unanswered.has(peer)) this.unanswered.set(peer, now);
+  /** True when this made a query due earlier (the first outbound packet after silence). */
+  trafficSeen(peer: string, direction: 'inbound' | 'outbound', now: number): boolean {
+    if (!this.keepalive || this.keepalive.mode === 'periodic') return false;
+    if (direction === 'inbound') {
+      this.unanswered.delete(peer);
+      return false;
+    }
+    if (this.unanswered.has(peer)) return false;
+    this.unanswered.set(peer, now);
+    return true;
   }
 
   /** The earliest time `run` has something to do. */

@@ -187,10 +187,11 @@ export class IkeManager {
 
   /**
    * The data plane carried traffic on an IPsec SA with `peer` (on-demand DPD, RFC 3706 §5.5,
-   * needs to know when a peer last answered). Cheap enough to call for every packet.
+   * needs to know when a peer last answered). Cheap enough to call for every packet; true when
+   * it made the next deadline earlier.
    */
-  trafficSeen(peer: string, direction: 'inbound' | 'outbound', now: number): void {
-    this.dpd.trafficSeen(peer, direction, now);
+  trafficSeen(peer: string, direction: 'inbound' | 'outbound', now: number): boolean {
+    return this.dpd.trafficSeen(peer, direction, now);
   }
 
   /** An engine bug must not take the daemon down with it: report it as a drop and go on. */
@@ -268,6 +269,40 @@ export class IkeManager {
   invalidSpi(peer: string, spi: number, protocol: 'esp' | 'ah', now = this.now): IkeAction[] {
     this.begin(now);
     this.guard(peer, () => this.reportInvalidSpi(peer, spi >>> 0, protocol));
+    return this.finish();
+  }
+
+  /**
+   * A reloaded configuration: new negotiations use `config`; IPsec SAs whose crypto-map entry
+   * is gone and IKE SAs with a peer no entry names any more are deleted, with a DELETE to the
+   * peer (RFC 2408 §4.8). Everything else carries on untouched.
+   */
+  reconfigure(config: IkeManagerOptions['config'], now: number): IkeAction[] {
+    this.begin(now);
+    // The options object is the manager's own (create.ts builds it): swapping its config is
+    // what every later lookup reads.
+    Object.assign(this.opts, { config });
+    const dynamicMaps = config.cryptoMaps.filter((e) => e.kind === 'dynamic');
+    const entryKept = (i: InstalledSa): boolean =>
+      i.entry === undefined ||
+      config.cryptoMaps.some(
+        (e) =>
+          e.map === i.entry?.map &&
+          e.seq === i.entry.seq &&
+          e.kind === 'ipsec-isakmp' &&
+          e.peers.includes(i.peer),
+      ) ||
+      dynamicMaps.some(
+        (e) =>
+          e.map === i.entry?.map &&
+          config.dynamicMaps.some((d) => d.name === e.dynamicMap && d.seq === i.entry?.seq),
+      );
+    for (const i of [...this.installed])
+      if (!entryKept(i)) this.removeInstalled(i, 'configuration reloaded', true);
+    const peerKept = (peer: string): boolean =>
+      dynamicMaps.length > 0 || config.cryptoMaps.some((e) => e.peers.includes(peer));
+    for (const sa of [...this.sas.values()])
+      if (!peerKept(sa.peerAddress)) this.deleteSa(sa, 'configuration reloaded', true);
     return this.finish();
   }
 

@@ -67,6 +67,15 @@ function gatewayLines(event: GatewayEvent): DebugLine[] {
       ];
     case 'warning':
       return [{ category: 'engine', text: `CRYPTO_ENGINE: ${event.message}` }];
+    case 'acquireReleased':
+      return [
+        {
+          category: 'engine',
+          text: `CRYPTO_ENGINE: negotiation with ${event.peer} failed, crypto map ${event.cryptoMap} ${event.seq} may try again in ${event.retryIn} s`,
+        },
+      ];
+    case 'configReloaded':
+      return [{ category: 'engine', text: `CRYPTO_ENGINE: configuration ${event.file} reloaded` }];
     case 'started':
       return [
         {

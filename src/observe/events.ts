@@ -44,6 +44,15 @@ export type GatewayEvent =
       readonly detail?: string;
     }
   | { readonly type: 'icmpSent'; readonly reason: string; readonly destination: string }
+  /** A failed or refused negotiation ended a pending acquire; traffic may ask again in `retryIn` s. */
+  | {
+      readonly type: 'acquireReleased';
+      readonly peer: string;
+      readonly cryptoMap: string;
+      readonly seq: number;
+      readonly retryIn: number;
+    }
+  | { readonly type: 'configReloaded'; readonly file: string }
   | { readonly type: 'warning'; readonly message: string };
 
 export type TypeswanEvent =

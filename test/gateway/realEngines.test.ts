@@ -4,33 +4,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseConfigText } from '../../src/gateway/configFile.js';
-import { EventBus } from '../../src/observe/bus.js';
-import { VirtualNetwork } from '../../src/net/virtual/network.js';
-import { buildTopology } from '../../src/lab/topology.js';
-import { DEFAULT_PING, type PingResult } from '../../src/net/virtual/host.js';
-import { startRealGateways } from './helpers.js';
-import { EXAMPLE_13_1_INITIATOR, EXAMPLE_13_2_RESPONDER } from '../../src/lab/scenarios/chapterPsk.js';
+import { chapterPair } from './chapterPair.js';
 
 function setup() {
-  const net = new VirtualNetwork({ seed: 5, startSeconds: 100 });
-  const configs = [
-    parseConfigText(EXAMPLE_13_1_INITIATOR, 'i.cfg'),
-    parseConfigText(EXAMPLE_13_2_RESPONDER, 'r.cfg'),
-  ];
-  const topology = buildTopology(net, configs);
-  const bus = new EventBus();
-  const events: string[] = [];
-  bus.subscribe((e) => events.push(`${e.router} ${e.event.type}`));
-  const gateways = startRealGateways(net, topology, bus, 40);
-  const ping = (): string => {
-    let result: PingResult | undefined;
-    topology.routers[0]!.host.ping(topology.routers[1]!.host.address, DEFAULT_PING, (r) => (result = r));
-    net.scheduler.run(net.scheduler.now() + 60, { stop: () => result !== undefined });
-    assert.ok(result);
-    return result.replies.map((r) => (r === undefined ? '.' : '!')).join('');
-  };
-  return { net, gateways, ping, events };
+  return chapterPair({ seed: 5, rngSeed: 40, startSeconds: 100 });
 }
 
 test('clear crypto sa, then quick mode again over the same IKE SA', () => {

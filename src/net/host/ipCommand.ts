@@ -1,5 +1,7 @@
 // Runs iproute2's `ip` for the few configuration changes the host adapters make (routes on the
-// TUN device). Synchronous on purpose: used at start and on shutdown only, never per packet.
+// TUN device). Synchronous on purpose, so a route is in place before the SA it serves carries
+// traffic: used at start, on shutdown and when a dynamic-map peer's SAs come or go, never per
+// packet.
 
 import { execFileSync } from 'node:child_process';
 

@@ -1,0 +1,43 @@
+// Re-reading a running gateway's configuration (SIGHUP, `typeswan reload`): a file that does
+// not parse, that the gateway would refuse, or that moves IKE to other local addresses (the
+// sockets are bound at start) keeps the running configuration, and the answer names why.
+
+import { ikeLocalAddresses, isConfigProblem, loadRunnableConfig } from './configFile.js';
+import type { ReloadResult } from './controlProtocol.js';
+import type { Gateway } from './gateway.js';
+import type { RouterConfig } from '../policy/model.js';
+
+export function reloadGateway(
+  gateway: Gateway,
+  path: string,
+  load: (path: string) => RouterConfig = loadRunnableConfig,
+): ReloadResult {
+  let config: RouterConfig;
+  try {
+    config = load(path);
+  } catch (error) {
+    // A parser fault is still this file's problem: the running gateway must not die of it.
+    if (isConfigProblem(error)) return { ok: false, error: error.message };
+    return { ok: false, error: `${path}: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  const running = addressesText(gateway.config);
+  const next = addressesText(config);
+  if (running !== next) {
+    return {
+      ok: false,
+      error: `${path}: IKE would move from ${running || 'no address'} to ${next || 'no address'}; the sockets are bound at start: restart typeswan for that`,
+    };
+  }
+  const { deletedSas } = gateway.reconfigure(config);
+  return {
+    ok: true,
+    text: `${path}: configuration reloaded${deletedSas > 0 ? `; ${deletedSas} IPsec SA(s) of removed entries or peers deleted` : ''}`,
+  };
+}
+
+function addressesText(config: RouterConfig): string {
+  return ikeLocalAddresses(config)
+    .map((a) => a.address)
+    .sort()
+    .join(', ');
+}
