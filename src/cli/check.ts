@@ -10,6 +10,7 @@ import {
   isRedacted,
   loadConfiguration,
   redactSecrets,
+  warningText,
   type ConfigError,
   type ConfigLoad,
 } from '../config/index.js';
@@ -147,7 +148,7 @@ function summary(file: string, config: RouterConfig, warnings: readonly Warning[
   if (warnings.length > 0) {
     lines.push('');
     lines.push('Warnings:');
-    for (const w of warnings) lines.push(`  ${config.file}:${w.line}: ${w.message}`);
+    for (const w of warnings) lines.push(`  ${warningText(config.file, w)}`);
   }
   return lines;
 }

@@ -94,7 +94,7 @@ async function runGateway(
   io: CliIo,
   onHangup: (handler: () => void) => void,
 ): Promise<void> {
-  const config = loadConfig(options.config);
+  const config = loadConfig(options.config, io);
   const debug = debugCategories(options.debug ?? 'isakmp,ipsec');
   const mtu = Number(options.mtu ?? '1400');
   if (!Number.isInteger(mtu) || mtu < 576 || mtu > 9000)
@@ -197,6 +197,7 @@ async function runGateway(
           ? `typeswan: SIGHUP: ${result.text}\n`
           : `typeswan: SIGHUP: ${result.error}; keeping the running configuration\n`,
       );
+      if (result.ok) printWarnings(result.warnings, io);
     });
     const target: ControlTarget = {
       show: (what, o) => gateway.show(what, o),
@@ -205,6 +206,7 @@ async function runGateway(
       reload: () => {
         const result = reload();
         if (!result.ok) io.stderr(`typeswan: reload: ${result.error}; keeping the running configuration\n`);
+        else printWarnings(result.warnings, io);
         return result;
       },
     };
@@ -238,13 +240,21 @@ async function runGateway(
   }
 }
 
-function loadConfig(path: string): RouterConfig {
+/** The configuration to run; its warnings (inert policies, ...) are printed as check prints them. */
+function loadConfig(path: string, io: CliIo): RouterConfig {
   try {
-    return loadRunnableConfig(path);
+    const { config, warnings } = loadRunnableConfig(path);
+    printWarnings(warnings, io);
+    return config;
   } catch (error) {
     if (isConfigProblem(error)) throw new UsageError(error.message);
     throw error;
   }
+}
+
+/** A configuration's warnings (`file:line: message`) on stderr, as the forwarding one. */
+function printWarnings(warnings: readonly string[], io: CliIo): void {
+  for (const w of warnings) io.stderr(`typeswan: warning: ${w}\n`);
 }
 
 function debugCategories(text: string): DebugCategory[] {

@@ -8,7 +8,7 @@ export { checkReferences, incompleteEntries } from './crossCheck.js';
 export { loadConfigJson, validateConfigModel } from './json.js';
 export { unsupportedFeatures, describeFeature, planRun, GATEWAY_REFUSES } from './unsupported.js';
 export type { Feature, UnsupportedFeature, Refusal, RunPlan } from './unsupported.js';
-export { loadConfiguration, readConfiguration, looksLikeJson } from './load.js';
+export { loadConfiguration, readConfiguration, looksLikeJson, warningText } from './load.js';
 export type { ConfigLoad } from './load.js';
 export { configText } from './input.js';
 export { REDACTED, isRedacted, redactSecrets } from './redact.js';

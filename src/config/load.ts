@@ -84,6 +84,11 @@ export function readConfiguration(input: Uint8Array | string, file: string): Con
   return { ok: true, model, runnable: plan.runnable, inert: plan.inert, warnings };
 }
 
+/** A warning as check prints it and start and reload log it: `file:line: message`. */
+export function warningText(file: string, warning: Warning): string {
+  return `${file}:${warning.line}: ${warning.message}`;
+}
+
 /** Reads the configuration file at `path` (see readConfiguration). */
 export function loadConfiguration(path: string): ConfigLoad {
   let bytes: Uint8Array;

@@ -12,6 +12,7 @@ import {
   looksLikeJson,
   parseConfig,
   planRun,
+  warningText,
   type Feature,
   type Refusal,
 } from '../config/index.js';
@@ -42,14 +43,26 @@ export function parseConfigText(text: string, file: string): RouterConfig {
   return looksLikeJson(text, file) ? loadConfigJson(text, file) : parseConfig(text, file);
 }
 
+/** A configuration `start` runs or a reload re-reads, and its warnings as `file:line: message`. */
+export interface RunnableConfig {
+  readonly config: RouterConfig;
+  /** The model's warnings and its inert lines (planRun), as `typeswan check` prints them. */
+  readonly warnings: readonly string[];
+}
+
 /**
  * The configuration `start` runs and a reload re-reads: parsed, and refused when the gateway
  * cannot run it. Throws ConfigFileError, ConfigError or GatewayRefused, each naming file:line.
  */
-export function loadRunnableConfig(path: string): RouterConfig {
-  const config = loadRouterConfig(path);
-  refuseUnsupported(config);
-  return config;
+export function loadRunnableConfig(path: string): RunnableConfig {
+  const load = loadConfiguration(path);
+  if (!load.ok) {
+    if (load.model !== undefined && load.refused.length > 0)
+      throw new GatewayRefused(load.model.file, load.refused);
+    throw load.errors[0] ?? new ConfigFileError(`${path}: cannot read the configuration`);
+  }
+  const file = load.model.file;
+  return { config: load.model, warnings: load.warnings.map((w) => warningText(file, w)) };
 }
 
 /** Whether `error` is one of loadRunnableConfig's (a problem of the file, not of the host). */
@@ -78,17 +91,6 @@ export function ikeLocalAddresses(config: RouterConfig): { iface: string; addres
     else add(iface.name, iface.address);
   }
   return out;
-}
-
-/**
- * The model of the file at `path`; throws its first ConfigError (binary input, an empty
- * file, an unknown command, ...). What the gateway would refuse is refuseUnsupported's.
- */
-export function loadRouterConfig(path: string): RouterConfig {
-  const load = loadConfiguration(path);
-  if (load.ok) return load.model;
-  if (load.model !== undefined) return load.model; // only refusals: refuseUnsupported names them
-  throw load.errors[0] ?? new ConfigFileError(`${path}: cannot read the configuration`);
 }
 
 export class GatewayRefused extends Error {

@@ -46,9 +46,13 @@ export interface ControlTarget {
   reload?(): ReloadResult;
 }
 
-/** A reload's outcome: the running configuration is replaced only when `ok`. */
+/**
+ * A reload's outcome: the running configuration is replaced only when `ok`; `warnings` are
+ * the new configuration's (`file:line: message`, as `typeswan check` prints them).
+ */
 export type ReloadResult =
-  { readonly ok: true; readonly text: string } | { readonly ok: false; readonly error: string };
+  | { readonly ok: true; readonly text: string; readonly warnings: readonly string[] }
+  | { readonly ok: false; readonly error: string };
 
 /** Longest request line accepted; longer ones close the connection. */
 export const MAX_REQUEST_BYTES = 64 * 1024;

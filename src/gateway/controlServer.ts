@@ -108,7 +108,11 @@ function serveConnection(socket: Socket, target: ControlTarget, onClose: () => v
           const result = target.reload();
           write(
             result.ok
-              ? { id: request.id, ok: true, text: result.text }
+              ? {
+                  id: request.id,
+                  ok: true,
+                  text: [result.text, ...result.warnings.map((w) => `warning: ${w}`)].join('\n'),
+                }
               : { id: request.id, ok: false, error: result.error, configError: true },
           );
           return;

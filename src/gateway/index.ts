@@ -6,8 +6,8 @@ export type { IkeEngine, DataPlane, DataPlaneOutput, DataPlaneCounters } from '.
 export { DataPlaneAdapter } from './dataPlaneAdapter.js';
 export { policyRules, type PolicyRule } from './spdFromConfig.js';
 export {
-  loadRouterConfig,
   loadRunnableConfig,
+  type RunnableConfig,
   isConfigProblem,
   ikeLocalAddresses,
   parseConfigText,

@@ -1,8 +1,9 @@
 // Re-reading a running gateway's configuration (SIGHUP, `typeswan reload`): a file that does
 // not parse, that the gateway would refuse, or that moves IKE to other local addresses (the
-// sockets are bound at start) keeps the running configuration, and the answer names why.
+// sockets are bound at start) keeps the running configuration, and the answer names why. An
+// accepted file's warnings (inert policies, redacted keys, ...) come with the answer.
 
-import { ikeLocalAddresses, isConfigProblem, loadRunnableConfig } from './configFile.js';
+import { ikeLocalAddresses, isConfigProblem, loadRunnableConfig, type RunnableConfig } from './configFile.js';
 import type { ReloadResult } from './controlProtocol.js';
 import type { Gateway } from './gateway.js';
 import type { RouterConfig } from '../policy/model.js';
@@ -10,16 +11,17 @@ import type { RouterConfig } from '../policy/model.js';
 export function reloadGateway(
   gateway: Gateway,
   path: string,
-  load: (path: string) => RouterConfig = loadRunnableConfig,
+  load: (path: string) => RunnableConfig = loadRunnableConfig,
 ): ReloadResult {
-  let config: RouterConfig;
+  let loaded: RunnableConfig;
   try {
-    config = load(path);
+    loaded = load(path);
   } catch (error) {
     // A parser fault is still this file's problem: the running gateway must not die of it.
     if (isConfigProblem(error)) return { ok: false, error: error.message };
     return { ok: false, error: `${path}: ${error instanceof Error ? error.message : String(error)}` };
   }
+  const { config, warnings } = loaded;
   const running = addressesText(gateway.config);
   const next = addressesText(config);
   if (running !== next) {
@@ -32,6 +34,7 @@ export function reloadGateway(
   return {
     ok: true,
     text: `${path}: configuration reloaded${deletedSas > 0 ? `; ${deletedSas} IPsec SA(s) of removed entries or peers deleted` : ''}`,
+    warnings,
   };
 }
 

@@ -36,11 +36,33 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
 
 test('reload: the gateway answer on stdout, exit 0', async (t) => {
   const path = join(scratch(t), 'c.sock');
-  const server = await startControlServer(path, target({ ok: true, text: 'r.cfg: configuration reloaded' }));
+  const server = await startControlServer(
+    path,
+    target({ ok: true, text: 'r.cfg: configuration reloaded', warnings: [] }),
+  );
   t.after(() => server.close());
   const r = await cli(['reload', '--control', path]);
   assert.equal(r.code, 0, r.err);
   assert.equal(r.out, 'r.cfg: configuration reloaded\n');
+});
+
+test("reload: the new configuration's warnings follow the answer, one a line", async (t) => {
+  const path = join(scratch(t), 'c.sock');
+  const server = await startControlServer(
+    path,
+    target({
+      ok: true,
+      text: 'r.cfg: configuration reloaded',
+      warnings: ['r.cfg:7: policy 5 (rsa-sig) is inert: RSA signatures are not supported yet'],
+    }),
+  );
+  t.after(() => server.close());
+  const r = await cli(['reload', '--control', path]);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(
+    r.out,
+    'r.cfg: configuration reloaded\nwarning: r.cfg:7: policy 5 (rsa-sig) is inert: RSA signatures are not supported yet\n',
+  );
 });
 
 test('reload of a configuration with an error: file:line on stderr, exit 2', async (t) => {
@@ -71,15 +93,18 @@ test('a stale control socket of a killed gateway is replaced; a live one is refu
     // killed, as intended
   }
   assert.ok(existsSync(path), 'the killed process left its socket');
-  const server = await startControlServer(path, target({ ok: true, text: 'ok' }));
+  const server = await startControlServer(path, target({ ok: true, text: 'ok', warnings: [] }));
   t.after(() => server.close());
   await assert.rejects(
-    startControlServer(path, target({ ok: true, text: 'second' })),
+    startControlServer(path, target({ ok: true, text: 'second', warnings: [] })),
     /another gateway is listening/,
   );
   const r = await cli(['reload', '--control', path]);
   assert.equal(r.out, 'ok\n', 'the first server still owns the socket');
   const notSocket = join(dir, 'file');
   writeFileSync(notSocket, 'x');
-  await assert.rejects(startControlServer(notSocket, target({ ok: true, text: '' })), /is not a socket/);
+  await assert.rejects(
+    startControlServer(notSocket, target({ ok: true, text: '', warnings: [] })),
+    /is not a socket/,
+  );
 });

@@ -37,7 +37,7 @@ test('reload of an unchanged configuration: same SPIs, counters keep counting, n
   const before = s.spis(1);
   assert.equal(before.length, 2);
   const result = reloadGateway(s.gateways[1]!, s.file);
-  assert.deepEqual(result, { ok: true, text: `${s.file}: configuration reloaded` });
+  assert.deepEqual(result, { ok: true, text: `${s.file}: configuration reloaded`, warnings: [] });
   s.net.scheduler.run(s.net.scheduler.now() + 1);
   assert.deepEqual(s.spis(1), before);
   assert.deepEqual(s.spis(0).sort(), [...before].sort());
@@ -65,6 +65,24 @@ test('reload without the peer deletes its SAs and tells the peer; a new peer is 
   assert.ok(s.events.includes('Initiator deleteReceived'), 'the peer heard the DELETE');
   assert.deepEqual(s.spis(0), [], 'the peer removed its SAs too');
   assert.equal(s.gateways[1]!.policy[0]!.rule.peer, '172.16.172.30', 'the SPD follows the new map');
+});
+
+test("a reload answers with the new configuration's warnings, the inert policy's line among them", (t) => {
+  const s = setup();
+  t.after(s.done);
+  assert.equal(s.ping(), '.!!!!');
+  s.rewrite(
+    EXAMPLE_13_2_RESPONDER.replace(
+      ' authentication pre-share\n',
+      ' authentication pre-share\ncrypto isakmp policy 5\n authentication rsa-sig\n',
+    ),
+  );
+  const result = reloadGateway(s.gateways[1]!, s.file);
+  assert.deepEqual(result, {
+    ok: true,
+    text: `${s.file}: configuration reloaded`,
+    warnings: [`${s.file}:7: policy 5 (rsa-sig) is inert: RSA signatures are not supported yet`],
+  });
 });
 
 test('a reload with an error keeps the running configuration and names file:line', (t) => {

@@ -4,7 +4,7 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADDR, announceSkip, interopSkipReason, Lab, Typeswan } from './harness.js';
+import { ADDR, announceSkip, interopSkipReason, Lab, Typeswan, until } from './harness.js';
 import { iosConfig } from './ios.js';
 
 const skip = interopSkipReason({ charon: false, typeswan: true });
@@ -32,7 +32,16 @@ describe('typeswan start (Linux, root)', { skip, timeout: 60_000 }, () => {
   });
 
   it('routes the remote protected network into its TUN and removes both on SIGTERM (exit 0)', async () => {
-    const t = await Typeswan.start(lab, 'r1', config(ADDR.r1Wan), 'st-ok', ['--tun', 'tswst0']);
+    // An rsa-sig policy beside the pre-share one is inert: start and each reload say so.
+    const withInert = config(ADDR.r1Wan).replace(
+      '!\ncrypto isakmp key',
+      'crypto isakmp policy 5\n authentication rsa-sig\n!\ncrypto isakmp key',
+    );
+    const t = await Typeswan.start(lab, 'r1', withInert, 'st-ok', ['--tun', 'tswst0']);
+    const inert = `typeswan: warning: ${t.configFile}:7: policy 5 (rsa-sig) is inert: RSA signatures are not supported yet`;
+    assert.equal(t.log().split(inert).length - 1, 1, t.log());
+    t.daemon.child.kill('SIGHUP');
+    assert.ok(await until(() => t.log().split(inert).length - 1 === 2, 5000), t.log());
     const routes = (await lab.exec('r1', ['ip', 'route', 'show', '10.2.0.0/24'])).stdout;
     assert.match(routes, /10\.2\.0\.0\/24 dev tswst0/);
     assert.match((await lab.exec('r1', ['ip', 'link', 'show', 'tswst0'])).stdout, /UP/);
