@@ -3,9 +3,10 @@
 
 import type { EspSaView, IpsecFlowView, SaCounters } from '../observe/show/views.js';
 import { zeroCounters } from '../observe/show/views.js';
-import { ipv4ToNumber, formatIpv4, netmaskPrefix } from '../policy/ipv4.js';
+import { identText } from '../policy/proxyId.js';
 import type { TrafficSelector } from '../policy/model.js';
 import type { IpsecSa } from '../policy/sa.js';
+import { selectorContains } from '../policy/selector.js';
 import { iosTransformName } from '../ipsec/transform.js';
 import type { DataPlaneCounters } from './ports.js';
 import type { PolicyRule } from './spdFromConfig.js';
@@ -20,21 +21,8 @@ export interface InstalledSa {
   readonly bundleHasEsp: boolean;
 }
 
-/** "10.1.1.0/255.255.255.0/0/0": address/mask/protocol/port, as IOS prints an identity. */
-export function identText(
-  start: string,
-  end: string,
-  protocol: number,
-  portStart: number,
-  portEnd: number,
-): string {
-  const size = (ipv4ToNumber(end) - ipv4ToNumber(start)) >>> 0;
-  const mask = ~size >>> 0;
-  const aligned = netmaskPrefix(mask) !== undefined && (ipv4ToNumber(start) & size) >>> 0 === 0;
-  const maskText = aligned ? formatIpv4(mask) : formatIpv4(0xffffffff);
-  const port = portStart === portEnd ? portStart : 0;
-  return `${start}/${maskText}/${protocol}/${port}`;
-}
+/** `show crypto ipsec sa` identities ("10.1.1.0/255.255.255.0/0/0") are policy's proxy-ID text. */
+export { identText };
 
 export function localIdent(s: TrafficSelector): string {
   return identText(s.localStart, s.localEnd, s.protocol, s.localPortStart, s.localPortEnd);
@@ -42,18 +30,6 @@ export function localIdent(s: TrafficSelector): string {
 
 export function remoteIdent(s: TrafficSelector): string {
   return identText(s.remoteStart, s.remoteEnd, s.protocol, s.remotePortStart, s.remotePortEnd);
-}
-
-/** True if `inner`'s ranges lie inside `outer`'s (protocol any or equal). */
-export function within(inner: TrafficSelector, outer: TrafficSelector): boolean {
-  const n = ipv4ToNumber;
-  return (
-    n(inner.localStart) >= n(outer.localStart) &&
-    n(inner.localEnd) <= n(outer.localEnd) &&
-    n(inner.remoteStart) >= n(outer.remoteStart) &&
-    n(inner.remoteEnd) <= n(outer.remoteEnd) &&
-    (outer.protocol === 0 || inner.protocol === outer.protocol)
-  );
 }
 
 function ivSize(sa: IpsecSa): number {
@@ -106,7 +82,10 @@ function saView(i: InstalledSa, cryptoMap: string, bytes: number, now: number): 
 /** The protect rule (index) an SA belongs to: same peer, selectors inside the rule's; -1 if none. */
 export function ruleIndexFor(rules: readonly PolicyRule[], i: Pick<InstalledSa, 'sa' | 'peer'>): number {
   return rules.findIndex(
-    (r) => r.rule.action === 'protect' && r.rule.peer === i.peer && within(i.sa.selector, r.rule.selector),
+    (r) =>
+      r.rule.action === 'protect' &&
+      r.rule.peer === i.peer &&
+      selectorContains(r.rule.selector, i.sa.selector),
   );
 }
 

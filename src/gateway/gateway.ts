@@ -24,6 +24,7 @@ import {
 import type { PacketTunnel, RawIpEndpoint, Scheduler, UdpDatagram, UdpEndpoint } from '../net/types.js';
 import type { RouterConfig } from '../policy/model.js';
 import type { IpsecSa } from '../policy/sa.js';
+import { selectorContains } from '../policy/selector.js';
 import type { ClearWhat, ControlTarget, ShowWhat } from './controlProtocol.js';
 import { renderDebug, stampDebug } from '../observe/debug.js';
 import {
@@ -32,7 +33,6 @@ import {
   localIdent,
   remoteIdent,
   ruleIndexFor,
-  within,
   type InstalledSa,
 } from './flows.js';
 import { refuseUnsupported } from './configFile.js';
@@ -360,7 +360,8 @@ export class Gateway implements ControlTarget {
   /** The dynamic-map rule `sa` needs beside `rules`; undefined when a rule covers it already. */
   private dynamicInstance(rules: readonly PolicyRule[], sa: IpsecSa, peer: string): PolicyRule | undefined {
     const covered = rules.some(
-      (r) => r.rule.action === 'protect' && r.rule.peer === peer && within(sa.selector, r.rule.selector),
+      (r) =>
+        r.rule.action === 'protect' && r.rule.peer === peer && selectorContains(r.rule.selector, sa.selector),
     );
     const template = this.templates[0];
     if (covered || template === undefined) return undefined;
@@ -387,7 +388,7 @@ export class Gateway implements ControlTarget {
     const next = this.rules.filter(
       (r) =>
         !this.dynamicInstances.has(r) ||
-        live.some((i) => i.peer === r.rule.peer && within(i.sa.selector, r.rule.selector)),
+        live.some((i) => i.peer === r.rule.peer && selectorContains(r.rule.selector, i.sa.selector)),
     );
     if (next.length !== this.rules.length) this.replaceRules(next);
   }

@@ -26,7 +26,7 @@ import {
 import type { DecodedItem, DecodedMessage } from './decodeSession.js';
 import {
   cfgAttributeView,
-  dpdSequence,
+  dpdNotifySequence,
   endpoint,
   hexOf,
   identificationText,
@@ -143,7 +143,7 @@ export function payloadJson(p: Payload): Json {
         authority: hexOf(p.authority),
       };
     case 11: {
-      const sequence = dpdSequence(p);
+      const sequence = dpdNotifySequence(p);
       const lifetime = responderLifetime(p);
       return {
         type: 'N',

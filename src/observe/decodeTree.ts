@@ -23,7 +23,7 @@ import type { DecodedItem, DecodedMessage } from './decodeSession.js';
 import {
   cfgAttributeText,
   cfgAttributeView,
-  dpdSequence,
+  dpdNotifySequence,
   endpoint,
   exchangeLabel,
   hexOf,
@@ -153,7 +153,7 @@ function renderPayload(p: Payload, messageId: number, nextPayload: number, out: 
     case 11: {
       out(1, `processing NOTIFY ${notifyTypeName(p.notifyType)} protocol ${p.protocolId}, ${mid}`);
       if (p.spi.length > 0) out(2, `spi ${hexOf(p.spi)}`);
-      const sequence = dpdSequence(p);
+      const sequence = dpdNotifySequence(p);
       const lifetime = responderLifetime(p);
       if (sequence !== undefined) out(2, `sequence number ${sequence}`);
       else if (lifetime !== undefined) {

@@ -4,6 +4,7 @@ import {
   attributeNumber,
   DecodeError,
   decodeAttributes,
+  dpdSequence,
   Reader,
   CfgAttr,
   cfgAttrName,
@@ -161,11 +162,10 @@ export function cfgAttributeText(view: CfgAttributeView): string {
   return `${view.name} = ${value}${view.valueName === undefined ? '' : ` (${view.valueName})`}`;
 }
 
-/** RFC 3706 §5: R-U-THERE and R-U-THERE-ACK carry a 32-bit sequence number. */
-export function dpdSequence(n: NotificationPayload): number | undefined {
+/** RFC 3706 §5: R-U-THERE and R-U-THERE-ACK carry a 32-bit sequence number; other notifies none. */
+export function dpdNotifySequence(n: NotificationPayload): number | undefined {
   if (n.notifyType !== NotifyType.R_U_THERE && n.notifyType !== NotifyType.R_U_THERE_ACK) return undefined;
-  if (n.data.length !== 4) return undefined;
-  return n.data.reduce((v, b) => v * 256 + b, 0);
+  return dpdSequence(n);
 }
 
 /** RFC 2407 §4.6.3.1: RESPONDER-LIFETIME carries SA attributes (life type and duration). */

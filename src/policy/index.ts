@@ -44,6 +44,7 @@ export type { AclVerdict, Packet5Tuple } from './match.js';
 export {
   checkProxyPair,
   checkProxySelector,
+  identText,
   mirrorProxyPair,
   PROXY_ID_TYPES,
   proxyIdRange,

@@ -275,6 +275,31 @@ function rangeProxyId(start: string, end: string, protocol: number): ProxyId {
   return rangeToProxyId(a.length === 4 ? 4 : 6, addressToBigInt(a), addressToBigInt(b), protocol, 0);
 }
 
+/** "address/mask" of an identity as IOS writes it (a range as "start-end"). */
+function addressAndMask(id: ProxyId): string {
+  switch (id.type) {
+    case 'ipv4-addr':
+      return `${id.address}/255.255.255.255`;
+    case 'ipv6-addr':
+      return `${id.address}/128`;
+    case 'ipv4-subnet':
+    case 'ipv6-subnet':
+      return `${id.address}/${id.netmask}`;
+    case 'ipv4-range':
+    case 'ipv6-range':
+      return `${id.start}-${id.end}`;
+  }
+}
+
+/** The identity IOS would write for start..end, or undefined when they are no address range. */
+function rangeIdentity(start: string, end: string, protocol: number): ProxyId | undefined {
+  try {
+    return rangeProxyId(start, end, protocol);
+  } catch {
+    return undefined;
+  }
+}
+
 /** IOS's "10.1.1.0/255.255.255.0/0/0 (type=4)" for the debug; a port range is shown after it. */
 export function proxyIdText(
   start: string,
@@ -286,23 +311,28 @@ export function proxyIdText(
   const port = portStart === portEnd ? portStart : 0;
   const range =
     portStart === portEnd || (portStart === 0 && portEnd === 65535) ? '' : ` ports ${portStart}-${portEnd}`;
-  let id: ProxyId;
-  try {
-    id = rangeProxyId(start, end, protocol);
-  } catch {
-    return `${start}-${end}/${protocol}/${port}${range}`;
-  }
-  const type = PROXY_ID_TYPES[id.type];
-  switch (id.type) {
-    case 'ipv4-addr':
-      return `${id.address}/255.255.255.255/${protocol}/${port} (type=${type})${range}`;
-    case 'ipv6-addr':
-      return `${id.address}/128/${protocol}/${port} (type=${type})${range}`;
-    case 'ipv4-subnet':
-    case 'ipv6-subnet':
-      return `${id.address}/${id.netmask}/${protocol}/${port} (type=${type})${range}`;
-    case 'ipv4-range':
-    case 'ipv6-range':
-      return `${id.start}-${id.end}/${protocol}/${port} (type=${type})${range}`;
-  }
+  const id = rangeIdentity(start, end, protocol);
+  if (id === undefined) return `${start}-${end}/${protocol}/${port}${range}`;
+  return `${addressAndMask(id)}/${protocol}/${port} (type=${PROXY_ID_TYPES[id.type]})${range}`;
+}
+
+/**
+ * `show crypto ipsec sa`'s "local ident (addr/mask/prot/port)": "10.1.1.0/255.255.255.0/0/0".
+ * A range that is no prefix shows its first address with a host mask; a port range shows 0.
+ */
+export function identText(
+  start: string,
+  end: string,
+  protocol: number,
+  portStart: number,
+  portEnd: number,
+): string {
+  const port = portStart === portEnd ? portStart : 0;
+  const id = rangeIdentity(start, end, protocol);
+  if (id === undefined) return `${start}-${end}/${protocol}/${port}`;
+  const shown: ProxyId =
+    id.type === 'ipv4-range' || id.type === 'ipv6-range'
+      ? { type: id.type === 'ipv4-range' ? 'ipv4-addr' : 'ipv6-addr', address: id.start, protocol, port }
+      : id;
+  return `${addressAndMask(shown)}/${protocol}/${port}`;
 }

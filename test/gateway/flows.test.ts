@@ -3,8 +3,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildFlows, identText } from '../../src/gateway/flows.js';
+import { buildFlows, identText, ruleIndexFor } from '../../src/gateway/flows.js';
 import { policyRules } from '../../src/gateway/spdFromConfig.js';
+import type { TrafficSelector } from '../../src/policy/model.js';
 import type { IpsecSa } from '../../src/policy/sa.js';
 import { INITIATOR } from './helpers.js';
 
@@ -70,4 +71,42 @@ test('AH+ESP: encaps/decaps count packets once; AH errors still count', () => {
     flows[0]!.inboundEsp.map((s) => [s.spi, s.ivSize, s.transform]),
     [[0x1002, 16, 'esp-aes esp-sha-hmac']],
   );
+});
+
+test('an SA belongs to the rule whose selector holds it: IPv6 too, and ports count', () => {
+  const base = policyRules(INITIATOR)[0]!;
+  const peer = base.rule.peer ?? '';
+  const v6: TrafficSelector = {
+    protocol: 0,
+    localStart: '2001:db8:1::',
+    localEnd: '2001:db8:1::ffff',
+    localPortStart: 0,
+    localPortEnd: 65535,
+    remoteStart: '2001:db8:2::',
+    remoteEnd: '2001:db8:2::ffff',
+    remotePortStart: 0,
+    remotePortEnd: 65535,
+  };
+  const web: TrafficSelector = { ...base.rule.selector, protocol: 6, remotePortStart: 80, remotePortEnd: 80 };
+  const rules = [
+    { ...base, rule: { ...base.rule, selector: v6 } },
+    { ...base, rule: { ...base.rule, selector: web } },
+  ];
+  const sa = (selector: TrafficSelector): IpsecSa => ({
+    protocol: 'esp',
+    direction: 'outbound',
+    spi: 0x3001,
+    mode: 'tunnel',
+    source: '2001:db8::1',
+    destination: '2001:db8::2',
+    cipher: 'aes-cbc',
+    cipherKeyBits: 128,
+    integrity: 'hmac-sha1-96',
+    selector,
+    lifetime: { seconds: 3600, kilobytes: 4608000 },
+  });
+  assert.equal(ruleIndexFor(rules, { peer, sa: sa({ ...v6, localEnd: '2001:db8:1::ff' }) }), 0);
+  assert.equal(ruleIndexFor(rules, { peer, sa: sa(web) }), 1);
+  const anyTcpPort = { ...web, remotePortStart: 0, remotePortEnd: 65535 };
+  assert.equal(ruleIndexFor(rules, { peer, sa: sa(anyTcpPort) }), -1, 'every TCP port is more than port 80');
 });

@@ -14,6 +14,7 @@ import type { IkeEngine } from '../../src/gateway/ports.js';
 import type { RouterConfig, TrafficSelector } from '../../src/policy/model.js';
 import { DEFAULT_ISAKMP_POLICY, DEFAULT_SA_LIFETIME } from '../../src/policy/model.js';
 import type { IpsecSa, IpsecSaPair } from '../../src/policy/sa.js';
+import { mirrorSelector } from '../../src/policy/selector.js';
 import { createGateway } from '../../src/gateway/create.js';
 import type { Gateway, GatewayAdapters } from '../../src/gateway/gateway.js';
 import type { buildTopology } from '../../src/lab/topology.js';
@@ -108,20 +109,6 @@ export const RESPONDER = pairConfig({
   peerNet: '10.1.1.0',
 });
 
-function mirror(s: TrafficSelector): TrafficSelector {
-  return {
-    protocol: s.protocol,
-    localStart: s.remoteStart,
-    localEnd: s.remoteEnd,
-    localPortStart: s.remotePortStart,
-    localPortEnd: s.remotePortEnd,
-    remoteStart: s.localStart,
-    remoteEnd: s.localEnd,
-    remotePortStart: s.localPortStart,
-    remotePortEnd: s.localPortEnd,
-  };
-}
-
 function key(length: number, seed: number): Uint8Array {
   return Uint8Array.from({ length }, (_, i) => (seed * 31 + i * 7) & 0xff);
 }
@@ -186,7 +173,7 @@ export class FakeIke implements IkeEngine {
     this.acquires.push(request);
     const peer = request.peer ?? '';
     const spi = this.nextSpi++;
-    return [this.send(peer, { op: 'req', spi, selector: mirror(request.selector) })];
+    return [this.send(peer, { op: 'req', spi, selector: mirrorSelector(request.selector) })];
   }
 
   receive(datagram: IkeDatagram, _now: number): IkeAction[] {
@@ -203,7 +190,12 @@ export class FakeIke implements IkeEngine {
       this.established = true;
       return [
         { kind: 'install', connId: 1, messageId: 1, peer: datagram.srcAddress, pairs: [pair] },
-        this.send(datagram.srcAddress, { op: 'ok', spi: mine, mySpi: m.spi, selector: mirror(m.selector) }),
+        this.send(datagram.srcAddress, {
+          op: 'ok',
+          spi: mine,
+          mySpi: m.spi,
+          selector: mirrorSelector(m.selector),
+        }),
       ];
     }
     if (m.op === 'ok' && m.mySpi !== undefined) {

@@ -8,6 +8,7 @@ import {
   accessListToSelectors,
   checkProxyPair,
   checkProxySelector,
+  identText,
   mirrorProxyPair,
   proxyIdsToSelector,
   proxyPairEquals,
@@ -162,4 +163,15 @@ test('a refusal names our permit lines as well as the offer', () => {
   assert.equal(check.allowed, false);
   assert.match(check.reason ?? '', /10\.1\.2\.0-10\.1\.2\.255 -> 10\.9\.0\.0-10\.9\.0\.255 proto 0/);
   assert.match(check.reason ?? '', /line 1 10\.1\.2\.0-10\.1\.2\.255 -> 10\.1\.1\.0-10\.1\.1\.255 proto 0/);
+});
+
+test("show crypto ipsec sa's ident text: subnet, host, a range as its first host, IPv6 by its mask", () => {
+  assert.equal(identText('10.1.1.0', '10.1.1.255', 0, 0, 65535), '10.1.1.0/255.255.255.0/0/0');
+  assert.equal(identText('10.1.1.5', '10.1.1.5', 6, 80, 80), '10.1.1.5/255.255.255.255/6/80');
+  assert.equal(identText('10.1.1.1', '10.1.1.6', 17, 1000, 2000), '10.1.1.1/255.255.255.255/17/0');
+  assert.equal(
+    identText('2001:db8:1::', '2001:db8:1:0:ffff:ffff:ffff:ffff', 0, 0, 65535),
+    '2001:db8:1::/ffff:ffff:ffff:ffff::/0/0',
+  );
+  assert.equal(identText('2001:db8::7', '2001:db8::7', 58, 0, 65535), '2001:db8::7/128/58/0');
 });
