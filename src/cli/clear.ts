@@ -1,6 +1,7 @@
 // `typeswan clear crypto sa [peer A] | clear crypto isakmp`: deletes SAs on a running gateway.
 
 import type { Command } from 'commander';
+import { parseIpv4Text } from '../packet/address.js';
 import type { ClearWhat } from '../gateway/controlProtocol.js';
 import { addControlOption, connectControl, expandKeyword } from './controlCommand.js';
 import { RuntimeFailure, UsageError } from './errors.js';
@@ -20,7 +21,7 @@ export function parseClearWords(words: readonly string[]): { what: ClearWhat; pe
     what === 'sa' &&
     expandKeyword(w2, ['peer']) === 'peer' &&
     w3 !== undefined &&
-    /^\d+\.\d+\.\d+\.\d+$/.test(w3)
+    parseIpv4Text(w3) !== undefined
   )
     return { what: 'sa', peer: w3 };
   throw bad();

@@ -2,6 +2,7 @@
 // [--json] [--control PATH]`: asks a running gateway over its control socket.
 
 import type { Command } from 'commander';
+import { parseIpv4Text } from '../packet/address.js';
 import type { ShowWhat } from '../gateway/controlProtocol.js';
 import { addControlOption, connectControl, expandKeyword } from './controlCommand.js';
 import { RuntimeFailure, UsageError } from './errors.js';
@@ -40,7 +41,7 @@ export function parseShowWords(words: readonly string[]): { what: ShowWhat; peer
         expandKeyword(w3, ['peer']) === 'peer' &&
         w4 !== undefined &&
         rest.length === 0 &&
-        /^\d+\.\d+\.\d+\.\d+$/.test(w4)
+        parseIpv4Text(w4) !== undefined
       ) {
         return { what: 'ipsec sa', peer: w4 };
       }

@@ -41,6 +41,9 @@ test('show/clear words: IOS abbreviations and peer filters', () => {
   assert.throws(() => parseShowWords(['crypto', 'i', 'sa']), /unknown show command/);
   assert.deepEqual(parseClearWords(['crypto', 'sa', 'peer', '1.2.3.4']), { what: 'sa', peer: '1.2.3.4' });
   assert.deepEqual(parseClearWords(['crypto', 'isakmp']), { what: 'isakmp' });
+  // the one address reading: no leading zeros, octets up to 255
+  assert.throws(() => parseClearWords(['crypto', 'sa', 'peer', '010.1.1.1']), /unknown clear command/);
+  assert.throws(() => parseShowWords(['crypto', 'ipsec', 'sa', 'peer', '1.2.3.999']), /unknown show command/);
   assert.deepEqual(parseDebugWords(['crypto', 'isakmp', 'ipsec']), ['isakmp', 'ipsec']);
   assert.throws(() => parseDebugWords(['crypto']), /unknown debug command/);
 });
