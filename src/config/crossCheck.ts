@@ -2,8 +2,9 @@
 // a crypto map name a transform set defined further down). Each problem names the line of
 // the referencing command and, when the parser recorded it, the column of the name.
 
+import { aclRules, PolicyError, proxyIdProblem, type AclRule } from '../policy/index.js';
 import { netmaskPrefix, parseIpv4 } from '../policy/ipv4.js';
-import type { RouterConfig, SourceRef } from '../policy/model.js';
+import type { AclEntry, RouterConfig, SourceRef, Warning } from '../policy/model.js';
 import type { AclProblem } from './builder.js';
 import { ConfigError } from './errors.js';
 
@@ -191,6 +192,41 @@ export function incompleteEntries(config: RouterConfig): { line: number; message
       out.push({ line, message: `${what}: no transform set; the entry stays inactive` });
     if (e.matchAddress === undefined)
       out.push({ line, message: `${what}: no match address; the entry stays inactive` });
+  }
+  return out;
+}
+
+/**
+ * Permit lines of a static entry's crypto ACL whose ports are a range (`neq`, `lt`, `gt`,
+ * `range`): the SPD protects their traffic, but no quick mode can be started for it, since an
+ * IKEv1 proxy ID carries one port or any (RFC 2407 §4.6.2) and asking for any port would ask
+ * the peer for more than the line protects. One warning a line, naming the first such range.
+ */
+export function portRangeLines(config: RouterConfig): Warning[] {
+  const out: Warning[] = [];
+  const seen = new Set<string>();
+  for (const e of config.cryptoMaps) {
+    if (e.kind !== 'ipsec-isakmp' || e.matchAddress === undefined || seen.has(e.matchAddress)) continue;
+    seen.add(e.matchAddress);
+    const acl = config.accessLists.find((a) => a.name === e.matchAddress);
+    if (acl === undefined) continue;
+    let rules: AclRule[];
+    try {
+      rules = aclRules(acl);
+    } catch (error) {
+      if (error instanceof PolicyError) continue; // the cross-check names such a line
+      throw error;
+    }
+    const warned = new Set<AclEntry>();
+    for (const r of rules) {
+      const problem = r.action === 'protect' ? proxyIdProblem(r.selector) : undefined;
+      if (problem === undefined || warned.has(r.entry)) continue;
+      warned.add(r.entry);
+      out.push({
+        line: r.entry.at?.line ?? 0,
+        message: `access list ${acl.name} (crypto map ${e.map} ${e.seq}): ${problem}; typeswan protects this traffic but, as initiator, cannot start a quick mode for it`,
+      });
+    }
   }
   return out;
 }

@@ -1,7 +1,7 @@
 // parseConfig: text of an IOS or PIX configuration (or a whole terminal capture) -> model.
 
 import type { RouterConfig } from '../policy/model.js';
-import { checkReferences, incompleteEntries } from './crossCheck.js';
+import { checkReferences, incompleteEntries, portRangeLines } from './crossCheck.js';
 import { detectDialect, type Dialect } from './dialect.js';
 import type { ConfigError } from './errors.js';
 import { parseLines } from './parser.js';
@@ -40,8 +40,11 @@ export function readConfig(text: string, file: string, options: ParseOptions = {
     if (mode === 'error') errors = problems;
     else for (const e of problems) builder.warn(e.line, e.detail);
   }
-  if (errors.length === 0)
-    for (const w of incompleteEntries(builder.build())) builder.warn(w.line, w.message);
+  if (errors.length === 0) {
+    const config = builder.build();
+    for (const w of [...incompleteEntries(config), ...portRangeLines(config)])
+      builder.warn(w.line, w.message);
+  }
   return {
     config: builder.build(),
     errors,

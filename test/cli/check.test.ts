@@ -84,6 +84,27 @@ test('check on bad configurations exits 2 naming file:line:column', { skip: miss
   }
 });
 
+/** One crypto map entry toward 1.1.1.2 with a pre-share policy 20: extra policies first, ACL 101 last. */
+function oneEntryConfig(policies: readonly string[], aclLines: readonly string[]): string {
+  return [
+    'hostname r',
+    ...policies,
+    'crypto isakmp policy 20',
+    ' authentication pre-share',
+    'crypto isakmp key k address 1.1.1.2',
+    'crypto ipsec transform-set t esp-3des esp-sha-hmac',
+    'crypto map vpn 10 ipsec-isakmp',
+    ' set peer 1.1.1.2',
+    ' set transform-set t',
+    ' match address 101',
+    'interface Ethernet1',
+    ' ip address 1.1.1.1 255.255.255.0',
+    ' crypto map vpn',
+    ...aclLines,
+    '',
+  ].join('\n');
+}
+
 /** Runs `body` with a fresh temporary directory, removed afterwards. */
 function inTempDir(body: (dir: string) => void): void {
   const dir = mkdtempSync(join(tmpdir(), 'typeswan-check-'));
@@ -219,24 +240,10 @@ test(
   { skip: missing },
   () => {
     inTempDir((dir) => {
-      const text = [
-        'hostname r',
-        'crypto isakmp policy 10',
-        ' authentication rsa-sig',
-        'crypto isakmp policy 20',
-        ' authentication pre-share',
-        'crypto isakmp key k address 1.1.1.2',
-        'crypto ipsec transform-set t esp-3des esp-sha-hmac',
-        'crypto map vpn 10 ipsec-isakmp',
-        ' set peer 1.1.1.2',
-        ' set transform-set t',
-        ' match address 101',
-        'interface Ethernet1',
-        ' ip address 1.1.1.1 255.255.255.0',
-        ' crypto map vpn',
-        'access-list 101 permit ip 10.0.0.0 0.0.0.255 10.0.1.0 0.0.0.255',
-        '',
-      ].join('\n');
+      const text = oneEntryConfig(
+        ['crypto isakmp policy 10', ' authentication rsa-sig'],
+        ['access-list 101 permit ip 10.0.0.0 0.0.0.255 10.0.1.0 0.0.0.255'],
+      );
       const file = join(dir, 'two.cfg');
       writeFileSync(file, text);
       const run = runTypeswan(['check', '-c', file]);
@@ -250,6 +257,46 @@ test(
       assert.equal(refused.status, 2, refused.stdout);
       assert.match(refused.stderr, /two\.cfg:2: crypto isakmp policy 10 \(authentication rsa-sig\): /);
       assert.match(refused.stderr, /typeswan start would refuse this configuration/);
+    });
+  },
+);
+
+test(
+  'a crypto ACL permit line with a port range is a warning naming file:line (exit 0): no quick mode can ask for it',
+  { skip: missing },
+  () => {
+    inTempDir((dir) => {
+      const acl = (rest: string): string => `access-list 101 ${rest}`;
+      const nets = '10.0.0.0 0.0.0.255 10.0.1.0 0.0.0.255';
+      const text = oneEntryConfig(
+        [],
+        [
+          acl(`deny tcp ${nets} range 20 21`), // 13: a bypass needs no quick mode
+          acl(`permit tcp ${nets} eq 443`), // 14: one port is an identity
+          acl(`permit tcp ${nets} neq 80`), // 15
+          acl('permit udp 10.0.0.0 0.0.0.255 lt 1024 10.0.1.0 0.0.0.255'), // 16
+          acl(`permit udp ${nets} gt 5000`), // 17
+          acl(`permit tcp ${nets} range 8000 8080`), // 18
+          acl(`permit ip ${nets}`), // 19: any port is an identity
+        ],
+      );
+      const file = join(dir, 'ports.cfg');
+      writeFileSync(file, text);
+      const run = runTypeswan(['check', '-c', file]);
+      assert.equal(run.status, 0, run.stderr);
+      const warned = [
+        ...run.stdout.matchAll(/ports\.cfg:(\d+): access list 101 \(crypto map vpn 10\): (.*)/g),
+      ];
+      assert.deepEqual(
+        warned.map((m) => [Number(m[1]), /^(local|remote) port range (\d+-\d+) /.exec(m[2] ?? '')?.slice(1)]),
+        [
+          [15, ['remote', '0-79']],
+          [16, ['local', '0-1023']],
+          [17, ['remote', '5001-65535']],
+          [18, ['remote', '8000-8080']],
+        ],
+      );
+      for (const m of warned) assert.match(m[2] ?? '', /cannot start a quick mode for it/);
     });
   },
 );
