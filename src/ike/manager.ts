@@ -2,7 +2,6 @@
 // exchange tasks, frames/encrypts/retransmits their messages, installs and expires IPsec SAs,
 // and answers `show`/`clear`. Sans-I/O: every entry point takes `now` and returns actions.
 
-import { createHash } from 'node:crypto';
 import { DEFAULT_ISAKMP_POLICY, type CryptoMapEntry, type TrafficSelector } from '../policy/model.js';
 import type { IpsecSaPair } from '../policy/sa.js';
 import { AggressiveMode } from './aggressiveMode.js';
@@ -54,6 +53,7 @@ import { MainMode } from './mainMode.js';
 import { Phase1Failure, type Phase1Context } from './phase1.js';
 import { CONNECTED, QuickMode, QuickModeFailure, type QuickModeContext } from './quickMode.js';
 import { selectorsEqual } from './selectors.js';
+import { fingerprintOf, TaskManager } from './taskManager.js';
 import { PHASE1_COMPLETE, transition, type Step } from './task.js';
 import type {
   AcquireRequest,
@@ -133,8 +133,7 @@ export class IkeManager {
   private nextConnId = 1;
   private readonly sas = new Map<number, IkeSa>();
   private readonly byCookie = new Map<string, IkeSa>();
-  private readonly tasks = new Map<number, MainMode | AggressiveMode>();
-  private readonly nodes = new Map<string, QuickMode>();
+  private readonly taskManagers = new Map<number, TaskManager>();
   private installed: InstalledSa[] = [];
   private readonly spisInUse = new Set<number>();
   private readonly cookieSecret: Uint8Array;
@@ -207,14 +206,17 @@ export class IkeManager {
     let t = Number.POSITIVE_INFINITY;
     const hoMax = this.halfOpenMaxAge;
     for (const sa of this.sas.values()) {
-      for (const p of sa.pending.values()) t = Math.min(t, p.nextAt);
+      const tm = this.taskManagers.get(sa.connId);
+      if (tm) {
+        t = Math.min(t, tm.nextRetransmitAt());
+        for (const n of tm.quickModes())
+          if (n.doneAt !== undefined) t = Math.min(t, n.doneAt + this.purgeAfter);
+      }
       if (!sa.authenticated && sa.role === 'responder') t = Math.min(t, sa.createdAt + hoMax);
       t = Math.min(t, sa.expiresAt, sa.keepaliveAt);
       if (sa.role === 'initiator' && sa.authenticated && !sa.rekeyStarted) t = Math.min(t, sa.softAt);
     }
     t = Math.min(t, this.dpd.nextDeadline(this.sas.values()), this.ikeRekey.nextDeadline(this.sas.values()));
-    for (const n of this.nodes.values())
-      if (n.doneAt !== undefined) t = Math.min(t, n.doneAt + this.purgeAfter);
     for (const i of this.installed) {
       t = Math.min(t, i.expiresAt, i.removeAt ?? Number.POSITIVE_INFINITY);
       if (!i.rekeyed) t = Math.min(t, i.softAt);
@@ -430,7 +432,7 @@ export class IkeManager {
             this.removeInstalled(i, reason, false);
       },
       dpdNotify: (sa, notifyType, data) => this.dpd.receive(sa, notifyType, data, this.dpdHost()),
-      quickModesOf: (sa) => [...this.nodes.values()].filter((n) => n.sa === sa),
+      quickModesOf: (sa) => this.taskManagers.get(sa.connId)?.quickModes() ?? [],
       connected: (sa, node) => {
         const step = node.connected(this.qmCtx());
         if (step?.install) this.install(sa, node, step.install);
@@ -525,17 +527,8 @@ export class IkeManager {
     const names = payloadNames(payloads);
     this.emitPacket(sa, 'sent', exchangeType, messageId, names, false);
     this.sendToPeer(sa, data);
-    if (o.expectReply) {
-      sa.pending.set(messageId, {
-        messageId,
-        data,
-        retries: 0,
-        interval: this.retransmit.initial,
-        nextAt: this.now + this.retransmit.initial,
-        exchangeType,
-        payloadNames: names,
-      });
-    }
+    if (o.expectReply)
+      this.taskManagers.get(sa.connId)?.request(messageId, data, exchangeType, names, this.now);
     return data;
   }
 
@@ -637,9 +630,9 @@ export class IkeManager {
       if (!created) return;
       sa = created;
     }
-    const fingerprint = createHash('sha1').update(d.data).digest('hex');
-    const cached = sa.replies.get(msg.messageId);
-    if (cached && cached.fingerprint === fingerprint) {
+    const fingerprint = fingerprintOf(d.data);
+    const cached = this.taskManagers.get(sa.connId)?.duplicateOf(msg.messageId, fingerprint);
+    if (cached) {
       this.counters.duplicates++;
       this.emit({
         type: 'duplicate',
@@ -737,15 +730,28 @@ export class IkeManager {
   private register(sa: IkeSa): void {
     this.sas.set(sa.connId, sa);
     this.byCookie.set(hex(sa.ckyI), sa);
-    const ctx = this.phase1Ctx();
-    this.tasks.set(sa.connId, sa.exchange === 'main' ? new MainMode(sa, ctx) : new AggressiveMode(sa, ctx));
+    const tm = new TaskManager(this.retransmit);
+    this.taskManagers.set(sa.connId, tm);
+    this.task(sa);
+  }
+
+  /** The SA's task manager; only SAs in the table have one. */
+  private tasksOf(sa: IkeSa): TaskManager {
+    const tm = this.taskManagers.get(sa.connId);
+    if (!tm) throw new Error(`no task manager for conn-id ${sa.connId}`);
+    return tm;
+  }
+
+  /** Every SA's quick modes. */
+  private allQuickModes(): QuickMode[] {
+    return [...this.taskManagers.values()].flatMap((tm) => tm.quickModes());
   }
 
   private task(sa: IkeSa): MainMode | AggressiveMode {
     // Tasks hold a context with `now`: refresh it for each step.
     const t =
       sa.exchange === 'main' ? new MainMode(sa, this.phase1Ctx()) : new AggressiveMode(sa, this.phase1Ctx());
-    this.tasks.set(sa.connId, t);
+    this.tasksOf(sa).phase1 = t;
     return t;
   }
 
@@ -819,7 +825,8 @@ export class IkeManager {
       return;
     }
     if (nextIv) sa.commitIv(0, nextIv);
-    sa.pending.delete(0);
+    const tm = this.tasksOf(sa);
+    tm.answered(0);
     this.updateEndpoint(sa, d);
     let response: Uint8Array | undefined;
     if (step.send) {
@@ -834,7 +841,7 @@ export class IkeManager {
         expectReply: step.expectReply === true,
       });
     }
-    sa.replies.set(0, response ? { fingerprint, response } : { fingerprint });
+    tm.remember(0, fingerprint, response);
     step.after?.();
     if (step.complete) this.phase1Complete(sa, step.initialContact === true);
   }
@@ -893,8 +900,8 @@ export class IkeManager {
       this.drop(sa.connId, d.srcAddress, 'quick mode before phase 1, unencrypted, or message ID 0');
       return;
     }
-    const key = `${sa.connId}:${msg.messageId}`;
-    let node = this.nodes.get(key);
+    const tm = this.tasksOf(sa);
+    let node = tm.quickMode(msg.messageId);
     let fresh = false;
     if (node && node.role === 'responder' && node.state === 'IKE_QM_PHASE2_COMPLETE') {
       // QM3 was the last message: anything new for this message ID is a replay.
@@ -913,7 +920,7 @@ export class IkeManager {
         this.drop(sa.connId, d.srcAddress, `replayed quick mode message ID ${msg.messageId}`);
         return;
       }
-      if ([...this.nodes.values()].filter((n) => n.sa === sa).length >= MAX_NODES_PER_SA) {
+      if (tm.quickModeCount >= MAX_NODES_PER_SA) {
         this.drop(sa.connId, d.srcAddress, 'too many concurrent quick modes');
         return;
       }
@@ -951,11 +958,11 @@ export class IkeManager {
       return;
     }
     if (fresh) {
-      this.nodes.set(key, node);
+      tm.addQuickMode(node);
       sa.usedMessageIds.add(msg.messageId);
     }
     sa.commitIv(msg.messageId, dec.nextIv);
-    sa.pending.delete(msg.messageId);
+    tm.answered(msg.messageId);
     this.updateEndpoint(sa, d);
     let response: Uint8Array | undefined;
     if (step.send)
@@ -964,7 +971,7 @@ export class IkeManager {
         commit: step.commit === true,
         expectReply: step.expectReply === true,
       });
-    sa.replies.set(msg.messageId, response ? { fingerprint, response } : { fingerprint });
+    tm.remember(msg.messageId, fingerprint, response);
     step.after?.();
     if (step.install) this.install(sa, node, step.install);
     if (step.sendConnected) {
@@ -988,10 +995,12 @@ export class IkeManager {
   }
 
   private dropNode(sa: IkeSa, node: QuickMode): void {
-    this.nodes.delete(`${sa.connId}:${node.messageId}`);
-    sa.pending.delete(node.messageId);
+    // After its IKE SA was deleted the SA's task manager is gone, and with it the node.
+    const tm = this.taskManagers.get(sa.connId);
+    tm?.removeQuickMode(node.messageId);
+    tm?.answered(node.messageId);
     sa.phase2Ivs.delete(node.messageId);
-    sa.replies.delete(node.messageId);
+    tm?.forgetReply(node.messageId);
     if (!node.pairs || !this.installed.some((i) => i.pairs === node.pairs))
       for (const s of node.ourSpis) this.spisInUse.delete(s);
   }
@@ -1041,7 +1050,7 @@ export class IkeManager {
       ['HASH', ...payloadNames(payloads)],
       false,
     );
-    sa.replies.set(msg.messageId, { fingerprint });
+    this.tasksOf(sa).remember(msg.messageId, fingerprint);
     this.updateEndpoint(sa, d);
     this.informational().processProtected(sa, payloads);
   }
@@ -1074,7 +1083,7 @@ export class IkeManager {
         lifetimeKilobytes: life.kilobytes,
         spi: 0,
       });
-    for (const n of this.nodes.values()) {
+    for (const n of this.allQuickModes()) {
       if (
         n.role === 'initiator' &&
         n.state === 'IKE_QM_I_QM1' &&
@@ -1215,7 +1224,7 @@ export class IkeManager {
       }
       throw e;
     }
-    this.nodes.set(`${sa.connId}:${mid}`, node);
+    this.tasksOf(sa).addQuickMode(node);
     this.send(sa, ExchangeType.QUICK, mid, step.send ?? [], {
       encrypt: true,
       commit: step.commit === true,
@@ -1318,12 +1327,12 @@ export class IkeManager {
     if (notifyPeer && sa.authenticated && sa.keys) this.sendInformational(sa, [deleteIsakmpPayload(sa)]);
     sa.deleted = true;
     sa.p1 = 'IKE_DEST_SA';
-    for (const n of [...this.nodes.values()]) if (n.sa === sa) this.dropNode(sa, n);
+    const tm = this.tasksOf(sa);
+    for (const n of tm.quickModes()) this.dropNode(sa, n);
     this.sas.delete(sa.connId);
     if (this.byCookie.get(hex(sa.ckyI)) === sa) this.byCookie.delete(hex(sa.ckyI));
-    this.tasks.delete(sa.connId);
-    sa.pending.clear();
-    sa.replies.clear();
+    tm.clear();
+    this.taskManagers.delete(sa.connId);
     sa.wipe();
     this.emit({ type: 'ikeSaDeleted', connId: sa.connId, peer: sa.peerAddress, reason });
     // Requests waiting for this SA move to another negotiation with the same peer, if any.
@@ -1364,9 +1373,9 @@ export class IkeManager {
     const hoMax = this.halfOpenMaxAge;
     for (const sa of [...this.sas.values()]) {
       if (sa.deleted) continue;
-      for (const p of [...sa.pending.values()]) {
-        if (p.nextAt > now) continue;
-        if (p.retries >= this.retransmit.maxRetries) {
+      const tm = this.tasksOf(sa);
+      for (const p of tm.due(now)) {
+        if (tm.exhausted(p)) {
           this.emit({
             type: 'giveUp',
             connId: sa.connId,
@@ -1374,12 +1383,12 @@ export class IkeManager {
             messageId: p.messageId,
             reason: `no answer after ${p.retries + 1} transmissions`,
           });
-          sa.pending.delete(p.messageId);
+          tm.answered(p.messageId);
           if (p.messageId === 0 || !sa.authenticated) {
             this.deleteSa(sa, 'retransmission limit', false);
             break;
           }
-          const node = this.nodes.get(`${sa.connId}:${p.messageId}`);
+          const node = tm.quickMode(p.messageId);
           if (node) {
             this.emit({
               type: 'nodeDeleted',
@@ -1394,10 +1403,8 @@ export class IkeManager {
           }
           continue;
         }
-        p.retries++;
+        tm.backOff(p, now);
         this.counters.retransmissions++;
-        p.interval *= this.retransmit.factor;
-        p.nextAt = now + p.interval;
         this.emit({
           type: 'retransmit',
           connId: sa.connId,
@@ -1440,13 +1447,13 @@ export class IkeManager {
     }
     this.dpd.run(this.sas.values(), this.dpdHost());
     this.ikeRekey.run(this.sas.values(), this.ikeRekeyHost());
-    for (const [key, n] of [...this.nodes.entries()]) {
-      if (n.doneAt !== undefined && now >= n.doneAt + this.purgeAfter) {
-        this.nodes.delete(key);
+    for (const tm of this.taskManagers.values())
+      for (const n of tm.quickModes()) {
+        if (n.doneAt === undefined || now < n.doneAt + this.purgeAfter) continue;
+        tm.removeQuickMode(n.messageId);
         n.sa.phase2Ivs.delete(n.messageId);
-        n.sa.replies.delete(n.messageId);
+        tm.forgetReply(n.messageId);
       }
-    }
     for (const i of [...this.installed]) {
       if (i.removeAt !== undefined && now >= i.removeAt) this.removeInstalled(i, 'replaced by rekey', true);
       else if (now >= i.expiresAt) this.removeInstalled(i, 'lifetime expired', true);
@@ -1515,7 +1522,7 @@ export class IkeManager {
   }
 
   private reportInvalidSpi(peer: string, spi: number, protocol: 'esp' | 'ah'): void {
-    for (const node of [...this.nodes.values()]) {
+    for (const node of this.allQuickModes()) {
       if (
         node.role !== 'responder' ||
         node.state !== 'IKE_QM_R_QM2' ||
