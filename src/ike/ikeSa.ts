@@ -147,8 +147,24 @@ export class IkeSa {
     throw new Error('no free message ID');
   }
 
+  /**
+   * Phase 1 is over, established or failed: nothing needs its DH private value or nonces any
+   * more (SKEYID is derived, HASH_I/HASH_R checked), so they are zeroed and dropped.
+   */
+  wipePhase1Scratch(): void {
+    this.dh?.wipe();
+    this.ni?.fill(0);
+    this.nr?.fill(0);
+    delete this.dh;
+    delete this.ni;
+    delete this.nr;
+    delete this.gxi;
+    delete this.gxr;
+  }
+
   /** Keys are zeroed when the SA dies (DESIGN.md principle 6). */
   wipe(): void {
+    this.wipePhase1Scratch();
     for (const k of [this.skeyid, this.keys?.a, this.keys?.d, this.keys?.e, this.encKey]) k?.fill(0);
   }
 }

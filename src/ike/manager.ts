@@ -853,6 +853,8 @@ export class IkeManager {
   }
 
   private phase1Complete(sa: IkeSa, initialContact: boolean): void {
+    sa.wipePhase1Scratch();
+    this.taskManagers.get(sa.connId)?.endPhase1();
     sa.lastPhase1Block = sa.iv?.slice();
     sa.establishedAt = this.now;
     const life = sa.policy?.lifetimeSeconds ?? 86400;

@@ -377,12 +377,13 @@ export function takeKeNonce(sa: IkeSa, ctx: Phase1Context, payloads: readonly Pa
   ctx.emit({ type: 'processing', connId: sa.connId, payload: 'NONCE', messageId: 0 });
   if (no.data.length < 8 || no.data.length > 256)
     throw new Phase1Failure(NotifyType.PAYLOAD_MALFORMED, `nonce length ${no.data.length}`);
+  // The nonce is copied out of the datagram: it is zeroed when phase 1 ends.
   if (sa.role === 'initiator') {
     sa.gxr = ke.data;
-    sa.nr = no.data;
+    sa.nr = no.data.slice();
   } else {
     sa.gxi = ke.data;
-    sa.ni = no.data;
+    sa.ni = no.data.slice();
   }
 }
 

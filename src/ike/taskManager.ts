@@ -42,6 +42,10 @@ export class TaskManager {
 
   // ---------------------------------------------------------------- tasks
 
+  endPhase1(): void {
+    delete this.phase1;
+  }
+
   quickMode(messageId: number): QuickMode | undefined {
     return this.quick.get(messageId);
   }
