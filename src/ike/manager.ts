@@ -50,11 +50,11 @@ import { IkeRekey, noInitialContact, type IkeRekeyHost } from './ikeRekey.js';
 import { Informational } from './informationalTask.js';
 import { InvalidSpiLimiter, invalidSpiPayload } from './invalidSpi.js';
 import { MainMode } from './mainMode.js';
-import { Phase1Failure, type Phase1Context } from './phase1.js';
-import { CONNECTED, QuickMode, QuickModeFailure, type QuickModeContext } from './quickMode.js';
+import { Phase1Failure, phase1Failed, type Phase1Context } from './phase1.js';
+import { CONNECTED, QuickMode, type QuickModeContext } from './quickMode.js';
 import { selectorsEqual } from './selectors.js';
 import { fingerprintOf, TaskManager } from './taskManager.js';
-import { PHASE1_COMPLETE, transition, type Step } from './task.js';
+import { PHASE1_COMPLETE, transition, type Step, type TaskResult } from './task.js';
 import type {
   AcquireRequest,
   ClearFilter,
@@ -114,6 +114,12 @@ export interface IkeCounters {
   drops: number;
   replayedQm1: number;
 }
+
+/** How an exchange type's messages are received, after cookie dispatch and the reply cache. */
+type ExchangeReceive = (sa: IkeSa, msg: Message, d: IkeDatagram, fingerprint: string) => void;
+
+/** What an exchange task answers with (phase 1's Step, quick mode's QmStep). */
+type ExchangeStep = Pick<Step, 'send' | 'expectReply' | 'commit' | 'after'>;
 
 function hex(b: Uint8Array): string {
   return Buffer.from(b).toString('hex');
@@ -647,24 +653,57 @@ export class IkeManager {
       }
       return;
     }
-    switch (msg.exchangeType) {
-      case ExchangeType.ID_PROT:
-      case ExchangeType.AGGRESSIVE:
-        if ((msg.exchangeType === ExchangeType.ID_PROT) !== (sa.exchange === 'main') || msg.messageId !== 0) {
-          this.drop(sa.connId, d.srcAddress, 'exchange type does not match the IKE SA');
-          return;
-        }
-        this.phase1Receive(sa, msg, d, fingerprint);
-        return;
-      case ExchangeType.QUICK:
-        this.quickReceive(sa, msg, d, fingerprint);
-        return;
-      case ExchangeType.INFORMATIONAL:
-        this.informationalReceive(sa, msg, d, fingerprint);
-        return;
-      default:
-        this.drop(sa.connId, d.srcAddress, `exchange type ${msg.exchangeType} not supported`);
+    const receive = this.exchanges.get(msg.exchangeType);
+    if (!receive) {
+      this.drop(sa.connId, d.srcAddress, `exchange type ${msg.exchangeType} not supported`);
+      return;
     }
+    receive(sa, msg, d, fingerprint);
+  }
+
+  /**
+   * The task each exchange type's messages go to (RFC 2408 §4.1, RFC 2409 §5). A new exchange
+   * (XAUTH's transaction exchange, Mode Config) is its task file and one line here.
+   */
+  private readonly exchanges: ReadonlyMap<number, ExchangeReceive> = new Map([
+    [ExchangeType.ID_PROT, this.phase1Receive.bind(this)],
+    [ExchangeType.AGGRESSIVE, this.phase1Receive.bind(this)],
+    [ExchangeType.QUICK, this.quickReceive.bind(this)],
+    [ExchangeType.INFORMATIONAL, this.informationalReceive.bind(this)],
+  ]);
+
+  /**
+   * A task moved on with the peer's message: ours it answered is no longer retransmitted, the
+   * SA follows the peer's endpoint, and our answer (if any) is sent and cached for the peer's
+   * retransmissions of that message.
+   */
+  private answer(
+    sa: IkeSa,
+    msg: Message,
+    d: IkeDatagram,
+    fingerprint: string,
+    step: ExchangeStep,
+    o: { encrypt: boolean; float?: boolean },
+  ): void {
+    const tm = this.tasksOf(sa);
+    tm.answered(msg.messageId);
+    this.updateEndpoint(sa, d);
+    let response: Uint8Array | undefined;
+    if (step.send) {
+      if (o.float && !sa.floated) {
+        sa.localPort = NATT_PORT;
+        sa.peerPort = NATT_PORT;
+        sa.floated = true;
+        this.emit({ type: 'float', connId: sa.connId, localPort: NATT_PORT, peerPort: NATT_PORT });
+      }
+      response = this.send(sa, msg.exchangeType, msg.messageId, step.send, {
+        encrypt: o.encrypt,
+        commit: step.commit === true,
+        expectReply: step.expectReply === true,
+      });
+    }
+    tm.remember(msg.messageId, fingerprint, response);
+    step.after?.();
   }
 
   private halfOpenCount(source?: string): number {
@@ -767,6 +806,10 @@ export class IkeManager {
   }
 
   private phase1Receive(sa: IkeSa, msg: Message, d: IkeDatagram, fingerprint: string): void {
+    if ((msg.exchangeType === ExchangeType.ID_PROT) !== (sa.exchange === 'main') || msg.messageId !== 0) {
+      this.drop(sa.connId, d.srcAddress, 'exchange type does not match the IKE SA');
+      return;
+    }
     if (sa.authenticated && sa.p1 === 'IKE_P1_COMPLETE') {
       this.drop(sa.connId, d.srcAddress, 'phase-1 message after phase 1 completed');
       return;
@@ -785,7 +828,7 @@ export class IkeManager {
         encrypted ? ['encrypted'] : payloadNames(payloads),
         false,
       );
-    let step: Step | undefined;
+    let result: TaskResult | undefined;
     try {
       // RFC 2408 §5: a clear phase-1 message that does not decode is answered with the notify
       // the RFC names (INVALID-PAYLOAD-TYPE, PAYLOAD-MALFORMED, BAD-PROPOSAL-SYNTAX, ...).
@@ -812,38 +855,27 @@ export class IkeManager {
         payloads = decodeBody(msg.nextPayload, dec.plain).payloads;
         nextIv = dec.nextIv;
       }
-      step = this.task(sa).process(payloads, encrypted);
+      result = this.task(sa).process(payloads, encrypted);
     } catch (e) {
-      if (e instanceof Phase1Failure || e instanceof DecodeError) {
-        this.failPhase1(sa, e.notify, e.message);
-        return;
-      }
-      throw e;
+      const failed = phase1Failed(e);
+      if (!failed) throw e;
+      result = failed;
     }
-    if (!step) {
+    if (result?.status === 'failed') {
+      this.failPhase1(sa, result.notify, result.reason);
+      return;
+    }
+    if (!result) {
       this.drop(sa.connId, d.srcAddress, `unexpected phase-1 message in ${sa.p1}`);
       return;
     }
+    const step = result.step;
     if (nextIv) sa.commitIv(0, nextIv);
-    const tm = this.tasksOf(sa);
-    tm.answered(0);
-    this.updateEndpoint(sa, d);
-    let response: Uint8Array | undefined;
-    if (step.send) {
-      if (step.float && !sa.floated) {
-        sa.localPort = NATT_PORT;
-        sa.peerPort = NATT_PORT;
-        sa.floated = true;
-        this.emit({ type: 'float', connId: sa.connId, localPort: NATT_PORT, peerPort: NATT_PORT });
-      }
-      response = this.send(sa, msg.exchangeType, 0, step.send, {
-        encrypt: step.encrypt === true,
-        expectReply: step.expectReply === true,
-      });
-    }
-    tm.remember(0, fingerprint, response);
-    step.after?.();
-    if (step.complete) this.phase1Complete(sa, step.initialContact === true);
+    this.answer(sa, msg, d, fingerprint, step, {
+      encrypt: step.encrypt === true,
+      float: step.float === true,
+    });
+    if (result.status === 'success') this.phase1Complete(sa, step.initialContact === true);
   }
 
   private failPhase1(sa: IkeSa, notify: number, reason: string): void {
@@ -935,46 +967,31 @@ export class IkeManager {
       return;
     }
     this.emitPacket(sa, 'received', ExchangeType.QUICK, msg.messageId, ['encrypted'], false);
-    let step;
-    try {
-      step = node.process(this.qmCtx(), dec.plain, msg.nextPayload, msg.flags.commit);
-    } catch (e) {
-      if (e instanceof QuickModeFailure || e instanceof DecodeError) {
-        // Unverifiable input (bad HASH, garbage after decryption, a late message for a
-        // responder node) is dropped; a verified QM1 or QM2 we cannot accept gets an error
-        // notify and ends its quick mode.
-        const verified = !(e instanceof DecodeError) && e.notify !== NotifyType.INVALID_HASH_INFORMATION;
-        if (!verified || (!fresh && node.role === 'responder')) {
-          this.drop(sa.connId, d.srcAddress, `quick mode ${msg.messageId}: ${e.message}`);
-          return;
-        }
-        sa.usedMessageIds.add(msg.messageId);
-        sa.commitIv(msg.messageId, dec.nextIv);
-        this.failNode(sa, node, e.notify, e.message);
+    const result = node.process(this.qmCtx(), dec.plain, msg.nextPayload, msg.flags.commit);
+    if (result?.status === 'failed') {
+      // Unverifiable input (bad HASH, garbage after decryption, a late message for a
+      // responder node) is dropped; a verified QM1 or QM2 we cannot accept gets an error
+      // notify and ends its quick mode.
+      if (!result.verified || (!fresh && node.role === 'responder')) {
+        this.drop(sa.connId, d.srcAddress, `quick mode ${msg.messageId}: ${result.reason}`);
         return;
       }
-      throw e;
+      sa.usedMessageIds.add(msg.messageId);
+      sa.commitIv(msg.messageId, dec.nextIv);
+      this.failNode(sa, node, result.notify, result.reason);
+      return;
     }
-    if (!step) {
+    if (!result) {
       this.drop(sa.connId, d.srcAddress, `unexpected quick mode message in ${node.state}`);
       return;
     }
+    const step = result.step;
     if (fresh) {
       tm.addQuickMode(node);
       sa.usedMessageIds.add(msg.messageId);
     }
     sa.commitIv(msg.messageId, dec.nextIv);
-    tm.answered(msg.messageId);
-    this.updateEndpoint(sa, d);
-    let response: Uint8Array | undefined;
-    if (step.send)
-      response = this.send(sa, ExchangeType.QUICK, msg.messageId, step.send, {
-        encrypt: true,
-        commit: step.commit === true,
-        expectReply: step.expectReply === true,
-      });
-    tm.remember(msg.messageId, fingerprint, response);
-    step.after?.();
+    this.answer(sa, msg, d, fingerprint, step, { encrypt: true });
     if (step.install) this.install(sa, node, step.install);
     if (step.sendConnected) {
       const spi = node.pairs?.[0]?.inbound.spi ?? 0;
@@ -1177,16 +1194,12 @@ export class IkeManager {
     const all = [...this.opts.config.isakmpPolicies].sort((a, b) => a.priority - b.priority);
     const configured = all.filter((p) => p.priority !== DEFAULT_ISAKMP_POLICY.priority);
     const policies = configured.length > 0 ? configured : all;
-    let step: Step;
-    try {
-      step = this.task(sa).start(policies);
-    } catch (e) {
-      if (e instanceof Phase1Failure) {
-        this.deleteSa(sa, e.message, false);
-        return sa;
-      }
-      throw e;
+    const result = this.task(sa).build(policies);
+    if (result.status === 'failed') {
+      this.deleteSa(sa, result.reason, false);
+      return sa;
     }
+    const step = result.step;
     const data = this.send(
       sa,
       sa.exchange === 'main' ? ExchangeType.ID_PROT : ExchangeType.AGGRESSIVE,
@@ -1208,24 +1221,15 @@ export class IkeManager {
     const mid = sa.newMessageId(() => this.randomU32());
     const node = new QuickMode(sa, mid, 'initiator');
     node.replaces = replaces;
-    let step;
-    try {
-      step = node.start(this.qmCtx(), entry, selector, this.opts.commitBit === true);
-    } catch (e) {
-      if (e instanceof QuickModeFailure) {
-        this.emit({ type: 'nodeDeleted', connId: sa.connId, messageId: mid, error: true, reason: e.message });
-        this.emit({
-          type: 'acquireFailed',
-          connId: sa.connId,
-          peer: sa.peerAddress,
-          selector,
-          reason: e.message,
-        });
-        for (const s of node.ourSpis) this.spisInUse.delete(s);
-        return;
-      }
-      throw e;
+    const result = node.build(this.qmCtx(), entry, selector, this.opts.commitBit === true);
+    if (result.status === 'failed') {
+      const reason = result.reason;
+      this.emit({ type: 'nodeDeleted', connId: sa.connId, messageId: mid, error: true, reason });
+      this.emit({ type: 'acquireFailed', connId: sa.connId, peer: sa.peerAddress, selector, reason });
+      for (const s of node.ourSpis) this.spisInUse.delete(s);
+      return;
     }
+    const step = result.step;
     this.tasksOf(sa).addQuickMode(node);
     this.send(sa, ExchangeType.QUICK, mid, step.send ?? [], {
       encrypt: true,
