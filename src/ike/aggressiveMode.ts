@@ -18,6 +18,8 @@ import {
   offerPayload,
   ourHash,
   Phase1Failure,
+  phase1First,
+  phase1Step,
   takeIdentity,
   takeKeNonce,
   takeNatd,
@@ -27,17 +29,34 @@ import {
   vendorIdPayloads,
   verifyPeer,
   type Phase1Context,
+  type Phase1Task,
 } from './phase1.js';
-import { FROM_PEER_AM, PROCESS_AM, PROCESS_COMPLETE, transition, type Step } from './task.js';
+import {
+  FROM_PEER_AM,
+  PROCESS_AM,
+  PROCESS_COMPLETE,
+  transition,
+  type Step,
+  type TaskResult,
+} from './task.js';
 
-export class AggressiveMode {
+export class AggressiveMode implements Phase1Task {
   constructor(
     private readonly sa: IkeSa,
     private readonly ctx: Phase1Context,
   ) {}
 
+  /** Initiator: AM1. */
+  build(policies: readonly IsakmpPolicy[]): TaskResult {
+    return phase1First(() => this.first(policies));
+  }
+
+  process(payloads: readonly Payload[], _encrypted: boolean): TaskResult | undefined {
+    return phase1Step(() => this.next(payloads));
+  }
+
   /** Initiator: AM1. One DH group only, so only policies with the first policy's group are offered. */
-  start(policies: readonly IsakmpPolicy[]): Step {
+  private first(policies: readonly IsakmpPolicy[]): Step {
     const { sa, ctx } = this;
     const group = policies[0]?.group ?? 1;
     const offered = policies.filter((p) => p.group === group);
@@ -53,7 +72,7 @@ export class AggressiveMode {
     return { send, expectReply: true };
   }
 
-  process(payloads: readonly Payload[], _encrypted: boolean): Step | undefined {
+  private next(payloads: readonly Payload[]): Step | undefined {
     switch (this.sa.p1) {
       case 'IKE_I_AM1':
         return this.am2(payloads);

@@ -1,7 +1,7 @@
 // One IKE (ISAKMP) SA: cookies, endpoints, negotiated algorithms, phase-1 keys, the CBC IV
 // chains (RFC 2409 App. B: phase 1 chains across messages; each phase-2 / informational
-// message ID starts from hash(last phase-1 block | M-ID)), pending retransmissions and the
-// last reply per message ID for retransmitted requests.
+// message ID starts from hash(last phase-1 block | M-ID)). Its tasks, retransmissions and
+// cached replies are its task manager's (taskManager.ts).
 
 import type { CryptoMapEntry, IsakmpPolicy } from '../policy/model.js';
 import type { Authenticator } from './authenticator.js';
@@ -18,22 +18,6 @@ import {
 } from './keys.js';
 import type { AcquireRequest } from './types.js';
 import type { PeerCapabilities } from './vendorIds.js';
-
-export interface PendingRequest {
-  readonly messageId: number;
-  readonly data: Uint8Array;
-  retries: number;
-  interval: number;
-  nextAt: number;
-  readonly exchangeType: number;
-  readonly payloadNames: readonly string[];
-}
-
-export interface CachedReply {
-  readonly fingerprint: string;
-  /** Bytes we answered with; undefined when the message needed no answer. */
-  readonly response?: Uint8Array;
-}
 
 export class IkeSa {
   ckyR: Uint8Array = new Uint8Array(8);
@@ -78,8 +62,6 @@ export class IkeSa {
   idLocalB?: Uint8Array;
   idPeerB?: Uint8Array;
 
-  readonly pending = new Map<number, PendingRequest>();
-  readonly replies = new Map<number, CachedReply>();
   readonly usedMessageIds = new Set<number>();
   readonly queued: AcquireRequest[] = [];
   cryptoMapEntry?: CryptoMapEntry;
@@ -165,8 +147,24 @@ export class IkeSa {
     throw new Error('no free message ID');
   }
 
+  /**
+   * Phase 1 is over, established or failed: nothing needs its DH private value or nonces any
+   * more (SKEYID is derived, HASH_I/HASH_R checked), so they are zeroed and dropped.
+   */
+  wipePhase1Scratch(): void {
+    this.dh?.wipe();
+    this.ni?.fill(0);
+    this.nr?.fill(0);
+    delete this.dh;
+    delete this.ni;
+    delete this.nr;
+    delete this.gxi;
+    delete this.gxr;
+  }
+
   /** Keys are zeroed when the SA dies (DESIGN.md principle 6). */
   wipe(): void {
+    this.wipePhase1Scratch();
     for (const k of [this.skeyid, this.keys?.a, this.keys?.d, this.keys?.e, this.encKey]) k?.fill(0);
   }
 }

@@ -9,6 +9,8 @@ export interface DhExchange {
   readonly group: number;
   readonly publicValue: Uint8Array;
   sharedSecret(peerPublic: Uint8Array): Uint8Array;
+  /** Zeroes the private value; the exchange is unusable afterwards. */
+  wipe(): void;
 }
 
 export function dhSupported(group: number): boolean {
@@ -27,10 +29,14 @@ export function dhExchange(group: number, privateBytes: Uint8Array): DhExchange 
   } catch {
     throw new InvalidKeError(`DH group ${group}: unusable private value`);
   }
+  // The key pair holds its own copy of the private value; the caller's goes now.
+  privateBytes.fill(0);
+  let wiped = false;
   return {
     group,
     publicValue: pair.publicValue,
     sharedSecret(peer: Uint8Array): Uint8Array {
+      if (wiped) throw new Error(`DH group ${group}: private value already wiped`);
       if (peer.length !== g.publicLength)
         throw new InvalidKeError(`KE length ${peer.length}, group ${group} wants ${g.publicLength}`);
       try {
@@ -39,6 +45,10 @@ export function dhExchange(group: number, privateBytes: Uint8Array): DhExchange 
         if (e instanceof InvalidPublicValueError) throw new InvalidKeError(e.message);
         throw e;
       }
+    },
+    wipe(): void {
+      pair.privateKey.fill(0);
+      wiped = true;
     },
   };
 }

@@ -18,6 +18,8 @@ import {
   offerPayload,
   ourHash,
   Phase1Failure,
+  phase1First,
+  phase1Step,
   takeIdentity,
   takeKeNonce,
   takeNatd,
@@ -27,17 +29,33 @@ import {
   vendorIdPayloads,
   verifyPeer,
   type Phase1Context,
+  type Phase1Task,
 } from './phase1.js';
-import { FROM_PEER_MM, PROCESS_COMPLETE, PROCESS_MM, transition, type Step } from './task.js';
+import {
+  FROM_PEER_MM,
+  PROCESS_COMPLETE,
+  PROCESS_MM,
+  transition,
+  type Step,
+  type TaskResult,
+} from './task.js';
 
-export class MainMode {
+export class MainMode implements Phase1Task {
   constructor(
     private readonly sa: IkeSa,
     private readonly ctx: Phase1Context,
   ) {}
 
   /** Initiator: MM1. */
-  start(policies: readonly IsakmpPolicy[]): Step {
+  build(policies: readonly IsakmpPolicy[]): TaskResult {
+    return phase1First(() => this.first(policies));
+  }
+
+  process(payloads: readonly Payload[], encrypted: boolean): TaskResult | undefined {
+    return phase1Step(() => this.next(payloads, encrypted));
+  }
+
+  private first(policies: readonly IsakmpPolicy[]): Step {
     const { sa, ctx } = this;
     transition(sa, ctx.emit, 'IKE_MSG_FROM_IPSEC, IKE_SA_REQ_MM', 'IKE_I_MM1');
     const offer = offerPayload(sa, ctx, policies, 'main');
@@ -45,7 +63,7 @@ export class MainMode {
     return { send: [offer, ...vendorIdPayloads(sa, ctx)], expectReply: true };
   }
 
-  process(payloads: readonly Payload[], encrypted: boolean): Step | undefined {
+  private next(payloads: readonly Payload[], encrypted: boolean): Step | undefined {
     const { sa } = this;
     switch (sa.p1) {
       case 'IKE_I_MM1':

@@ -2,7 +2,6 @@
 // exchange tasks, frames/encrypts/retransmits their messages, installs and expires IPsec SAs,
 // and answers `show`/`clear`. Sans-I/O: every entry point takes `now` and returns actions.
 
-import { createHash } from 'node:crypto';
 import { DEFAULT_ISAKMP_POLICY, type CryptoMapEntry, type TrafficSelector } from '../policy/model.js';
 import type { IpsecSaPair } from '../policy/sa.js';
 import { AggressiveMode } from './aggressiveMode.js';
@@ -51,10 +50,11 @@ import { IkeRekey, noInitialContact, type IkeRekeyHost } from './ikeRekey.js';
 import { Informational } from './informationalTask.js';
 import { InvalidSpiLimiter, invalidSpiPayload } from './invalidSpi.js';
 import { MainMode } from './mainMode.js';
-import { Phase1Failure, type Phase1Context } from './phase1.js';
-import { CONNECTED, QuickMode, QuickModeFailure, type QuickModeContext } from './quickMode.js';
+import { Phase1Failure, phase1Failed, type Phase1Context } from './phase1.js';
+import { CONNECTED, QuickMode, type QuickModeContext } from './quickMode.js';
 import { selectorsEqual } from './selectors.js';
-import { PHASE1_COMPLETE, transition, type Step } from './task.js';
+import { fingerprintOf, TaskManager } from './taskManager.js';
+import { PHASE1_COMPLETE, transition, type Step, type TaskResult } from './task.js';
 import type {
   AcquireRequest,
   ClearFilter,
@@ -115,6 +115,12 @@ export interface IkeCounters {
   replayedQm1: number;
 }
 
+/** How an exchange type's messages are received, after cookie dispatch and the reply cache. */
+type ExchangeReceive = (sa: IkeSa, msg: Message, d: IkeDatagram, fingerprint: string) => void;
+
+/** What an exchange task answers with (phase 1's Step, quick mode's QmStep). */
+type ExchangeStep = Pick<Step, 'send' | 'expectReply' | 'commit' | 'after'>;
+
 function hex(b: Uint8Array): string {
   return Buffer.from(b).toString('hex');
 }
@@ -133,8 +139,7 @@ export class IkeManager {
   private nextConnId = 1;
   private readonly sas = new Map<number, IkeSa>();
   private readonly byCookie = new Map<string, IkeSa>();
-  private readonly tasks = new Map<number, MainMode | AggressiveMode>();
-  private readonly nodes = new Map<string, QuickMode>();
+  private readonly taskManagers = new Map<number, TaskManager>();
   private installed: InstalledSa[] = [];
   private readonly spisInUse = new Set<number>();
   private readonly cookieSecret: Uint8Array;
@@ -207,14 +212,17 @@ export class IkeManager {
     let t = Number.POSITIVE_INFINITY;
     const hoMax = this.halfOpenMaxAge;
     for (const sa of this.sas.values()) {
-      for (const p of sa.pending.values()) t = Math.min(t, p.nextAt);
+      const tm = this.taskManagers.get(sa.connId);
+      if (tm) {
+        t = Math.min(t, tm.nextRetransmitAt());
+        for (const n of tm.quickModes())
+          if (n.doneAt !== undefined) t = Math.min(t, n.doneAt + this.purgeAfter);
+      }
       if (!sa.authenticated && sa.role === 'responder') t = Math.min(t, sa.createdAt + hoMax);
       t = Math.min(t, sa.expiresAt, sa.keepaliveAt);
       if (sa.role === 'initiator' && sa.authenticated && !sa.rekeyStarted) t = Math.min(t, sa.softAt);
     }
     t = Math.min(t, this.dpd.nextDeadline(this.sas.values()), this.ikeRekey.nextDeadline(this.sas.values()));
-    for (const n of this.nodes.values())
-      if (n.doneAt !== undefined) t = Math.min(t, n.doneAt + this.purgeAfter);
     for (const i of this.installed) {
       t = Math.min(t, i.expiresAt, i.removeAt ?? Number.POSITIVE_INFINITY);
       if (!i.rekeyed) t = Math.min(t, i.softAt);
@@ -430,7 +438,7 @@ export class IkeManager {
             this.removeInstalled(i, reason, false);
       },
       dpdNotify: (sa, notifyType, data) => this.dpd.receive(sa, notifyType, data, this.dpdHost()),
-      quickModesOf: (sa) => [...this.nodes.values()].filter((n) => n.sa === sa),
+      quickModesOf: (sa) => this.taskManagers.get(sa.connId)?.quickModes() ?? [],
       connected: (sa, node) => {
         const step = node.connected(this.qmCtx());
         if (step?.install) this.install(sa, node, step.install);
@@ -525,17 +533,8 @@ export class IkeManager {
     const names = payloadNames(payloads);
     this.emitPacket(sa, 'sent', exchangeType, messageId, names, false);
     this.sendToPeer(sa, data);
-    if (o.expectReply) {
-      sa.pending.set(messageId, {
-        messageId,
-        data,
-        retries: 0,
-        interval: this.retransmit.initial,
-        nextAt: this.now + this.retransmit.initial,
-        exchangeType,
-        payloadNames: names,
-      });
-    }
+    if (o.expectReply)
+      this.taskManagers.get(sa.connId)?.request(messageId, data, exchangeType, names, this.now);
     return data;
   }
 
@@ -637,9 +636,9 @@ export class IkeManager {
       if (!created) return;
       sa = created;
     }
-    const fingerprint = createHash('sha1').update(d.data).digest('hex');
-    const cached = sa.replies.get(msg.messageId);
-    if (cached && cached.fingerprint === fingerprint) {
+    const fingerprint = fingerprintOf(d.data);
+    const cached = this.taskManagers.get(sa.connId)?.duplicateOf(msg.messageId, fingerprint);
+    if (cached) {
       this.counters.duplicates++;
       this.emit({
         type: 'duplicate',
@@ -654,24 +653,57 @@ export class IkeManager {
       }
       return;
     }
-    switch (msg.exchangeType) {
-      case ExchangeType.ID_PROT:
-      case ExchangeType.AGGRESSIVE:
-        if ((msg.exchangeType === ExchangeType.ID_PROT) !== (sa.exchange === 'main') || msg.messageId !== 0) {
-          this.drop(sa.connId, d.srcAddress, 'exchange type does not match the IKE SA');
-          return;
-        }
-        this.phase1Receive(sa, msg, d, fingerprint);
-        return;
-      case ExchangeType.QUICK:
-        this.quickReceive(sa, msg, d, fingerprint);
-        return;
-      case ExchangeType.INFORMATIONAL:
-        this.informationalReceive(sa, msg, d, fingerprint);
-        return;
-      default:
-        this.drop(sa.connId, d.srcAddress, `exchange type ${msg.exchangeType} not supported`);
+    const receive = this.exchanges.get(msg.exchangeType);
+    if (!receive) {
+      this.drop(sa.connId, d.srcAddress, `exchange type ${msg.exchangeType} not supported`);
+      return;
     }
+    receive(sa, msg, d, fingerprint);
+  }
+
+  /**
+   * The task each exchange type's messages go to (RFC 2408 §4.1, RFC 2409 §5). A new exchange
+   * (XAUTH's transaction exchange, Mode Config) is its task file and one line here.
+   */
+  private readonly exchanges: ReadonlyMap<number, ExchangeReceive> = new Map([
+    [ExchangeType.ID_PROT, this.phase1Receive.bind(this)],
+    [ExchangeType.AGGRESSIVE, this.phase1Receive.bind(this)],
+    [ExchangeType.QUICK, this.quickReceive.bind(this)],
+    [ExchangeType.INFORMATIONAL, this.informationalReceive.bind(this)],
+  ]);
+
+  /**
+   * A task moved on with the peer's message: ours it answered is no longer retransmitted, the
+   * SA follows the peer's endpoint, and our answer (if any) is sent and cached for the peer's
+   * retransmissions of that message.
+   */
+  private answer(
+    sa: IkeSa,
+    msg: Message,
+    d: IkeDatagram,
+    fingerprint: string,
+    step: ExchangeStep,
+    o: { encrypt: boolean; float?: boolean },
+  ): void {
+    const tm = this.tasksOf(sa);
+    tm.answered(msg.messageId);
+    this.updateEndpoint(sa, d);
+    let response: Uint8Array | undefined;
+    if (step.send) {
+      if (o.float && !sa.floated) {
+        sa.localPort = NATT_PORT;
+        sa.peerPort = NATT_PORT;
+        sa.floated = true;
+        this.emit({ type: 'float', connId: sa.connId, localPort: NATT_PORT, peerPort: NATT_PORT });
+      }
+      response = this.send(sa, msg.exchangeType, msg.messageId, step.send, {
+        encrypt: o.encrypt,
+        commit: step.commit === true,
+        expectReply: step.expectReply === true,
+      });
+    }
+    tm.remember(msg.messageId, fingerprint, response);
+    step.after?.();
   }
 
   private halfOpenCount(source?: string): number {
@@ -737,15 +769,28 @@ export class IkeManager {
   private register(sa: IkeSa): void {
     this.sas.set(sa.connId, sa);
     this.byCookie.set(hex(sa.ckyI), sa);
-    const ctx = this.phase1Ctx();
-    this.tasks.set(sa.connId, sa.exchange === 'main' ? new MainMode(sa, ctx) : new AggressiveMode(sa, ctx));
+    const tm = new TaskManager(this.retransmit);
+    this.taskManagers.set(sa.connId, tm);
+    this.task(sa);
+  }
+
+  /** The SA's task manager; only SAs in the table have one. */
+  private tasksOf(sa: IkeSa): TaskManager {
+    const tm = this.taskManagers.get(sa.connId);
+    if (!tm) throw new Error(`no task manager for conn-id ${sa.connId}`);
+    return tm;
+  }
+
+  /** Every SA's quick modes. */
+  private allQuickModes(): QuickMode[] {
+    return [...this.taskManagers.values()].flatMap((tm) => tm.quickModes());
   }
 
   private task(sa: IkeSa): MainMode | AggressiveMode {
     // Tasks hold a context with `now`: refresh it for each step.
     const t =
       sa.exchange === 'main' ? new MainMode(sa, this.phase1Ctx()) : new AggressiveMode(sa, this.phase1Ctx());
-    this.tasks.set(sa.connId, t);
+    this.tasksOf(sa).phase1 = t;
     return t;
   }
 
@@ -761,6 +806,10 @@ export class IkeManager {
   }
 
   private phase1Receive(sa: IkeSa, msg: Message, d: IkeDatagram, fingerprint: string): void {
+    if ((msg.exchangeType === ExchangeType.ID_PROT) !== (sa.exchange === 'main') || msg.messageId !== 0) {
+      this.drop(sa.connId, d.srcAddress, 'exchange type does not match the IKE SA');
+      return;
+    }
     if (sa.authenticated && sa.p1 === 'IKE_P1_COMPLETE') {
       this.drop(sa.connId, d.srcAddress, 'phase-1 message after phase 1 completed');
       return;
@@ -779,7 +828,7 @@ export class IkeManager {
         encrypted ? ['encrypted'] : payloadNames(payloads),
         false,
       );
-    let step: Step | undefined;
+    let result: TaskResult | undefined;
     try {
       // RFC 2408 §5: a clear phase-1 message that does not decode is answered with the notify
       // the RFC names (INVALID-PAYLOAD-TYPE, PAYLOAD-MALFORMED, BAD-PROPOSAL-SYNTAX, ...).
@@ -806,37 +855,27 @@ export class IkeManager {
         payloads = decodeBody(msg.nextPayload, dec.plain).payloads;
         nextIv = dec.nextIv;
       }
-      step = this.task(sa).process(payloads, encrypted);
+      result = this.task(sa).process(payloads, encrypted);
     } catch (e) {
-      if (e instanceof Phase1Failure || e instanceof DecodeError) {
-        this.failPhase1(sa, e.notify, e.message);
-        return;
-      }
-      throw e;
+      const failed = phase1Failed(e);
+      if (!failed) throw e;
+      result = failed;
     }
-    if (!step) {
+    if (result?.status === 'failed') {
+      this.failPhase1(sa, result.notify, result.reason);
+      return;
+    }
+    if (!result) {
       this.drop(sa.connId, d.srcAddress, `unexpected phase-1 message in ${sa.p1}`);
       return;
     }
+    const step = result.step;
     if (nextIv) sa.commitIv(0, nextIv);
-    sa.pending.delete(0);
-    this.updateEndpoint(sa, d);
-    let response: Uint8Array | undefined;
-    if (step.send) {
-      if (step.float && !sa.floated) {
-        sa.localPort = NATT_PORT;
-        sa.peerPort = NATT_PORT;
-        sa.floated = true;
-        this.emit({ type: 'float', connId: sa.connId, localPort: NATT_PORT, peerPort: NATT_PORT });
-      }
-      response = this.send(sa, msg.exchangeType, 0, step.send, {
-        encrypt: step.encrypt === true,
-        expectReply: step.expectReply === true,
-      });
-    }
-    sa.replies.set(0, response ? { fingerprint, response } : { fingerprint });
-    step.after?.();
-    if (step.complete) this.phase1Complete(sa, step.initialContact === true);
+    this.answer(sa, msg, d, fingerprint, step, {
+      encrypt: step.encrypt === true,
+      float: step.float === true,
+    });
+    if (result.status === 'success') this.phase1Complete(sa, step.initialContact === true);
   }
 
   private failPhase1(sa: IkeSa, notify: number, reason: string): void {
@@ -846,6 +885,8 @@ export class IkeManager {
   }
 
   private phase1Complete(sa: IkeSa, initialContact: boolean): void {
+    sa.wipePhase1Scratch();
+    this.taskManagers.get(sa.connId)?.endPhase1();
     sa.lastPhase1Block = sa.iv?.slice();
     sa.establishedAt = this.now;
     const life = sa.policy?.lifetimeSeconds ?? 86400;
@@ -893,8 +934,8 @@ export class IkeManager {
       this.drop(sa.connId, d.srcAddress, 'quick mode before phase 1, unencrypted, or message ID 0');
       return;
     }
-    const key = `${sa.connId}:${msg.messageId}`;
-    let node = this.nodes.get(key);
+    const tm = this.tasksOf(sa);
+    let node = tm.quickMode(msg.messageId);
     let fresh = false;
     if (node && node.role === 'responder' && node.state === 'IKE_QM_PHASE2_COMPLETE') {
       // QM3 was the last message: anything new for this message ID is a replay.
@@ -913,7 +954,7 @@ export class IkeManager {
         this.drop(sa.connId, d.srcAddress, `replayed quick mode message ID ${msg.messageId}`);
         return;
       }
-      if ([...this.nodes.values()].filter((n) => n.sa === sa).length >= MAX_NODES_PER_SA) {
+      if (tm.quickModeCount >= MAX_NODES_PER_SA) {
         this.drop(sa.connId, d.srcAddress, 'too many concurrent quick modes');
         return;
       }
@@ -926,46 +967,31 @@ export class IkeManager {
       return;
     }
     this.emitPacket(sa, 'received', ExchangeType.QUICK, msg.messageId, ['encrypted'], false);
-    let step;
-    try {
-      step = node.process(this.qmCtx(), dec.plain, msg.nextPayload, msg.flags.commit);
-    } catch (e) {
-      if (e instanceof QuickModeFailure || e instanceof DecodeError) {
-        // Unverifiable input (bad HASH, garbage after decryption, a late message for a
-        // responder node) is dropped; a verified QM1 or QM2 we cannot accept gets an error
-        // notify and ends its quick mode.
-        const verified = !(e instanceof DecodeError) && e.notify !== NotifyType.INVALID_HASH_INFORMATION;
-        if (!verified || (!fresh && node.role === 'responder')) {
-          this.drop(sa.connId, d.srcAddress, `quick mode ${msg.messageId}: ${e.message}`);
-          return;
-        }
-        sa.usedMessageIds.add(msg.messageId);
-        sa.commitIv(msg.messageId, dec.nextIv);
-        this.failNode(sa, node, e.notify, e.message);
+    const result = node.process(this.qmCtx(), dec.plain, msg.nextPayload, msg.flags.commit);
+    if (result?.status === 'failed') {
+      // Unverifiable input (bad HASH, garbage after decryption, a late message for a
+      // responder node) is dropped; a verified QM1 or QM2 we cannot accept gets an error
+      // notify and ends its quick mode.
+      if (!result.verified || (!fresh && node.role === 'responder')) {
+        this.drop(sa.connId, d.srcAddress, `quick mode ${msg.messageId}: ${result.reason}`);
         return;
       }
-      throw e;
+      sa.usedMessageIds.add(msg.messageId);
+      sa.commitIv(msg.messageId, dec.nextIv);
+      this.failNode(sa, node, result.notify, result.reason);
+      return;
     }
-    if (!step) {
+    if (!result) {
       this.drop(sa.connId, d.srcAddress, `unexpected quick mode message in ${node.state}`);
       return;
     }
+    const step = result.step;
     if (fresh) {
-      this.nodes.set(key, node);
+      tm.addQuickMode(node);
       sa.usedMessageIds.add(msg.messageId);
     }
     sa.commitIv(msg.messageId, dec.nextIv);
-    sa.pending.delete(msg.messageId);
-    this.updateEndpoint(sa, d);
-    let response: Uint8Array | undefined;
-    if (step.send)
-      response = this.send(sa, ExchangeType.QUICK, msg.messageId, step.send, {
-        encrypt: true,
-        commit: step.commit === true,
-        expectReply: step.expectReply === true,
-      });
-    sa.replies.set(msg.messageId, response ? { fingerprint, response } : { fingerprint });
-    step.after?.();
+    this.answer(sa, msg, d, fingerprint, step, { encrypt: true });
     if (step.install) this.install(sa, node, step.install);
     if (step.sendConnected) {
       const spi = node.pairs?.[0]?.inbound.spi ?? 0;
@@ -988,10 +1014,12 @@ export class IkeManager {
   }
 
   private dropNode(sa: IkeSa, node: QuickMode): void {
-    this.nodes.delete(`${sa.connId}:${node.messageId}`);
-    sa.pending.delete(node.messageId);
+    // After its IKE SA was deleted the SA's task manager is gone, and with it the node.
+    const tm = this.taskManagers.get(sa.connId);
+    tm?.removeQuickMode(node.messageId);
+    tm?.answered(node.messageId);
     sa.phase2Ivs.delete(node.messageId);
-    sa.replies.delete(node.messageId);
+    tm?.forgetReply(node.messageId);
     if (!node.pairs || !this.installed.some((i) => i.pairs === node.pairs))
       for (const s of node.ourSpis) this.spisInUse.delete(s);
   }
@@ -1041,7 +1069,7 @@ export class IkeManager {
       ['HASH', ...payloadNames(payloads)],
       false,
     );
-    sa.replies.set(msg.messageId, { fingerprint });
+    this.tasksOf(sa).remember(msg.messageId, fingerprint);
     this.updateEndpoint(sa, d);
     this.informational().processProtected(sa, payloads);
   }
@@ -1074,7 +1102,7 @@ export class IkeManager {
         lifetimeKilobytes: life.kilobytes,
         spi: 0,
       });
-    for (const n of this.nodes.values()) {
+    for (const n of this.allQuickModes()) {
       if (
         n.role === 'initiator' &&
         n.state === 'IKE_QM_I_QM1' &&
@@ -1166,16 +1194,12 @@ export class IkeManager {
     const all = [...this.opts.config.isakmpPolicies].sort((a, b) => a.priority - b.priority);
     const configured = all.filter((p) => p.priority !== DEFAULT_ISAKMP_POLICY.priority);
     const policies = configured.length > 0 ? configured : all;
-    let step: Step;
-    try {
-      step = this.task(sa).start(policies);
-    } catch (e) {
-      if (e instanceof Phase1Failure) {
-        this.deleteSa(sa, e.message, false);
-        return sa;
-      }
-      throw e;
+    const result = this.task(sa).build(policies);
+    if (result.status === 'failed') {
+      this.deleteSa(sa, result.reason, false);
+      return sa;
     }
+    const step = result.step;
     const data = this.send(
       sa,
       sa.exchange === 'main' ? ExchangeType.ID_PROT : ExchangeType.AGGRESSIVE,
@@ -1197,25 +1221,16 @@ export class IkeManager {
     const mid = sa.newMessageId(() => this.randomU32());
     const node = new QuickMode(sa, mid, 'initiator');
     node.replaces = replaces;
-    let step;
-    try {
-      step = node.start(this.qmCtx(), entry, selector, this.opts.commitBit === true);
-    } catch (e) {
-      if (e instanceof QuickModeFailure) {
-        this.emit({ type: 'nodeDeleted', connId: sa.connId, messageId: mid, error: true, reason: e.message });
-        this.emit({
-          type: 'acquireFailed',
-          connId: sa.connId,
-          peer: sa.peerAddress,
-          selector,
-          reason: e.message,
-        });
-        for (const s of node.ourSpis) this.spisInUse.delete(s);
-        return;
-      }
-      throw e;
+    const result = node.build(this.qmCtx(), entry, selector, this.opts.commitBit === true);
+    if (result.status === 'failed') {
+      const reason = result.reason;
+      this.emit({ type: 'nodeDeleted', connId: sa.connId, messageId: mid, error: true, reason });
+      this.emit({ type: 'acquireFailed', connId: sa.connId, peer: sa.peerAddress, selector, reason });
+      for (const s of node.ourSpis) this.spisInUse.delete(s);
+      return;
     }
-    this.nodes.set(`${sa.connId}:${mid}`, node);
+    const step = result.step;
+    this.tasksOf(sa).addQuickMode(node);
     this.send(sa, ExchangeType.QUICK, mid, step.send ?? [], {
       encrypt: true,
       commit: step.commit === true,
@@ -1318,12 +1333,12 @@ export class IkeManager {
     if (notifyPeer && sa.authenticated && sa.keys) this.sendInformational(sa, [deleteIsakmpPayload(sa)]);
     sa.deleted = true;
     sa.p1 = 'IKE_DEST_SA';
-    for (const n of [...this.nodes.values()]) if (n.sa === sa) this.dropNode(sa, n);
+    const tm = this.tasksOf(sa);
+    for (const n of tm.quickModes()) this.dropNode(sa, n);
     this.sas.delete(sa.connId);
     if (this.byCookie.get(hex(sa.ckyI)) === sa) this.byCookie.delete(hex(sa.ckyI));
-    this.tasks.delete(sa.connId);
-    sa.pending.clear();
-    sa.replies.clear();
+    tm.clear();
+    this.taskManagers.delete(sa.connId);
     sa.wipe();
     this.emit({ type: 'ikeSaDeleted', connId: sa.connId, peer: sa.peerAddress, reason });
     // Requests waiting for this SA move to another negotiation with the same peer, if any.
@@ -1364,9 +1379,9 @@ export class IkeManager {
     const hoMax = this.halfOpenMaxAge;
     for (const sa of [...this.sas.values()]) {
       if (sa.deleted) continue;
-      for (const p of [...sa.pending.values()]) {
-        if (p.nextAt > now) continue;
-        if (p.retries >= this.retransmit.maxRetries) {
+      const tm = this.tasksOf(sa);
+      for (const p of tm.due(now)) {
+        if (tm.exhausted(p)) {
           this.emit({
             type: 'giveUp',
             connId: sa.connId,
@@ -1374,12 +1389,12 @@ export class IkeManager {
             messageId: p.messageId,
             reason: `no answer after ${p.retries + 1} transmissions`,
           });
-          sa.pending.delete(p.messageId);
+          tm.answered(p.messageId);
           if (p.messageId === 0 || !sa.authenticated) {
             this.deleteSa(sa, 'retransmission limit', false);
             break;
           }
-          const node = this.nodes.get(`${sa.connId}:${p.messageId}`);
+          const node = tm.quickMode(p.messageId);
           if (node) {
             this.emit({
               type: 'nodeDeleted',
@@ -1394,10 +1409,8 @@ export class IkeManager {
           }
           continue;
         }
-        p.retries++;
+        tm.backOff(p, now);
         this.counters.retransmissions++;
-        p.interval *= this.retransmit.factor;
-        p.nextAt = now + p.interval;
         this.emit({
           type: 'retransmit',
           connId: sa.connId,
@@ -1440,13 +1453,13 @@ export class IkeManager {
     }
     this.dpd.run(this.sas.values(), this.dpdHost());
     this.ikeRekey.run(this.sas.values(), this.ikeRekeyHost());
-    for (const [key, n] of [...this.nodes.entries()]) {
-      if (n.doneAt !== undefined && now >= n.doneAt + this.purgeAfter) {
-        this.nodes.delete(key);
+    for (const tm of this.taskManagers.values())
+      for (const n of tm.quickModes()) {
+        if (n.doneAt === undefined || now < n.doneAt + this.purgeAfter) continue;
+        tm.removeQuickMode(n.messageId);
         n.sa.phase2Ivs.delete(n.messageId);
-        n.sa.replies.delete(n.messageId);
+        tm.forgetReply(n.messageId);
       }
-    }
     for (const i of [...this.installed]) {
       if (i.removeAt !== undefined && now >= i.removeAt) this.removeInstalled(i, 'replaced by rekey', true);
       else if (now >= i.expiresAt) this.removeInstalled(i, 'lifetime expired', true);
@@ -1515,7 +1528,7 @@ export class IkeManager {
   }
 
   private reportInvalidSpi(peer: string, spi: number, protocol: 'esp' | 'ah'): void {
-    for (const node of [...this.nodes.values()]) {
+    for (const node of this.allQuickModes()) {
       if (
         node.role !== 'responder' ||
         node.state !== 'IKE_QM_R_QM2' ||

@@ -8,6 +8,7 @@ import { ipv4FromText, ipv4ToText } from '../packet/address.js';
 import { pskAuthenticator, type Authenticator } from './authenticator.js';
 import {
   attributeNumber,
+  DecodeError,
   Doi,
   encodePayloadBody,
   findPayload,
@@ -32,6 +33,7 @@ import {
 import { idTypeLabel, NotifyType, PayloadType, ProtocolId } from './constants.js';
 import type { IkeEvent } from './events.js';
 import type { IkeSa } from './ikeSa.js';
+import { settle, settleBuild, type Failed, type Step, type Task, type TaskResult } from './task.js';
 import {
   deriveSkeyids,
   dhExchange,
@@ -69,6 +71,29 @@ export class Phase1Failure extends Error {
   ) {
     super(message);
   }
+}
+
+/** Phase-1 refusals, ours or a payload that does not decode: a notify, then the SA's end. */
+export function phase1Failed(e: unknown): Failed | undefined {
+  if (!(e instanceof Phase1Failure || e instanceof DecodeError)) return undefined;
+  return { status: 'failed', notify: e.notify, reason: e.message, verified: true };
+}
+
+/** Main mode and aggressive mode: the initiator builds from its policies, both process payloads. */
+export type Phase1Task = Task<
+  [policies: readonly IsakmpPolicy[]],
+  [payloads: readonly Payload[], encrypted: boolean]
+>;
+
+const phase1Done = (step: Step): boolean => step.complete === true;
+
+/** A phase-1 step as a task result: success with the step that completes phase 1. */
+export function phase1Step(f: () => Step | undefined): TaskResult | undefined {
+  return settle(f, phase1Done, phase1Failed);
+}
+
+export function phase1First(f: () => Step): TaskResult {
+  return settleBuild(f, phase1Done, phase1Failed);
 }
 
 export const NONCE_LENGTH = 32;
@@ -377,12 +402,13 @@ export function takeKeNonce(sa: IkeSa, ctx: Phase1Context, payloads: readonly Pa
   ctx.emit({ type: 'processing', connId: sa.connId, payload: 'NONCE', messageId: 0 });
   if (no.data.length < 8 || no.data.length > 256)
     throw new Phase1Failure(NotifyType.PAYLOAD_MALFORMED, `nonce length ${no.data.length}`);
+  // The nonce is copied out of the datagram: it is zeroed when phase 1 ends.
   if (sa.role === 'initiator') {
     sa.gxr = ke.data;
-    sa.nr = no.data;
+    sa.nr = no.data.slice();
   } else {
     sa.gxi = ke.data;
-    sa.ni = no.data;
+    sa.ni = no.data.slice();
   }
 }
 

@@ -57,6 +57,7 @@ import {
   type DhExchange,
 } from './keys.js';
 import { mirror, proxyIdBody, proxyIdProblem, proxyIdRange } from './selectors.js';
+import { settle, settleBuild, type Failed, type Task, type TaskResult } from './task.js';
 import type { Rng } from './types.js';
 import type { Phase2Refusal } from './cryptoMapLookup.js';
 
@@ -90,6 +91,20 @@ export class QuickModeFailure extends Error {
   }
 }
 
+/**
+ * A quick-mode refusal. One the HASH did not verify (or that does not even decode) is not
+ * authentic: it is dropped, never answered.
+ */
+function quickModeFailed(e: unknown): Failed | undefined {
+  if (e instanceof DecodeError)
+    return { status: 'failed', notify: e.notify, reason: e.message, verified: false };
+  if (!(e instanceof QuickModeFailure)) return undefined;
+  const verified = e.notify !== NotifyType.INVALID_HASH_INFORMATION;
+  return { status: 'failed', notify: e.notify, reason: e.message, verified };
+}
+
+const quickModeDone = (step: QmStep): boolean => step.done === true;
+
 export interface QmStep {
   readonly send?: readonly Payload[];
   readonly expectReply?: boolean;
@@ -115,7 +130,11 @@ interface Chosen {
   readonly udp: boolean;
 }
 
-export class QuickMode {
+export class QuickMode implements Task<
+  [ctx: QuickModeContext, entry: CryptoMapEntry, selector: TrafficSelector, commit: boolean],
+  [ctx: QuickModeContext, plain: Uint8Array, firstPayload: number, commit: boolean],
+  QmStep
+> {
   state: QuickModeState = 'IKE_QM_READY';
   doneAt?: number;
   failed = false;
@@ -169,7 +188,30 @@ export class QuickMode {
   }
 
   /** Initiator: QM1 for `selector` (our view) under `entry`. */
-  start(ctx: QuickModeContext, entry: CryptoMapEntry, selector: TrafficSelector, commit: boolean): QmStep {
+  build(
+    ctx: QuickModeContext,
+    entry: CryptoMapEntry,
+    selector: TrafficSelector,
+    commit: boolean,
+  ): TaskResult<QmStep> {
+    return settleBuild(() => this.first(ctx, entry, selector, commit), quickModeDone, quickModeFailed);
+  }
+
+  process(
+    ctx: QuickModeContext,
+    plain: Uint8Array,
+    firstPayload: number,
+    commit: boolean,
+  ): TaskResult<QmStep> | undefined {
+    return settle(() => this.next(ctx, plain, firstPayload, commit), quickModeDone, quickModeFailed);
+  }
+
+  private first(
+    ctx: QuickModeContext,
+    entry: CryptoMapEntry,
+    selector: TrafficSelector,
+    commit: boolean,
+  ): QmStep {
     const sa = this.sa;
     this.entry = entry;
     this.selector = selector;
@@ -279,7 +321,7 @@ export class QuickMode {
     return a;
   }
 
-  process(
+  private next(
     ctx: QuickModeContext,
     plain: Uint8Array,
     firstPayload: number,

@@ -1,7 +1,8 @@
-// The shape every exchange task has (STYLE.md §3, after strongSwan's ikev1 tasks): `start`
-// builds our first message, `process` consumes the peer's and may build the next one. The
-// manager frames, encrypts, sends, retransmits and reports packets; `after` runs once the
-// message is out (the IOS debug prints the state change after "sending packet").
+// The shape every exchange task has (STYLE.md §3, after strongSwan's sa/task.h): `build`
+// makes our first message, `process` consumes the peer's and may build the next one; both say
+// whether the task needs more messages, succeeded or failed. The task manager and IkeManager
+// frame, encrypt, send, retransmit and report packets; `after` runs once the message is out
+// (the IOS debug prints the state change after "sending packet").
 
 import type { Payload } from '../wire/index.js';
 import type { IkeEvent, Phase1State } from './events.js';
@@ -19,6 +20,62 @@ export interface Step {
   readonly complete?: boolean;
   readonly initialContact?: boolean;
   readonly after?: () => void;
+}
+
+export type TaskStatus = 'needMore' | 'success' | 'failed';
+
+/** The task goes on (`needMore`) or is done (`success`); `step` says what to send now. */
+export interface Advanced<S> {
+  readonly status: 'needMore' | 'success';
+  readonly step: S;
+}
+
+/** The task failed: the notify owed to the peer, and whether the message that failed it was authentic. */
+export interface Failed {
+  readonly status: 'failed';
+  readonly notify: number;
+  readonly reason: string;
+  readonly verified: boolean;
+}
+
+export type TaskResult<S = Step> = Advanced<S> | Failed;
+
+/**
+ * An exchange task (strongSwan's task_t). `process` returns undefined for a message the task
+ * does not expect in its state: dropped, not a failure.
+ */
+export interface Task<BuildArgs extends unknown[], ProcessArgs extends unknown[], S = Step> {
+  build(...args: BuildArgs): TaskResult<S>;
+  process(...args: ProcessArgs): TaskResult<S> | undefined;
+}
+
+/** Runs one task step; the refusals `failure` recognises become a `failed` result. */
+export function settle<S>(
+  f: () => S | undefined,
+  done: (step: S) => boolean,
+  failure: (e: unknown) => Failed | undefined,
+): TaskResult<S> | undefined {
+  let step: S | undefined;
+  try {
+    step = f();
+  } catch (e) {
+    const failed = failure(e);
+    if (failed) return failed;
+    throw e;
+  }
+  if (step === undefined) return undefined;
+  return { status: done(step) ? 'success' : 'needMore', step };
+}
+
+/** `settle` for a `build`, which always has a message to send or a failure. */
+export function settleBuild<S>(
+  f: () => S,
+  done: (step: S) => boolean,
+  failure: (e: unknown) => Failed | undefined,
+): TaskResult<S> {
+  const r = settle(f, done, failure);
+  if (!r) throw new Error('task built nothing');
+  return r;
 }
 
 export function transition(sa: IkeSa, emit: (e: IkeEvent) => void, input: string, to: Phase1State): void {

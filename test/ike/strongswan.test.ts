@@ -376,8 +376,10 @@ test("charon's quick mode: our decryption and HASH(1)/HASH(2) match its log; our
   const dec3 = sa.decrypt(mid, qm1.encrypted ?? new Uint8Array(0));
   assert.ok(dec3);
   const node = new QuickMode(sa, mid, 'responder');
-  const step = node.process(ctx, dec3.plain, qm1.nextPayload, false);
-  assert.ok(step?.send);
+  const result = node.process(ctx, dec3.plain, qm1.nextPayload, false);
+  assert.equal(result?.status, 'needMore');
+  const step = result.step;
+  assert.ok(step.send);
   assert.deepEqual(
     step.send.map(payloadTypeOf),
     [8, 1, 10, 4, 5, 5, 11],

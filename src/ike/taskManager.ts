@@ -1,0 +1,137 @@
+// The task manager of one IKE SA (after strongSwan's sa/ikev1/task_manager_v1.c): the tasks
+// active on the SA (its phase-1 task and its quick modes, one per message ID), our requests
+// that wait for an answer and are retransmitted with exponential backoff, and our last reply
+// per message ID, sent again when the peer retransmits the message it answered (RFC 2408
+// §5: a retransmission is recognised by its bytes, not processed twice).
+
+import { createHash } from 'node:crypto';
+import type { AggressiveMode } from './aggressiveMode.js';
+import type { MainMode } from './mainMode.js';
+import type { QuickMode } from './quickMode.js';
+import type { RetransmitPolicy } from './types.js';
+
+/** A request of ours waiting for the peer's answer. */
+export interface OutstandingRequest {
+  readonly messageId: number;
+  readonly data: Uint8Array;
+  readonly exchangeType: number;
+  readonly payloadNames: readonly string[];
+  retries: number;
+  interval: number;
+  nextAt: number;
+}
+
+export interface CachedReply {
+  readonly fingerprint: string;
+  /** Bytes we answered with; undefined when the message needed no answer. */
+  readonly response?: Uint8Array;
+}
+
+/** What identifies a retransmitted message: its bytes. */
+export function fingerprintOf(datagram: Uint8Array): string {
+  return createHash('sha1').update(datagram).digest('hex');
+}
+
+export class TaskManager {
+  phase1?: MainMode | AggressiveMode;
+  private readonly quick = new Map<number, QuickMode>();
+  private readonly outstanding = new Map<number, OutstandingRequest>();
+  private readonly replies = new Map<number, CachedReply>();
+
+  constructor(private readonly retransmit: RetransmitPolicy) {}
+
+  // ---------------------------------------------------------------- tasks
+
+  endPhase1(): void {
+    delete this.phase1;
+  }
+
+  quickMode(messageId: number): QuickMode | undefined {
+    return this.quick.get(messageId);
+  }
+  addQuickMode(node: QuickMode): void {
+    this.quick.set(node.messageId, node);
+  }
+  removeQuickMode(messageId: number): void {
+    this.quick.delete(messageId);
+  }
+  /** In the order they started. */
+  quickModes(): QuickMode[] {
+    return [...this.quick.values()];
+  }
+  get quickModeCount(): number {
+    return this.quick.size;
+  }
+
+  // ---------------------------------------------------------------- retransmission
+
+  /** Arms retransmission of a request just sent. */
+  request(
+    messageId: number,
+    data: Uint8Array,
+    exchangeType: number,
+    payloadNames: readonly string[],
+    now: number,
+  ): void {
+    this.outstanding.set(messageId, {
+      messageId,
+      data,
+      exchangeType,
+      payloadNames,
+      retries: 0,
+      interval: this.retransmit.initial,
+      nextAt: now + this.retransmit.initial,
+    });
+  }
+
+  /** The peer answered (or the exchange ended): stop retransmitting. */
+  answered(messageId: number): void {
+    this.outstanding.delete(messageId);
+  }
+
+  /** Requests whose timer has run out, in the order they were sent. */
+  due(now: number): OutstandingRequest[] {
+    return [...this.outstanding.values()].filter((p) => p.nextAt <= now);
+  }
+
+  exhausted(p: OutstandingRequest): boolean {
+    return p.retries >= this.retransmit.maxRetries;
+  }
+
+  /** Counts one more transmission and stretches the wait for the next by the backoff factor. */
+  backOff(p: OutstandingRequest, now: number): void {
+    p.retries++;
+    p.interval *= this.retransmit.factor;
+    p.nextAt = now + p.interval;
+  }
+
+  nextRetransmitAt(): number {
+    let t = Number.POSITIVE_INFINITY;
+    for (const p of this.outstanding.values()) t = Math.min(t, p.nextAt);
+    return t;
+  }
+
+  // ---------------------------------------------------------------- reply cache
+
+  /** Our reply to this very message, if it is a retransmission of one we processed. */
+  duplicateOf(messageId: number, fingerprint: string): CachedReply | undefined {
+    const cached = this.replies.get(messageId);
+    return cached && cached.fingerprint === fingerprint ? cached : undefined;
+  }
+
+  remember(messageId: number, fingerprint: string, response?: Uint8Array): void {
+    this.replies.set(messageId, response ? { fingerprint, response } : { fingerprint });
+  }
+
+  forgetReply(messageId: number): void {
+    this.replies.delete(messageId);
+  }
+
+  /** The IKE SA is gone: no task, retransmission or cached reply outlives it. */
+  clear(): void {
+    delete this.phase1;
+    this.quick.clear();
+    this.outstanding.clear();
+    this.replies.clear();
+  }
+}
