@@ -34,7 +34,7 @@ import {
   lifetimeOf,
   localAddressFor,
   transformSetsOf,
-} from './cryptoMapLookup.js';
+} from '../policy/cryptoMap.js';
 import { exchangeName, makeCookie, payloadNames } from './describe.js';
 import { DeadPeerDetection, type DpdHost } from './dpd.js';
 import {

@@ -7,6 +7,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { CryptoMapEntry, SaLifetime, TrafficSelector, TransformSet } from '../policy/model.js';
 import type { IpsecSa, IpsecSaPair } from '../policy/sa.js';
+import type { Phase2Entry, Phase2Refusal } from '../policy/cryptoMap.js';
 import { choosePhase2 } from '../policy/proposalPhase2.js';
 import {
   attributeNumber,
@@ -59,17 +60,10 @@ import {
 import { mirror, proxyIdBody, proxyIdProblem, proxyIdRange } from './selectors.js';
 import { settle, settleBuild, type Failed, type Task, type TaskResult } from './task.js';
 import type { Rng } from './types.js';
-import type { Phase2Refusal } from './cryptoMapLookup.js';
 
 export const CONNECTED = 16384;
 
 const IPSEC_PROTOCOLS: ReadonlySet<number> = new Set([ProtocolId.AH, ProtocolId.ESP, ProtocolId.IPCOMP]);
-
-export interface Phase2Policy {
-  readonly entry: CryptoMapEntry;
-  readonly transformSets: readonly TransformSet[];
-  readonly lifetime: SaLifetime;
-}
 
 export interface QuickModeContext {
   readonly rng: Rng;
@@ -77,7 +71,7 @@ export interface QuickModeContext {
   emit(e: IkeEvent): void;
   allocateSpi(): number;
   /** Responder: the crypto map entry that covers this peer and selector (our view). */
-  findPolicy(sa: IkeSa, selector: TrafficSelector): Phase2Policy | Phase2Refusal;
+  findPolicy(sa: IkeSa, selector: TrafficSelector): Phase2Entry | Phase2Refusal;
   transformSetsOf(entry: CryptoMapEntry): TransformSet[];
   lifetimeOf(entry: CryptoMapEntry): SaLifetime;
 }

@@ -66,7 +66,13 @@ export {
   cryptoInterfaces,
   cryptoMapEntries,
   cryptoMapEntriesForInterface,
+  entryForPeer,
+  entryForSelector,
   findInterface,
+  findPhase2Policy,
+  lifetimeOf,
+  localAddressFor,
   localAddressForMap,
+  transformSetsOf,
 } from './cryptoMap.js';
-export type { ResolvedMapEntry } from './cryptoMap.js';
+export type { Phase2Entry, Phase2Refusal, ResolvedMapEntry } from './cryptoMap.js';

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfig } from '../../src/config/index.js';
 import { policyRules } from '../../src/gateway/spdFromConfig.js';
-import { findPhase2Policy } from '../../src/ike/cryptoMapLookup.js';
+import { findPhase2Policy } from '../../src/policy/index.js';
 import { Spd } from '../../src/ipsec/spd.js';
 import { ipv4FromText } from '../../src/packet/address.js';
 import type { TrafficSelector } from '../../src/policy/model.js';

@@ -12,7 +12,6 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parseConfig } from '../../src/config/index.js';
 import { policyRules } from '../../src/gateway/spdFromConfig.js';
-import { findPhase2Policy } from '../../src/ike/cryptoMapLookup.js';
 import { Spd } from '../../src/ipsec/spd.js';
 import {
   addressFromBigInt,
@@ -21,7 +20,7 @@ import {
   parseAddressText,
 } from '../../src/packet/address.js';
 import type { PacketFlow } from '../../src/packet/flow.js';
-import { aclRules, matchAcl, proxyIdProblem } from '../../src/policy/index.js';
+import { aclRules, findPhase2Policy, matchAcl, proxyIdProblem } from '../../src/policy/index.js';
 import { cryptoMapConfig, PEER } from '../util/cryptoMapConfig.js';
 import type { AccessList, AclAddress, AclEntry, PortMatch, TrafficSelector } from '../../src/policy/model.js';
 
