@@ -3,6 +3,7 @@
 
 import type { AhIntegrity, EspEncryption, EspIntegrity, IpsecMode, TransformSet } from '../policy/model.js';
 import type { EspCipher, IntegrityAlg } from '../policy/sa.js';
+import { espCipherOf, integrityOf } from '../policy/transformSet.js';
 import type { Phase2ProposalOffer, Phase2TransformOffer } from '../policy/proposalPhase2.js';
 import {
   attributeNumber,
@@ -275,47 +276,32 @@ export interface SaAlgorithms {
   readonly integKeyLength: number;
 }
 
-const INTEGRITY: Readonly<Record<string, [IntegrityAlg, number]>> = {
-  'esp-md5-hmac': ['hmac-md5-96', 16],
-  'esp-sha-hmac': ['hmac-sha1-96', 20],
-  'esp-sha256-hmac': ['hmac-sha256-128', 32],
-  'esp-sha384-hmac': ['hmac-sha384-192', 48],
-  'esp-sha512-hmac': ['hmac-sha512-256', 64],
-  'ah-md5-hmac': ['hmac-md5-96', 16],
-  'ah-sha-hmac': ['hmac-sha1-96', 20],
-  'ah-sha256-hmac': ['hmac-sha256-128', 32],
-  'ah-sha384-hmac': ['hmac-sha384-192', 48],
-  'ah-sha512-hmac': ['hmac-sha512-256', 64],
-};
-
+/** Key lengths from src/policy's algorithm table (RFC 2403/2404/4868: HMAC key = hash length). */
 export function algorithmsFor(protocol: 'esp' | 'ah', ts: TransformSet): SaAlgorithms {
   if (protocol === 'ah') {
-    const [integrity, integKeyLength] = INTEGRITY[ts.ah ?? 'ah-sha-hmac'] ?? ['none', 0];
-    return { encKeyLength: 0, integrity, integKeyLength };
+    const { alg, keyBits } = integrityOf(ts.ah ?? 'ah-sha-hmac');
+    return { encKeyLength: 0, integrity: alg, integKeyLength: keyBits / 8 };
   }
-  const [integrity, integKeyLength] = ts.espIntegrity
-    ? (INTEGRITY[ts.espIntegrity] ?? ['none', 0])
-    : ['none' as const, 0];
-  const bits = ts.espKeyBits ?? 128;
-  switch (ts.espEncryption) {
-    case 'esp-des':
-      return { cipher: 'des-cbc', encKeyLength: 8, integrity, integKeyLength };
-    case 'esp-3des':
-      return { cipher: '3des-cbc', encKeyLength: 24, integrity, integKeyLength };
-    case 'esp-aes':
-      return { cipher: 'aes-cbc', cipherKeyBits: bits, encKeyLength: bits / 8, integrity, integKeyLength };
-    case 'esp-gcm':
-      // RFC 4106 §8.1: KEYMAT carries the 4-byte salt after the key.
-      return {
-        cipher: 'aes-gcm-16',
-        cipherKeyBits: bits,
-        encKeyLength: bits / 8 + 4,
-        integrity: 'none',
-        integKeyLength: 0,
-      };
-    default:
-      return { cipher: 'null', encKeyLength: 0, integrity, integKeyLength };
-  }
+  const i = ts.espIntegrity ? integrityOf(ts.espIntegrity) : { alg: 'none' as const, keyBits: 0 };
+  const { cipher, keyBits } = ts.espEncryption
+    ? espCipherOf(ts.espEncryption, ts.espKeyBits)
+    : { cipher: 'null' as const, keyBits: 0 };
+  // RFC 4106 §8.1: GCM has no separate authenticator; KEYMAT carries the 4-byte salt after the key.
+  if (cipher === 'aes-gcm-16')
+    return {
+      cipher,
+      cipherKeyBits: keyBits,
+      encKeyLength: keyBits / 8 + 4,
+      integrity: 'none',
+      integKeyLength: 0,
+    };
+  return {
+    cipher,
+    ...(cipher === 'aes-cbc' ? { cipherKeyBits: keyBits } : {}),
+    encKeyLength: keyBits / 8,
+    integrity: i.alg,
+    integKeyLength: i.keyBits / 8,
+  };
 }
 
 /** "esp-3des esp-md5-hmac" as IOS prints a transform set. */
