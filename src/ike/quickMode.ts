@@ -35,6 +35,7 @@ import { decodeBody } from './message.js';
 import { NotifyType, PayloadType, ProtocolId } from './constants.js';
 import type { IkeEvent, QuickModeState, SaPairSummary } from './events.js';
 import type { IkeSa } from './ikeSa.js';
+import type { ExchangeInput, ExchangeTask } from './exchange.js';
 import {
   algorithmsFor,
   decodeTransform,
@@ -130,11 +131,15 @@ interface Chosen {
   readonly udp: boolean;
 }
 
-export class QuickMode implements Task<
-  [ctx: QuickModeContext, entry: CryptoMapEntry, selector: TrafficSelector, commit: boolean],
-  [ctx: QuickModeContext, plain: Uint8Array, firstPayload: number, commit: boolean],
-  QmStep
-> {
+export class QuickMode
+  implements
+    ExchangeTask,
+    Task<
+      [ctx: QuickModeContext, entry: CryptoMapEntry, selector: TrafficSelector, commit: boolean],
+      [ctx: QuickModeContext, plain: Uint8Array, firstPayload: number, commit: boolean],
+      QmStep
+    >
+{
   state: QuickModeState = 'IKE_QM_READY';
   doneAt?: number;
   failed = false;
@@ -204,6 +209,14 @@ export class QuickMode implements Task<
     commit: boolean,
   ): TaskResult<QmStep> | undefined {
     return settle(() => this.next(ctx, plain, firstPayload, commit), quickModeDone, quickModeFailed);
+  }
+
+  receive(ctx: QuickModeContext, input: ExchangeInput): TaskResult<QmStep> | undefined {
+    return this.process(ctx, input.plain, input.firstPayload, input.commit);
+  }
+
+  get finished(): boolean {
+    return this.role === 'responder' && this.state === 'IKE_QM_PHASE2_COMPLETE';
   }
 
   private first(
