@@ -4,8 +4,10 @@
 
 import type { Payload } from '../wire/index.js';
 import type { IkeSa } from './ikeSa.js';
+import type { Message } from './message.js';
 import type { QmStep, QuickModeContext } from './quickMode.js';
 import type { TaskResult } from './task.js';
+import type { IkeDatagram } from './types.js';
 
 /** The decrypted message a task receives. */
 export interface ExchangeInput {
@@ -45,4 +47,6 @@ export interface ExchangeRegistration {
   readonly keepsFinished?: boolean;
   /** The task for a message ID the peer starts. */
   responder(sa: IkeSa, messageId: number): ExchangeTask;
+  /** A message of this type in the clear (informational before keys); dropped when absent. */
+  clear?(sa: IkeSa, msg: Message, d: IkeDatagram): void;
 }

@@ -690,6 +690,7 @@ export class IkeManager {
         iv: 'fresh',
         hashed: true,
         responder: (sa, mid) => new InformationalExchange(sa, mid, this.informational()),
+        clear: (sa, msg, d) => this.clearInformational(sa, msg, d),
       },
     ],
   ]);
@@ -970,8 +971,8 @@ export class IkeManager {
     fingerprint: string,
   ): void {
     const name = reg.name;
-    if (!msg.flags.encryption && msg.exchangeType === ExchangeType.INFORMATIONAL) {
-      this.clearInformational(sa, msg, d);
+    if (!msg.flags.encryption && reg.clear) {
+      reg.clear(sa, msg, d);
       return;
     }
     if (
