@@ -18,8 +18,6 @@ export interface InformationalHost {
   readonly now: number;
   emit(e: IkeEvent): void;
   drop(connId: number, peer: string, reason: string): void;
-  /** Sends a (protected, once phase 1 is up) informational exchange. */
-  sendInformational(sa: IkeSa, payloads: readonly Payload[]): void;
   deleteIkeSa(sa: IkeSa, reason: string): void;
   ikeSaByCookie(ckyI: Uint8Array): IkeSa | undefined;
   ikeSasWithPeer(peer: string): readonly IkeSa[];
@@ -38,7 +36,6 @@ export interface InformationalHost {
   abortQuickMode(sa: IkeSa, node: QuickMode, reason: string): void;
   /** The peer says it has no SA for our outbound SPI (INVALID-SPI): remove it, renegotiate. */
   peerInvalidSpi(sa: IkeSa, protocol: 'esp' | 'ah', spi: number): void;
-  randomU32(): number;
 }
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');

@@ -431,7 +431,6 @@ export class IkeManager {
       now: this.now,
       emit: this.emit,
       drop: (connId, peer, reason) => this.drop(connId, peer, reason),
-      sendInformational: (sa, payloads) => this.sendInformational(sa, payloads),
       deleteIkeSa: (sa, reason) => this.deleteSa(sa, reason, false),
       ikeSaByCookie: (cky) => this.byCookie.get(hex(cky)),
       ikeSasWithPeer: (peer) => [...this.sas.values()].filter((s) => s.peerAddress === peer),
@@ -455,7 +454,6 @@ export class IkeManager {
         this.dropNode(sa, node);
       },
       peerInvalidSpi: (sa, protocol, spi) => this.peerInvalidSpi(sa, protocol, spi),
-      randomU32: () => this.randomU32(),
     });
   }
 
