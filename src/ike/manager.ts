@@ -52,7 +52,7 @@ import type { ExchangeRegistration, ExchangeTask, InitiatorTask } from './exchan
 import { InvalidSpiLimiter, invalidSpiPayload } from './invalidSpi.js';
 import { MainMode } from './mainMode.js';
 import { Phase1Failure, phase1Failed, type Phase1Context } from './phase1.js';
-import { CONNECTED, QuickMode, type QuickModeContext } from './quickMode.js';
+import { CONNECTED, QUICK_MODE_EXCHANGE, QuickMode, type QuickModeContext } from './quickMode.js';
 import { selectorsEqual } from './selectors.js';
 import { fingerprintOf, TaskManager } from './taskManager.js';
 import { PHASE1_COMPLETE, transition, type Step, type TaskResult } from './task.js';
@@ -671,16 +671,7 @@ export class IkeManager {
    * task file and one registration: a line here, or `exchanges` in the options.
    */
   private readonly registrations: ReadonlyMap<number, ExchangeRegistration> = new Map([
-    [
-      ExchangeType.QUICK,
-      {
-        name: 'quick mode',
-        iv: 'chain',
-        hashed: false,
-        keepsFinished: true,
-        responder: (sa, mid) => new QuickMode(sa, mid, 'responder'),
-      },
-    ],
+    [ExchangeType.QUICK, QUICK_MODE_EXCHANGE],
     [
       ExchangeType.INFORMATIONAL,
       {

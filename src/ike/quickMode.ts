@@ -35,7 +35,7 @@ import { decodeBody } from './message.js';
 import { NotifyType, PayloadType, ProtocolId } from './constants.js';
 import type { IkeEvent, QuickModeState, SaPairSummary } from './events.js';
 import type { IkeSa } from './ikeSa.js';
-import type { ExchangeInput, ExchangeTask } from './exchange.js';
+import type { ExchangeInput, ExchangeRegistration, ExchangeTask } from './exchange.js';
 import {
   algorithmsFor,
   decodeTransform,
@@ -907,3 +907,12 @@ function lowerLifetimes(attrs: readonly Attribute[], seconds: number, kilobytes:
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && Buffer.from(a).equals(Buffer.from(b));
 }
+
+/** Quick mode on the exchange path: its IV chains per message ID, its HASHes are its own. */
+export const QUICK_MODE_EXCHANGE: ExchangeRegistration = {
+  name: 'quick mode',
+  iv: 'chain',
+  hashed: false,
+  keepsFinished: true,
+  responder: (sa, messageId) => new QuickMode(sa, messageId, 'responder'),
+};
