@@ -9,15 +9,15 @@ import type { IkeEvent } from './events.js';
 import type { IkeSa } from './ikeSa.js';
 import { invalidSpiOf } from './invalidSpi.js';
 import { spiNumber } from './ipsecTransforms.js';
-import { CONNECTED, type QuickMode } from './quickMode.js';
+import type { ExchangeInput, ExchangeTask } from './exchange.js';
+import { CONNECTED, type QmStep, type QuickMode, type QuickModeContext } from './quickMode.js';
+import type { TaskResult } from './task.js';
 
 /** What the informational task may do to the manager's tables. */
 export interface InformationalHost {
   readonly now: number;
   emit(e: IkeEvent): void;
   drop(connId: number, peer: string, reason: string): void;
-  /** Sends a (protected, once phase 1 is up) informational exchange. */
-  sendInformational(sa: IkeSa, payloads: readonly Payload[]): void;
   deleteIkeSa(sa: IkeSa, reason: string): void;
   ikeSaByCookie(ckyI: Uint8Array): IkeSa | undefined;
   ikeSasWithPeer(peer: string): readonly IkeSa[];
@@ -36,7 +36,6 @@ export interface InformationalHost {
   abortQuickMode(sa: IkeSa, node: QuickMode, reason: string): void;
   /** The peer says it has no SA for our outbound SPI (INVALID-SPI): remove it, renegotiate. */
   peerInvalidSpi(sa: IkeSa, protocol: 'esp' | 'ah', spi: number): void;
-  randomU32(): number;
 }
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -177,5 +176,25 @@ export class Informational {
       });
       h.abortQuickMode(sa, node, `peer sent ${name}`);
     }
+  }
+}
+
+/**
+ * One protected informational as a task of the generic receive path: a one-message exchange,
+ * never answered (RFC 2408 §5), whose payloads act on state once HASH(1) is verified.
+ */
+export class InformationalExchange implements ExchangeTask {
+  readonly role = 'responder';
+  readonly finished = false;
+
+  constructor(
+    private readonly sa: IkeSa,
+    readonly messageId: number,
+    private readonly informational: Informational,
+  ) {}
+
+  receive(_ctx: QuickModeContext, input: ExchangeInput): TaskResult<QmStep> {
+    this.informational.processProtected(this.sa, input.payloads ?? []);
+    return { status: 'success', step: {} };
   }
 }

@@ -47,11 +47,12 @@ import {
 } from './informational.js';
 import { transformText, spiBytes } from './ipsecTransforms.js';
 import { IkeRekey, noInitialContact, type IkeRekeyHost } from './ikeRekey.js';
-import { Informational } from './informationalTask.js';
+import { Informational, InformationalExchange } from './informationalTask.js';
+import type { ExchangeRegistration, ExchangeTask, InitiatorTask } from './exchange.js';
 import { InvalidSpiLimiter, invalidSpiPayload } from './invalidSpi.js';
 import { MainMode } from './mainMode.js';
 import { Phase1Failure, phase1Failed, type Phase1Context } from './phase1.js';
-import { CONNECTED, QuickMode, type QuickModeContext } from './quickMode.js';
+import { CONNECTED, QUICK_MODE_EXCHANGE, QuickMode, type QuickModeContext } from './quickMode.js';
 import { selectorsEqual } from './selectors.js';
 import { fingerprintOf, TaskManager } from './taskManager.js';
 import { PHASE1_COMPLETE, transition, type Step, type TaskResult } from './task.js';
@@ -120,6 +121,11 @@ type ExchangeReceive = (sa: IkeSa, msg: Message, d: IkeDatagram, fingerprint: st
 
 /** What an exchange task answers with (phase 1's Step, quick mode's QmStep). */
 type ExchangeStep = Pick<Step, 'send' | 'expectReply' | 'commit' | 'after'>;
+
+/** A task's state for a log line: quick mode's IOS state name, else its role. */
+function stateOf(task: ExchangeTask): string {
+  return task instanceof QuickMode ? task.state : task.role;
+}
 
 function hex(b: Uint8Array): string {
   return Buffer.from(b).toString('hex');
@@ -425,7 +431,6 @@ export class IkeManager {
       now: this.now,
       emit: this.emit,
       drop: (connId, peer, reason) => this.drop(connId, peer, reason),
-      sendInformational: (sa, payloads) => this.sendInformational(sa, payloads),
       deleteIkeSa: (sa, reason) => this.deleteSa(sa, reason, false),
       ikeSaByCookie: (cky) => this.byCookie.get(hex(cky)),
       ikeSasWithPeer: (peer) => [...this.sas.values()].filter((s) => s.peerAddress === peer),
@@ -449,7 +454,6 @@ export class IkeManager {
         this.dropNode(sa, node);
       },
       peerInvalidSpi: (sa, protocol, spi) => this.peerInvalidSpi(sa, protocol, spi),
-      randomU32: () => this.randomU32(),
     });
   }
 
@@ -653,7 +657,7 @@ export class IkeManager {
       }
       return;
     }
-    const receive = this.exchanges.get(msg.exchangeType);
+    const receive = this.exchangeOf(msg.exchangeType);
     if (!receive) {
       this.drop(sa.connId, d.srcAddress, `exchange type ${msg.exchangeType} not supported`);
       return;
@@ -662,15 +666,35 @@ export class IkeManager {
   }
 
   /**
-   * The task each exchange type's messages go to (RFC 2408 §4.1, RFC 2409 §5). A new exchange
-   * (XAUTH's transaction exchange, Mode Config) is its task file and one line here.
+   * The exchanges after phase 1 (RFC 2408 §3.1, RFC 2409 §5.5, §5.7), all received by
+   * `exchangeReceive`. A new exchange (XAUTH's or Mode Config's transaction exchange) is its
+   * task file and one registration: a line here, or `exchanges` in the options.
    */
-  private readonly exchanges: ReadonlyMap<number, ExchangeReceive> = new Map([
-    [ExchangeType.ID_PROT, this.phase1Receive.bind(this)],
-    [ExchangeType.AGGRESSIVE, this.phase1Receive.bind(this)],
-    [ExchangeType.QUICK, this.quickReceive.bind(this)],
-    [ExchangeType.INFORMATIONAL, this.informationalReceive.bind(this)],
+  private readonly registrations: ReadonlyMap<number, ExchangeRegistration> = new Map([
+    [ExchangeType.QUICK, QUICK_MODE_EXCHANGE],
+    [
+      ExchangeType.INFORMATIONAL,
+      {
+        name: 'informational',
+        iv: 'fresh',
+        hashed: true,
+        responder: (sa, mid) => new InformationalExchange(sa, mid, this.informational()),
+        clear: (sa, msg, d) => this.clearInformational(sa, msg, d),
+      },
+    ],
   ]);
+
+  private registrationOf(exchangeType: number): ExchangeRegistration | undefined {
+    return this.registrations.get(exchangeType) ?? this.opts.exchanges?.get(exchangeType);
+  }
+
+  /** The receive path of each exchange type (RFC 2408 §4.1, RFC 2409 §5). */
+  private exchangeOf(exchangeType: number): ExchangeReceive | undefined {
+    if (exchangeType === ExchangeType.ID_PROT || exchangeType === ExchangeType.AGGRESSIVE)
+      return this.phase1Receive.bind(this);
+    const reg = this.registrationOf(exchangeType);
+    return reg && ((sa, msg, d, fingerprint) => this.exchangeReceive(reg, sa, msg, d, fingerprint));
+  }
 
   /**
    * A task moved on with the peer's message: ours it answered is no longer retransmitted, the
@@ -923,80 +947,168 @@ export class IkeManager {
     transition(sa, this.emit, PHASE1_COMPLETE, 'IKE_P1_COMPLETE');
   }
 
-  private quickReceive(sa: IkeSa, msg: Message, d: IkeDatagram, fingerprint: string): void {
+  /**
+   * An exchange after phase 1, keyed by its message ID: the task for it (ours, or a new one
+   * for the peer's), the IV its registration says (RFC 2409 App. B), HASH(1) checked when the
+   * exchange is hashed, and only then the task's step.
+   */
+  private exchangeReceive(
+    reg: ExchangeRegistration,
+    sa: IkeSa,
+    msg: Message,
+    d: IkeDatagram,
+    fingerprint: string,
+  ): void {
+    const name = reg.name;
+    if (!msg.flags.encryption && reg.clear) {
+      reg.clear(sa, msg, d);
+      return;
+    }
     if (
       !sa.authenticated ||
       sa.p1 !== 'IKE_P1_COMPLETE' ||
+      sa.lastPhase1Block === undefined ||
       !msg.flags.encryption ||
       !msg.encrypted ||
-      msg.messageId === 0
+      (msg.messageId === 0 && reg.iv === 'chain')
     ) {
-      this.drop(sa.connId, d.srcAddress, 'quick mode before phase 1, unencrypted, or message ID 0');
+      this.drop(sa.connId, d.srcAddress, `${name} before phase 1, unencrypted, or message ID 0`);
       return;
     }
     const tm = this.tasksOf(sa);
-    let node = tm.quickMode(msg.messageId);
+    // A one-message exchange has no task to find: its message ID may be a quick mode's.
+    let task = reg.iv === 'chain' ? tm.exchange(msg.messageId, msg.exchangeType) : undefined;
     let fresh = false;
-    if (node && node.role === 'responder' && node.state === 'IKE_QM_PHASE2_COMPLETE') {
-      // QM3 was the last message: anything new for this message ID is a replay.
+    if (task?.finished) {
+      // The responder's last message was the peer's: anything new for this message ID is a replay.
       this.counters.replayedQm1++;
-      this.drop(
-        sa.connId,
-        d.srcAddress,
-        `replayed quick mode message ID ${msg.messageId} (quick mode complete)`,
-      );
+      this.drop(sa.connId, d.srcAddress, `replayed ${name} message ID ${msg.messageId} (${name} complete)`);
       return;
     }
-    if (!node) {
-      if (sa.usedMessageIds.has(msg.messageId)) {
-        // RFC 2409 §5.5: QM3 proves liveness; a replayed QM1 is not processed again.
+    if (!task) {
+      if (reg.iv === 'chain' && sa.usedMessageIds.has(msg.messageId)) {
+        // RFC 2409 §5.5: QM3 proves liveness; a replayed first message is not processed again.
         this.counters.replayedQm1++;
-        this.drop(sa.connId, d.srcAddress, `replayed quick mode message ID ${msg.messageId}`);
+        this.drop(sa.connId, d.srcAddress, `replayed ${name} message ID ${msg.messageId}`);
         return;
       }
-      if (tm.quickModeCount >= MAX_NODES_PER_SA) {
-        this.drop(sa.connId, d.srcAddress, 'too many concurrent quick modes');
+      if (reg.iv === 'chain' && tm.exchangeCount >= MAX_NODES_PER_SA) {
+        this.drop(sa.connId, d.srcAddress, `too many concurrent ${name}s`);
         return;
       }
-      node = new QuickMode(sa, msg.messageId, 'responder');
+      task = reg.responder(sa, msg.messageId);
       fresh = true;
     }
-    const dec = sa.decrypt(msg.messageId, msg.encrypted);
+    // A one-message exchange always starts from the last phase-1 block, never from a quick
+    // mode's chain that may share the message ID.
+    const dec = sa.decrypt(msg.messageId, msg.encrypted, reg.iv === 'fresh');
     if (!dec) {
-      this.drop(sa.connId, d.srcAddress, 'quick mode ciphertext length');
+      this.drop(sa.connId, d.srcAddress, `${name} ciphertext length`);
       return;
     }
-    this.emitPacket(sa, 'received', ExchangeType.QUICK, msg.messageId, ['encrypted'], false);
-    const result = node.process(this.qmCtx(), dec.plain, msg.nextPayload, msg.flags.commit);
+    let payloads: Payload[] | undefined;
+    if (reg.hashed) {
+      try {
+        payloads = verifyProtected(sa, msg.messageId, msg.nextPayload, dec.plain);
+      } catch (e) {
+        if (!(e instanceof DecodeError)) throw e;
+        // Not answered: an informational is never answered with one (RFC 2408 §5).
+        this.drop(sa.connId, d.srcAddress, `${name}: ${e.message}`);
+        return;
+      }
+      if (!payloads) {
+        this.drop(sa.connId, d.srcAddress, `${name} HASH invalid`);
+        return;
+      }
+      // Authentic: the peer's retransmission is recognised, and answers go where it is now.
+      this.tasksOf(sa).remember(msg.messageId, fingerprint);
+      this.updateEndpoint(sa, d);
+    }
+    const names = payloads ? ['HASH', ...payloadNames(payloads)] : ['encrypted'];
+    this.emitPacket(sa, 'received', msg.exchangeType, msg.messageId, names, false);
+    const result = task.receive(this.qmCtx(), {
+      plain: dec.plain,
+      firstPayload: msg.nextPayload,
+      commit: msg.flags.commit,
+      ...(payloads ? { payloads } : {}),
+    });
+    if (sa.deleted) return;
     if (result?.status === 'failed') {
       // Unverifiable input (bad HASH, garbage after decryption, a late message for a
-      // responder node) is dropped; a verified QM1 or QM2 we cannot accept gets an error
-      // notify and ends its quick mode.
-      if (!result.verified || (!fresh && node.role === 'responder')) {
-        this.drop(sa.connId, d.srcAddress, `quick mode ${msg.messageId}: ${result.reason}`);
+      // responder) is dropped; a verified message we cannot accept gets an error notify and
+      // ends its exchange.
+      if (!result.verified || (!fresh && task.role === 'responder')) {
+        this.drop(sa.connId, d.srcAddress, `${name} ${msg.messageId}: ${result.reason}`);
         return;
       }
       sa.usedMessageIds.add(msg.messageId);
       sa.commitIv(msg.messageId, dec.nextIv);
-      this.failNode(sa, node, result.notify, result.reason);
+      if (task instanceof QuickMode) this.failNode(sa, task, result.notify, result.reason);
+      else this.endExchange(sa, task.messageId);
       return;
     }
     if (!result) {
-      this.drop(sa.connId, d.srcAddress, `unexpected quick mode message in ${node.state}`);
+      this.drop(sa.connId, d.srcAddress, `unexpected ${name} message in ${stateOf(task)}`);
       return;
     }
     const step = result.step;
-    if (fresh) {
-      tm.addQuickMode(node);
-      sa.usedMessageIds.add(msg.messageId);
+    if (reg.iv === 'fresh') {
+      // A one-message exchange (informational): nothing is answered under its message ID,
+      // which may be a quick mode's; that exchange's retransmissions and IVs stay as they are.
+      step.after?.();
+      return;
     }
+    if (fresh && (result.status === 'needMore' || reg.keepsFinished)) tm.addExchange(task, msg.exchangeType);
+    if (fresh) sa.usedMessageIds.add(msg.messageId);
     sa.commitIv(msg.messageId, dec.nextIv);
     this.answer(sa, msg, d, fingerprint, step, { encrypt: true });
-    if (step.install) this.install(sa, node, step.install);
-    if (step.sendConnected) {
-      const spi = node.pairs?.[0]?.inbound.spi ?? 0;
+    if (result.status === 'success' && !reg.keepsFinished) this.endExchange(sa, task.messageId, true);
+    if (step.install && task instanceof QuickMode) this.install(sa, task, step.install);
+    if (step.sendConnected && task instanceof QuickMode) {
+      const spi = task.pairs?.[0]?.inbound.spi ?? 0;
       this.sendInformational(sa, [notifyPayload(CONNECTED, ProtocolId.ESP, spiBytes(spi))]);
     }
+  }
+
+  /**
+   * Starts an exchange of ours on an established IKE SA, under a new message ID: its first
+   * message is sent (and retransmitted until answered), the rest runs on `exchangeReceive`.
+   */
+  startExchange(
+    connId: number,
+    exchangeType: number,
+    make: (sa: IkeSa, messageId: number) => InitiatorTask,
+    now: number,
+  ): IkeAction[] {
+    this.begin(now);
+    const sa = this.sas.get(connId);
+    if (sa && !sa.deleted && sa.p1 === 'IKE_P1_COMPLETE' && this.registrationOf(exchangeType)) {
+      const task = make(
+        sa,
+        sa.newMessageId(() => this.randomU32()),
+      );
+      const result = task.begin(this.qmCtx());
+      if (result.status !== 'failed') {
+        if (result.status === 'needMore') this.tasksOf(sa).addExchange(task, exchangeType);
+        const step = result.step;
+        this.send(sa, exchangeType, task.messageId, step.send ?? [], {
+          encrypt: true,
+          commit: step.commit === true,
+          expectReply: step.expectReply !== false && result.status === 'needMore',
+        });
+        step.after?.();
+      }
+    }
+    return this.finish();
+  }
+
+  /** A task that is not a quick mode ends: its message ID's state goes with it. */
+  private endExchange(sa: IkeSa, messageId: number, keepReply = false): void {
+    const tm = this.tasksOf(sa);
+    tm.removeExchange(messageId);
+    tm.answered(messageId);
+    sa.phase2Ivs.delete(messageId);
+    if (!keepReply) tm.forgetReply(messageId);
   }
 
   private failNode(sa: IkeSa, node: QuickMode, notify: number, reason: string): void {
@@ -1016,7 +1128,7 @@ export class IkeManager {
   private dropNode(sa: IkeSa, node: QuickMode): void {
     // After its IKE SA was deleted the SA's task manager is gone, and with it the node.
     const tm = this.taskManagers.get(sa.connId);
-    tm?.removeQuickMode(node.messageId);
+    tm?.removeExchange(node.messageId);
     tm?.answered(node.messageId);
     sa.phase2Ivs.delete(node.messageId);
     tm?.forgetReply(node.messageId);
@@ -1024,41 +1136,10 @@ export class IkeManager {
       for (const s of node.ourSpis) this.spisInUse.delete(s);
   }
 
-  private informationalReceive(sa: IkeSa, msg: Message, d: IkeDatagram, fingerprint: string): void {
+  /** A clear informational on an IKE SA: reported, never acted on once authenticated (RFC 2408 §5.15). */
+  private clearInformational(sa: IkeSa, msg: Message, d: IkeDatagram): void {
     if (msg.malformed) {
       this.drop(sa.connId, d.srcAddress, `malformed informational: ${msg.malformed.message}`);
-      return;
-    }
-    if (!msg.flags.encryption) {
-      this.emitPacket(
-        sa,
-        'received',
-        ExchangeType.INFORMATIONAL,
-        msg.messageId,
-        payloadNames(msg.payloads),
-        false,
-      );
-      this.informational().processClear(sa, msg.payloads, d.srcAddress);
-      return;
-    }
-    if (!sa.keys || !msg.encrypted || sa.lastPhase1Block === undefined) {
-      this.drop(sa.connId, d.srcAddress, 'encrypted informational before phase 1 completed');
-      return;
-    }
-    // An informational is a one-message exchange: its IV always starts from the last phase-1
-    // block (RFC 2409 App. B), never from a quick mode's chain that may share the message ID.
-    const dec = sa.decrypt(msg.messageId, msg.encrypted, true);
-    let payloads: Payload[] | undefined;
-    try {
-      payloads = dec ? verifyProtected(sa, msg.messageId, msg.nextPayload, dec.plain) : undefined;
-    } catch (e) {
-      if (!(e instanceof DecodeError)) throw e;
-      // Not answered: an informational is never answered with one (RFC 2408 §5).
-      this.drop(sa.connId, d.srcAddress, `informational: ${e.message}`);
-      return;
-    }
-    if (!payloads) {
-      this.drop(sa.connId, d.srcAddress, 'informational HASH invalid');
       return;
     }
     this.emitPacket(
@@ -1066,12 +1147,10 @@ export class IkeManager {
       'received',
       ExchangeType.INFORMATIONAL,
       msg.messageId,
-      ['HASH', ...payloadNames(payloads)],
+      payloadNames(msg.payloads),
       false,
     );
-    this.tasksOf(sa).remember(msg.messageId, fingerprint);
-    this.updateEndpoint(sa, d);
-    this.informational().processProtected(sa, payloads);
+    this.informational().processClear(sa, msg.payloads, d.srcAddress);
   }
 
   // ================================================================ acquire, quick mode, install
@@ -1230,7 +1309,7 @@ export class IkeManager {
       return;
     }
     const step = result.step;
-    this.tasksOf(sa).addQuickMode(node);
+    this.tasksOf(sa).addExchange(node, ExchangeType.QUICK);
     this.send(sa, ExchangeType.QUICK, mid, step.send ?? [], {
       encrypt: true,
       commit: step.commit === true,
@@ -1406,7 +1485,7 @@ export class IkeManager {
             this.acquireFailed(sa, node, 'retransmission limit');
             if (node.role === 'responder') this.withdrawOffer(sa, node);
             this.dropNode(sa, node);
-          }
+          } else if (tm.exchange(p.messageId)) this.endExchange(sa, p.messageId);
           continue;
         }
         tm.backOff(p, now);
@@ -1456,7 +1535,7 @@ export class IkeManager {
     for (const tm of this.taskManagers.values())
       for (const n of tm.quickModes()) {
         if (n.doneAt === undefined || now < n.doneAt + this.purgeAfter) continue;
-        tm.removeQuickMode(n.messageId);
+        tm.removeExchange(n.messageId);
         n.sa.phase2Ivs.delete(n.messageId);
         tm.forgetReply(n.messageId);
       }

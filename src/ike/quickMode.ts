@@ -36,6 +36,7 @@ import { decodeBody } from './message.js';
 import { NotifyType, PayloadType, ProtocolId } from './constants.js';
 import type { IkeEvent, QuickModeState, SaPairSummary } from './events.js';
 import type { IkeSa } from './ikeSa.js';
+import type { ExchangeInput, ExchangeRegistration, ExchangeTask } from './exchange.js';
 import {
   algorithmsFor,
   decodeTransform,
@@ -124,11 +125,15 @@ interface Chosen {
   readonly udp: boolean;
 }
 
-export class QuickMode implements Task<
-  [ctx: QuickModeContext, entry: CryptoMapEntry, selector: TrafficSelector, commit: boolean],
-  [ctx: QuickModeContext, plain: Uint8Array, firstPayload: number, commit: boolean],
-  QmStep
-> {
+export class QuickMode
+  implements
+    ExchangeTask,
+    Task<
+      [ctx: QuickModeContext, entry: CryptoMapEntry, selector: TrafficSelector, commit: boolean],
+      [ctx: QuickModeContext, plain: Uint8Array, firstPayload: number, commit: boolean],
+      QmStep
+    >
+{
   state: QuickModeState = 'IKE_QM_READY';
   doneAt?: number;
   failed = false;
@@ -198,6 +203,14 @@ export class QuickMode implements Task<
     commit: boolean,
   ): TaskResult<QmStep> | undefined {
     return settle(() => this.next(ctx, plain, firstPayload, commit), quickModeDone, quickModeFailed);
+  }
+
+  receive(ctx: QuickModeContext, input: ExchangeInput): TaskResult<QmStep> | undefined {
+    return this.process(ctx, input.plain, input.firstPayload, input.commit);
+  }
+
+  get finished(): boolean {
+    return this.role === 'responder' && this.state === 'IKE_QM_PHASE2_COMPLETE';
   }
 
   private first(
@@ -888,3 +901,12 @@ function lowerLifetimes(attrs: readonly Attribute[], seconds: number, kilobytes:
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && Buffer.from(a).equals(Buffer.from(b));
 }
+
+/** Quick mode on the exchange path: its IV chains per message ID, its HASHes are its own. */
+export const QUICK_MODE_EXCHANGE: ExchangeRegistration = {
+  name: 'quick mode',
+  iv: 'chain',
+  hashed: false,
+  keepsFinished: true,
+  responder: (sa, messageId) => new QuickMode(sa, messageId, 'responder'),
+};

@@ -1,5 +1,5 @@
 // The task manager of one IKE SA (after strongSwan's sa/ikev1/task_manager_v1.c): the tasks
-// active on the SA (its phase-1 task and its quick modes, one per message ID), our requests
+// active on the SA (its phase-1 task and one task per message ID after it), our requests
 // that wait for an answer and are retransmitted with exponential backoff, and our last reply
 // per message ID, sent again when the peer retransmits the message it answered (RFC 2408
 // §5: a retransmission is recognised by its bytes, not processed twice).
@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import type { AggressiveMode } from './aggressiveMode.js';
 import type { MainMode } from './mainMode.js';
-import type { QuickMode } from './quickMode.js';
+import type { ExchangeTask } from './exchange.js';
+import { QuickMode } from './quickMode.js';
 import type { RetransmitPolicy } from './types.js';
 
 /** A request of ours waiting for the peer's answer. */
@@ -34,7 +35,7 @@ export function fingerprintOf(datagram: Uint8Array): string {
 
 export class TaskManager {
   phase1?: MainMode | AggressiveMode;
-  private readonly quick = new Map<number, QuickMode>();
+  private readonly tasks = new Map<number, { readonly task: ExchangeTask; readonly exchangeType: number }>();
   private readonly outstanding = new Map<number, OutstandingRequest>();
   private readonly replies = new Map<number, CachedReply>();
 
@@ -46,21 +47,31 @@ export class TaskManager {
     delete this.phase1;
   }
 
+  /** The task under this message ID, if it is one of this exchange type's. */
+  exchange(messageId: number, exchangeType?: number): ExchangeTask | undefined {
+    const t = this.tasks.get(messageId);
+    return t && (exchangeType === undefined || t.exchangeType === exchangeType) ? t.task : undefined;
+  }
+  addExchange(task: ExchangeTask, exchangeType: number): void {
+    this.tasks.set(task.messageId, { task, exchangeType });
+  }
+  removeExchange(messageId: number): void {
+    this.tasks.delete(messageId);
+  }
+  get exchangeCount(): number {
+    return this.tasks.size;
+  }
+
   quickMode(messageId: number): QuickMode | undefined {
-    return this.quick.get(messageId);
-  }
-  addQuickMode(node: QuickMode): void {
-    this.quick.set(node.messageId, node);
-  }
-  removeQuickMode(messageId: number): void {
-    this.quick.delete(messageId);
+    const t = this.tasks.get(messageId)?.task;
+    return t instanceof QuickMode ? t : undefined;
   }
   /** In the order they started. */
   quickModes(): QuickMode[] {
-    return [...this.quick.values()];
+    return [...this.tasks.values()].map((t) => t.task).filter((t): t is QuickMode => t instanceof QuickMode);
   }
   get quickModeCount(): number {
-    return this.quick.size;
+    return this.quickModes().length;
   }
 
   // ---------------------------------------------------------------- retransmission
@@ -130,7 +141,7 @@ export class TaskManager {
   /** The IKE SA is gone: no task, retransmission or cached reply outlives it. */
   clear(): void {
     delete this.phase1;
-    this.quick.clear();
+    this.tasks.clear();
     this.outstanding.clear();
     this.replies.clear();
   }
