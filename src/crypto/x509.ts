@@ -92,6 +92,13 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
   }
   const copy = new Uint8Array(x509.raw);
   const names = namesOf(copy);
+  // OpenSSL reads the SubjectPublicKeyInfo only when asked: a damaged one throws a plain Error.
+  let publicKey: KeyObject;
+  try {
+    publicKey = x509.publicKey;
+  } catch {
+    throw new CertificateError('certificate public key does not decode');
+  }
   return {
     der: copy,
     x509,
@@ -101,7 +108,7 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
     issuer: x509.issuer,
     notBefore: new Date(x509.validFrom),
     notAfter: new Date(x509.validTo),
-    publicKey: x509.publicKey,
+    publicKey,
     dnsNames: altNames(x509, 'DNS:'),
     ipAddresses: altNames(x509, 'IP Address:'),
     emails: altNames(x509, 'email:'),

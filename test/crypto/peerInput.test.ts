@@ -99,3 +99,19 @@ describe('peer values', () => {
     );
   });
 });
+
+it("certificates: a damaged SubjectPublicKeyInfo is a CertificateError, not OpenSSL's error", () => {
+  // The counterexample fast-check found (seed -1357518943): the first 1114 bytes of the
+  // strongSwan certificate with byte 201, inside the SubjectPublicKeyInfo, set to 0.
+  const der = new Uint8Array(
+    Buffer.from(
+      readFileSync(fixture('strongswan-ikev1/mm-rsa-aes128-sha256-modp2048/r1.cert.pem'), 'utf8')
+        .replace(/-----[^-]+-----/g, '')
+        .replace(/\s+/g, ''),
+      'base64',
+    ),
+  );
+  const mutated = der.slice(0, 1114);
+  mutated[201] = 0;
+  assert.throws(() => parseCertificate(mutated), CertificateError);
+});
