@@ -19,6 +19,12 @@ import {
 } from '../../src/crypto/index.js';
 import { fixture } from '../util/fixtures.js';
 
+/** The DER of a certificate strongSwan used (PEM in the fixtures). */
+function strongswanCertDer(): Uint8Array {
+  const pem = readFileSync(fixture('strongswan-ikev1/mm-rsa-aes128-sha256-modp2048/r1.cert.pem'), 'utf8');
+  return new Uint8Array(Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64'));
+}
+
 describe('peer values', () => {
   it('DH: random KE data of any length either yields a full-length secret or InvalidPublicValueError', () => {
     for (const id of [2, 14, 19, 21, 31]) {
@@ -72,14 +78,7 @@ describe('peer values', () => {
   });
 
   it('certificates: random and mutated DER gives a certificate or CertificateError', () => {
-    const der = new Uint8Array(
-      Buffer.from(
-        readFileSync(fixture('strongswan-ikev1/mm-rsa-aes128-sha256-modp2048/r1.cert.pem'), 'utf8')
-          .replace(/-----[^-]+-----/g, '')
-          .replace(/\s+/g, ''),
-        'base64',
-      ),
-    );
+    const der = strongswanCertDer();
     fc.assert(
       fc.property(
         fc.nat({ max: der.length - 1 }),
@@ -103,14 +102,7 @@ describe('peer values', () => {
 it("certificates: a damaged SubjectPublicKeyInfo is a CertificateError, not OpenSSL's error", () => {
   // The counterexample fast-check found (seed -1357518943): the first 1114 bytes of the
   // strongSwan certificate with byte 201, inside the SubjectPublicKeyInfo, set to 0.
-  const der = new Uint8Array(
-    Buffer.from(
-      readFileSync(fixture('strongswan-ikev1/mm-rsa-aes128-sha256-modp2048/r1.cert.pem'), 'utf8')
-        .replace(/-----[^-]+-----/g, '')
-        .replace(/\s+/g, ''),
-      'base64',
-    ),
-  );
+  const der = strongswanCertDer();
   const mutated = der.slice(0, 1114);
   mutated[201] = 0;
   assert.throws(() => parseCertificate(mutated), CertificateError);

@@ -6,6 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { IkeManager, type IkeAction, type IkeEvent, type IkeManagerOptions } from '../../src/ike/index.js';
+import { mirrorSelector } from '../../src/policy/index.js';
 import type { AccessList, RouterConfig, TrafficSelector } from '../../src/policy/model.js';
 import type { IpsecSaPair } from '../../src/policy/sa.js';
 import { A_LAN, A_WAN, B_LAN, B_WAN, makeConfig, seededRng, SELECTOR_A } from './harness.js';
@@ -282,19 +283,7 @@ export const SELECTOR_C: TrafficSelector = {
   remotePortEnd: 65535,
 };
 
-export function mirrorSel(s: TrafficSelector): TrafficSelector {
-  return {
-    protocol: s.protocol,
-    localStart: s.remoteStart,
-    localEnd: s.remoteEnd,
-    localPortStart: s.remotePortStart,
-    localPortEnd: s.remotePortEnd,
-    remoteStart: s.localStart,
-    remoteEnd: s.localEnd,
-    remotePortStart: s.localPortStart,
-    remotePortEnd: s.localPortEnd,
-  };
-}
+export const mirrorSel = mirrorSelector;
 
 /** Builds V and H (and C), and brings up the honest IKE SA + IPsec SAs between V and H. */
 export function world(o: WorldOptions = {}): World {
