@@ -59,7 +59,12 @@ export class DeadPeerDetection {
   /** Per peer: when we first sent IPsec traffic that no inbound traffic has answered yet. */
   private readonly unanswered = new Map<string, number>();
 
-  constructor(private readonly keepalive: KeepaliveSettings | undefined) {}
+  constructor(private keepalive: KeepaliveSettings | undefined) {}
+
+  /** A reloaded `crypto isakmp keepalive`: later queries follow it. */
+  configure(keepalive: KeepaliveSettings | undefined): void {
+    this.keepalive = keepalive;
+  }
 
   /** The data plane carried traffic to or from `peer` (gateway feed, see IkeManager.trafficSeen). */
   /** True when this made a query due earlier (the first outbound packet after silence). */

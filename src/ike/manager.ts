@@ -135,13 +135,13 @@ function isZero(b: Uint8Array): boolean {
 }
 
 export class IkeManager {
-  private readonly opts: IkeManagerOptions;
+  private opts: IkeManagerOptions;
   private readonly retransmit: RetransmitPolicy;
   /** A finished quick mode keeps its last reply this long, for the peer's retransmissions. */
   private readonly purgeAfter: number;
   private readonly halfOpenMaxAge: number;
   /** For ID_FQDN: the option, else the configuration's `ip domain-name` line. */
-  private readonly domainName?: string;
+  private domainName: string | undefined;
   private nextConnId = 1;
   private readonly sas = new Map<number, IkeSa>();
   private readonly byCookie = new Map<string, IkeSa>();
@@ -163,8 +163,7 @@ export class IkeManager {
     this.opts = options;
     this.retransmit = options.retransmit ?? DEFAULT_RETRANSMIT;
     this.purgeAfter = retransmitWindow(this.retransmit) + 10;
-    const domain = options.domainName ?? domainNameOf(options.config);
-    if (domain !== undefined) this.domainName = domain;
+    this.domainName = options.domainName ?? domainNameOf(options.config);
     this.halfOpenMaxAge = options.halfOpen?.maxAge ?? retransmitWindow(this.retransmit) + 30;
     this.cookieSecret = options.rng.randomBytes(16);
     this.dpd = new DeadPeerDetection(options.config.isakmp.keepalive);
@@ -293,9 +292,9 @@ export class IkeManager {
    */
   reconfigure(config: IkeManagerOptions['config'], now: number): IkeAction[] {
     this.begin(now);
-    // The options object is the manager's own (create.ts builds it): swapping its config is
-    // what every later lookup reads.
-    Object.assign(this.opts, { config });
+    this.opts = { ...this.opts, config };
+    this.domainName = this.opts.domainName ?? domainNameOf(config);
+    this.dpd.configure(config.isakmp.keepalive);
     const dynamicMaps = config.cryptoMaps.filter((e) => e.kind === 'dynamic');
     const entryKept = (i: InstalledSa): boolean =>
       i.entry === undefined ||

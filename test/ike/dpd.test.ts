@@ -282,3 +282,19 @@ test('DPD: a peer R-U-THERE sequence must not go back; the same one again is ans
   dpd.receive(sa, NotifyType.R_U_THERE, new Uint8Array(2), host);
   assert.match(host.drops.at(-1) ?? '', /R-U-THERE with 2 bytes of data/);
 });
+
+test('a reloaded configuration that turns DPD on makes the next queries follow it', () => {
+  const lab = established(undefined);
+  assert.equal(rUThereSent(drive(lab, 40)).length, 0, 'no keepalive configured: no query');
+  const { a } = chapterConfigs({ a: { keepalive: { seconds: 10, retry: 2, mode: 'periodic' } } });
+  lab.a.engine.reconfigure(a, lab.now);
+  const start = lab.now;
+  const sent = rUThereSent(drive(lab, start + 25));
+  // The SA has been quiet for over SECS: the first query is due at once, then one every SECS.
+  const times = sent.map((e) => e.at - start);
+  assert.equal(times.length, 3, `queries at ${times.join(', ')}`);
+  assert.ok((times[0] ?? 99) <= 0.5, `first query at +${times[0]} s`);
+  for (let i = 1; i < times.length; i++)
+    assert.ok(Math.abs((times[i] ?? 0) - (times[i - 1] ?? 0) - 10) <= 0.26);
+  assert.equal(lab.a.engine.listIkeSas().length, 1, 'the reload kept the IKE SA');
+});
