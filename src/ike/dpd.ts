@@ -112,12 +112,13 @@ export class DeadPeerDetection {
 
   /** A protected R-U-THERE or R-U-THERE-ACK (HASH(1) already verified). */
   receive(sa: IkeSa, notifyType: number, data: Uint8Array, host: DpdHost): void {
-    const seq = dpdSequence({ data }) ?? 0;
+    // RFC 3706 §5.1: the sequence number is 32 bits; wire's reader says when it is not.
+    const read = dpdSequence({ data });
+    const seq = read ?? 0;
     const ack = notifyType === NotifyType.R_U_THERE_ACK;
     const kind = ack ? 'R_U_THERE_ACK' : 'R_U_THERE';
     host.emit({ type: 'dpd', connId: sa.connId, kind, direction: 'received', sequence: seq });
-    if (data.length !== 4) {
-      // RFC 3706 §5.1: the sequence number is 32 bits.
+    if (read === undefined) {
       host.drop(
         sa.connId,
         sa.peerAddress,
