@@ -1,0 +1,3 @@
+export { localMethod } from './local.js';
+export { loginMethods, type ServerGroupFactories } from './loginList.js';
+export { runMethodList, type AaaOutcome, type LoginMethod, type MethodListResult } from './method.js';

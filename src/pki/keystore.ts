@@ -1,0 +1,49 @@
+// The router's own RSA key pairs, kept outside the configuration as IOS keeps them in NVRAM.
+// Contract (tools rely on it): `DIR/LABEL.pem` holds a general-purpose key pair; usage keys
+// (`crypto key generate rsa usage-keys`) are `DIR/LABEL.sign.pem` and `DIR/LABEL.encr.pem`.
+// LABEL is the IOS key label; by default `hostname.ip-domain-name`. Files are PKCS#8 PEM,
+// mode 0600.
+
+import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const DEFAULT_KEYSTORE = '/var/lib/typeswan/keys';
+
+export type KeyUsage = 'general' | 'sign' | 'encr';
+
+/** IOS names a router's default key pair after its FQDN: `hostname.ip-domain-name`. */
+export function defaultKeyLabel(hostname: string, domainName?: string): string {
+  return domainName ? `${hostname}.${domainName}` : hostname;
+}
+
+export function keyFile(dir: string, label: string, usage: KeyUsage = 'general'): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(label) || label.includes('..'))
+    throw new Error(`key label "${label}": only letters, digits, '.', '_' and '-' are allowed`);
+  return join(dir, usage === 'general' ? `${label}.pem` : `${label}.${usage}.pem`);
+}
+
+/**
+ * The key pair for `usage`: usage keys when they exist, else the general-purpose pair
+ * (IOS signs and decrypts with one pair unless usage keys were generated).
+ */
+export function readKeyPair(dir: string, label: string, usage: KeyUsage = 'general'): KeyObject | undefined {
+  const candidates =
+    usage === 'general' ? [keyFile(dir, label)] : [keyFile(dir, label, usage), keyFile(dir, label)];
+  const file = candidates.find((f) => existsSync(f));
+  if (file === undefined) return undefined;
+  return createPrivateKey(readFileSync(file));
+}
+
+export function writeKeyPair(
+  dir: string,
+  label: string,
+  key: KeyObject,
+  usage: KeyUsage = 'general',
+): string {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = keyFile(dir, label, usage);
+  writeFileSync(file, key.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  chmodSync(file, 0o600); // an existing file keeps its mode on write
+  return file;
+}
