@@ -1,8 +1,9 @@
 // Users and AAA for XAUTH: `username`, `aaa authentication|authorization`, `radius-server`,
-// PIX `aaa-server`.
+// `tacacs-server`, PIX `aaa-server`.
 
 import type { ParseContext } from './context.js';
 import type { Cursor } from './cursor.js';
+import type { ParsedRadiusServer, ParsedTacacsServer } from './builder.js';
 
 export function usernameCommand(ctx: ParseContext, cur: Cursor): void {
   cur.word('username');
@@ -50,36 +51,103 @@ export function aaaCommand(ctx: ParseContext, cur: Cursor): void {
   ctx.b.ignore(line, cur.src.text);
 }
 
-export function radiusCommand(ctx: ParseContext, cur: Cursor): void {
+/** The key of a `... key K` option: the rest of the line, as IOS reads it. */
+function keyRest(cur: Cursor): string {
+  const key = cur
+    .rest()
+    .map((t) => t.text)
+    .join(' ');
+  if (key === '') throw cur.error(undefined, 'a key');
+  return key;
+}
+
+type Forms = Readonly<Record<string, (cur: Cursor) => void>>;
+
+/** Options in any order until the end of the line. */
+function options(cur: Cursor, forms: Forms): void {
+  const names = Object.keys(forms);
+  while (!cur.atEnd()) forms[cur.keyword(names)]?.(cur);
+}
+
+/** `WORD FORM ...` for one of `forms`; any other form is valid IOS we do not use. */
+function serverCommand(ctx: ParseContext, cur: Cursor, word: string, forms: Forms): void {
   const line = cur.src.line;
-  cur.word('radius-server');
-  const what = cur.peek()?.text.toLowerCase();
-  if (what === 'host') {
-    cur.word('host');
-    const host = cur.ipv4();
-    const server: { host: string; key?: string } = { host };
-    while (!cur.atEnd()) {
-      const opt = cur.word('an option').text.toLowerCase();
-      if (opt === 'key')
-        server.key = cur
-          .rest()
-          .map((t) => t.text)
-          .join(' ');
-      else if (!cur.atEnd() && opt !== 'non-standard') cur.word('a value');
-    }
-    ctx.b.radiusServers.push(server);
+  cur.word(word);
+  const form = cur.optionalKeyword(Object.keys(forms));
+  if (form === undefined) {
+    cur.rest();
+    ctx.b.ignore(line, cur.src.text);
     return;
   }
-  if (what === 'key') {
-    cur.word('key');
-    ctx.b.radiusGlobalKey = cur
-      .rest()
-      .map((t) => t.text)
-      .join(' ');
-    return;
-  }
-  cur.rest();
-  ctx.b.ignore(line, cur.src.text);
+  forms[form]?.(cur);
+  cur.end();
+}
+
+/**
+ * `radius-server host A [auth-port P] [acct-port P] [timeout N] [retransmit N] [key K]`,
+ * `radius-server key K`, `radius-server timeout N`, `radius-server retransmit N`.
+ */
+export function radiusCommand(ctx: ParseContext, cur: Cursor): void {
+  serverCommand(ctx, cur, 'radius-server', {
+    host: (c) => {
+      const server: ParsedRadiusServer = { host: c.ipv4() };
+      options(c, {
+        'auth-port': () => {
+          server.authPort = c.integer(0, 65535);
+        },
+        'acct-port': () => c.integer(0, 65535),
+        timeout: () => {
+          server.timeout = c.integer(1, 1000);
+        },
+        retransmit: () => {
+          server.retransmit = c.integer(0, 100);
+        },
+        key: () => {
+          server.key = keyRest(c);
+        },
+        'non-standard': () => undefined,
+      });
+      ctx.b.radiusServers.push(server);
+    },
+    key: (c) => {
+      ctx.b.radiusGlobalKey = keyRest(c);
+    },
+    timeout: (c) => {
+      ctx.b.radiusTimeout = c.integer(1, 1000);
+    },
+    retransmit: (c) => {
+      ctx.b.radiusRetransmit = c.integer(0, 100);
+    },
+  });
+}
+
+/** `tacacs-server host A [port P] [timeout N] [single-connection] [key K]`, `tacacs-server key K|timeout N`. */
+export function tacacsCommand(ctx: ParseContext, cur: Cursor): void {
+  serverCommand(ctx, cur, 'tacacs-server', {
+    host: (c) => {
+      const server: ParsedTacacsServer = { host: c.ipv4() };
+      options(c, {
+        port: () => {
+          server.port = c.integer(1, 65535);
+        },
+        timeout: () => {
+          server.timeout = c.integer(1, 1000);
+        },
+        key: () => {
+          server.key = keyRest(c);
+        },
+        'single-connection': () => undefined,
+        nat: () => undefined,
+      });
+      ctx.b.tacacsServers.push(server);
+    },
+    key: (c) => {
+      ctx.b.tacacsGlobalKey = keyRest(c);
+    },
+    timeout: (c) => {
+      ctx.b.tacacsTimeout = c.integer(1, 1000);
+    },
+  });
 }
 
 /** PIX `aaa-server TAG protocol P` / `aaa-server TAG (IF) host A [KEY] [timeout N]`. */
@@ -103,7 +171,12 @@ export function aaaServerCommand(ctx: ParseContext, cur: Cursor): void {
   const host = cur.ipv4();
   let key: string | undefined;
   if (!cur.atEnd() && cur.peek()?.text.toLowerCase() !== 'timeout') key = cur.word('a key').text;
-  if (cur.optionalKeyword(['timeout'] as const) !== undefined) cur.integer(1, 3600);
+  const timeout = cur.optionalKeyword(['timeout'] as const) !== undefined ? cur.integer(1, 3600) : undefined;
   cur.end();
-  group.hosts.push({ interface: m[1] ?? '', host, ...(key !== undefined ? { key } : {}) });
+  group.hosts.push({
+    interface: m[1] ?? '',
+    host,
+    ...(key !== undefined ? { key } : {}),
+    ...(timeout !== undefined ? { timeout } : {}),
+  });
 }

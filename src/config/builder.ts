@@ -18,9 +18,11 @@ import {
   type LocalUser,
   type PresharedKey,
   type PublicKeyEntry,
+  type RadiusServerEntry,
   type RouterConfig,
   type SaLifetime,
   type SourceRef,
+  type TacacsServerEntry,
   type TransformSet,
   type Trustpoint,
   type Warning,
@@ -36,6 +38,9 @@ export interface AclProblem {
 }
 
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+export type ParsedRadiusServer = Mutable<RadiusServerEntry>;
+export type ParsedTacacsServer = Mutable<TacacsServerEntry>;
 
 /** Where a reference was written, so cross-checks can point at the exact token. */
 export interface TokenRef {
@@ -71,8 +76,13 @@ export class ConfigBuilder {
   readonly certificates: CertificateBlock[] = [];
   readonly publicKeys: Mutable<PublicKeyEntry>[] = [];
   readonly aaa: { list: string; methods: string[]; service?: string }[] = [];
-  readonly radiusServers: { host: string; key?: string }[] = [];
+  readonly radiusServers: ParsedRadiusServer[] = [];
   radiusGlobalKey: string | undefined;
+  radiusTimeout: number | undefined;
+  radiusRetransmit: number | undefined;
+  readonly tacacsServers: ParsedTacacsServer[] = [];
+  tacacsGlobalKey: string | undefined;
+  tacacsTimeout: number | undefined;
   readonly aaaServers = new Map<
     string,
     Mutable<AaaServerGroup> & { hosts: AaaServerGroup['hosts'][number][] }
@@ -169,8 +179,12 @@ export class ConfigBuilder {
   }
 
   build(): RouterConfig {
+    // A host without its own key uses the global `radius-server key` / `tacacs-server key`.
     const radiusServers = this.radiusServers.map((r) =>
       r.key === undefined && this.radiusGlobalKey !== undefined ? { ...r, key: this.radiusGlobalKey } : r,
+    );
+    const tacacsServers = this.tacacsServers.map((t) =>
+      t.key === undefined && this.tacacsGlobalKey !== undefined ? { ...t, key: this.tacacsGlobalKey } : t,
     );
     const policies = [...this.policies.values()].sort((a, b) => a.priority - b.priority);
     // IOS always ends the list with its default policy (the chapter: "priority 65535").
@@ -204,6 +218,10 @@ export class ConfigBuilder {
       warnings: [...this.warnings].sort((a, b) => a.line - b.line),
       ...(this.aaaServers.size > 0 ? { aaaServers: [...this.aaaServers.values()] } : {}),
       ...(this.hosts.length > 0 ? { hosts: this.hosts } : {}),
+      ...(this.radiusTimeout !== undefined ? { radiusTimeout: this.radiusTimeout } : {}),
+      ...(this.radiusRetransmit !== undefined ? { radiusRetransmit: this.radiusRetransmit } : {}),
+      ...(tacacsServers.length > 0 ? { tacacsServers } : {}),
+      ...(this.tacacsTimeout !== undefined ? { tacacsTimeout: this.tacacsTimeout } : {}),
     };
     return compact(config);
   }

@@ -356,7 +356,24 @@ const routerConfig = (defaultFile: string): Check<RouterConfig> =>
       () => [],
     ),
     aaa: orDefault(arr(obj({ list: str, methods: arr(str), service: opt(str) })), () => []),
-    radiusServers: orDefault(arr(obj({ host: ipv4, key: opt(str) })), () => []),
+    radiusServers: orDefault(
+      arr(
+        obj({
+          host: ipv4,
+          key: opt(str),
+          authPort: opt(int(0, 65535)),
+          timeout: opt(int(1, 1000)),
+          retransmit: opt(int(0, 100)),
+        }),
+      ),
+      () => [],
+    ),
+    radiusTimeout: opt(int(1, 1000)),
+    radiusRetransmit: opt(int(0, 100)),
+    tacacsServers: opt(
+      arr(obj({ host: ipv4, key: opt(str), port: opt(int(1, 65535)), timeout: opt(int(1, 1000)) })),
+    ),
+    tacacsTimeout: opt(int(1, 1000)),
     ignored: orDefault(arr(obj({ line: int(0, 10_000_000), text: str })), () => []),
     warnings: orDefault(arr(obj({ line: int(0, 10_000_000), message: str })), () => []),
     aaaServers: opt(
@@ -364,7 +381,7 @@ const routerConfig = (defaultFile: string): Check<RouterConfig> =>
         obj({
           tag: str,
           protocol: opt(str),
-          hosts: arr(obj({ interface: str, host: ipv4, key: opt(str) })),
+          hosts: arr(obj({ interface: str, host: ipv4, key: opt(str), timeout: opt(int(1, 3600)) })),
         }),
       ),
     ),

@@ -8,7 +8,13 @@ import { POLICY_WORDS, isakmpCommand, policyCommand } from './isakmpCommands.js'
 import { MAP_WORDS, dynamicMapCommand, mapCommand, mapSubCommand } from './mapCommands.js';
 import { TRANSFORM_SET_WORDS, ipsecCommand, transformSetSubCommand } from './transformSetCommands.js';
 import { Cursor, describeOptions, matchKeyword } from './cursor.js';
-import { aaaCommand, aaaServerCommand, radiusCommand, usernameCommand } from './aaaCommands.js';
+import {
+  aaaCommand,
+  aaaServerCommand,
+  radiusCommand,
+  tacacsCommand,
+  usernameCommand,
+} from './aaaCommands.js';
 import { interfaceSubCommand, nameifCommand } from './interfaceCommands.js';
 import { ipCommand } from './ipCommands.js';
 import { ConfigError } from './errors.js';
@@ -139,6 +145,8 @@ function globalCommand(ctx: ParseContext, src: SourceLine): void {
       return aaaCommand(ctx, cur);
     case 'radius-server':
       return radiusCommand(ctx, cur);
+    case 'tacacs-server':
+      return tacacsCommand(ctx, cur);
     case 'aaa-server':
       if (ctx.dialect === 'pix') return aaaServerCommand(ctx, cur);
       break;

@@ -13,15 +13,23 @@ export function isRedacted(secret: string): boolean {
   return secret === REDACTED || /^\*+$/.test(secret);
 }
 
-/** The model with every secret (pre-shared keys, RADIUS keys, passwords) replaced by REDACTED. */
+/** The model with every secret (pre-shared keys, RADIUS and TACACS+ keys, passwords) replaced by REDACTED. */
 export function redactSecrets(config: RouterConfig): RouterConfig {
   return {
     ...config,
     presharedKeys: config.presharedKeys.map((k) => ({ ...k, key: REDACTED })),
     radiusServers: config.radiusServers.map((r) => ({
-      host: r.host,
+      ...r,
       ...(r.key !== undefined ? { key: REDACTED } : {}),
     })),
+    ...(config.tacacsServers !== undefined
+      ? {
+          tacacsServers: config.tacacsServers.map((t) => ({
+            ...t,
+            ...(t.key !== undefined ? { key: REDACTED } : {}),
+          })),
+        }
+      : {}),
     users: config.users.map((u) => ({ ...u, password: REDACTED })),
     ...(config.aaaServers !== undefined
       ? {

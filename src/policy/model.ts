@@ -203,7 +203,31 @@ export interface LocalUser {
 export interface AaaServerGroup {
   readonly tag: string;
   readonly protocol?: string; // tacacs+ | radius
-  readonly hosts: readonly { readonly interface: string; readonly host: Ipv4; readonly key?: string }[];
+  readonly hosts: readonly {
+    readonly interface: string;
+    readonly host: Ipv4;
+    readonly key?: string;
+    /** Added (aaa): seconds per try (PIX: four tries before the next server). */
+    readonly timeout?: number;
+  }[];
+}
+
+/** `radius-server host A [auth-port P] [timeout N] [retransmit N] [key K]`; `key` may come from `radius-server key`. */
+export interface RadiusServerEntry {
+  readonly host: Ipv4;
+  readonly key?: string;
+  /** Added (aaa): absent means IOS's 1645. */
+  readonly authPort?: number;
+  readonly timeout?: number;
+  readonly retransmit?: number;
+}
+
+/** Added (aaa): `tacacs-server host A [port P] [timeout N] [key K]`; `key` may come from `tacacs-server key`. */
+export interface TacacsServerEntry {
+  readonly host: Ipv4;
+  readonly key?: string;
+  readonly port?: number;
+  readonly timeout?: number;
 }
 
 /** Added (config): `ip host NAME A` (IOS), used to resolve `set peer NAME` and hostname identities. */
@@ -282,7 +306,13 @@ export interface RouterConfig {
     readonly methods: readonly string[];
     readonly service?: string;
   }[];
-  readonly radiusServers: readonly { readonly host: Ipv4; readonly key?: string }[];
+  readonly radiusServers: readonly RadiusServerEntry[];
+  /** Added (aaa): `radius-server timeout N` and `retransmit N` (IOS: 5 s, 3). */
+  readonly radiusTimeout?: number;
+  readonly radiusRetransmit?: number;
+  /** Added (aaa): `tacacs-server host` entries and `tacacs-server timeout N` (IOS: 5 s). */
+  readonly tacacsServers?: readonly TacacsServerEntry[];
+  readonly tacacsTimeout?: number;
   readonly ignored: readonly IgnoredLine[];
   readonly warnings: readonly Warning[];
   /** Added (config): PIX `aaa-server` groups. */

@@ -542,7 +542,7 @@ test('13-21 pixfirewall: the PIX dialect, one-liners, nameif interfaces, the wra
     {
       tag: 'myserver',
       protocol: 'tacacs+',
-      hosts: [{ interface: 'inside', host: '171.68.178.124', key: 'cisco' }],
+      hosts: [{ interface: 'inside', host: '171.68.178.124', key: 'cisco', timeout: 5 }],
     },
   );
   const texts = c.ignored.map((i) => i.text);
@@ -646,7 +646,7 @@ test('13-23 LNS: three policies, "crypto IPsec" in capitals, transport-mode AH s
     c.warnings.map((w) => w.line),
     [78, 79, 80, 81, 82],
   );
-  assert.deepEqual(c.radiusServers, [{ host: '192.168.0.4', key: 'kitchen' }]);
+  assert.deepEqual(c.radiusServers, [{ host: '192.168.0.4', authPort: 1645, key: 'kitchen' }]);
   assert.deepEqual(c.aaa, [{ list: 'default', methods: ['radius', 'local'], service: 'ppp' }]);
   assert.deepEqual(c.localPools, [{ name: 'vpdn', first: '192.168.2.10', last: '192.168.2.15' }]);
 });

@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseConfig } from '../../src/config/index.js';
+import { redactSecrets } from '../../src/config/redact.js';
+
+test('radius-server and tacacs-server hosts, options, global key and timers', () => {
+  const c = parseConfig(
+    `hostname gw
+radius-server host 192.0.2.10 auth-port 18120 acct-port 18130 timeout 2 retransmit 1 key per host key
+radius-server host 192.0.2.11
+radius-server key kitchen
+radius-server timeout 7
+radius-server retransmit 4
+radius-server deadtime 10
+tacacs-server host 192.0.2.20 port 4949 timeout 3 single-connection key t+key
+tacacs-server host 192.0.2.21
+tacacs-server key global t
+tacacs-server timeout 9
+`,
+    'gw.cfg',
+  );
+  assert.deepEqual(c.radiusServers, [
+    { host: '192.0.2.10', authPort: 18120, timeout: 2, retransmit: 1, key: 'per host key' },
+    { host: '192.0.2.11', key: 'kitchen' },
+  ]);
+  assert.equal(c.radiusTimeout, 7);
+  assert.equal(c.radiusRetransmit, 4);
+  assert.deepEqual(c.tacacsServers, [
+    { host: '192.0.2.20', port: 4949, timeout: 3, key: 't+key' },
+    { host: '192.0.2.21', key: 'global t' },
+  ]);
+  assert.equal(c.tacacsTimeout, 9);
+  assert.deepEqual(c.ignored.map((i) => i.text), ['radius-server deadtime 10']);
+  const shown = JSON.stringify(redactSecrets(c));
+  for (const secret of ['per host key', 'kitchen', 't+key', 'global t']) assert.ok(!shown.includes(secret), secret);
+});
+
+test('a server option without its value names the line', () => {
+  assert.throws(() => parseConfig('radius-server host 192.0.2.10 auth-port\n', 'gw.cfg'), /gw\.cfg:1/);
+  assert.throws(() => parseConfig('tacacs-server host 192.0.2.10 key\n', 'gw.cfg'), /gw\.cfg:1/);
+  assert.throws(() => parseConfig('radius-server timeout 0\n', 'gw.cfg'), /gw\.cfg:1/);
+});

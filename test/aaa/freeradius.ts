@@ -1,0 +1,156 @@
+// A FreeRADIUS 3 server for tests: its own configuration directory in a temp dir, on
+// 127.0.0.1 at a free port, in debug mode (-X) so the test can read how it decoded requests.
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const FREERADIUS = '/usr/sbin/freeradius';
+
+export function freeradiusSkipReason(): string | undefined {
+  return existsSync(FREERADIUS)
+    ? undefined
+    : 'FreeRADIUS is not installed (Debian package freeradius; .ci/run installs it)';
+}
+
+export interface RadiusUser {
+  readonly name: string;
+  readonly password: string;
+}
+
+export interface FreeradiusOptions {
+  readonly secret: string;
+  readonly users: readonly RadiusUser[];
+  /** Sign every reply with a Message-Authenticator (FreeRADIUS 3.2.1 does not by default). */
+  readonly replyMessageAuthenticator?: boolean;
+}
+
+export interface Freeradius {
+  readonly port: number;
+  /** Everything FreeRADIUS printed so far. */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+/** A UDP port on 127.0.0.1 nobody holds right now. */
+export async function freeUdpPort(): Promise<number> {
+  const s = createSocket('udp4');
+  await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', resolve));
+  const port = s.address().port;
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return port;
+}
+
+function quoted(s: string): string {
+  return `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+}
+
+function config(dir: string, port: number, options: FreeradiusOptions): void {
+  const sign = options.replyMessageAuthenticator === true ? '&Message-Authenticator := 0x00' : '';
+  writeFileSync(
+    join(dir, 'clients.conf'),
+    `client tsaa {
+  ipaddr = 127.0.0.1
+  secret = ${quoted(options.secret)}
+  require_message_authenticator = yes
+}
+`,
+  );
+  writeFileSync(
+    join(dir, 'users'),
+    options.users.map((u) => `${u.name} Cleartext-Password := ${quoted(u.password)}\n`).join(''),
+  );
+  writeFileSync(join(dir, 'dictionary'), '');
+  writeFileSync(
+    join(dir, 'radiusd.conf'),
+    `prefix = /usr
+confdir = ${dir}
+logdir = ${dir}
+run_dir = ${dir}
+libdir = /usr/lib/freeradius
+dictdir = /usr/share/freeradius
+pidfile = ${dir}/radiusd.pid
+max_request_time = 30
+hostname_lookups = no
+log {
+  destination = stdout
+}
+security {
+  allow_core_dumps = no
+  reject_delay = 0
+}
+$INCLUDE clients.conf
+modules {
+  files {
+    filename = ${dir}/users
+  }
+  pap {
+  }
+}
+server default {
+  listen {
+    type = auth
+    ipaddr = 127.0.0.1
+    port = ${port}
+  }
+  authorize {
+    files
+    pap
+  }
+  authenticate {
+    Auth-Type PAP {
+      pap
+    }
+  }
+  post-auth {
+    update reply {
+      &Reply-Message := "Welcome, %{User-Name}"
+      ${sign}
+    }
+    Post-Auth-Type REJECT {
+      update reply {
+        &Reply-Message := "Password incorrect for %{User-Name}"
+        ${sign}
+      }
+    }
+  }
+}
+`,
+  );
+}
+
+export async function startFreeradius(options: FreeradiusOptions): Promise<Freeradius> {
+  const dir = mkdtempSync(join(tmpdir(), 'tsaa-freeradius-'));
+  const port = await freeUdpPort();
+  config(dir, port, options);
+  let out = '';
+  const child: ChildProcess = spawn(FREERADIUS, ['-X', '-d', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
+  };
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`FreeRADIUS did not start:\n${out}`)), 15_000);
+    const onData = (d: Buffer): void => {
+      out += d.toString();
+      if (out.includes('Ready to process requests')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`FreeRADIUS exited (${code ?? 'signal'}):\n${out}`));
+    });
+  }).catch(async (e: unknown) => {
+    await stop();
+    throw e;
+  });
+  return { port, log: () => out, stop };
+}
