@@ -14,6 +14,14 @@ export interface LoginMethod {
   authenticate(username: string, password: string): Promise<AaaOutcome>;
 }
 
+/** A server's message (RADIUS Reply-Message, TACACS+ server_msg) made fit for a reason: printable, bounded. */
+export function serverText(bytes: Uint8Array, max = 200): string {
+  const clean = Buffer.from(bytes)
+    .toString('utf8')
+    .replace(/[^\x20-\x7e\u00a0-\uffff]/g, '?');
+  return clean.length > max ? `${clean.slice(0, max)}...` : clean;
+}
+
 export interface MethodListResult {
   readonly outcome: AaaOutcome;
   /** The method that gave the outcome (the last one tried). */

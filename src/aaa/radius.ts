@@ -6,7 +6,7 @@
 
 import { parseIpv4Text } from '../packet/address.js';
 import type { AaaIo } from './io.js';
-import type { AaaOutcome, LoginMethod } from './method.js';
+import { type AaaOutcome, type LoginMethod, serverText } from './method.js';
 import {
   type RadiusAttribute,
   type RadiusPacket,
@@ -37,20 +37,13 @@ type Attempt =
   | { readonly kind: 'reply'; readonly packet: RadiusPacket }
   | { readonly kind: 'none'; readonly reason: string };
 
-/** Printable server text, bounded: a Reply-Message goes into logs. */
-export function printable(bytes: Uint8Array, max = 200): string {
-  const text = Buffer.from(bytes).toString('utf8');
-  const clean = text.replace(/[^\x20-\x7e\u00a0-\uffff]/g, '?');
-  return clean.length > max ? `${clean.slice(0, max)}...` : clean;
-}
-
 function u32(n: number): Uint8Array {
   return Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
 }
 
 function outcomeOf(packet: RadiusPacket): AaaOutcome {
   if (packet.code === RadiusCode.AccessAccept) return { kind: 'accept' };
-  const messages = attributesOf(packet, RadiusAttr.ReplyMessage).map((m) => printable(m));
+  const messages = attributesOf(packet, RadiusAttr.ReplyMessage).map((m) => serverText(m));
   const said = messages.length > 0 ? `: ${messages.join(' ')}` : '';
   if (packet.code === RadiusCode.AccessChallenge)
     return { kind: 'reject', reason: `Access-Challenge, which this login cannot answer${said}` };

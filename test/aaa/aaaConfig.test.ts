@@ -30,9 +30,13 @@ tacacs-server timeout 9
     { host: '192.0.2.21', key: 'global t' },
   ]);
   assert.equal(c.tacacsTimeout, 9);
-  assert.deepEqual(c.ignored.map((i) => i.text), ['radius-server deadtime 10']);
+  assert.deepEqual(
+    c.ignored.map((i) => i.text),
+    ['radius-server deadtime 10'],
+  );
   const shown = JSON.stringify(redactSecrets(c));
-  for (const secret of ['per host key', 'kitchen', 't+key', 'global t']) assert.ok(!shown.includes(secret), secret);
+  for (const secret of ['per host key', 'kitchen', 't+key', 'global t'])
+    assert.ok(!shown.includes(secret), secret);
 });
 
 test('a server option without its value names the line', () => {
