@@ -1,3 +1,5 @@
 export { localMethod } from './local.js';
 export { loginMethods, type ServerGroupFactories } from './loginList.js';
 export { runMethodList, type AaaOutcome, type LoginMethod, type MethodListResult } from './method.js';
+export { type AaaDatagramSocket, type AaaIo, type AaaStream, nodeAaaIo } from './io.js';
+export { serverGroups } from './serverGroups.js';

@@ -11,6 +11,12 @@ export interface ServerGroupFactories {
   readonly serverGroup?: (config: RouterConfig, group: string) => LoginMethod | undefined;
 }
 
+/** IOS 11 wrote `aaa authentication ppp default radius local`; later IOS reads it as `group radius`. */
+const LEGACY_METHODS = new Map([
+  ['radius', 'group radius'],
+  ['tacacs+', 'group tacacs+'],
+]);
+
 function unavailable(name: string, reason: string): LoginMethod {
   return { name, authenticate: () => Promise.resolve({ kind: 'error', reason }) };
 }
@@ -28,7 +34,8 @@ export function loginMethods(
     config.aaa.find((a) => a.list === list && (a.service ?? 'login') === 'login') ??
     (list.startsWith('group ') ? { list, methods: [list] } : undefined);
   if (!entry) return [unavailable(list, `no aaa authentication login list ${list}`)];
-  return entry.methods.map((m): LoginMethod => {
+  return entry.methods.map((written): LoginMethod => {
+    const m = LEGACY_METHODS.get(written.toLowerCase()) ?? written;
     const word = m.toLowerCase();
     if (word === 'local') return localMethod(config.users);
     if (word.startsWith('group ')) {

@@ -2,7 +2,7 @@
 // 127.0.0.1 at a free port, in debug mode (-X) so the test can read how it decoded requests.
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createSocket } from 'node:dgram';
+import { type Socket, createSocket } from 'node:dgram';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,10 +34,16 @@ export interface Freeradius {
   stop(): Promise<void>;
 }
 
-/** A UDP port on 127.0.0.1 nobody holds right now. */
-export async function freeUdpPort(): Promise<number> {
+/** A UDP socket bound to 127.0.0.1 at a free port (one that never answers, unless told to). */
+export async function boundUdp(): Promise<Socket> {
   const s = createSocket('udp4');
   await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', resolve));
+  return s;
+}
+
+/** A UDP port on 127.0.0.1 nobody holds right now. */
+export async function freeUdpPort(): Promise<number> {
+  const s = await boundUdp();
   const port = s.address().port;
   await new Promise<void>((resolve) => s.close(() => resolve()));
   return port;

@@ -1,11 +1,11 @@
 // typeswan's RADIUS client against FreeRADIUS 3.2 on loopback.
 
 import assert from 'node:assert/strict';
-import { createSocket, type Socket } from 'node:dgram';
+import type { Socket } from 'node:dgram';
 import { after, before, describe, test } from 'node:test';
 import { nodeAaaIo } from '../../src/aaa/io.js';
 import { type RadiusServer, radiusMethod } from '../../src/aaa/radius.js';
-import { type Freeradius, freeradiusSkipReason, startFreeradius } from './freeradius.js';
+import { type Freeradius, boundUdp, freeradiusSkipReason, startFreeradius } from './freeradius.js';
 
 const skip = freeradiusSkipReason();
 if (skip !== undefined) console.log(`# skipped: RADIUS against FreeRADIUS: ${skip}`);
@@ -17,12 +17,6 @@ function server(port: number, secret = SECRET, timeoutMs = 400, retransmit = 2):
   return { host: '127.0.0.1', port, secret, timeoutMs, retransmit };
 }
 
-async function bound(): Promise<Socket> {
-  const s = createSocket('udp4');
-  await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', resolve));
-  return s;
-}
-
 /**
  * A UDP relay in front of FreeRADIUS that can rewrite each reply and answer from another
  * port: a man in the middle for the client's reply checks.
@@ -32,8 +26,8 @@ async function relay(
   rewrite: (reply: Buffer) => Buffer,
   answerFrom?: Socket,
 ): Promise<{ port: number; close(): void }> {
-  const front = await bound();
-  const back = await bound();
+  const front = await boundUdp();
+  const back = await boundUdp();
   let client: { address: string; port: number } | undefined;
   front.on('message', (msg, rinfo) => {
     client = { address: rinfo.address, port: rinfo.port };
@@ -96,7 +90,7 @@ describe('RADIUS against FreeRADIUS', { skip, timeout: 60_000 }, () => {
   });
 
   test('a dead first server: each try retransmitted unchanged, then the second server answers', async () => {
-    const dead = await bound();
+    const dead = await boundUdp();
     const seen: Buffer[] = [];
     dead.on('message', (msg) => seen.push(Buffer.from(msg)));
     try {
@@ -118,7 +112,7 @@ describe('RADIUS against FreeRADIUS', { skip, timeout: 60_000 }, () => {
   });
 
   test('no server answers: an error naming each server, so the next method is tried', async () => {
-    const dead = await bound();
+    const dead = await boundUdp();
     try {
       const m = radiusMethod('group radius', [server(dead.address().port, SECRET, 200, 1)], 'gw', nodeAaaIo);
       const out = await m.authenticate('alice', PASSWORD);
@@ -154,7 +148,7 @@ describe('RADIUS against FreeRADIUS', { skip, timeout: 60_000 }, () => {
         why: /identifier/,
       },
       // The client's socket is connected: the kernel itself drops datagrams from elsewhere.
-      { name: 'source', rewrite: (b) => b, from: await bound(), why: /no valid reply after 2 tries\)$/ },
+      { name: 'source', rewrite: (b) => b, from: await boundUdp(), why: /no valid reply after 2 tries\)$/ },
     ];
     for (const c of cases) {
       const r = await relay(fr.port, c.rewrite, c.from);

@@ -8,7 +8,7 @@ import { nodeAaaIo } from '../../src/aaa/io.js';
 import { type TacacsServer, tacacsMethod } from '../../src/aaa/tacacs.js';
 import { PacketStream, decodeContinue, decodeReply, decodeStart } from '../../src/aaa/tacacsPacket.js';
 import { DecodeError } from '../../src/wire/errors.js';
-import { type TestTacacsServer, startTacacsServer } from './tacacsServer.js';
+import { type TestTacacsServer, closedTcpPort, startTacacsServer } from './tacacsServer.js';
 
 const KEY = 'tsaa tac key';
 const USERS = { alice: 'wonderland' };
@@ -24,12 +24,6 @@ async function listening(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const a = server.address();
   return { server, port: typeof a === 'object' && a !== null ? a.port : 0 };
-}
-
-async function closedPort(): Promise<number> {
-  const { server, port } = await listening(() => undefined);
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('TACACS+ client against the test server', { timeout: 60_000 }, () => {
@@ -83,7 +77,7 @@ describe('TACACS+ client against the test server', { timeout: 60_000 }, () => {
   test('failover: a refused port, then a server that never answers, then the real one', async () => {
     const silent = await startTacacsServer({ key: KEY, users: USERS, silent: true });
     try {
-      const refused = await closedPort();
+      const refused = await closedTcpPort();
       const m = tacacsMethod(
         'group tacacs+',
         [entry(refused), entry(silent.port, KEY, 300), entry(server.port)],

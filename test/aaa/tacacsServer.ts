@@ -144,3 +144,12 @@ export async function startTacacsServer(options: TacacsServerOptions): Promise<T
       }),
   };
 }
+
+/** A TCP port on 127.0.0.1 where nothing listens (connections are refused). */
+export async function closedTcpPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const a = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return typeof a === 'object' && a !== null ? a.port : 0;
+}
