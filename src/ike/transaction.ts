@@ -59,7 +59,9 @@ export class TransactionRequest implements InitiatorTask {
       this.finished ||
       answer === undefined ||
       answer.cfgType !== answerType(this.request.cfgType) ||
-      answer.identifier !== this.request.identifier
+      // strongSwan answers with identifier 0 (5.9.8 xauth.c and mode_config.c never copy it):
+      // the message ID already ties the answer to its request.
+      (answer.identifier !== this.request.identifier && answer.identifier !== 0)
     )
       return undefined;
     this.finished = true;
