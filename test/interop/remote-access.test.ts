@@ -90,7 +90,7 @@ describe(
         /ISAKMP\/xauth: reply attribute XAUTH_USER_PASSWORD_V2/,
         /Xauth: user ciscouser authenticated by local/,
         /ISAKMP: Config payload ACK/,
-        /ISAKMP:    IP4_ADDRESS/,
+        /ISAKMP: {4}IP4_ADDRESS/,
         /allocating address 10\.1\.10\.1/,
       ])
         assert.match(log, line, log.slice(-4000));
