@@ -14,14 +14,24 @@ interface ShowOptions {
 }
 
 const USAGE =
-  'show crypto isakmp sa | crypto ipsec sa [peer ADDRESS] | crypto map | crypto isakmp policy | crypto ipsec transform-set';
+  'show crypto isakmp sa | crypto ipsec sa [peer ADDRESS] | crypto map | crypto isakmp policy | crypto ipsec transform-set | ip local pool';
 
 /** The show target and peer filter of `words` (after `show`), IOS abbreviations allowed. */
 export function parseShowWords(words: readonly string[]): { what: ShowWhat; peer?: string } {
   const [w0, w1, w2, w3, w4, ...rest] = words;
   const bad = (): UsageError =>
     new UsageError(`unknown show command "${words.join(' ')}"; expected ${USAGE}`);
-  if (expandKeyword(w0, ['crypto']) !== 'crypto') throw bad();
+  const first = expandKeyword(w0, ['crypto', 'ip']);
+  if (first === 'ip') {
+    if (
+      expandKeyword(w1, ['local']) !== 'local' ||
+      expandKeyword(w2, ['pool']) !== 'pool' ||
+      w3 !== undefined
+    )
+      throw bad();
+    return { what: 'ip local pool' };
+  }
+  if (first !== 'crypto') throw bad();
   const area = expandKeyword(w1, ['isakmp', 'ipsec', 'map']);
   if (area === 'map') {
     if (w2 !== undefined) throw bad();

@@ -155,8 +155,6 @@ export function unsupportedFeatures(
 export const GATEWAY_REFUSES: readonly Feature[] = [
   'rsa-sig',
   'rsa-encr',
-  'xauth',
-  'mode-config',
   'ted',
   'compression',
   'gre-tunnel',

@@ -4,13 +4,15 @@
 
 import type { DebugCategory } from '../observe/events.js';
 
-export type ShowWhat = 'isakmp sa' | 'ipsec sa' | 'map' | 'isakmp policy' | 'ipsec transform-set';
+export type ShowWhat =
+  'isakmp sa' | 'ipsec sa' | 'map' | 'isakmp policy' | 'ipsec transform-set' | 'ip local pool';
 export const SHOW_WHATS: readonly ShowWhat[] = [
   'isakmp sa',
   'ipsec sa',
   'map',
   'isakmp policy',
   'ipsec transform-set',
+  'ip local pool',
 ];
 
 export type ClearWhat = 'sa' | 'isakmp';

@@ -8,6 +8,8 @@ import type { EventBus } from '../observe/bus.js';
 import type { Scheduler } from '../net/types.js';
 import type { RouterConfig } from '../policy/model.js';
 import type { IpsecSa } from '../policy/sa.js';
+import type { ServerGroupFactories } from '../aaa/index.js';
+import { AddressPools } from './addressPool.js';
 import { refuseUnsupported } from './configFile.js';
 import { DataPlaneAdapter } from './dataPlaneAdapter.js';
 import { Gateway, type GatewayAdapters } from './gateway.js';
@@ -27,6 +29,8 @@ export interface CreateGatewayInput {
   readonly onSaInstalled?: (sa: IpsecSa) => void;
   /** Called once per IKE SA when phase 1 completes, with its cookie and Ka (for `--keylog`). */
   readonly onIkeKeys?: (keys: IkeSaKeys) => void;
+  /** RADIUS and TACACS+ clients for XAUTH's `group` methods. */
+  readonly aaa?: ServerGroupFactories;
 }
 
 /** What a key log needs of an IKE SA: Wireshark's ikev1_decryption_table takes exactly these. */
@@ -38,7 +42,9 @@ export interface IkeSaKeys {
 export function createGateway(input: CreateGatewayInput): Gateway {
   const runnable = refuseUnsupported(input.config);
   const localAddresses = [...new Set(input.adapters.udp.map((u) => u.localAddress))];
+  const pools = new AddressPools(runnable.localPools, () => input.scheduler.clock.now());
   const ike = new IkeManager({
+    addressLeases: pools,
     ...input.ike,
     config: runnable,
     ...(input.rng !== undefined ? { rng: input.rng } : { rng: cryptoRng }),
@@ -69,6 +75,8 @@ export function createGateway(input: CreateGatewayInput): Gateway {
     bus: input.bus,
     ike,
     dataPlane,
+    pools,
+    ...(input.aaa !== undefined ? { aaa: input.aaa } : {}),
     ...(input.holdQueueLimit !== undefined ? { holdQueueLimit: input.holdQueueLimit } : {}),
     ...(input.mtu !== undefined ? { mtu: input.mtu } : {}),
   });

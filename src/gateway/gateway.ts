@@ -2,7 +2,8 @@
 // The engines are sans-I/O; the gateway feeds them bytes and time, performs what they return
 // (send, install, remove, deliver) and keeps a single timer armed at their next deadline.
 
-import type { IkeAction, IkeDatagram } from '../ike/types.js';
+import { loginMethods, runMethodList, type ServerGroupFactories } from '../aaa/index.js';
+import type { IkeAction, IkeDatagram, XauthOutcome } from '../ike/types.js';
 import { iosTransformName } from '../ipsec/transform.js';
 import type { EventBus } from '../observe/bus.js';
 import type { DebugCategory, GatewayEvent } from '../observe/events.js';
@@ -12,6 +13,7 @@ import {
   formatIpsecSa,
   formatIsakmpPolicy,
   formatIsakmpSa,
+  formatLocalPools,
   formatTransformSets,
   cryptoMapViews,
 } from '../observe/show/index.js';
@@ -37,6 +39,7 @@ import {
 } from './flows.js';
 import { refuseUnsupported } from './configFile.js';
 import { AcquireQueue } from './acquireQueue.js';
+import type { AddressPools } from './addressPool.js';
 import { FailedNegotiations } from './failedNegotiations.js';
 import type { DataPlane, DataPlaneCounters, DataPlaneOutput, IkeEngine } from './ports.js';
 import { dynamicTemplates, policyRules, type DynamicTemplate, type PolicyRule } from './spdFromConfig.js';
@@ -67,6 +70,10 @@ export interface GatewayOptions {
   readonly acquireBackoffLimit?: number;
   /** Interface MTU for `show crypto ipsec sa`. */
   readonly mtu?: number;
+  /** The `ip local pool`s Mode Config leases from (the IKE engine's `addressLeases`). */
+  readonly pools?: AddressPools;
+  /** RADIUS and TACACS+ server groups for XAUTH's login lists; without them those groups answer `error`. */
+  readonly aaa?: ServerGroupFactories;
 }
 
 const NON_ESP_MARKER = new Uint8Array(4);
@@ -123,6 +130,7 @@ export class Gateway implements ControlTarget {
     const now = this.now();
     const before = this.installed.size;
     this.configNow = config;
+    this.options.pools?.configure(config.localPools);
     // Deletes first, against the rules their SAs were counted under.
     // The engine gets what it can run: inert policies and masked keys left out (planRun).
     this.performIke(this.options.ike.reconfigure?.(refuseUnsupported(config), now) ?? []);
@@ -221,6 +229,7 @@ export class Gateway implements ControlTarget {
 
   private performIke(actions: readonly IkeAction[]): void {
     const now = this.now();
+    let ended = false;
     for (const action of actions) {
       switch (action.kind) {
         case 'send':
@@ -236,6 +245,10 @@ export class Gateway implements ControlTarget {
         case 'event':
           this.options.bus.publish({ source: 'ike', router: this.name, time: now, event: action.event });
           this.noteIkeEvent(action.event, now);
+          if (action.event.type === 'ikeSaDeleted' || action.event.type === 'ipsecSasDeleted') ended = true;
+          break;
+        case 'xauthVerify':
+          this.verifyXauth(action);
           break;
         case 'install':
           for (const pair of action.pairs) {
@@ -255,10 +268,46 @@ export class Gateway implements ControlTarget {
           break;
       }
     }
+    if (ended) this.releaseAddresses();
     // Every engine call (receive, acquire, tick, clear, rekey, reconfigure) ends here: the only
     // place the engine's deadlines can have moved.
     this.ikeDeadline = this.options.ike.nextDeadline();
     this.rearm();
+  }
+
+  /**
+   * XAUTH credentials go through the crypto map's login list (src/aaa: methods in IOS order)
+   * off the engine's path; the verdict comes back through `xauthResult`. The password is
+   * used here and dropped, never published.
+   */
+  private verifyXauth(a: Extract<IkeAction, { kind: 'xauthVerify' }>): void {
+    const methods = loginMethods(this.configNow, a.list, this.options.aaa ?? {});
+    void runMethodList(methods, a.username, a.password)
+      .then(
+        (r): XauthOutcome => ({ ...r.outcome, method: r.method }),
+        (e: unknown): XauthOutcome => ({ kind: 'error', reason: e instanceof Error ? e.message : String(e) }),
+      )
+      .then((outcome) => {
+        const ike = this.options.ike;
+        if (this.started && ike.xauthResult)
+          this.performIke(ike.xauthResult(a.connId, a.request, outcome, this.now()));
+      });
+  }
+
+  /** A client whose IKE and IPsec SAs are all gone gives its Mode Config address back. */
+  private releaseAddresses(): void {
+    const pools = this.options.pools;
+    if (pools === undefined) return;
+    const now = this.now();
+    const live = new Set([
+      ...this.options.ike.listIkeSas(now).map((s) => s.dst),
+      ...this.options.ike.listIpsecSas(now).map((i) => i.peer),
+    ]);
+    for (const client of pools.clients()) {
+      if (live.has(client)) continue;
+      const addresses = pools.release(client);
+      if (addresses.length > 0) this.publish({ type: 'addressReleased', client, addresses });
+    }
   }
 
   /**
@@ -657,6 +706,10 @@ export class Gateway implements ControlTarget {
         return { text: formatIsakmpPolicy(config.isakmpPolicies), data: config.isakmpPolicies };
       case 'ipsec transform-set':
         return { text: formatTransformSets(config.transformSets), data: config.transformSets };
+      case 'ip local pool': {
+        const data = this.options.pools?.views() ?? [];
+        return { text: formatLocalPools(data), data };
+      }
     }
   }
 

@@ -9,6 +9,7 @@ import type {
   IkeDatagram,
   IkeSaInfo,
   IpsecSaInfo,
+  XauthOutcome,
 } from '../ike/types.js';
 import type { SpdRule } from '../ipsec/spd.js';
 import type { RouterConfig } from '../policy/model.js';
@@ -31,6 +32,8 @@ export interface IkeEngine {
   invalidSpi?(peer: string, spi: number, protocol: 'esp' | 'ah', now: number): IkeAction[];
   /** A reloaded configuration: deletes the SAs of removed entries and peers (with DELETEs). */
   reconfigure?(config: RouterConfig, now: number): IkeAction[];
+  /** The AAA verdict on the credentials of an `xauthVerify` action. */
+  xauthResult?(connId: number, request: number, outcome: XauthOutcome, now: number): IkeAction[];
 }
 
 /** Where a protected packet leaves: raw ESP/AH, or ESP in UDP 4500 (RFC 3948). */

@@ -8,7 +8,15 @@ import type { TrafficSelector } from '../policy/model.js';
 
 /** `show crypto isakmp sa` states. */
 export type IsakmpState =
-  'MM_NO_STATE' | 'MM_SA_SETUP' | 'MM_KEY_EXCH' | 'AG_INIT_EXCH' | 'QM_IDLE' | 'MM_NO_STATE (deleted)';
+  | 'MM_NO_STATE'
+  | 'MM_SA_SETUP'
+  | 'MM_KEY_EXCH'
+  | 'AG_INIT_EXCH'
+  | 'QM_IDLE'
+  | 'MM_NO_STATE (deleted)'
+  /** Phase 1.5, as IOS shows a client during XAUTH and Mode Config. */
+  | 'CONF_XAUTH'
+  | 'CONF_ADDR';
 
 /** The finer IKE SA machine states the debug prints as "Old State = X New State = Y". */
 export type Phase1State =
@@ -283,7 +291,54 @@ export type IkeEvent =
       readonly sequence: number;
     }
   /** RFC 3706 §5.5: no R-U-THERE-ACK after `tries` queries; the peer's SAs are cleared next. */
-  | { readonly type: 'peerDead'; readonly connId: number; readonly peer: string; readonly tries: number };
+  | { readonly type: 'peerDead'; readonly connId: number; readonly peer: string; readonly tries: number }
+  /** An XAUTH step (remoteAccess.ts); attribute names only, never a value. */
+  | {
+      readonly type: 'xauth';
+      readonly connId: number;
+      readonly peer: string;
+      readonly step: XauthStep;
+      readonly messageId?: number;
+      readonly attributes?: readonly string[];
+      readonly username?: string;
+      readonly list?: string;
+      readonly method?: string;
+      readonly tries?: number;
+      readonly status?: 'OK' | 'FAIL';
+      readonly reason?: string;
+    }
+  /** A Mode Config step (remoteAccess.ts). */
+  | {
+      readonly type: 'modeConfig';
+      readonly connId: number;
+      readonly peer: string;
+      readonly step: ModeConfigStep;
+      readonly messageId?: number;
+      readonly attributes?: readonly string[];
+      readonly address?: string;
+      readonly accepted?: boolean;
+      readonly reason?: string;
+    };
+
+/**
+ * Server: need, request (REQUEST out), reply (REPLY in), verify (asking AAA), accepted,
+ * rejected, set (SET STATUS out), ack, failed. Client: asked (REQUEST in), status (SET in), failed.
+ */
+export type XauthStep =
+  | 'need'
+  | 'request'
+  | 'reply'
+  | 'verify'
+  | 'accepted'
+  | 'rejected'
+  | 'set'
+  | 'ack'
+  | 'failed'
+  | 'asked'
+  | 'status';
+
+/** Server: set (push), ack, request (the client's REQUEST), reply, failed. Client: asking, assigned. */
+export type ModeConfigStep = 'set' | 'ack' | 'request' | 'reply' | 'failed' | 'asking' | 'assigned';
 
 /** One transform of a phase-2 proposal, as the debug prints it (Example 13-3). */
 export interface Phase2TransformDescription {

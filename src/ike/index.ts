@@ -2,6 +2,9 @@
 export { IkeManager, type IkeCounters } from './manager.js';
 export type {
   AcquireRequest,
+  AddressLeases,
+  RemoteAccessClient,
+  XauthOutcome,
   ClearFilter,
   IkeAction,
   IkeDatagram,
@@ -15,10 +18,12 @@ export type {
 export type {
   IkeEvent,
   IsakmpState,
+  ModeConfigStep,
   Phase1State,
   Phase2TransformDescription,
   QuickModeState,
   Role,
   SaPairSummary,
+  XauthStep,
 } from './events.js';
 export { notifyName, NotifyType, ExchangeType, PayloadType } from './constants.js';

@@ -56,6 +56,9 @@ import { CONNECTED, QUICK_MODE_EXCHANGE, QuickMode, type QuickModeContext } from
 import { selectorsEqual } from './selectors.js';
 import { fingerprintOf, TaskManager } from './taskManager.js';
 import { PHASE1_COMPLETE, transition, type Step, type TaskResult } from './task.js';
+import { RemoteAccess, type RemoteAccessHost } from './remoteAccess.js';
+import { transactionExchange } from './transaction.js';
+import { proxyIdText } from '../policy/proxyId.js';
 import type {
   AcquireRequest,
   ClearFilter,
@@ -65,6 +68,7 @@ import type {
   IkeSaInfo,
   IpsecSaInfo,
   RetransmitPolicy,
+  XauthOutcome,
 } from './types.js';
 
 // 11 transmissions over about 113 s (1, 1.5, 2.25, ... s): enough to cross 30 % loss each way.
@@ -157,6 +161,8 @@ export class IkeManager {
   private out: IkeAction[] = [];
   private readonly dpd: DeadPeerDetection;
   private readonly ikeRekey: IkeRekey;
+  /** XAUTH and Mode Config between phase 1 and quick mode. */
+  private readonly remoteAccess: RemoteAccess;
   readonly counters: IkeCounters = { duplicates: 0, retransmissions: 0, drops: 0, replayedQm1: 0 };
 
   constructor(options: IkeManagerOptions) {
@@ -168,6 +174,7 @@ export class IkeManager {
     this.cookieSecret = options.rng.randomBytes(16);
     this.dpd = new DeadPeerDetection(options.config.isakmp.keepalive);
     this.ikeRekey = new IkeRekey(options.rekeyOverlap ?? 10);
+    this.remoteAccess = new RemoteAccess(options.xauthTimeout ?? 60);
   }
 
   // ================================================================ public API
@@ -227,7 +234,12 @@ export class IkeManager {
       t = Math.min(t, sa.expiresAt, sa.keepaliveAt);
       if (sa.role === 'initiator' && sa.authenticated && !sa.rekeyStarted) t = Math.min(t, sa.softAt);
     }
-    t = Math.min(t, this.dpd.nextDeadline(this.sas.values()), this.ikeRekey.nextDeadline(this.sas.values()));
+    t = Math.min(
+      t,
+      this.dpd.nextDeadline(this.sas.values()),
+      this.ikeRekey.nextDeadline(this.sas.values()),
+      this.remoteAccess.nextDeadline(),
+    );
     for (const i of this.installed) {
       t = Math.min(t, i.expiresAt, i.removeAt ?? Number.POSITIVE_INFINITY);
       if (!i.rekeyed) t = Math.min(t, i.softAt);
@@ -497,7 +509,8 @@ export class IkeManager {
       now: this.now,
       emit: this.emit,
       allocateSpi: this.allocateSpi,
-      findPolicy: (sa, selector) => findPhase2Policy(this.opts.config, sa.peerAddress, selector),
+      findPolicy: (sa, selector) =>
+        this.boundToAddress(sa, selector, findPhase2Policy(this.opts.config, sa.peerAddress, selector)),
       transformSetsOf: (entry) => transformSetsOf(this.opts.config, entry),
       lifetimeOf: (entry) => lifetimeOf(this.opts.config, entry),
     };
@@ -681,10 +694,15 @@ export class IkeManager {
         clear: (sa, msg, d) => this.clearInformational(sa, msg, d),
       },
     ],
+    [
+      ExchangeType.TRANSACTION,
+      transactionExchange((sa, request) => this.remoteAccess.respond(sa, request, this.remoteAccessHost())),
+    ],
   ]);
 
+  /** The options' registrations come first (a test's own transaction task, say). */
   private registrationOf(exchangeType: number): ExchangeRegistration | undefined {
-    return this.registrations.get(exchangeType) ?? this.opts.exchanges?.get(exchangeType);
+    return this.opts.exchanges?.get(exchangeType) ?? this.registrations.get(exchangeType);
   }
 
   /** The receive path of each exchange type (RFC 2408 §4.1, RFC 2409 §5). */
@@ -939,11 +957,85 @@ export class IkeManager {
     }
     const natKeepalive = this.opts.natKeepalive ?? 20;
     if (sa.floated && sa.localBehindNat && natKeepalive > 0) sa.keepaliveAt = this.now + natKeepalive;
-    const queued = sa.queued.splice(0);
-    for (const q of queued) this.doAcquire(q, [], true);
+    // With XAUTH or Mode Config to run, quick mode waits for them (remoteAccess.ts).
+    const phase15 = this.remoteAccess.open(sa, this.opts.config, this.opts.remoteAccessClient, this.now);
+    if (!phase15) this.phase15Done(sa);
     for (const r of this.invalidSpiQueue.get(sa.connId) ?? []) this.sendInvalidSpi(sa, r.protocol, r.spi);
     this.invalidSpiQueue.delete(sa.connId);
     transition(sa, this.emit, PHASE1_COMPLETE, 'IKE_P1_COMPLETE');
+    if (phase15) this.remoteAccess.begin(sa, this.remoteAccessHost());
+  }
+
+  /** Quick modes asked for while phase 1 (and 1.5) ran may start now. */
+  private phase15Done(sa: IkeSa): void {
+    // A client's side of its tunnels is the address Mode Config gave it.
+    const address = sa.role === 'initiator' ? this.remoteAccess.address(sa) : undefined;
+    const queued = sa.queued.splice(0);
+    for (const q of queued)
+      this.doAcquire(
+        address === undefined
+          ? q
+          : { ...q, selector: { ...q.selector, localStart: address, localEnd: address } },
+        [],
+        true,
+      );
+  }
+
+  private remoteAccessHost(): RemoteAccessHost {
+    return {
+      now: this.now,
+      config: this.opts.config,
+      emit: this.emit,
+      start: (sa, make) => this.openExchange(sa, ExchangeType.TRANSACTION, (_sa, mid) => make(mid)),
+      deleteSa: (sa, reason) => this.deleteSa(sa, reason, true),
+      verify: (sa, request, list, username, password) =>
+        this.out.push({
+          kind: 'xauthVerify',
+          connId: sa.connId,
+          peer: sa.peerAddress,
+          request,
+          list,
+          username,
+          password,
+        }),
+      lease: (pool, sa) =>
+        this.opts.addressLeases?.lease(pool, sa.peerAddress) ?? { error: `no address pool ${pool} here` },
+      ready: (sa) => this.phase15Done(sa),
+    };
+  }
+
+  /**
+   * The gateway's AAA verdict on the credentials of XAUTH request `request` (the
+   * `xauthVerify` action): accepted, the status goes out; refused, the user is asked again or,
+   * after the third try, told FAIL and the IKE SA deleted.
+   */
+  xauthResult(connId: number, request: number, outcome: XauthOutcome, now: number): IkeAction[] {
+    this.begin(now);
+    const sa = this.sas.get(connId);
+    this.guard(sa?.peerAddress ?? '-', () => {
+      if (sa && !sa.deleted) this.remoteAccess.xauthResult(sa, request, outcome, this.remoteAccessHost());
+    });
+    return this.finish();
+  }
+
+  /**
+   * A dynamic map with no ACL takes the client's proxy IDs as offered; a client given an
+   * address by Mode Config may only offer that address as its side (the issue's binding).
+   */
+  private boundToAddress(
+    sa: IkeSa,
+    selector: TrafficSelector,
+    found: ReturnType<typeof findPhase2Policy>,
+  ): ReturnType<typeof findPhase2Policy> {
+    const address = sa.role === 'responder' ? this.remoteAccess.address(sa) : undefined;
+    if (address === undefined || !('entry' in found) || found.entry.matchAddress !== undefined) return found;
+    if (selector.remoteStart === address && selector.remoteEnd === address) return found;
+    const theirs = `${proxyIdText(selector.localStart, selector.localEnd, selector.protocol, selector.localPortStart, selector.localPortEnd)} <-> ${proxyIdText(selector.remoteStart, selector.remoteEnd, selector.protocol, selector.remotePortStart, selector.remotePortEnd)}`;
+    return {
+      error: `${theirs} not permitted: the client was given ${address} by Mode Config`,
+      theirs,
+      ours: `dynamic map ${found.entry.map} ${found.entry.seq} for the client's address ${address}`,
+    };
   }
 
   /**
@@ -972,6 +1064,10 @@ export class IkeManager {
       (msg.messageId === 0 && reg.iv === 'chain')
     ) {
       this.drop(sa.connId, d.srcAddress, `${name} before phase 1, unencrypted, or message ID 0`);
+      return;
+    }
+    if (msg.exchangeType === ExchangeType.QUICK && !this.remoteAccess.allowsQuickMode(sa)) {
+      this.drop(sa.connId, d.srcAddress, 'quick mode before XAUTH and Mode Config completed');
       return;
     }
     const tm = this.tasksOf(sa);
@@ -1081,7 +1177,16 @@ export class IkeManager {
   ): IkeAction[] {
     this.begin(now);
     const sa = this.sas.get(connId);
-    if (sa && !sa.deleted && sa.p1 === 'IKE_P1_COMPLETE' && this.registrationOf(exchangeType)) {
+    if (sa) this.openExchange(sa, exchangeType, make);
+    return this.finish();
+  }
+
+  private openExchange(
+    sa: IkeSa,
+    exchangeType: number,
+    make: (sa: IkeSa, messageId: number) => InitiatorTask,
+  ): void {
+    if (!sa.deleted && sa.p1 === 'IKE_P1_COMPLETE' && this.registrationOf(exchangeType)) {
       const task = make(
         sa,
         sa.newMessageId(() => this.randomU32()),
@@ -1098,7 +1203,6 @@ export class IkeManager {
         step.after?.();
       }
     }
-    return this.finish();
   }
 
   /** A task that is not a quick mode ends: its message ID's state goes with it. */
@@ -1217,9 +1321,21 @@ export class IkeManager {
         !s.superseded &&
         s.expiresAt > this.now + EXPIRING_MARGIN,
     );
-    const sa = ready[ready.length - 1];
+    const sa = ready.filter((s) => this.remoteAccess.allowsQuickMode(s)).pop();
     if (sa) {
       this.startQuickMode(sa, entry, req.selector, replacing);
+      return;
+    }
+    const inPhase15 = ready[ready.length - 1];
+    if (inPhase15) {
+      // XAUTH or Mode Config still running: quick mode starts when they are done.
+      if (!inPhase15.queued.some((q) => selectorsEqual(q.selector, req.selector)))
+        inPhase15.queued.push({
+          ...req,
+          peer,
+          cryptoMapEntry: entry,
+          localAddress: req.localAddress ?? local,
+        });
       return;
     }
     // Only a phase 1 we started may carry the request: a half-open responder SA may be a
@@ -1411,6 +1527,7 @@ export class IkeManager {
     if (notifyPeer && sa.authenticated && sa.keys) this.sendInformational(sa, [deleteIsakmpPayload(sa)]);
     sa.deleted = true;
     sa.p1 = 'IKE_DEST_SA';
+    this.remoteAccess.forget(sa);
     const tm = this.tasksOf(sa);
     for (const n of tm.quickModes()) this.dropNode(sa, n);
     this.sas.delete(sa.connId);
@@ -1531,6 +1648,7 @@ export class IkeManager {
     }
     this.dpd.run(this.sas.values(), this.dpdHost());
     this.ikeRekey.run(this.sas.values(), this.ikeRekeyHost());
+    this.remoteAccess.run(this.sas.values(), this.remoteAccessHost());
     for (const tm of this.taskManagers.values())
       for (const n of tm.quickModes()) {
         if (n.doneAt === undefined || now < n.doneAt + this.purgeAfter) continue;

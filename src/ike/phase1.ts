@@ -4,6 +4,7 @@
 
 import type { IkeHash, IsakmpPolicy, RouterConfig } from '../policy/model.js';
 import { choosePhase1, type Phase1Offer } from '../policy/proposal.js';
+import { remoteAccessPlan } from '../policy/remoteAccess.js';
 import { ipv4FromText, ipv4ToText } from '../packet/address.js';
 import { pskAuthenticator, type Authenticator } from './authenticator.js';
 import {
@@ -250,7 +251,18 @@ export function chooseOffer(
   const proposal = decoded.proposals[0];
   if (!proposal || proposal.protocolId !== ProtocolId.ISAKMP)
     throw new Phase1Failure(NotifyType.INVALID_PROTOCOL_ID, 'phase-1 proposal is not ISAKMP');
-  const offers = proposal.transforms.map(offerOf);
+  // A remote-access client that will answer XAUTH offers XAUTHInitPreShared (65001,
+  // draft-ietf-ipsec-isakmp-xauth-06 §4): its phase 1 is pre-shared key authentication, so a
+  // gateway that runs XAUTH for this peer (the crypto map's `client authentication`) takes it
+  // as `pre-share` and echoes the transform as offered.
+  const xauthServer = remoteAccessPlan(ctx.config, sa.localAddress, sa.peerAddress)?.xauthList !== undefined;
+  const offers = proposal.transforms
+    .map(offerOf)
+    .map((o) =>
+      xauthServer && o.authentication === String(IkeAuthMethod.XAUTH_INIT_PRE_SHARED)
+        ? { ...o, authentication: 'pre-share' }
+        : o,
+    );
   const policies =
     requiredGroup === undefined
       ? ctx.config.isakmpPolicies

@@ -56,7 +56,31 @@ export interface IkeManagerOptions {
   readonly commitBit?: boolean;
   /** More exchanges after phase 1, by exchange type (a transaction exchange's task, say). */
   readonly exchanges?: ReadonlyMap<number, ExchangeRegistration>;
+  /** Mode Config addresses (the gateway's `ip local pool`s); without it no address can be given. */
+  readonly addressLeases?: AddressLeases;
+  /** Seconds XAUTH and Mode Config wait for each answer (the user typing, AAA); default 60 (IOS `crypto isakmp xauth timeout`). */
+  readonly xauthTimeout?: number;
+  /** As a remote-access client: answer the gateway's XAUTH and take its Mode Config address. */
+  readonly remoteAccessClient?: RemoteAccessClient;
 }
+
+/** The gateway's pools: one address per client, the same one while the client holds it. */
+export interface AddressLeases {
+  lease(pool: string, client: string): { readonly address: string } | { readonly error: string };
+}
+
+/** The client side of XAUTH and Mode Config. */
+export interface RemoteAccessClient {
+  /** The username and password for the gateway `peer`; undefined: we are no XAUTH client of it. */
+  credentials(peer: string): { readonly username: string; readonly password: string } | undefined;
+  /** `pull`: we send a REQUEST; `push`: we wait for the gateway's SET; absent: no Mode Config. */
+  readonly modeConfig?: 'pull' | 'push';
+}
+
+/** What the gateway's AAA said of XAUTH credentials (src/aaa's outcome, and the method that gave it). */
+export type XauthOutcome =
+  | { readonly kind: 'accept'; readonly method?: string }
+  | { readonly kind: 'reject' | 'error'; readonly reason: string; readonly method?: string };
 
 export interface AcquireRequest {
   /** The crypto map entry whose ACL the traffic matched; or give `peer` alone. */
@@ -100,7 +124,20 @@ export type IkeAction =
       readonly pairs: readonly RemovedPair[];
       readonly reason: string;
     }
-  | { readonly kind: 'event'; readonly event: IkeEvent };
+  | { readonly kind: 'event'; readonly event: IkeEvent }
+  /**
+   * XAUTH credentials to check against login list `list`; answer with IkeManager.xauthResult
+   * (connId, request, outcome). The password is never put in an event.
+   */
+  | {
+      readonly kind: 'xauthVerify';
+      readonly connId: number;
+      readonly peer: string;
+      readonly request: number;
+      readonly list: string;
+      readonly username: string;
+      readonly password: string;
+    };
 
 export interface IkeSaInfo {
   readonly dst: string;

@@ -67,6 +67,13 @@ function gatewayLines(event: GatewayEvent): DebugLine[] {
       ];
     case 'warning':
       return [{ category: 'engine', text: `CRYPTO_ENGINE: ${event.message}` }];
+    case 'addressReleased':
+      return [
+        {
+          category: 'isakmp',
+          text: `ISAKMP: returning address ${event.addresses.join(', ')} of ${event.client} to its pool`,
+        },
+      ];
     case 'acquireReleased':
       return [
         {

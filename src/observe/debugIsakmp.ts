@@ -7,6 +7,7 @@ import type { TrafficSelector } from '../policy/model.js';
 import { proxyIdText } from '../policy/proxyId.js';
 import { Phase1Attr } from '../wire/index.js';
 import { phase1AttributeText } from './decodeVocabulary.js';
+import { modeConfigLines, xauthLines } from './debugRemoteAccess.js';
 
 const ENC: Readonly<Record<string, string>> = {
   des: 'DES-CBC',
@@ -376,6 +377,10 @@ export function debugIsakmpLines(e: IkeEvent): string[] {
       return [
         `${tag(e.connId)} peer ${e.peer} is dead (no R-U-THERE-ACK after ${e.tries} tries): clearing its SAs`,
       ];
+    case 'xauth':
+      return xauthLines(e);
+    case 'modeConfig':
+      return modeConfigLines(e);
     default:
       return [];
   }

@@ -53,7 +53,9 @@ export type GatewayEvent =
       readonly retryIn: number;
     }
   | { readonly type: 'configReloaded'; readonly file: string }
-  | { readonly type: 'warning'; readonly message: string };
+  | { readonly type: 'warning'; readonly message: string }
+  /** A remote-access client's SAs are all gone: its Mode Config addresses are free again. */
+  | { readonly type: 'addressReleased'; readonly client: string; readonly addresses: readonly string[] };
 
 export type TypeswanEvent =
   | { readonly source: 'ike'; readonly router: string; readonly time: number; readonly event: IkeEvent }

@@ -26,6 +26,11 @@ export interface SwanConn {
   readonly children: readonly SwanChild[];
   readonly rekeyTime?: string;
   readonly encap?: boolean;
+  /** A second local round `auth = xauth-generic` (XAUTH client) with this user's secret. */
+  readonly xauth?: { readonly user: string; readonly password: string };
+  /** `vips = 0.0.0.0` asks the gateway for an address (Mode Config); `pull = no` waits for its push. */
+  readonly vips?: string;
+  readonly pull?: boolean;
 }
 
 export function swanctlConf(conn: SwanConn): string {
@@ -53,10 +58,19 @@ connections {
         rekey_time = ${conn.rekeyTime ?? '4h'}
         dpd_delay = 0s
         encap = ${conn.encap ? 'yes' : 'no'}
-        local {
+${conn.vips ? `        vips = ${conn.vips}\n` : ''}${conn.pull === false ? '        pull = no\n' : ''}        local {
             auth = psk
             id = ${localId}
         }
+${
+  conn.xauth
+    ? `        local-xauth {
+            auth = xauth-generic
+            xauth_id = ${conn.xauth.user}
+        }
+`
+    : ''
+}
         remote {
             auth = psk
             id = ${remoteId}
@@ -72,6 +86,14 @@ secrets {
         id-remote = ${remoteId}
         secret = "${conn.psk}"
     }
-}
+${
+  conn.xauth
+    ? `    xauth-${conn.name} {
+        id = ${conn.xauth.user}
+        secret = "${conn.xauth.password}"
+    }
+`
+    : ''
+}}
 `;
 }

@@ -1,6 +1,7 @@
 export { formatIsakmpSa } from './isakmpSa.js';
 export { formatIpsecSa, formatIpsecFlow, hex8 } from './ipsecSa.js';
 export { formatCryptoMap, formatCryptoMapEntry } from './cryptoMap.js';
+export { formatLocalPools, type LocalPoolView } from './localPool.js';
 export {
   formatIsakmpPolicy,
   formatTransformSets,
