@@ -78,6 +78,7 @@ export class ConfigBuilder {
     Mutable<AaaServerGroup> & { hosts: AaaServerGroup['hosts'][number][] }
   >();
   readonly hosts: HostEntry[] = [];
+  domainName?: string;
   readonly ignored: IgnoredLine[] = [];
   readonly warnings: Warning[] = [];
   /** Where each named reference was written, keyed `owner|kind|name`, for cross-check errors. */
@@ -204,6 +205,7 @@ export class ConfigBuilder {
       warnings: [...this.warnings].sort((a, b) => a.line - b.line),
       ...(this.aaaServers.size > 0 ? { aaaServers: [...this.aaaServers.values()] } : {}),
       ...(this.hosts.length > 0 ? { hosts: this.hosts } : {}),
+      ...(this.domainName !== undefined ? { domainName: this.domainName } : {}),
     };
     return compact(config);
   }

@@ -70,15 +70,6 @@ import type {
 // 11 transmissions over about 113 s (1, 1.5, 2.25, ... s): enough to cross 30 % loss each way.
 const DEFAULT_RETRANSMIT: RetransmitPolicy = { initial: 1, factor: 1.5, maxRetries: 10 };
 
-/** `ip domain-name X` (or `ip domain name X`): the model keeps it among the ignored lines. */
-function domainNameOf(config: IkeManagerOptions['config']): string | undefined {
-  for (const l of config.ignored) {
-    const m = /^\s*ip\s+domain[- ]name\s+(\S+)\s*$/i.exec(l.text);
-    if (m?.[1]) return m[1];
-  }
-  return undefined;
-}
-
 /** How long a peer may keep retransmitting one message: the whole backoff schedule. */
 function retransmitWindow(r: RetransmitPolicy): number {
   let t = 0;
@@ -140,7 +131,7 @@ export class IkeManager {
   /** A finished quick mode keeps its last reply this long, for the peer's retransmissions. */
   private readonly purgeAfter: number;
   private readonly halfOpenMaxAge: number;
-  /** For ID_FQDN: the option, else the configuration's `ip domain-name` line. */
+  /** For ID_FQDN: the option, else the configuration's `ip domain-name`. */
   private domainName: string | undefined;
   private nextConnId = 1;
   private readonly sas = new Map<number, IkeSa>();
@@ -163,7 +154,7 @@ export class IkeManager {
     this.opts = options;
     this.retransmit = options.retransmit ?? DEFAULT_RETRANSMIT;
     this.purgeAfter = retransmitWindow(this.retransmit) + 10;
-    this.domainName = options.domainName ?? domainNameOf(options.config);
+    this.domainName = options.domainName ?? options.config.domainName;
     this.halfOpenMaxAge = options.halfOpen?.maxAge ?? retransmitWindow(this.retransmit) + 30;
     this.cookieSecret = options.rng.randomBytes(16);
     this.dpd = new DeadPeerDetection(options.config.isakmp.keepalive);
@@ -293,7 +284,7 @@ export class IkeManager {
   reconfigure(config: IkeManagerOptions['config'], now: number): IkeAction[] {
     this.begin(now);
     this.opts = { ...this.opts, config };
-    this.domainName = this.opts.domainName ?? domainNameOf(config);
+    this.domainName = this.opts.domainName ?? config.domainName;
     this.dpd.configure(config.isakmp.keepalive);
     const dynamicMaps = config.cryptoMaps.filter((e) => e.kind === 'dynamic');
     const entryKept = (i: InstalledSa): boolean =>
