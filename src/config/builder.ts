@@ -88,6 +88,7 @@ export class ConfigBuilder {
     Mutable<AaaServerGroup> & { hosts: AaaServerGroup['hosts'][number][] }
   >();
   readonly hosts: HostEntry[] = [];
+  domainName?: string;
   readonly ignored: IgnoredLine[] = [];
   readonly warnings: Warning[] = [];
   /** Where each named reference was written, keyed `owner|kind|name`, for cross-check errors. */
@@ -222,6 +223,7 @@ export class ConfigBuilder {
       ...(this.radiusRetransmit !== undefined ? { radiusRetransmit: this.radiusRetransmit } : {}),
       ...(tacacsServers.length > 0 ? { tacacsServers } : {}),
       ...(this.tacacsTimeout !== undefined ? { tacacsTimeout: this.tacacsTimeout } : {}),
+      ...(this.domainName !== undefined ? { domainName: this.domainName } : {}),
     };
     return compact(config);
   }

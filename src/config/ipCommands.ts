@@ -1,5 +1,5 @@
 // Global `ip ...` commands: `ip local pool` (IOS and PIX forms), `ip access-list`,
-// `ip host`, PIX `ip address IF A M`.
+// `ip host`, `ip domain-name`, PIX `ip address IF A M`.
 
 import { parseIpv4 } from '../policy/ipv4.js';
 import type { ParseContext } from './context.js';
@@ -58,6 +58,15 @@ export function ipCommand(ctx: ParseContext, cur: Cursor): void {
     const address = cur.ipv4();
     ctx.b.hosts.push({ name, address });
     cur.rest();
+  } else if (
+    second === 'domain-name' ||
+    (second === 'domain' && cur.peek(1)?.text.toLowerCase() === 'name')
+  ) {
+    cur.word('domain');
+    if (second === 'domain') cur.word('name');
+    ctx.b.domainName = cur.word('a domain name').text;
+    cur.end();
+    return;
   } else if (second === 'address' && ctx.dialect === 'pix') {
     cur.word('address');
     const ifName = cur.word('an interface name').text;

@@ -94,7 +94,7 @@ export function isakmpCommand(ctx: ParseContext, cur: Cursor): void {
     case 'key':
       return presharedKeyCommand(ctx, cur);
     case 'identity':
-      ctx.b.isakmp.identity = cur.keyword(['address', 'hostname'] as const);
+      ctx.b.isakmp.identity = cur.keyword(['address', 'hostname', 'dn'] as const);
       ctx.b.isakmp.sourceLines = { ...ctx.b.isakmp.sourceLines, identity: line };
       break;
     case 'keepalive': {

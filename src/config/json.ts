@@ -188,7 +188,7 @@ const routerConfig = (defaultFile: string): Check<RouterConfig> =>
     ),
     isakmp: orDefault<RouterConfig['isakmp']>(
       obj({
-        identity: orDefault(oneOf(['address', 'hostname'] as const), () => 'address' as const),
+        identity: orDefault(oneOf(['address', 'hostname', 'dn'] as const), () => 'address' as const),
         keepalive: opt(
           obj({
             seconds: int(10, 3600),
@@ -327,6 +327,7 @@ const routerConfig = (defaultFile: string): Check<RouterConfig> =>
           enrollmentMode: opt(str),
           enrollmentRetryCount: opt(int(1, 100)),
           kind: opt(oneOf(['identity', 'trustpoint'] as const)),
+          rsakeypair: opt(str),
         }),
       ),
       () => [],
@@ -386,6 +387,7 @@ const routerConfig = (defaultFile: string): Check<RouterConfig> =>
       ),
     ),
     hosts: opt(arr(obj({ name: str, address: ipv4 }))),
+    domainName: opt(str),
   });
 
 function hex(v: unknown, p: string): string {

@@ -8,7 +8,7 @@ import type { ParseContext } from './context.js';
 import type { Cursor } from './cursor.js';
 import { decodeCertificateHex, decodePublicKeyHex } from './hexBlock.js';
 
-export const CA_WORDS = ['enrollment', 'crl', 'revocation-check', 'exit'] as const;
+export const CA_WORDS = ['enrollment', 'crl', 'revocation-check', 'rsakeypair', 'exit'] as const;
 export const CHAIN_WORDS = ['certificate', 'exit'] as const;
 export const PUBKEY_CHAIN_WORDS = ['named-key', 'addressed-key', 'exit'] as const;
 export const PUBKEY_WORDS = ['address', 'key-string', 'named-key', 'addressed-key', 'exit'] as const;
@@ -55,6 +55,9 @@ export function caSubCommand(ctx: ParseContext, cur: Cursor, tp: Mutable<Trustpo
     const what = cur.keyword(['optional', 'query', 'best-effort'] as const);
     if (what === 'optional') tp.crlOptional = true;
     else cur.rest();
+  } else if (word === 'rsakeypair') {
+    tp.rsakeypair = cur.word('a key label').text;
+    cur.rest(); // optional key sizes
   } else if (word === 'revocation-check') {
     const methods = cur.rest().map((t) => t.text.toLowerCase());
     if (methods.includes('none')) tp.crlOptional = true;

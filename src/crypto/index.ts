@@ -29,13 +29,8 @@ export {
   getDhGroup,
 } from './dh/index.js';
 export { rsaDecrypt, rsaEncrypt, rsaSignIkev1, rsaVerifyIkev1 } from './rsa.js';
-export {
-  CertificateError,
-  type ChainResult,
-  type ParsedCertificate,
-  parseCertificate,
-  verifyChain,
-} from './x509.js';
+export { CertificateError, type ParsedCertificate, parseCertificate } from './x509.js';
+export { type PathFailureCode, type PathRequest, type PathResult, validatePath } from './pathValidation.js';
 export {
   type Skeyids,
   deriveSkeyids,

@@ -1,8 +1,10 @@
 // X.509 certificates for IKEv1 RSA authentication: parsing with node's X509Certificate, the
 // raw subject/issuer Names (for ID_DER_ASN1_DN, RFC 2407 §4.6.2.1, and CERTREQ authorities)
-// from a bounds-checked DER walk, and chain checks against trust anchors.
+// from a bounds-checked DER walk, and the CRL distribution points (pkijs's parser). Path
+// validation is pathValidation.ts (pkijs), not here.
 
 import { type KeyObject, X509Certificate } from 'node:crypto';
+import * as pkijs from 'pkijs';
 
 export class CertificateError extends Error {
   constructor(message: string) {
@@ -29,6 +31,9 @@ export interface ParsedCertificate {
   /** rfc822Name entries of subjectAltName (for ID_USER_FQDN checks). */
   readonly emails: readonly string[];
   readonly isCa: boolean;
+  /** http(s) URLs of the CRL distribution points (RFC 5280 §4.2.1.13). */
+  readonly crlUrls: readonly string[];
+  readonly serialHex: string;
 }
 
 interface Tlv {
@@ -113,52 +118,31 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
     ipAddresses: altNames(x509, 'IP Address:'),
     emails: altNames(x509, 'email:'),
     isCa: x509.ca,
+    crlUrls: crlUrlsOf(copy),
+    serialHex: x509.serialNumber.toLowerCase(),
   };
 }
 
-export type ChainResult =
-  | { readonly ok: true; readonly path: readonly ParsedCertificate[] }
-  | { readonly ok: false; readonly reason: string };
+const CRL_DISTRIBUTION_POINTS = '2.5.29.31';
+const URI_NAME = 6;
 
-const MAX_CHAIN_DEPTH = 8;
-
-function validAt(cert: ParsedCertificate, now: Date): boolean {
-  return cert.notBefore.getTime() <= now.getTime() && now.getTime() <= cert.notAfter.getTime();
-}
-
-function issues(issuer: ParsedCertificate, subject: ParsedCertificate): boolean {
-  return subject.x509.checkIssued(issuer.x509) && subject.x509.verify(issuer.publicKey);
-}
-
-/** Checks that `leaf` chains to one of `trustAnchors` through CA certificates from
- * `intermediates`, every certificate valid at `now` and every signature good. The path
- * returned runs from the leaf to the anchor. */
-export function verifyChain(
-  leaf: ParsedCertificate,
-  intermediates: readonly ParsedCertificate[],
-  trustAnchors: readonly ParsedCertificate[],
-  now: Date,
-): ChainResult {
-  const path: ParsedCertificate[] = [leaf];
-  let current = leaf;
-  for (let depth = 0; depth < MAX_CHAIN_DEPTH; depth++) {
-    if (!validAt(current, now)) {
-      return { ok: false, reason: `certificate "${current.subject}" is not valid at ${now.toISOString()}` };
-    }
-    const anchor = trustAnchors.find((a) => issues(a, current));
-    if (anchor !== undefined) {
-      if (!validAt(anchor, now)) {
-        return { ok: false, reason: `trust anchor "${anchor.subject}" is not valid at ${now.toISOString()}` };
-      }
-      path.push(anchor);
-      return { ok: true, path };
-    }
-    const next = intermediates.find((c) => c.isCa && !path.includes(c) && issues(c, current));
-    if (next === undefined) {
-      return { ok: false, reason: `no trusted issuer found for "${current.subject}"` };
-    }
-    path.push(next);
-    current = next;
+/** fullName URIs of the cRLDistributionPoints extension; [] when absent or unreadable. */
+function crlUrlsOf(der: Uint8Array): string[] {
+  let cert: pkijs.Certificate;
+  try {
+    cert = pkijs.Certificate.fromBER(new Uint8Array(der).buffer);
+  } catch {
+    return [];
   }
-  return { ok: false, reason: `chain longer than ${MAX_CHAIN_DEPTH}` };
+  const parsed: unknown = cert.extensions?.find((e) => e.extnID === CRL_DISTRIBUTION_POINTS)?.parsedValue;
+  if (!(parsed instanceof pkijs.CRLDistributionPoints)) return [];
+  const urls: string[] = [];
+  for (const point of parsed.distributionPoints) {
+    const name = point.distributionPoint;
+    if (!Array.isArray(name)) continue;
+    for (const g of name)
+      if (g.type === URI_NAME && typeof g.value === 'string' && /^https?:\/\//i.test(g.value))
+        urls.push(g.value);
+  }
+  return urls;
 }

@@ -1,6 +1,7 @@
 // Aggressive mode (RFC 2409 §5), both roles, in strongSwan's payload order:
 //   I: AM1 [SA KE No ID V..]   R: AM2 [SA KE No ID V.. NAT-D NAT-D HASH]
 //   I: AM3 *[HASH NAT-D NAT-D] (encrypted, as charon sends it; a clear AM3 is accepted)
+// With rsa-sig AM1 adds CR, AM2 CERT.. CR.. and SIG for HASH, AM3 CERT.. SIG.
 // The identity arrives in the clear in AM1, so the responder finds the pre-shared key by it.
 
 import type { IsakmpPolicy } from '../policy/model.js';
@@ -8,8 +9,12 @@ import { NotifyType } from './constants.js';
 import type { Payload } from '../wire/index.js';
 import type { IkeSa } from './ikeSa.js';
 import { dhPublicLength } from './keys.js';
+import { awaitCrl } from './rsaSig.js';
+import { PayloadType } from './constants.js';
 import {
   authenticatorFor,
+  certRequestPayloads,
+  takePeerCertRequests,
   deriveKeys,
   hasInitialContact,
   identityPayload,
@@ -52,7 +57,10 @@ export class AggressiveMode implements Phase1Task {
   }
 
   process(payloads: readonly Payload[], _encrypted: boolean): TaskResult | undefined {
-    return phase1Step(() => this.next(payloads));
+    return phase1Step(() => {
+      awaitCrl(this.ctx.sig, payloads); // before any state changes: the peer retransmits
+      return this.next(payloads);
+    });
   }
 
   /** Initiator: AM1. One DH group only, so only policies with the first policy's group are offered. */
@@ -67,6 +75,7 @@ export class AggressiveMode implements Phase1Task {
       offer,
       ...makeKeNonce(sa, ctx, group),
       identityPayload(sa, ctx),
+      ...certRequestPayloads(sa, ctx, offered),
       ...vendorIdPayloads(sa, ctx),
     ];
     return { send, expectReply: true };
@@ -98,19 +107,23 @@ export class AggressiveMode implements Phase1Task {
         `KE length ${sa.gxi?.length ?? 0} does not fit group ${group}`,
       );
     const peerId = takeIdentity(sa, ctx, payloads);
+    takePeerCertRequests(sa, ctx, payloads);
     sa.auth = authenticatorFor(sa, ctx, peerId);
     const keNonce = makeKeNonce(sa, ctx);
     deriveKeys(sa, ctx);
     transition(sa, ctx.emit, PROCESS_AM, 'IKE_R_AM1');
     sa.isakmp = 'AG_INIT_EXCH';
     const id = identityPayload(sa, ctx);
+    const proof = sa.auth.prove(ourHash(sa));
     const send: Payload[] = [
       reply,
       ...keNonce,
       id,
+      ...proof.filter((p) => p.type === PayloadType.CERT),
+      ...certRequestPayloads(sa, ctx),
       ...vendorIdPayloads(sa, ctx),
       ...natdPayloads(sa, ctx),
-      ...sa.auth.prove(ourHash(sa)),
+      ...proof.filter((p) => p.type !== PayloadType.CERT),
     ];
     return { send, expectReply: true, after: () => transition(sa, ctx.emit, PROCESS_COMPLETE, 'IKE_R_AM2') };
   }
@@ -121,6 +134,7 @@ export class AggressiveMode implements Phase1Task {
     takeReply(sa, ctx, payloads, false);
     takeKeNonce(sa, ctx, payloads);
     const peerId = takeIdentity(sa, ctx, payloads);
+    takePeerCertRequests(sa, ctx, payloads);
     sa.auth = authenticatorFor(sa, ctx, peerId);
     deriveKeys(sa, ctx);
     takeVendorIds(sa, ctx, payloads);

@@ -45,15 +45,11 @@ export const PAYLOAD_SHORT_NAMES: Readonly<Record<number, string>> = {
 };
 
 // The engine's events name only these notify and ID types (others print as NOTIFY(n) / the
-// number), as they always have: the debug output stays what the chapter shows.
+// number), as they always have: the debug output stays what the chapter shows. The
+// certificate refusals of RFC 2408 §3.14.1 are named since signatures are supported.
 const UNNAMED_NOTIFY_TYPES: ReadonlySet<number> = new Set([
-  NotifyType.INVALID_CERT_ENCODING,
-  NotifyType.INVALID_CERTIFICATE,
-  NotifyType.CERT_TYPE_UNSUPPORTED,
-  NotifyType.INVALID_CERT_AUTHORITY,
   NotifyType.ADDRESS_NOTIFICATION,
   NotifyType.NOTIFY_SA_LIFETIME,
-  NotifyType.CERTIFICATE_UNAVAILABLE,
   NotifyType.UNSUPPORTED_EXCHANGE_TYPE,
   NotifyType.UNEQUAL_PAYLOAD_LENGTHS,
   NotifyType.CONNECTED,
@@ -71,6 +67,7 @@ const NAMED_ID_TYPES: ReadonlySet<number> = new Set([
   IdType.IPV4_ADDR,
   IdType.FQDN,
   IdType.USER_FQDN,
+  IdType.DER_ASN1_DN,
   IdType.IPV4_ADDR_SUBNET,
   IdType.IPV6_ADDR,
   IdType.IPV6_ADDR_SUBNET,

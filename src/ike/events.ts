@@ -96,7 +96,19 @@ export type IkeEvent =
   | {
       readonly type: 'processing';
       readonly connId: number;
-      readonly payload: 'SA' | 'KE' | 'NONCE' | 'ID' | 'HASH' | 'vendor id' | 'NOTIFY' | 'DELETE' | 'NAT-D';
+      readonly payload:
+        | 'SA'
+        | 'KE'
+        | 'NONCE'
+        | 'ID'
+        | 'HASH'
+        | 'CERT'
+        | 'CERT_REQ'
+        | 'SIG'
+        | 'vendor id'
+        | 'NOTIFY'
+        | 'DELETE'
+        | 'NAT-D';
       readonly messageId: number;
     }
   | { readonly type: 'pskFound'; readonly connId: number; readonly match: string }
@@ -133,6 +145,16 @@ export type IkeEvent =
       readonly length: number;
     }
   | { readonly type: 'authenticated'; readonly connId: number; readonly peer: string }
+  /** The peer's certificate passed path validation, CRL and identity checks (Example 13-9). */
+  | {
+      readonly type: 'certApproved';
+      readonly connId: number;
+      readonly subject: string;
+      readonly warning?: string;
+    }
+  | { readonly type: 'certRefused'; readonly connId: number; readonly peer: string; readonly reason: string }
+  /** An RSA operation of signature authentication: sign HASH_I/R, or verify the peer's SIG. */
+  | { readonly type: 'rsa'; readonly connId: number; readonly operation: 'sign' | 'verify' }
   | { readonly type: 'authFailed'; readonly connId: number; readonly peer: string; readonly reason: string }
   | {
       readonly type: 'natDetected';

@@ -5,7 +5,7 @@
 
 import type { CryptoMapEntry, IsakmpPolicy } from '../policy/model.js';
 import type { Authenticator } from './authenticator.js';
-import { concat } from '../wire/index.js';
+import { concat, type IdPayload } from '../wire/index.js';
 import type { IsakmpState, Phase1State } from './events.js';
 import {
   cbcDecrypt,
@@ -61,6 +61,10 @@ export class IkeSa {
   /** The ID payload body we sent / the peer sent (for HASH_I/HASH_R). */
   idLocalB?: Uint8Array;
   idPeerB?: Uint8Array;
+  /** The peer's phase-1 ID payload (its certificate must carry this identity). */
+  peerIdentity?: IdPayload;
+  /** CA DNs of the peer's CERTREQ payloads: our certificate (and chain) answers them. */
+  peerCertRequests: Uint8Array[] = [];
 
   readonly usedMessageIds = new Set<number>();
   readonly queued: AcquireRequest[] = [];

@@ -86,6 +86,7 @@ export {
   quickModeHash2,
   quickModeHash3,
   skeyidPsk,
+  skeyidSig,
   type Skeyids,
   hashOf,
   hashLength,

@@ -1,15 +1,18 @@
 // Main mode (RFC 2409 §5, identity protection), both roles, as the chapter walks it:
 //   I: MM1 [SA V..]        R: MM2 [SA V..]
-//   I: MM3 [KE No NAT-D..] R: MM4 [KE No NAT-D..]
-//   I: MM5 *[ID HASH N?]   R: MM6 *[ID HASH]
+//   I: MM3 [KE No CR.. NAT-D..] R: MM4 [KE No CR.. NAT-D..]   (CR with rsa-sig)
+//   I: MM5 *[ID HASH N?]   R: MM6 *[ID HASH]       (rsa-sig: CERT.. SIG for HASH)
 // Shared phase-1 work lives in phase1.ts; authentication behind the Authenticator.
 
 import type { IsakmpPolicy } from '../policy/model.js';
 import { initialContactNotify, type Payload } from '../wire/index.js';
 import { NotifyType } from './constants.js';
 import type { IkeSa } from './ikeSa.js';
+import { awaitCrl } from './rsaSig.js';
 import {
   authenticatorFor,
+  certRequestPayloads,
+  takePeerCertRequests,
   deriveKeys,
   hasInitialContact,
   identityPayload,
@@ -52,7 +55,10 @@ export class MainMode implements Phase1Task {
   }
 
   process(payloads: readonly Payload[], encrypted: boolean): TaskResult | undefined {
-    return phase1Step(() => this.next(payloads, encrypted));
+    return phase1Step(() => {
+      awaitCrl(this.ctx.sig, payloads); // before any state changes: the peer retransmits
+      return this.next(payloads, encrypted);
+    });
   }
 
   private first(policies: readonly IsakmpPolicy[]): Step {
@@ -90,7 +96,7 @@ export class MainMode implements Phase1Task {
     takeVendorIds(sa, ctx, payloads);
     transition(sa, ctx.emit, PROCESS_MM, 'IKE_I_MM2');
     sa.isakmp = 'MM_SA_SETUP';
-    const send = [...makeKeNonce(sa, ctx), ...natdPayloads(sa, ctx)];
+    const send = [...makeKeNonce(sa, ctx), ...certRequestPayloads(sa, ctx), ...natdPayloads(sa, ctx)];
     return { send, expectReply: true, after: () => transition(sa, ctx.emit, PROCESS_COMPLETE, 'IKE_I_MM3') };
   }
 
@@ -98,6 +104,7 @@ export class MainMode implements Phase1Task {
     const { sa, ctx } = this;
     transition(sa, ctx.emit, FROM_PEER_MM, 'IKE_I_MM4');
     takeKeNonce(sa, ctx, payloads);
+    takePeerCertRequests(sa, ctx, payloads);
     sa.auth = authenticatorFor(sa, ctx);
     deriveKeys(sa, ctx);
     takeVendorIds(sa, ctx, payloads);
@@ -147,6 +154,7 @@ export class MainMode implements Phase1Task {
     const { sa, ctx } = this;
     transition(sa, ctx.emit, FROM_PEER_MM, 'IKE_R_MM3');
     takeKeNonce(sa, ctx, payloads);
+    takePeerCertRequests(sa, ctx, payloads);
     sa.auth = authenticatorFor(sa, ctx);
     const keNonce = makeKeNonce(sa, ctx);
     deriveKeys(sa, ctx);
@@ -155,7 +163,7 @@ export class MainMode implements Phase1Task {
     transition(sa, ctx.emit, PROCESS_MM, 'IKE_R_MM3');
     sa.isakmp = 'MM_KEY_EXCH';
     return {
-      send: [...keNonce, ...natdPayloads(sa, ctx)],
+      send: [...keNonce, ...certRequestPayloads(sa, ctx), ...natdPayloads(sa, ctx)],
       after: () => transition(sa, ctx.emit, PROCESS_COMPLETE, 'IKE_R_MM4'),
     };
   }

@@ -51,6 +51,8 @@ import { Informational, InformationalExchange } from './informationalTask.js';
 import type { ExchangeRegistration, ExchangeTask, InitiatorTask } from './exchange.js';
 import { InvalidSpiLimiter, invalidSpiPayload } from './invalidSpi.js';
 import { MainMode } from './mainMode.js';
+import { Phase1Pending } from './rsaSig.js';
+import { trustStore, type TrustPointCredentials } from './trustStore.js';
 import { Phase1Failure, phase1Failed, type Phase1Context } from './phase1.js';
 import { CONNECTED, QUICK_MODE_EXCHANGE, QuickMode, type QuickModeContext } from './quickMode.js';
 import { selectorsEqual } from './selectors.js';
@@ -73,15 +75,6 @@ import type {
 
 // 11 transmissions over about 113 s (1, 1.5, 2.25, ... s): enough to cross 30 % loss each way.
 const DEFAULT_RETRANSMIT: RetransmitPolicy = { initial: 1, factor: 1.5, maxRetries: 10 };
-
-/** `ip domain-name X` (or `ip domain name X`): the model keeps it among the ignored lines. */
-function domainNameOf(config: IkeManagerOptions['config']): string | undefined {
-  for (const l of config.ignored) {
-    const m = /^\s*ip\s+domain[- ]name\s+(\S+)\s*$/i.exec(l.text);
-    if (m?.[1]) return m[1];
-  }
-  return undefined;
-}
 
 /** How long a peer may keep retransmitting one message: the whole backoff schedule. */
 function retransmitWindow(r: RetransmitPolicy): number {
@@ -144,8 +137,10 @@ export class IkeManager {
   /** A finished quick mode keeps its last reply this long, for the peer's retransmissions. */
   private readonly purgeAfter: number;
   private readonly halfOpenMaxAge: number;
-  /** For ID_FQDN: the option, else the configuration's `ip domain-name` line. */
+  /** For ID_FQDN: the option, else the configuration's `ip domain-name`. */
   private domainName: string | undefined;
+  /** The configuration's trust points with our certificates and keys (rsa-sig). */
+  private trust: TrustPointCredentials[];
   private nextConnId = 1;
   private readonly sas = new Map<number, IkeSa>();
   private readonly byCookie = new Map<string, IkeSa>();
@@ -169,7 +164,8 @@ export class IkeManager {
     this.opts = options;
     this.retransmit = options.retransmit ?? DEFAULT_RETRANSMIT;
     this.purgeAfter = retransmitWindow(this.retransmit) + 10;
-    this.domainName = options.domainName ?? domainNameOf(options.config);
+    this.domainName = options.domainName ?? options.config.domainName;
+    this.trust = trustStore(options.config, options.pki?.signingKeys ?? new Map());
     this.halfOpenMaxAge = options.halfOpen?.maxAge ?? retransmitWindow(this.retransmit) + 30;
     this.cookieSecret = options.rng.randomBytes(16);
     this.dpd = new DeadPeerDetection(options.config.isakmp.keepalive);
@@ -305,7 +301,8 @@ export class IkeManager {
   reconfigure(config: IkeManagerOptions['config'], now: number): IkeAction[] {
     this.begin(now);
     this.opts = { ...this.opts, config };
-    this.domainName = this.opts.domainName ?? domainNameOf(config);
+    this.domainName = this.opts.domainName ?? config.domainName;
+    this.trust = trustStore(config, this.opts.pki?.signingKeys ?? new Map());
     this.dpd.configure(config.isakmp.keepalive);
     const dynamicMaps = config.cryptoMaps.filter((e) => e.kind === 'dynamic');
     const entryKept = (i: InstalledSa): boolean =>
@@ -433,6 +430,7 @@ export class IkeManager {
       sendVendorIds: this.opts.sendVendorIds ?? true,
       natT: this.opts.natT ?? 'rfc-and-drafts',
       ...(this.domainName !== undefined ? { domainName: this.domainName } : {}),
+      ...(this.opts.pki ? { sig: { points: this.trust, pki: this.opts.pki, emit: this.emit } } : {}),
       emit: this.emit,
     };
   }
@@ -898,6 +896,10 @@ export class IkeManager {
       }
       result = this.task(sa).process(payloads, encrypted);
     } catch (e) {
+      if (e instanceof Phase1Pending) {
+        this.drop(sa.connId, d.srcAddress, e.message);
+        return;
+      }
       const failed = phase1Failed(e);
       if (!failed) throw e;
       result = failed;

@@ -8,6 +8,13 @@ import { remoteAccessPlan } from '../policy/remoteAccess.js';
 import { ipv4FromText, ipv4ToText } from '../packet/address.js';
 import { pskAuthenticator, type Authenticator } from './authenticator.js';
 import {
+  certRequests,
+  ownCredential,
+  sigAuthenticator,
+  takeCertRequests,
+  type SigContext,
+} from './rsaSig.js';
+import {
   attributeNumber,
   DecodeError,
   Doi,
@@ -61,6 +68,8 @@ export interface Phase1Context {
   readonly sendVendorIds: boolean;
   readonly natT: 'rfc-and-drafts' | 'drafts-only' | 'off';
   readonly domainName?: string;
+  /** Trust points, our certificates and keys, CRLs: present when the engine has a key store. */
+  readonly sig?: SigContext;
   emit(e: IkeEvent): void;
 }
 
@@ -363,6 +372,22 @@ function adoptPolicy(sa: IkeSa, p: IsakmpPolicy, ctx: Phase1Context): void {
 
 export function authenticatorFor(sa: IkeSa, ctx: Phase1Context, peerIdentity?: IdPayload): Authenticator {
   const method = sa.policy?.authentication ?? 'pre-share';
+  if (method === 'rsa-sig') {
+    if (!ctx.sig)
+      throw new Phase1Failure(
+        NotifyType.AUTHENTICATION_FAILED,
+        'rsa-sig: no key store, so no key to sign with',
+      );
+    const auth = sigAuthenticator({
+      ctx: ctx.sig,
+      connId: sa.connId,
+      peer: sa.peerAddress,
+      requested: sa.peerCertRequests,
+      peerIdentity: () => sa.peerIdentity,
+    });
+    if (!('method' in auth)) throw new Phase1Failure(auth.notify, auth.reason);
+    return auth;
+  }
   if (method !== 'pre-share')
     throw new Phase1Failure(NotifyType.AUTHENTICATION_FAILED, `authentication ${method} not available`);
   let found = undefined as ReturnType<typeof pskByAddress>;
@@ -383,6 +408,23 @@ export function authenticatorFor(sa: IkeSa, ctx: Phase1Context, peerIdentity?: I
 export function peekPsk(sa: IkeSa, ctx: Phase1Context): void {
   const found = pskByAddress(ctx.config, sa.peerAddress);
   if (found) ctx.emit({ type: 'pskFound', connId: sa.connId, match: found.match });
+}
+
+/** Our CERTREQ payloads when signatures are (main mode) or may be (aggressive mode's offer) used. */
+export function certRequestPayloads(
+  sa: IkeSa,
+  ctx: Phase1Context,
+  policies?: readonly IsakmpPolicy[],
+): Payload[] {
+  const sig = (policies ?? (sa.policy ? [sa.policy] : [])).some((p) => p.authentication === 'rsa-sig');
+  return sig && ctx.sig ? certRequests(ctx.sig.points) : [];
+}
+
+export function takePeerCertRequests(sa: IkeSa, ctx: Phase1Context, payloads: readonly Payload[]): void {
+  const requested = takeCertRequests(payloads);
+  for (const _ of requested)
+    ctx.emit({ type: 'processing', connId: sa.connId, payload: 'CERT_REQ', messageId: 0 });
+  if (requested.length > 0) sa.peerCertRequests = requested;
 }
 
 // ------------------------------------------------------------------ KE, nonce, keys
@@ -447,11 +489,21 @@ export function deriveKeys(sa: IkeSa, ctx: Phase1Context): void {
 
 export function localIdentity(sa: IkeSa, ctx: Phase1Context): IdPayload {
   // RFC 2407 §4.6.2: in phase 1 protocol/port are 0 or UDP/500; IOS sends 17/500.
+  const subject =
+    sa.auth?.ownSubject ??
+    (ctx.sig ? ownCredential(ctx.sig.points, sa.peerCertRequests)?.own?.cert.subjectDer : undefined);
+  if (ctx.config.isakmp.identity === 'dn' && subject !== undefined)
+    return idPayloadFromData(IdType.DER_ASN1_DN, 17, 500, subject);
   if (ctx.config.isakmp.identity === 'hostname') {
     const fqdn = ctx.domainName ? `${ctx.config.hostname}.${ctx.domainName}` : ctx.config.hostname;
     return idPayloadFromData(IdType.FQDN, 17, 500, new TextEncoder().encode(fqdn));
   }
   return idPayloadFromData(IdType.IPV4_ADDR, 17, 500, ipv4FromText(sa.localAddress));
+}
+
+/** The debug's name of a policy's method before its authenticator exists (aggressive mode's AM1). */
+function methodDescription(p: IsakmpPolicy | undefined): string {
+  return p?.authentication === 'rsa-sig' ? 'RSA signature' : 'pre-shared key';
 }
 
 export function identityPayload(sa: IkeSa, ctx: Phase1Context): IdPayload {
@@ -460,7 +512,7 @@ export function identityPayload(sa: IkeSa, ctx: Phase1Context): IdPayload {
   ctx.emit({
     type: 'authMethod',
     connId: sa.connId,
-    method: sa.auth?.description ?? 'pre-shared key',
+    method: sa.auth?.description ?? methodDescription(sa.policy ?? sa.offeredPolicies[0]),
     idType: idTypeLabel(id.idType),
   });
   ctx.emit({
@@ -482,6 +534,7 @@ export function takeIdentity(sa: IkeSa, ctx: Phase1Context, payloads: readonly P
   if (id.identification.kind === 'unknown')
     throw new Phase1Failure(NotifyType.INVALID_ID_INFORMATION, `ID type ${id.idType}`);
   sa.idPeerB = payloadBody(id);
+  sa.peerIdentity = id;
   sa.peerId =
     id.idType === IdType.IPV4_ADDR && id.data.length === 4
       ? ipv4ToText(id.data)
@@ -508,6 +561,10 @@ export function verifyPeer(sa: IkeSa, ctx: Phase1Context, payloads: readonly Pay
   if (!sa.auth) throw new Phase1Failure(NotifyType.AUTHENTICATION_FAILED, 'no authenticator');
   ctx.emit({ type: 'processing', connId: sa.connId, payload: 'HASH', messageId: 0 });
   const r = sa.auth.verify(payloads, peerHash(sa));
+  if (typeof r === 'object') {
+    ctx.emit({ type: 'authFailed', connId: sa.connId, peer: sa.peerAddress, reason: r.reason });
+    throw new Phase1Failure(r.notify, r.reason);
+  }
   if (r !== 'ok') {
     const reason = r === 'missing' ? 'HASH payload missing' : 'hash mismatch (wrong pre-shared key?)';
     ctx.emit({ type: 'authFailed', connId: sa.connId, peer: sa.peerAddress, reason });

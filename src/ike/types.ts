@@ -5,6 +5,7 @@ import type { IpsecSaPair } from '../policy/sa.js';
 import type { CryptoMapEntry, RouterConfig, TrafficSelector } from '../policy/model.js';
 import type { IkeEvent } from './events.js';
 import type { ExchangeRegistration } from './exchange.js';
+import type { PkiOptions } from './rsaSig.js';
 
 export interface Rng {
   randomBytes(n: number): Uint8Array;
@@ -54,6 +55,8 @@ export interface IkeManagerOptions {
   readonly natT?: 'rfc-and-drafts' | 'drafts-only' | 'off';
   /** Set the commit bit in QM1 (RFC 2408 §3.1): the responder confirms with CONNECTED. */
   readonly commitBit?: boolean;
+  /** Signing keys by trust point, the wall clock for certificates and CRLs: rsa-sig needs them. */
+  readonly pki?: PkiOptions;
   /** More exchanges after phase 1, by exchange type (a transaction exchange's task, say). */
   readonly exchanges?: ReadonlyMap<number, ExchangeRegistration>;
   /** Mode Config addresses (the gateway's `ip local pool`s); without it no address can be given. */

@@ -273,6 +273,22 @@ export function debugIsakmpLines(e: IkeEvent): string[] {
       ];
     case 'authenticated':
       return [`${tag(e.connId)} SA has been authenticated with ${e.peer}`];
+    case 'certApproved':
+      return [
+        `${tag(e.connId)} cert approved${e.warning ? ' with warning' : ''}`,
+        `${tag(e.connId)} certificate subject ${e.subject}${e.warning ? ` (${e.warning})` : ''}`,
+      ];
+    case 'certRefused':
+      return [
+        `%CRYPTO-5-IKMP_INVAL_CERT: Certificate received from ${e.peer} failed validation`,
+        `${tag(e.connId)} certificate refused: ${e.reason}`,
+      ];
+    case 'rsa':
+      return [
+        e.operation === 'sign'
+          ? 'Crypto engine 0: RSA encrypt with private key'
+          : 'Crypto engine 0: RSA decrypt with public key',
+      ];
     case 'authFailed':
       return [
         `%CRYPTO-4-IKMP_BAD_MESSAGE: IKE message from ${e.peer} failed its sanity check or is malformed`,

@@ -43,7 +43,8 @@ export interface PresharedKey {
   readonly at?: SourceRef;
 }
 
-export type IsakmpIdentity = 'address' | 'hostname';
+/** `crypto isakmp identity address|hostname|dn` (dn: the certificate's subject, ID_DER_ASN1_DN). */
+export type IsakmpIdentity = 'address' | 'hostname' | 'dn';
 
 export interface IsakmpGlobal {
   readonly identity: IsakmpIdentity; // default address
@@ -266,6 +267,8 @@ export interface Trustpoint {
   readonly enrollmentRetryCount?: number;
   /** Added (config): `crypto ca identity` (IOS 11.3/12.0) or `crypto ca trustpoint` (later IOS). */
   readonly kind?: 'identity' | 'trustpoint';
+  /** Added (config): `rsakeypair LABEL`: the key store label of this trust point's key pair. */
+  readonly rsakeypair?: string;
 }
 
 // ---------------------------------------------------------------- the whole router
@@ -319,6 +322,8 @@ export interface RouterConfig {
   readonly aaaServers?: readonly AaaServerGroup[];
   /** Added (config): `ip host NAME A` entries. */
   readonly hosts?: readonly HostEntry[];
+  /** Added (config): `ip domain-name X` (or `ip domain name X`): the FQDN is hostname.X. */
+  readonly domainName?: string;
 }
 
 /** IOS defaults (the chapter: default policy 65535; SA lifetime 3600 s / 4608000 KB). */

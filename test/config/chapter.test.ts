@@ -173,6 +173,7 @@ test('13-7 lab-isdn1: AH+ESP transform set, CA identity, two damaged certificate
   );
   assert.deepEqual(c.users, [{ name: 'lab-isdn', password: 'cisco', passwordType: 0 }]);
   assert.ok(c.hosts?.some((h) => h.name === 'lab-isdn' && h.address === '12.12.12.12'));
+  assert.equal(c.domainName, 'cisco.com'); // `ip domain-name cisco.com`: the FQDN and default key label
   // non-IPsec lines are listed, each once
   const texts = c.ignored.map((i) => i.text);
   for (const t of [

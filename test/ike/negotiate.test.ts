@@ -587,10 +587,7 @@ test('ID_FQDN is hostname + `ip domain-name` from the configuration', () => {
     a: { identity: 'hostname', keys: [{ key: 'k', hostname: 'Responder.lab.example' }] },
     b: { identity: 'hostname', keys: [{ key: 'k', hostname: 'Initiator.lab.example' }] },
   });
-  const withDomain = (c: typeof base.a) => ({
-    ...c,
-    ignored: [{ line: 2, text: 'ip domain-name lab.example' }],
-  });
+  const withDomain = (c: typeof base.a) => ({ ...c, domainName: 'lab.example' });
   const lab = new Lab({ config: withDomain(base.a), aggressiveMode: true }, { config: withDomain(base.b) });
   lab.acquire('a');
   lab.run(30);
