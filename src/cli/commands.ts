@@ -12,6 +12,7 @@ import { registerDebug } from './debug.js';
 import { registerClear } from './clear.js';
 import { registerReload } from './reload.js';
 import { registerStart } from './start.js';
+import { registerPki } from './pki.js';
 
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
@@ -24,4 +25,5 @@ export const commands: readonly RegisterCommand[] = [
   registerClear,
   registerReload,
   registerStart,
+  registerPki,
 ];

@@ -17,9 +17,17 @@ export function defaultKeyLabel(hostname: string, domainName?: string): string {
   return domainName ? `${hostname}.${domainName}` : hostname;
 }
 
+/** A label that cannot name a key file (path separators, `..`, odd characters). */
+export class KeyLabelError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KeyLabelError';
+  }
+}
+
 export function keyFile(dir: string, label: string, usage: KeyUsage = 'general'): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(label) || label.includes('..'))
-    throw new Error(`key label "${label}": only letters, digits, '.', '_' and '-' are allowed`);
+    throw new KeyLabelError(`key label "${label}": only letters, digits, '.', '_' and '-' are allowed`);
   return join(dir, usage === 'general' ? `${label}.pem` : `${label}.${usage}.pem`);
 }
 
@@ -46,4 +54,9 @@ export function writeKeyPair(
   writeFileSync(file, key.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
   chmodSync(file, 0o600); // an existing file keeps its mode on write
   return file;
+}
+
+/** Where `typeswan pki` keeps a label's certificate chain (PEM, own certificate first). */
+export function certificateFile(dir: string, label: string): string {
+  return keyFile(dir, label).replace(/\.pem$/, '.crt');
 }
