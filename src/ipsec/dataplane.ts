@@ -13,7 +13,7 @@
 // identification; an inner IPv6 packet is never fragmented on its behalf: it gets an ICMPv6
 // Packet Too Big instead (RFC 8200 §5; RFC 2473 §7.1 for tunnel MTUs below 1280).
 
-import { addressFromText, addressToText, bytesEqual } from '../packet/address.js';
+import { addressFromText, addressToText } from '../packet/address.js';
 import { PacketError } from '../packet/errors.js';
 import { packetFlow, type PacketFlow } from '../packet/flow.js';
 import {
@@ -47,6 +47,8 @@ import { defaultRng, fillRandom, type Rng } from './rng.js';
 import { SaState, type ExpiryReason, type InstallOptions } from './sa-state.js';
 import { selectorMatches, selectorsEqual } from '../policy/selector.js';
 import { Spd, type SpdRule } from './spd.js';
+import { LifetimeHeap } from './lifetimeHeap.js';
+import { Sad, type Bundle } from './sad.js';
 import { iosTransformName } from './transform.js';
 import type { TrafficSelector } from '../policy/model.js';
 
@@ -104,18 +106,9 @@ interface Outer {
   readonly udp: boolean;
 }
 
-interface Bundle {
-  readonly esp?: SaState;
-  readonly ah?: SaState;
-}
-
 /** The IP header ESP/AH transport mode keeps (IPv4 with options; IPv6 through routing). */
 function innerHeaderLength(packet: Uint8Array): number {
   return packet[0]! >> 4 === 4 ? (packet[0]! & 0x0f) * 4 : ipv6UpperLayer(packet, true).offset;
-}
-
-function sadKey(spi: number, protocol: 'esp' | 'ah'): number {
-  return spi * 2 + (protocol === 'ah' ? 1 : 0);
 }
 
 export class DataPlane {
@@ -126,8 +119,12 @@ export class DataPlane {
   private readonly softLifetimeFraction: number | undefined;
   private readonly mtu: number;
   private readonly acquireHoldSeconds: number;
-  private readonly inboundSas = new Map<number, SaState[]>();
-  private readonly outboundSas: SaState[] = [];
+  private readonly sad = new Sad();
+  private readonly lifetimes = new LifetimeHeap<SaState>();
+  private installed = 0;
+  private lastTick = 0;
+  /** Reused by every outbound lookup (no object per packet). */
+  private readonly bundle: Bundle = { esp: undefined, ah: undefined };
   private readonly acquireHold = new Map<number, number>();
   private readonly pathMtus = new Map<string, number>();
   private readonly reassembler: Ipv4Reassembler;
@@ -169,50 +166,28 @@ export class DataPlane {
       initialSequence: options.initialSequence,
     });
     this.removeSa(sa.spi, sa.protocol, sa.destination);
-    if (sa.direction === 'inbound') {
-      const key = sadKey(sa.spi, sa.protocol);
-      const list = this.inboundSas.get(key) ?? [];
-      list.push(state);
-      this.inboundSas.set(key, list);
-    } else {
-      this.outboundSas.push(state);
-      this.acquireHold.clear();
-    }
-    this.relink();
+    this.sad.add(state);
+    this.installed++;
+    if (sa.direction === 'outbound') this.acquireHold.clear();
+    this.lifetimes.push(state.softDeadline, state, 'soft');
+    this.lifetimes.push(state.hardDeadline, state, 'hard');
+    // entries of SAs removed before their deadline leave with their deadline; compact when
+    // explicit removals (rekeys, DELETEs) made them the majority
+    if (this.lifetimes.size > 4 * this.installed + 256) this.lifetimes.compact((s) => s.expired);
   }
 
   /** Removes an SA and zeroes its keys; false when there was none. */
   removeSa(spi: number, protocol: 'esp' | 'ah', destination: string): boolean {
-    const key = sadKey(spi, protocol);
-    const list = this.inboundSas.get(key);
-    const hit = list?.findIndex((s) => s.sa.destination === destination) ?? -1;
-    if (list !== undefined && hit >= 0) {
-      list[hit]!.wipe();
-      list.splice(hit, 1);
-      if (list.length === 0) this.inboundSas.delete(key);
-      this.relink();
-      return true;
-    }
-    const o = this.outboundSas.findIndex(
-      (s) => s.spi === spi && s.protocol === protocol && s.sa.destination === destination,
-    );
-    if (o < 0) return false;
-    this.outboundSas[o]!.wipe();
-    this.outboundSas.splice(o, 1);
+    const s = this.sad.find(spi, protocol, destination);
+    if (s === undefined) return false;
+    this.removeState(s);
     return true;
   }
 
-  /** RFC 4301 §4.5: an inbound ESP SA paired with an AH SA (same peer and selectors) only
-   * accepts packets that came through that AH. */
-  private relink(): void {
-    const inbound = [...this.inboundSas.values()].flat();
-    for (const s of inbound) {
-      if (s.protocol !== 'esp') continue;
-      s.requiresAh = inbound.some(
-        (a) =>
-          a.protocol === 'ah' && a.sa.source === s.sa.source && selectorsEqual(a.sa.selector, s.sa.selector),
-      );
-    }
+  private removeState(s: SaState): void {
+    this.sad.remove(s);
+    s.wipe();
+    this.installed--;
   }
 
   counters(spi: number, protocol: 'esp' | 'ah', destination: string): SaCounters | undefined {
@@ -226,8 +201,7 @@ export class DataPlane {
   }
 
   listSas(now: number): SaStatus[] {
-    const all = [...[...this.inboundSas.values()].flat(), ...this.outboundSas];
-    return all.map((s) => this.status(s, now));
+    return this.sad.all().map((s) => this.status(s, now));
   }
 
   private status(s: SaState, now: number): SaStatus {
@@ -260,33 +234,49 @@ export class DataPlane {
   }
 
   private find(spi: number, protocol: 'esp' | 'ah', destination: string): SaState | undefined {
-    const inbound = this.inboundSas.get(sadKey(spi, protocol))?.find((s) => s.sa.destination === destination);
-    return (
-      inbound ??
-      this.outboundSas.find(
-        (s) => s.spi === spi && s.protocol === protocol && s.sa.destination === destination,
-      )
-    );
+    return this.sad.find(spi, protocol, destination);
   }
 
   // ------------------------------------------------------------------ timers
 
-  /** Lifetime checks by time: rekey requests (soft) and removals (hard). Call periodically. */
+  /** Lifetime deadlines that are due: rekey requests (soft) and removals (hard), and
+   * reassembly timeouts. Call at `nextDeadline()`. */
   tick(now: number): DataPlaneAction[] {
     const actions: DataPlaneAction[] = [];
-    for (const s of [...[...this.inboundSas.values()].flat(), ...this.outboundSas]) {
+    for (let d = this.lifetimes.popDue(now); d !== undefined; d = this.lifetimes.popDue(now)) {
+      const s = d.item;
+      if (s.expired) continue;
       const hard = s.hardDue(now);
       if (hard !== undefined) this.expire(s, hard, actions);
-      else this.checkSoft(s, now, actions);
+      else if (d.kind === 'soft') this.checkSoft(s, now, actions);
     }
     this.reassembler.expire(now);
     this.reassembler6.expire(now);
+    this.lastTick = now;
     return actions;
   }
 
+  /** When `tick` has something to do: the earliest lifetime, or a second after the last
+   * tick while fragments wait for reassembly; undefined when nothing is pending. */
+  nextDeadline(): number | undefined {
+    const sa = this.lifetimes.peek((s) => s.expired);
+    const fragments = this.reassembler.size + this.reassembler6.size > 0 ? this.lastTick + 1 : undefined;
+    if (sa === undefined) return fragments;
+    return fragments === undefined ? sa : Math.min(sa, fragments);
+  }
+
   private expire(s: SaState, reason: ExpiryReason, actions: DataPlaneAction[]): void {
-    this.removeSa(s.spi, s.protocol, s.sa.destination);
+    if (!s.expired) this.removeState(s);
     actions.push({ kind: 'expired', sa: s.sa, reason });
+  }
+
+  /** After the traffic of a packet: a kilobyte lifetime used up expires at the next tick,
+   * even when no further packet comes to find it. */
+  private accounted(s: SaState, now: number): void {
+    if (!s.hardQueued && s.bytesExhausted) {
+      s.hardQueued = true;
+      this.lifetimes.push(now, s, 'hard');
+    }
   }
 
   private checkSoft(s: SaState, now: number, actions: DataPlaneAction[]): void {
@@ -369,26 +359,24 @@ export class DataPlane {
     now: number,
     actions: DataPlaneAction[],
   ): Bundle | undefined {
-    let esp: SaState | undefined;
-    let ah: SaState | undefined;
-    for (let k = this.outboundSas.length - 1; k >= 0; k--) {
-      const s = this.outboundSas[k]!;
-      if (rule.peer !== undefined && s.sa.destination !== rule.peer) continue;
-      if (!selectorMatches(s.selector, flow, 'outbound')) continue;
-      const hard = s.hardDue(now);
-      if (hard !== undefined) {
+    const bundle = this.bundle;
+    this.sad.lookupOutbound(
+      flow,
+      rule.peer,
+      (s) => {
+        const hard = s.hardDue(now);
+        if (hard === undefined) return false;
         this.expire(s, hard, actions);
-        continue;
-      }
-      if (s.protocol === 'esp' && esp === undefined) esp = s;
-      if (s.protocol === 'ah' && ah === undefined) ah = s;
-    }
+        return true;
+      },
+      bundle,
+    );
+    const { esp, ah } = bundle;
     if (esp !== undefined && ah !== undefined) {
       if (ah.sa.destination !== esp.sa.destination || !selectorsEqual(ah.sa.selector, esp.sa.selector))
-        ah = undefined;
+        bundle.ah = undefined;
     }
-    if (esp === undefined && ah === undefined) return undefined;
-    return { ...(esp ? { esp } : {}), ...(ah ? { ah } : {}) };
+    return esp === undefined && bundle.ah === undefined ? undefined : bundle;
   }
 
   private pathMtu(s: SaState): number {
@@ -421,6 +409,7 @@ export class DataPlane {
       if (r === undefined) return;
       out = r.packet;
       transport = r.transport;
+      this.accounted(bundle.esp, now);
     }
     if (bundle.ah !== undefined) {
       const ah = bundle.ah;
@@ -436,6 +425,7 @@ export class DataPlane {
       ah.counters.encaps++;
       ah.counters.digest++;
       ah.counters.bytes += packet.length;
+      this.accounted(ah, now);
       const hl = out[0]! >> 4 === 4 ? (out[0]! & 0x0f) * 4 : 40;
       transport = {
         protocol: IPPROTO_AH,
@@ -725,9 +715,7 @@ export class DataPlane {
   }
 
   private isEncapPort(port: number): boolean {
-    for (const list of this.inboundSas.values())
-      for (const s of list) if (s.sa.udpEncapsulation?.localPort === port) return true;
-    return false;
+    return this.sad.isEncapPort(port);
   }
 
   /** A datagram received on a UDP 4500 socket (no IP header): IKE, ESP or keepalive. */
@@ -788,10 +776,7 @@ export class DataPlane {
   }
 
   private lookupInbound(spi: number, protocol: 'esp' | 'ah', destination: Uint8Array): SaState | undefined {
-    const list = this.inboundSas.get(sadKey(spi, protocol));
-    if (list === undefined) return undefined;
-    if (list.length === 1) return list[0];
-    return list.find((s) => bytesEqual(s.outerDestination, destination)) ?? list[0];
+    return this.sad.lookupInbound(spi, protocol, destination);
   }
 
   private espInput(esp: Uint8Array, outer: Outer, now: number): DataPlaneAction[] {
@@ -834,6 +819,7 @@ export class DataPlane {
     if (c.mode !== 'null') counters.decrypt++;
     if (s.integrity.hash !== undefined || c.aeadIcvLength > 0) counters.verify++;
     counters.bytes += r.payload.length;
+    this.accounted(s, now);
     if (r.nextHeader === NEXT_HEADER_NONE) return [this.drop('dummy', spi)];
 
     let inner: Uint8Array;
@@ -968,6 +954,7 @@ export class DataPlane {
     const stripped = r.packet;
     const hl = family === 4 ? (stripped[0]! & 0x0f) * 4 : h.offset;
     counters.bytes += stripped.length - hl;
+    this.accounted(s, now);
     this.checkSoft(s, now, actions);
     const outer: Outer = {
       family,
