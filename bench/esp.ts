@@ -8,6 +8,8 @@
 
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { DataPlane } from '../src/ipsec/dataplane.js';
+import { isEspBatchCrypto, type EspBatchCrypto } from '../src/ipsec/espCrypto.js';
+import { nativeAddon } from '../src/net/host/native.js';
 import { Spd } from '../src/ipsec/spd.js';
 import type { DataPlaneAction } from '../src/ipsec/actions.js';
 import type { IpsecSa } from '../src/policy/sa.js';
@@ -16,7 +18,14 @@ import { buildIpv4 } from '../src/packet/ipv4.js';
 import { ipv4FromText } from '../src/packet/address.js';
 
 type Alg = 'aes128gcm16' | 'aes128-sha1' | '3des-md5';
-type Op = 'encapsulate' | 'decapsulate' | 'baseline' | 'encapsulate-sas' | 'decapsulate-sas';
+type Op =
+  | 'encapsulate'
+  | 'decapsulate'
+  | 'baseline'
+  | 'encapsulate-batched'
+  | 'decapsulate-batched'
+  | 'encapsulate-sas'
+  | 'decapsulate-sas';
 
 interface Result {
   readonly op: Op;
@@ -26,6 +35,8 @@ interface Result {
   readonly gbps: number;
   /** The -sas rows: tunnels (SA pairs and SPD rules) installed, packets spread over all. */
   readonly sas?: number;
+  /** The -batched rows: packets per data-plane call (1: `outbound`/`inbound` per packet). */
+  readonly batch?: number;
   /** Nanoseconds of CPU per packet. */
   readonly ns?: number;
 }
@@ -232,6 +243,75 @@ function firstPacket(actions: DataPlaneAction[], kind: 'send' | 'deliver'): Uint
   return a.packet;
 }
 
+function loadEspCrypto(): EspBatchCrypto | undefined {
+  try {
+    const addon: unknown = nativeAddon();
+    return isEspBatchCrypto(addon) ? addon : undefined;
+  } catch {
+    return undefined;
+  }
+}
+const espCrypto = loadEspCrypto();
+
+/** `count` ESP packets of one SA with distinct sequence numbers (the replay window refuses
+ * repeats), and the receiver's SA, which carries the sender's keys. */
+function wirePackets(alg: Alg, size: number, count: number): { keyed: IpsecSa; wire: Uint8Array[] } {
+  const outboundSa = sa(alg, 'outbound');
+  const keyed: IpsecSa = {
+    ...sa(alg, 'inbound'),
+    encryptionKey: outboundSa.encryptionKey,
+    integrityKey: outboundSa.integrityKey,
+  };
+  const sender = new DataPlane({ spd: Spd.fromRules([{ action: 'protect', selector: TS }]) });
+  sender.installSa(outboundSa, 0);
+  const pkt = innerPacket(size);
+  const wire: Uint8Array[] = [];
+  for (let i = 0; i < count; i++) wire.push(firstPacket(sender.outbound(pkt, 0), 'send'));
+  return { keyed, wire };
+}
+
+/** Through DataPlane with the native batched crypto: `batch` packets per call. */
+function encapsulateBatched(crypto: EspBatchCrypto, alg: Alg, size: number, batch: number): number {
+  const dp = new DataPlane({ espCrypto: crypto, spd: Spd.fromRules([{ action: 'protect', selector: TS }]) });
+  dp.installSa(sa(alg, 'outbound'), 0);
+  const packets = Array.from({ length: batch }, () => innerPacket(size));
+  firstPacket(dp.outboundBatch(packets, 0), 'send');
+  const rounds = Math.ceil(256 / batch);
+  return measure(() => {
+    if (batch === 1) for (let i = 0; i < 256; i++) dp.outbound(packets[0]!, 0);
+    else for (let i = 0; i < rounds; i++) dp.outboundBatch(packets, 0);
+    return batch === 1 ? 256 : rounds * batch;
+  });
+}
+
+/** The receiving side of encapsulateBatched: batches are views into one receive buffer,
+ * as the host reader hands them over. */
+function decapsulateBatched(crypto: EspBatchCrypto, alg: Alg, size: number, batch: number): number {
+  const count = 4096;
+  const { keyed, wire } = wirePackets(alg, size, count);
+  const arena = Buffer.concat(wire);
+  let offset = 0;
+  const views = wire.map((w) => arena.subarray(offset, (offset += w.length)));
+  const batches: Uint8Array[][] = [];
+  for (let i = 0; i + batch <= count; i += batch) batches.push(views.slice(i, i + batch));
+  const dp = new DataPlane({ espCrypto: crypto });
+  dp.installSa(keyed, 0);
+  let at = 0;
+  const per = Math.max(1, Math.floor(256 / batch));
+  return measure(() => {
+    if (at + per > batches.length) {
+      dp.installSa(keyed, 0);
+      at = 0;
+    }
+    for (let i = 0; i < per; i++) {
+      const b = batches[at++]!;
+      if (batch === 1) dp.inbound(b[0]!, 0);
+      else dp.inboundBatch(b, 0);
+    }
+    return per * batch;
+  });
+}
+
 function encapsulate(alg: Alg, size: number): number {
   const dp = new DataPlane({ spd: Spd.fromRules([{ action: 'protect', selector: TS }]) });
   dp.installSa(sa(alg, 'outbound'), 0);
@@ -244,20 +324,8 @@ function encapsulate(alg: Alg, size: number): number {
 }
 
 function decapsulate(alg: Alg, size: number): number {
-  const outboundSa = sa(alg, 'outbound');
-  // the receiver's SA carries the sender's keys
-  const keyed: IpsecSa = {
-    ...sa(alg, 'inbound'),
-    encryptionKey: outboundSa.encryptionKey,
-    integrityKey: outboundSa.integrityKey,
-  };
-  const sender = new DataPlane({ spd: Spd.fromRules([{ action: 'protect', selector: TS }]) });
-  sender.installSa(outboundSa, 0);
-  const pkt = innerPacket(size);
-  // distinct sequence numbers (the replay window would refuse repeats); the receiving SA is
-  // re-installed (a fresh window) each time the batch is used up
-  const wire: Uint8Array[] = [];
-  for (let i = 0; i < 4096; i++) wire.push(firstPacket(sender.outbound(pkt, 0), 'send'));
+  // the receiving SA is re-installed (a fresh window) each time the packets are used up
+  const { keyed, wire } = wirePackets(alg, size, 4096);
   const dp = new DataPlane();
   dp.installSa(keyed, 0);
   if (firstPacket(dp.inbound(wire[0]!, 0), 'deliver').length !== size) throw new Error('decapsulated size');
@@ -309,7 +377,13 @@ const results: Result[] = [];
 const started = performance.now();
 const only = process.env.BENCH_ONLY;
 
-function report(op: Op, alg: Alg, size: number, pps: number, extra: { sas?: number } = {}): void {
+function report(
+  op: Op,
+  alg: Alg,
+  size: number,
+  pps: number,
+  extra: { sas?: number; batch?: number } = {},
+): void {
   const r: Result = {
     op,
     alg,
@@ -320,7 +394,12 @@ function report(op: Op, alg: Alg, size: number, pps: number, extra: { sas?: numb
     ns: Math.round(1e9 / pps),
   };
   results.push(r);
-  const tag = extra.sas !== undefined ? ` ${String(extra.sas).padStart(6)} SAs` : '';
+  const tag =
+    extra.sas !== undefined
+      ? ` ${String(extra.sas).padStart(6)} SAs`
+      : extra.batch !== undefined
+        ? ` batch ${String(extra.batch).padStart(2)}`
+        : '';
   console.log(
     `${op.padEnd(16)} ${alg.padEnd(12)} ${String(size).padStart(5)} B${tag}  ${String(r.pps).padStart(9)} pps  ${r.gbps.toFixed(3)} Gbit/s  ${r.ns} ns/pkt`,
   );
@@ -337,6 +416,23 @@ for (const alg of only === undefined || only === 'esp' ? ALGS : []) {
             : decapsulate(alg, size);
       report(op, alg, size, pps);
     }
+  }
+}
+// issue 12: native batched crypto through DataPlane, batch sizes at 1400 bytes, batch 64 at
+// the other sizes
+if (espCrypto === undefined) console.log('# no native addon: the -batched rows are left out');
+for (const alg of espCrypto !== undefined && (only === undefined || only === 'batched') ? ALGS : []) {
+  const cells: [number, number][] = [
+    [64, 64],
+    [512, 64],
+    [1400, 1],
+    [1400, 8],
+    [1400, 32],
+    [1400, 64],
+  ];
+  for (const [size, batch] of cells) {
+    report('encapsulate-batched', alg, size, encapsulateBatched(espCrypto!, alg, size, batch), { batch });
+    report('decapsulate-batched', alg, size, decapsulateBatched(espCrypto!, alg, size, batch), { batch });
   }
 }
 // issue 12: the per-packet cost with 1, 1 000 and 10 000 tunnels installed

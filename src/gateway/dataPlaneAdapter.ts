@@ -9,6 +9,8 @@ import {
   type DataPlaneOptions,
   type SpdRule,
 } from '../ipsec/index.js';
+import { isEspBatchCrypto, type EspBatchCrypto } from '../ipsec/espCrypto.js';
+import { nativeAddon } from '../net/host/native.js';
 import { buildUdpPacket } from '../net/virtual/ip.js';
 import type { IpsecSa } from '../policy/sa.js';
 import type { DataPlane, DataPlaneCounters, DataPlaneOutput } from './ports.js';
@@ -17,6 +19,30 @@ import type { DataPlane, DataPlaneCounters, DataPlaneOutput } from './ports.js';
  * tick only looks at the lifetimes that are due, so the cadence costs nothing per SA. */
 const TICK_INTERVAL = 1;
 
+let espCrypto: EspBatchCrypto | null | undefined;
+
+/** The addon's batched ESP crypto, loaded once; without it (not built, not Linux, or
+ * TYPESWAN_NATIVE_CRYPTO=0) every SA takes the reference path, and the first data plane
+ * says so once. */
+function defaultEspCrypto(): EspBatchCrypto | undefined {
+  if (espCrypto !== undefined) return espCrypto ?? undefined;
+  espCrypto = null;
+  if (process.env.TYPESWAN_NATIVE_CRYPTO === '0') return undefined;
+  let reason: string;
+  try {
+    const addon: unknown = nativeAddon();
+    if (isEspBatchCrypto(addon)) espCrypto = addon;
+    reason = 'the native addon has no ESP crypto (rebuild it with `npm install`)';
+  } catch (e) {
+    reason = (e as Error).message;
+  }
+  if (espCrypto === null)
+    process.emitWarning(`ESP runs on the slower TypeScript path: ${reason}`, {
+      code: 'TYPESWAN_NO_NATIVE_CRYPTO',
+    });
+  return espCrypto ?? undefined;
+}
+
 export class DataPlaneAdapter implements DataPlane {
   private readonly engine: IpsecDataPlane;
   private rules: readonly SpdRule[] = [];
@@ -24,7 +50,7 @@ export class DataPlaneAdapter implements DataPlane {
   private lastTick = 0;
 
   constructor(options: DataPlaneOptions = {}) {
-    this.engine = new IpsecDataPlane(options);
+    this.engine = new IpsecDataPlane({ ...options, espCrypto: options.espCrypto ?? defaultEspCrypto() });
   }
 
   setPolicy(rules: readonly SpdRule[]): void {

@@ -3,6 +3,7 @@
 import { addressFromText, isIpv6Text } from '../packet/address.js';
 import type { IpsecSa } from '../policy/sa.js';
 import { newCounters, type SaCounters } from './counters.js';
+import type { EspContextHandle } from './espCrypto.js';
 import { ReplayWindow, DEFAULT_REPLAY_WINDOW } from './replay.js';
 import { compileSelector, type CompiledSelector } from '../policy/selector.js';
 import {
@@ -51,6 +52,8 @@ export class SaState {
   expired = false;
   /** Install order in the SAD (newest wins a lookup). */
   order = 0;
+  /** The native crypto context (the data plane's), when the SA has one. */
+  native: EspContextHandle | undefined;
   /** A hard expiry by kilobytes is queued for the next tick. */
   hardQueued = false;
   private readonly softBytes: number;
