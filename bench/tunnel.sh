@@ -13,7 +13,7 @@
 set -u
 T=${1:-10}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-P=tswb$$
+P=${BENCH_PREFIX:-tswb}$$   # namespace prefix (unique per run: the PID)
 DIR=$(mktemp -d)
 PIDS=()
 CHARON=/usr/lib/ipsec/charon

@@ -15,6 +15,7 @@
 //   setNetns(path) -> fd of the previous netns; restoreNetns(fd)
 //        moves the calling (main) thread into another network namespace, so that sockets and
 //        TUN devices opened meanwhile belong to it (used by tests and the interop harness)
+//   espNew, espSeal, espOpen, espFree: batched ESP crypto, see esp_crypto.c
 
 #define NAPI_VERSION 8
 #define _GNU_SOURCE
@@ -35,6 +36,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <uv.h>
+
+#include "esp_crypto.h"
 
 #define MAX_WRITE_BATCH 256
 #define MAX_PACKET 65535
@@ -512,6 +515,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"restoreNetns", NULL, restore_netns, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);
+  esp_crypto_register(env, exports);
   return exports;
 }
 

@@ -9,12 +9,39 @@ import {
   type DataPlaneOptions,
   type SpdRule,
 } from '../ipsec/index.js';
+import { isEspBatchCrypto, type EspBatchCrypto } from '../ipsec/espCrypto.js';
+import { nativeAddon } from '../net/host/native.js';
 import { buildUdpPacket } from '../net/virtual/ip.js';
 import type { IpsecSa } from '../policy/sa.js';
 import type { DataPlane, DataPlaneCounters, DataPlaneOutput } from './ports.js';
 
-/** How often SA lifetimes are checked while SAs are installed (seconds). */
+/** While SAs are installed the gateway ticks at least this often (seconds); the data plane's
+ * tick only looks at the lifetimes that are due, so the cadence costs nothing per SA. */
 const TICK_INTERVAL = 1;
+
+let espCrypto: EspBatchCrypto | null | undefined;
+
+/** The addon's batched ESP crypto, loaded once; without it (not built, not Linux, or
+ * TYPESWAN_NATIVE_CRYPTO=0) every SA takes the reference path, and the first data plane
+ * says so once. */
+function defaultEspCrypto(): EspBatchCrypto | undefined {
+  if (espCrypto !== undefined) return espCrypto ?? undefined;
+  espCrypto = null;
+  if (process.env.TYPESWAN_NATIVE_CRYPTO === '0') return undefined;
+  let reason: string;
+  try {
+    const addon: unknown = nativeAddon();
+    if (isEspBatchCrypto(addon)) espCrypto = addon;
+    reason = 'the native addon has no ESP crypto (rebuild it with `npm install`)';
+  } catch (e) {
+    reason = (e as Error).message;
+  }
+  if (espCrypto === null)
+    process.emitWarning(`ESP runs on the slower TypeScript path: ${reason}`, {
+      code: 'TYPESWAN_NO_NATIVE_CRYPTO',
+    });
+  return espCrypto ?? undefined;
+}
 
 export class DataPlaneAdapter implements DataPlane {
   private readonly engine: IpsecDataPlane;
@@ -23,7 +50,7 @@ export class DataPlaneAdapter implements DataPlane {
   private lastTick = 0;
 
   constructor(options: DataPlaneOptions = {}) {
-    this.engine = new IpsecDataPlane(options);
+    this.engine = new IpsecDataPlane({ ...options, espCrypto: options.espCrypto ?? defaultEspCrypto() });
   }
 
   setPolicy(rules: readonly SpdRule[]): void {
@@ -68,7 +95,10 @@ export class DataPlaneAdapter implements DataPlane {
   }
 
   nextDeadline(): number | undefined {
-    return this.sas.size === 0 ? undefined : this.lastTick + TICK_INTERVAL;
+    const lifetime = this.engine.nextDeadline();
+    if (this.sas.size === 0) return lifetime;
+    const cadence = this.lastTick + TICK_INTERVAL;
+    return lifetime === undefined ? cadence : Math.min(lifetime, cadence);
   }
 
   counters(spi: number, direction: 'inbound' | 'outbound'): DataPlaneCounters | undefined {

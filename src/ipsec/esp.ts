@@ -31,7 +31,6 @@ export const IPPROTO_ESP = 50;
 export const NEXT_HEADER_NONE = 59;
 
 const TWO32 = 0x1_0000_0000;
-const trailer = new Uint8Array(257);
 const seqHighBytes = new Uint8Array(4);
 const esnAad = new Uint8Array(12);
 
@@ -58,9 +57,61 @@ export function readU32(b: Uint8Array, at: number): number {
   return ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
 }
 
+/** Where `espFrame` put the parts of one ESP packet (offsets into `out`). */
+export interface EspFrame {
+  readonly total: number;
+  readonly ctAt: number;
+  /** Bytes to encrypt: payload, padding, pad length and next header. */
+  readonly ctLength: number;
+  readonly seqHigh: number;
+}
+
+/**
+ * Writes the ESP packet for `payload` at out[offset..offset + espLength(...)] in the clear:
+ * SPI, sequence, IV, payload, padding, pad length and next header; the encryption and the
+ * ICV are left to the caller (`espSeal` here, or the native batch). `seq` is the full
+ * (64-bit when ESN) sequence number.
+ */
+export function espFrame(
+  c: CipherContext,
+  i: IntegrityContext,
+  spi: number,
+  seq: number,
+  payload: Uint8Array,
+  nextHeader: number,
+  rng: Rng,
+  out: Uint8Array,
+  offset: number,
+): EspFrame {
+  const seqHigh = Math.floor(seq / TWO32);
+  const seqLow = seq % TWO32;
+  const total = espLength(c, i, payload.length);
+  const padded = total - ESP_HEADER_LENGTH - c.ivLength - c.aeadIcvLength - i.icvLength;
+  const padLength = padded - payload.length - 2;
+  writeU32(out, offset, spi);
+  writeU32(out, offset + 4, seqLow);
+  const ivAt = offset + ESP_HEADER_LENGTH;
+  const ctAt = ivAt + c.ivLength;
+  if (c.mode === 'cbc') {
+    // RFC 4303 §3.3.2 / RFC 3602 §2.4: a fresh unpredictable IV per packet
+    fillRandom(rng, out.subarray(ivAt, ctAt));
+  } else if (c.mode !== 'null') {
+    // RFC 3686 §3.1 / RFC 4106 §3.1: the IV is the 64-bit sequence number (unique per key)
+    writeU32(out, ivAt, seqHigh);
+    writeU32(out, ivAt + 4, seqLow);
+  }
+  out.set(payload, ctAt);
+  // RFC 4303 §2.4: default padding is the monotonic series 1, 2, 3, ...
+  let at = ctAt + payload.length;
+  for (let k = 1; k <= padLength; k++) out[at++] = k;
+  out[at++] = padLength;
+  out[at] = nextHeader;
+  return { total, ctAt, ctLength: padded, seqHigh };
+}
+
 /**
  * Writes the ESP packet for `payload` at out[offset..offset + espLength(...)] and returns its
- * length. `seq` is the full (64-bit when ESN) sequence number.
+ * length, with Node's crypto: the reference the native batch is tested against.
  */
 export function espSeal(
   c: CipherContext,
@@ -74,58 +125,27 @@ export function espSeal(
   out: Uint8Array,
   offset: number,
 ): number {
-  const seqHigh = Math.floor(seq / TWO32);
-  const seqLow = seq % TWO32;
-  const total = espLength(c, i, payload.length);
-  const padded = total - ESP_HEADER_LENGTH - c.ivLength - c.aeadIcvLength - i.icvLength;
-  const padLength = padded - payload.length - 2;
-  writeU32(out, offset, spi);
-  writeU32(out, offset + 4, seqLow);
+  const { total, ctAt, ctLength, seqHigh } = espFrame(c, i, spi, seq, payload, nextHeader, rng, out, offset);
   const ivAt = offset + ESP_HEADER_LENGTH;
-  const ctAt = ivAt + c.ivLength;
-  // RFC 4303 §2.4: default padding is the monotonic series 1, 2, 3, ...
-  for (let k = 0; k < padLength; k++) trailer[k] = k + 1;
-  trailer[padLength] = padLength;
-  trailer[padLength + 1] = nextHeader;
-  const tail = trailer.subarray(0, padLength + 2);
-  const icvAt = ctAt + padded;
-
-  if (c.mode === 'null') {
-    out.set(payload, ctAt);
-    out.set(tail, ctAt + payload.length);
-  } else if (c.mode === 'cbc') {
-    const iv = out.subarray(ivAt, ctAt);
-    // RFC 4303 §3.3.2 / RFC 3602 §2.4: a fresh unpredictable IV per packet
-    fillRandom(rng, iv);
-    const cipher = createCipheriv(c.nodeName!, c.key!, iv);
+  const clear = out.subarray(ctAt, ctAt + ctLength);
+  const icvAt = ctAt + ctLength;
+  if (c.mode === 'cbc') {
+    const cipher = createCipheriv(c.nodeName!, c.key!, out.subarray(ivAt, ctAt));
     cipher.setAutoPadding(false);
-    const a = cipher.update(payload);
-    out.set(a, ctAt);
-    const b = cipher.update(tail);
-    out.set(b, ctAt + a.length);
-  } else {
-    // RFC 3686 §3.1 / RFC 4106 §3.1: the IV is the 64-bit sequence number (unique per key)
-    writeU32(out, ivAt, seqHigh);
-    writeU32(out, ivAt + 4, seqLow);
+    out.set(cipher.update(clear), ctAt);
+  } else if (c.mode === 'ctr') {
     c.ivBlock.set(out.subarray(ivAt, ctAt), 4);
-    if (c.mode === 'ctr') {
-      const cipher = createCipheriv(c.nodeName!, c.key!, c.ivBlock);
-      const a = cipher.update(payload);
-      out.set(a, ctAt);
-      out.set(cipher.update(tail), ctAt + a.length);
-    } else {
-      const cipher: CipherGCM = createCipheriv(c.gcmName!, c.key!, c.ivBlock, {
-        authTagLength: c.aeadIcvLength,
-      });
-      cipher.setAAD(gcmAad(out, offset, seqHigh, esn));
-      const a = cipher.update(payload);
-      out.set(a, ctAt);
-      const b = cipher.update(tail);
-      out.set(b, ctAt + a.length);
-      cipher.final();
-      out.set(cipher.getAuthTag(), icvAt);
-      return total;
-    }
+    out.set(createCipheriv(c.nodeName!, c.key!, c.ivBlock).update(clear), ctAt);
+  } else if (c.mode === 'gcm') {
+    c.ivBlock.set(out.subarray(ivAt, ctAt), 4);
+    const cipher: CipherGCM = createCipheriv(c.gcmName!, c.key!, c.ivBlock, {
+      authTagLength: c.aeadIcvLength,
+    });
+    cipher.setAAD(gcmAad(out, offset, seqHigh, esn));
+    out.set(cipher.update(clear), ctAt);
+    cipher.final();
+    out.set(cipher.getAuthTag(), icvAt);
+    return total;
   }
   if (i.hash !== undefined) {
     const h = createHmac(i.hash, i.key!);
@@ -216,6 +236,12 @@ export function espOpen(
     pt = body;
   }
 
+  return espTrailer(pt);
+}
+
+/** Reads pad length and next header of decrypted ESP (payload to next header) and checks
+ * the padding. */
+export function espTrailer(pt: Uint8Array): EspOpenResult {
   const n = pt.length;
   const padLength = pt[n - 2]!;
   const nextHeader = pt[n - 1]!;

@@ -3,6 +3,7 @@
 import { addressFromText, isIpv6Text } from '../packet/address.js';
 import type { IpsecSa } from '../policy/sa.js';
 import { newCounters, type SaCounters } from './counters.js';
+import type { EspContextHandle } from './espCrypto.js';
 import { ReplayWindow, DEFAULT_REPLAY_WINDOW } from './replay.js';
 import { compileSelector, type CompiledSelector } from '../policy/selector.js';
 import {
@@ -49,6 +50,12 @@ export class SaState {
   requiresAh = false;
   softSignalled = false;
   expired = false;
+  /** Install order in the SAD (newest wins a lookup). */
+  order = 0;
+  /** The native crypto context (the data plane's), when the SA has one. */
+  native: EspContextHandle | undefined;
+  /** A hard expiry by kilobytes is queued for the next tick. */
+  hardQueued = false;
   private readonly softBytes: number;
   private readonly hardBytes: number;
   private readonly softAt: number;
@@ -128,6 +135,20 @@ export class SaState {
     if (this.counters.bytes >= this.hardBytes) return 'kilobytes';
     if (this.direction === 'outbound' && this.nextSequence > this.maxSequence) return 'sequence';
     return undefined;
+  }
+
+  /** When the soft and hard lifetimes in seconds end (Infinity: no limit). */
+  get softDeadline(): number {
+    return this.softAt;
+  }
+
+  get hardDeadline(): number {
+    return this.hardAt;
+  }
+
+  /** The kilobyte lifetime is used up. */
+  get bytesExhausted(): boolean {
+    return this.counters.bytes >= this.hardBytes;
   }
 
   /** IOS "remaining key lifetime (k/sec)". */

@@ -1,5 +1,9 @@
 // Security Policy Database (RFC 4301 §4.4.1): an ordered list of rules, first match wins.
 // The gateway builds it from a crypto map's ACLs in order: permit = protect, deny = bypass.
+// Lookups go through a bounded flow cache (the selector fields of the packet to the rule it
+// matched, as RFC 4301 §4.4.1 allows a cache in front of the ordered SPD), so a flow's later
+// packets cost one hash lookup however many rules there are; the cache lives as long as the
+// rules do (a new SPD starts empty).
 
 import type { PacketFlow } from '../packet/flow.js';
 import type { TrafficSelector } from '../policy/model.js';
@@ -27,8 +31,43 @@ export interface SpdMatch {
   readonly index: number;
 }
 
+/** Most flows the cache remembers; when full it starts again (bounded memory). */
+const FLOW_CACHE_LIMIT = 65536;
+
+/** The selector fields of a flow and the direction, as a string of 16-bit units. */
+function flowKey(flow: PacketFlow, direction: TrafficDirection): string {
+  const s = flow.source;
+  const d = flow.destination;
+  const tag =
+    flow.protocol |
+    (flow.family << 8) |
+    (flow.nonInitialFragment ? 0x1000 : 0) |
+    (direction === 'inbound' ? 0x2000 : 0);
+  if (flow.family === 4) {
+    return String.fromCharCode(
+      tag,
+      flow.sourcePort,
+      flow.destinationPort,
+      (s[0]! << 8) | s[1]!,
+      (s[2]! << 8) | s[3]!,
+      (d[0]! << 8) | d[1]!,
+      (d[2]! << 8) | d[3]!,
+    );
+  }
+  const units = [tag, flow.sourcePort, flow.destinationPort];
+  for (let i = 0; i < s.length; i += 2) units.push((s[i]! << 8) | s[i + 1]!);
+  for (let i = 0; i < d.length; i += 2) units.push((d[i]! << 8) | d[i + 1]!);
+  return String.fromCharCode(...units);
+}
+
 export class Spd {
-  private constructor(private readonly compiled: readonly { rule: SpdRule; c: CompiledSelector }[]) {}
+  private readonly matches: readonly SpdMatch[];
+  /** flow key -> index of the first matching rule, -1 for none */
+  private readonly cache = new Map<string, number>();
+
+  private constructor(private readonly compiled: readonly { rule: SpdRule; c: CompiledSelector }[]) {
+    this.matches = compiled.map((x, index) => ({ rule: x.rule, index }));
+  }
 
   static fromRules(rules: readonly SpdRule[]): Spd {
     return new Spd(rules.map((rule) => ({ rule, c: compileSelector(rule.selector) })));
@@ -40,10 +79,20 @@ export class Spd {
 
   /** First rule matching the packet, or undefined. Outbound: packet source = local side. */
   lookup(flow: PacketFlow, direction: TrafficDirection = 'outbound'): SpdMatch | undefined {
-    for (let index = 0; index < this.compiled.length; index++) {
-      const entry = this.compiled[index]!;
-      if (selectorMatches(entry.c, flow, direction)) return { rule: entry.rule, index };
+    const key = flowKey(flow, direction);
+    let index = this.cache.get(key);
+    if (index === undefined) {
+      index = this.scan(flow, direction);
+      if (this.cache.size >= FLOW_CACHE_LIMIT) this.cache.clear();
+      this.cache.set(key, index);
     }
-    return undefined;
+    return index < 0 ? undefined : this.matches[index];
+  }
+
+  private scan(flow: PacketFlow, direction: TrafficDirection): number {
+    for (let index = 0; index < this.compiled.length; index++) {
+      if (selectorMatches(this.compiled[index]!.c, flow, direction)) return index;
+    }
+    return -1;
   }
 }
