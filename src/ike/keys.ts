@@ -48,6 +48,7 @@ export function dhExchange(group: number, privateBytes: Uint8Array): DhExchange 
     },
     wipe(): void {
       pair.privateKey.fill(0);
+      g.forget(pair);
       wiped = true;
     },
   };
@@ -57,11 +58,9 @@ export function dhPublicLength(group: number): number {
   return getDhGroup(group)?.publicLength ?? 0;
 }
 
-/** Private value length drawn from the RNG: MODP exponents of 2x the security level, EC scalars. */
+/** Private value length drawn from the RNG: MODP exponents sized to the group's strength, EC scalars. */
 export function dhPrivateLength(group: number): number {
-  const g = getDhGroup(group);
-  if (!g || g.kind !== 'modp') return 32;
-  return group === 1 ? 64 : group === 2 ? 80 : 96;
+  return getDhGroup(group)?.privateLength ?? 32;
 }
 
 // ------------------------------------------------------------------ IKE encryption (CBC)

@@ -243,6 +243,14 @@ describe('Curve25519, group 31 (RFC 7748 §6.1, RFC 8031)', () => {
     assert.equal(toHex(g.computeSharedSecret(a, b.publicValue)), shared);
     assert.equal(toHex(g.computeSharedSecret(b, a.publicValue)), shared);
   });
+  it('gives the same secret from a pair it did not make, and after forgetting its own', () => {
+    const g = group(31);
+    const a = g.generateKeyPair(hex(alice));
+    const copy = { ...a, privateKey: a.privateKey.slice() };
+    assert.equal(toHex(g.computeSharedSecret(copy, hex(bobPub))), shared);
+    g.forget(a);
+    assert.equal(toHex(g.computeSharedSecret(a, hex(bobPub))), shared);
+  });
   it('rejects small-order points (all-zero shared secret) and wrong lengths', () => {
     const g = group(31);
     const pair = g.generateKeyPair();
@@ -252,6 +260,30 @@ describe('Curve25519, group 31 (RFC 7748 §6.1, RFC 8031)', () => {
     for (const u of [zero, one]) assert.throws(() => g.computeSharedSecret(pair, u), InvalidPublicValueError);
     assert.throws(() => g.computeSharedSecret(pair, hex(bobPub).subarray(1)), InvalidPublicValueError);
     assert.throws(() => g.computeSharedSecret(pair, new Uint8Array(33)), InvalidPublicValueError);
+  });
+});
+
+describe('private value lengths (RFC 3526 §8)', () => {
+  // RFC 3526 §8's two strength estimates per MODP group (bits); RFC 2409's 768- and 1024-bit
+  // groups taken as 80 bits. A random exponent needs twice the strength; more only costs time.
+  const strength: readonly [number, number, number][] = [
+    [1, 80, 80],
+    [2, 80, 80],
+    [5, 90, 120],
+    [14, 110, 160],
+    [15, 130, 210],
+    [16, 150, 240],
+    [17, 170, 270],
+    [18, 190, 310],
+  ];
+  for (const [id, low, high] of strength) {
+    it(`MODP group ${id}: at least 2 x ${low} bits, at most 2 x ${high}`, () => {
+      const bits = group(id).privateLength * 8;
+      assert.ok(bits >= 2 * low && bits <= 2 * high, `${bits} bits`);
+    });
+  }
+  it('MODP group 14 takes a 256-bit exponent, as OpenSSL does', () => {
+    assert.equal(group(14).privateLength, 32);
   });
 });
 

@@ -2,7 +2,7 @@
 // each zero-padded to the field size, without SEC1's 0x04 prefix (RFC 5903 §7); the shared
 // secret is the x coordinate of the shared point only (RFC 5903 §9).
 
-import { createECDH } from 'node:crypto';
+import { type ECDH, createECDH } from 'node:crypto';
 import { CryptoParameterError, InvalidPublicValueError } from '../errors.js';
 import { type DhGroup, type DhKeyPair, leftPad } from './group.js';
 
@@ -23,6 +23,9 @@ class EcpGroup implements DhGroup {
   readonly kind = 'ecp' as const;
   readonly publicLength: number;
   readonly secretLength: number;
+  readonly privateLength = 32;
+  /** Each pair's ECDH context, its scalar set once when the pair is made. */
+  private readonly native = new WeakMap<DhKeyPair, ECDH>();
 
   constructor(
     readonly id: number,
@@ -44,11 +47,25 @@ class EcpGroup implements DhGroup {
       }
     }
     const sec1 = ecdh.getPublicKey(); // 0x04 | x | y, fixed length
-    return {
+    const pair: DhKeyPair = {
       group: this.id,
       privateKey: leftPad(new Uint8Array(ecdh.getPrivateKey()), this.spec.fieldBytes),
       publicValue: new Uint8Array(sec1.subarray(1)),
     };
+    this.native.set(pair, ecdh);
+    return pair;
+  }
+
+  forget(pair: DhKeyPair): void {
+    this.native.delete(pair);
+  }
+
+  private context(pair: DhKeyPair): ECDH {
+    const cached = this.native.get(pair);
+    if (cached !== undefined) return cached;
+    const ecdh = createECDH(this.spec.curve);
+    ecdh.setPrivateKey(pair.privateKey);
+    return ecdh;
   }
 
   computeSharedSecret(pair: DhKeyPair, peerPublic: Uint8Array): Uint8Array {
@@ -61,8 +78,7 @@ class EcpGroup implements DhGroup {
     const sec1 = new Uint8Array(1 + peerPublic.length);
     sec1[0] = 0x04;
     sec1.set(peerPublic, 1);
-    const ecdh = createECDH(this.spec.curve);
-    ecdh.setPrivateKey(pair.privateKey);
+    const ecdh = this.context(pair);
     let secret: Buffer;
     try {
       // OpenSSL checks that the point is on the curve (and not the point at infinity).

@@ -18,10 +18,14 @@ export interface DhGroup {
   readonly publicLength: number;
   /** Length of the shared secret g^xy, in bytes. */
   readonly secretLength: number;
+  /** Length of a fresh private value, in bytes (MODP: sized to the group's strength). */
+  readonly privateLength: number;
   /** A fresh pair from node's CSPRNG, or the pair of an injected private key (tests). */
   generateKeyPair(privateKey?: Uint8Array): DhKeyPair;
   /** g^xy, zero-padded to secretLength; throws InvalidPublicValueError for a bad peer value. */
   computeSharedSecret(pair: DhKeyPair, peerPublic: Uint8Array): Uint8Array;
+  /** Drops what the group keeps of the pair (its native key object) once the pair is wiped. */
+  forget(pair: DhKeyPair): void;
 }
 
 export function leftPad(value: Uint8Array, length: number): Uint8Array {

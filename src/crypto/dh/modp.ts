@@ -8,19 +8,24 @@ import { type DhGroup, type DhKeyPair, leftPad } from './group.js';
 
 interface ModpSpec {
   readonly nodeName: string;
-  /** Random exponent length in bytes: twice the group's strength, RFC 3526 §8 upper estimates. */
+  /**
+   * Random exponent length in bytes: at least twice the group's strength (RFC 3526 §8, first
+   * estimate: 2048 bits 110, 3072 bits 130, ... 8192 bits 190; 768 and 1024 bits as RFC 2409's
+   * groups are used, about 80), as OpenSSL sizes them; a longer exponent buys no security
+   * against the discrete log in the group and costs a proportionally longer exponentiation.
+   */
   readonly exponentBytes: number;
 }
 
 const SPECS: ReadonlyMap<number, ModpSpec> = new Map([
-  [1, { nodeName: 'modp1', exponentBytes: 32 }],
-  [2, { nodeName: 'modp2', exponentBytes: 32 }],
-  [5, { nodeName: 'modp5', exponentBytes: 30 }],
-  [14, { nodeName: 'modp14', exponentBytes: 40 }],
-  [15, { nodeName: 'modp15', exponentBytes: 53 }],
-  [16, { nodeName: 'modp16', exponentBytes: 60 }],
-  [17, { nodeName: 'modp17', exponentBytes: 68 }],
-  [18, { nodeName: 'modp18', exponentBytes: 78 }],
+  [1, { nodeName: 'modp1', exponentBytes: 20 }],
+  [2, { nodeName: 'modp2', exponentBytes: 20 }],
+  [5, { nodeName: 'modp5', exponentBytes: 24 }],
+  [14, { nodeName: 'modp14', exponentBytes: 32 }],
+  [15, { nodeName: 'modp15', exponentBytes: 40 }],
+  [16, { nodeName: 'modp16', exponentBytes: 40 }],
+  [17, { nodeName: 'modp17', exponentBytes: 48 }],
+  [18, { nodeName: 'modp18', exponentBytes: 48 }],
 ]);
 
 export const MODP_GROUP_IDS: readonly number[] = [...SPECS.keys()];
@@ -31,6 +36,7 @@ class ModpGroup implements DhGroup {
   readonly kind = 'modp' as const;
   readonly publicLength: number;
   readonly secretLength: number;
+  readonly privateLength: number;
   readonly prime: Uint8Array;
   private readonly pMinus1: bigint;
   // One context per group: building it runs OpenSSL's DH_check (tens of ms for groups 1 and 2).
@@ -44,6 +50,7 @@ class ModpGroup implements DhGroup {
     this.prime = new Uint8Array(getDiffieHellman(spec.nodeName).getPrime());
     this.publicLength = this.prime.length;
     this.secretLength = this.prime.length;
+    this.privateLength = spec.exponentBytes;
     this.pMinus1 = toBigInt(this.prime) - 1n;
   }
 
@@ -80,6 +87,10 @@ class ModpGroup implements DhGroup {
       throw new InvalidPublicValueError(this.id, 'refused by OpenSSL');
     }
     return leftPad(new Uint8Array(secret), this.secretLength);
+  }
+
+  forget(): void {
+    // The shared context holds only the last private key set, replaced on the next call.
   }
 
   private randomExponent(): Uint8Array {
