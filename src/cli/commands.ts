@@ -12,6 +12,9 @@ import { registerDebug } from './debug.js';
 import { registerClear } from './clear.js';
 import { registerReload } from './reload.js';
 import { registerStart } from './start.js';
+import { registerInitiate } from './initiate.js';
+import { registerSas } from './sas.js';
+import { registerEvents } from './events.js';
 
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
@@ -24,4 +27,7 @@ export const commands: readonly RegisterCommand[] = [
   registerClear,
   registerReload,
   registerStart,
+  registerInitiate,
+  registerSas,
+  registerEvents,
 ];

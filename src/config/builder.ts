@@ -2,6 +2,7 @@
 
 import {
   DEFAULT_ISAKMP_POLICY,
+  DEFAULT_LOGGING,
   DEFAULT_SA_LIFETIME,
   type AaaServerGroup,
   type AclEntry,
@@ -16,6 +17,7 @@ import {
   type IsakmpPolicy,
   type LocalPool,
   type LocalUser,
+  type LoggingSettings,
   type PresharedKey,
   type PublicKeyEntry,
   type RouterConfig,
@@ -78,6 +80,9 @@ export class ConfigBuilder {
     Mutable<AaaServerGroup> & { hosts: AaaServerGroup['hosts'][number][] }
   >();
   readonly hosts: HostEntry[] = [];
+  logging: LoggingSettings = DEFAULT_LOGGING;
+  /** A `service timestamps` or `logging buffered` line was read: the model carries `logging`. */
+  loggingSet = false;
   readonly ignored: IgnoredLine[] = [];
   readonly warnings: Warning[] = [];
   /** Where each named reference was written, keyed `owner|kind|name`, for cross-check errors. */
@@ -204,6 +209,7 @@ export class ConfigBuilder {
       warnings: [...this.warnings].sort((a, b) => a.line - b.line),
       ...(this.aaaServers.size > 0 ? { aaaServers: [...this.aaaServers.values()] } : {}),
       ...(this.hosts.length > 0 ? { hosts: this.hosts } : {}),
+      ...(this.loggingSet ? { logging: this.logging } : {}),
     };
     return compact(config);
   }

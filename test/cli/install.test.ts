@@ -44,13 +44,21 @@ test('the README install line puts a working typeswan on PATH', { skip, timeout:
       npm_config_fund: 'false',
       npm_config_update_notifier: 'false',
     };
-    const installed = spawnSync('bash', ['-c', line], { cwd: clone, env, encoding: 'utf8', timeout: 540_000 });
+    const installed = spawnSync('bash', ['-c', line], {
+      cwd: clone,
+      env,
+      encoding: 'utf8',
+      timeout: 540_000,
+    });
     assert.equal(installed.status, 0, `${line}\n${installed.stdout}\n${installed.stderr}`);
 
     const path = { ...env, PATH: `${join(prefix, 'bin')}:${process.env['PATH'] ?? ''}` };
     const which = spawnSync('bash', ['-c', 'command -v typeswan'], { env: path, encoding: 'utf8' });
     assert.equal(which.status, 0, 'typeswan is on PATH');
-    assert.equal(realpathSync(which.stdout.trim()), join(realpathSync(clone), 'dist', 'src', 'cli', 'main.js'));
+    assert.equal(
+      realpathSync(which.stdout.trim()),
+      join(realpathSync(clone), 'dist', 'src', 'cli', 'main.js'),
+    );
 
     const pkg = JSON.parse(readFileSync(join(clone, 'package.json'), 'utf8')) as { version: string };
     const version = spawnSync('typeswan', ['--version'], { env: path, encoding: 'utf8' });
