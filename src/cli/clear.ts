@@ -1,29 +1,34 @@
-// `typeswan clear crypto sa [peer A] | clear crypto isakmp`: deletes SAs on a running gateway.
+// `typeswan clear crypto sa [peer A] | clear crypto isakmp [CONN-ID]`: deletes SAs on a running
+// gateway, with DELETEs to the peer.
 
 import type { Command } from 'commander';
 import { parseIpv4Text } from '../packet/address.js';
 import type { ClearWhat } from '../gateway/controlProtocol.js';
-import { addControlOption, connectControl, expandKeyword } from './controlCommand.js';
-import { RuntimeFailure, UsageError } from './errors.js';
+import { addControlOption, askGateway, expandKeyword } from './controlCommand.js';
+import { UsageError } from './errors.js';
 import type { CliIo } from './io.js';
 
-export function parseClearWords(words: readonly string[]): { what: ClearWhat; peer?: string } {
+const USAGE = 'crypto sa [peer ADDRESS] | crypto isakmp [CONN-ID]';
+
+export function parseClearWords(words: readonly string[]): {
+  what: ClearWhat;
+  peer?: string;
+  connId?: number;
+} {
   const [w0, w1, w2, w3, ...rest] = words;
   const bad = (): UsageError =>
-    new UsageError(
-      `unknown clear command "${words.join(' ')}"; expected clear crypto sa [peer ADDRESS] | clear crypto isakmp`,
-    );
-  if (expandKeyword(w0, ['crypto']) !== 'crypto') throw bad();
+    new UsageError(`unknown clear command "${words.join(' ')}"; expected clear ${USAGE}`);
+  if (expandKeyword(w0, ['crypto']) !== 'crypto' || rest.length > 0) throw bad();
   const what = expandKeyword(w1, ['sa', 'isakmp']);
-  if (what === undefined || rest.length > 0) throw bad();
-  if (w2 === undefined) return { what: what === 'sa' ? 'sa' : 'isakmp' };
-  if (
-    what === 'sa' &&
-    expandKeyword(w2, ['peer']) === 'peer' &&
-    w3 !== undefined &&
-    parseIpv4Text(w3) !== undefined
-  )
-    return { what: 'sa', peer: w3 };
+  if (what === undefined) throw bad();
+  if (w2 === undefined) return { what };
+  if (what === 'isakmp') {
+    // IOS `clear crypto isakmp CONN-ID`: the conn-id `show crypto isakmp sa` prints.
+    if (w3 !== undefined || !/^\d{1,9}$/.test(w2)) throw bad();
+    return { what, connId: Number(w2) };
+  }
+  if (expandKeyword(w2, ['peer']) === 'peer' && w3 !== undefined && parseIpv4Text(w3) !== undefined)
+    return { what, peer: w3 };
   throw bad();
 }
 
@@ -31,19 +36,10 @@ export function registerClear(program: Command, io: CliIo): void {
   const command = program
     .command('clear')
     .description('delete IPsec SAs (clear crypto sa) or IKE SAs (clear crypto isakmp) on a running gateway')
-    .argument('<words...>', 'crypto sa [peer ADDRESS] | crypto isakmp');
+    .argument('<words...>', USAGE);
   addControlOption(command).action(async (words: string[], options: { control?: string }) => {
-    const { what, peer } = parseClearWords(words);
-    const client = await connectControl(options.control);
-    try {
-      const response = await client.request(
-        peer === undefined ? { op: 'clear', what } : { op: 'clear', what, peer },
-      );
-      if ('line' in response) return;
-      if (!response.ok) throw new RuntimeFailure(`gateway: ${response.error}`);
-      if (response.text !== '') io.stdout(`${response.text}\n`);
-    } finally {
-      client.close();
-    }
+    const parsed = parseClearWords(words);
+    const reply = await askGateway(options.control, { op: 'clear', ...parsed });
+    if (reply.text !== '') io.stdout(`${reply.text}\n`);
   });
 }

@@ -13,6 +13,9 @@ import { registerClear } from './clear.js';
 import { registerReload } from './reload.js';
 import { registerStart } from './start.js';
 import { registerPki } from './pki.js';
+import { registerInitiate } from './initiate.js';
+import { registerSas } from './sas.js';
+import { registerEvents } from './events.js';
 
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
@@ -26,4 +29,7 @@ export const commands: readonly RegisterCommand[] = [
   registerReload,
   registerStart,
   registerPki,
+  registerInitiate,
+  registerSas,
+  registerEvents,
 ];

@@ -1,7 +1,7 @@
 // The control socket's client, used by `typeswan show|clear|debug`.
 
 import { connect, type Socket } from 'node:net';
-import type { ControlRequestBody, ControlResponse } from '../gateway/controlProtocol.js';
+import type { ControlReply, ControlRequestBody } from '../gateway/controlProtocol.js';
 
 export class ControlConnectionError extends Error {
   constructor(message: string) {
@@ -10,14 +10,18 @@ export class ControlConnectionError extends Error {
   }
 }
 
-function isResponse(value: unknown): value is ControlResponse {
-  return typeof value === 'object' && value !== null && 'id' in value;
+function isMessage(value: unknown): value is { readonly id: number } & Record<string, unknown> {
+  return typeof value === 'object' && value !== null && 'id' in value && typeof value.id === 'number';
+}
+
+function isReply(value: Record<string, unknown>): value is ControlReply & Record<string, unknown> {
+  return value['ok'] === true ? typeof value['text'] === 'string' : value['ok'] === false;
 }
 
 export class ControlClient {
   private buffer = '';
   private nextId = 1;
-  private readonly waiting = new Map<number, (response: ControlResponse) => void>();
+  private readonly waiting = new Map<number, (response: ControlReply) => void>();
   private readonly streams = new Map<number, (line: string) => void>();
   private closedHandler: (() => void) | undefined;
 
@@ -56,8 +60,11 @@ export class ControlClient {
     });
   }
 
-  /** Sends one request and resolves with its (first) response. */
-  request(request: ControlRequestBody, onLine?: (line: string) => void): Promise<ControlResponse> {
+  /**
+   * Sends one request and resolves with its reply. A stream's messages (`debug` lines, or
+   * `events` as JSON text) go to `onLine`.
+   */
+  request(request: ControlRequestBody, onLine?: (line: string) => void): Promise<ControlReply> {
     const id = this.nextId++;
     if (onLine !== undefined) this.streams.set(id, onLine);
     return new Promise((resolve) => {
@@ -88,11 +95,16 @@ export class ControlClient {
       } catch {
         continue;
       }
-      if (!isResponse(value)) continue;
-      if ('line' in value) {
-        this.streams.get(value.id)?.(value.line);
+      if (!isMessage(value)) continue;
+      if (typeof value['line'] === 'string') {
+        this.streams.get(value.id)?.(value['line']);
         continue;
       }
+      if ('event' in value) {
+        this.streams.get(value.id)?.(JSON.stringify(value['event']));
+        continue;
+      }
+      if (!isReply(value)) continue;
       // The server answers id 0 when it could not read the request's id: the oldest waits.
       const id = value.id === 0 && !this.waiting.has(0) ? [...this.waiting.keys()][0] : value.id;
       const resolve = id === undefined ? undefined : this.waiting.get(id);

@@ -1,10 +1,11 @@
 // `typeswan debug crypto isakmp|ipsec|engine...`: streams a running gateway's IOS-style debug
-// lines until interrupted (or the gateway goes away).
+// lines until interrupted (or the gateway goes away, or someone runs `undebug all`); with --log
+// the gateway writes them to its own log instead. `typeswan undebug all` turns all of it off.
 
 import type { Command } from 'commander';
 import type { DebugCategory } from '../observe/events.js';
-import { addControlOption, connectControl, expandKeyword } from './controlCommand.js';
-import { RuntimeFailure, UsageError } from './errors.js';
+import { addControlOption, askGateway, expandKeyword, streamFromGateway } from './controlCommand.js';
+import { UsageError } from './errors.js';
 import type { CliIo } from './io.js';
 
 export function parseDebugWords(words: readonly string[]): DebugCategory[] {
@@ -16,8 +17,8 @@ export function parseDebugWords(words: readonly string[]): DebugCategory[] {
   if (expandKeyword(w0, ['crypto']) !== 'crypto' || rest.length === 0) throw bad();
   const categories: DebugCategory[] = [];
   for (const word of rest) {
-    const c = expandKeyword(word, ['isakmp', 'ipsec', 'engine']);
-    if (c !== 'isakmp' && c !== 'ipsec' && c !== 'engine') throw bad();
+    const c = expandKeyword(word, ['isakmp', 'ipsec', 'engine'] as const);
+    if (c === undefined) throw bad();
     if (!categories.includes(c)) categories.push(c);
   }
   return categories;
@@ -27,32 +28,29 @@ export function registerDebug(program: Command, io: CliIo): void {
   const command = program
     .command('debug')
     .description('stream IOS-style debug lines of a running gateway (Ctrl-C to stop)')
-    .argument('<words...>', 'crypto isakmp | crypto ipsec | crypto engine (categories may be combined)');
-  addControlOption(command).action(async (words: string[], options: { control?: string }) => {
+    .argument('<words...>', 'crypto isakmp | crypto ipsec | crypto engine (categories may be combined)')
+    .option('--log', "turn the categories on in the gateway's own log instead of streaming them here");
+  addControlOption(command).action(async (words: string[], options: { control?: string; log?: boolean }) => {
     const categories = parseDebugWords(words);
-    const client = await connectControl(options.control);
-    await new Promise<void>((resolve, reject) => {
-      const stop = (): void => {
-        client.close();
-        resolve();
-      };
-      process.once('SIGINT', stop);
-      client.onClose(() => {
-        process.off('SIGINT', stop);
-        resolve();
-      });
-      client
-        .request({ op: 'debug', categories }, (line) => io.stdout(`${line}\n`))
-        .then((response) => {
-          if ('line' in response) return;
-          if (!response.ok) {
-            client.close();
-            reject(new RuntimeFailure(`gateway: ${response.error}`));
-            return;
-          }
-          io.stdout(`${response.text}\n`);
-        })
-        .catch(reject);
-    });
+    if (options.log === true) {
+      io.stdout(`${(await askGateway(options.control, { op: 'debug-log', categories })).text}\n`);
+      return;
+    }
+    await streamFromGateway(
+      options.control,
+      { op: 'debug', categories },
+      (line) => io.stdout(`${line}\n`),
+      (text) => io.stdout(`${text}\n`),
+    );
+  });
+
+  const undebug = program
+    .command('undebug')
+    .description("turn off all debugging of a running gateway: its log's and every debug stream")
+    .argument('<all>', 'all');
+  addControlOption(undebug).action(async (word: string, options: { control?: string }) => {
+    if (expandKeyword(word, ['all']) !== 'all')
+      throw new UsageError(`unknown undebug command "${word}"; expected undebug all`);
+    io.stdout(`${(await askGateway(options.control, { op: 'undebug' })).text}\n`);
   });
 }

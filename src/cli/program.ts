@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
+import { matchKeyword } from '../config/cursor.js';
+import { PREFERRED_ABBREVIATIONS } from '../config/words.js';
 import { commands } from './commands.js';
 import { ExitCode, RuntimeFailure, UsageError } from './errors.js';
 import { processIo, type CliIo } from './io.js';
@@ -28,9 +30,25 @@ export function buildProgram(io: CliIo = processIo): Command {
   return program;
 }
 
+/** IOS exec commands take abbreviations (`sh cry isa sa`, `u all`) and `no debug all`. */
+export function expandExecWords(argv: readonly string[], commandNames: readonly string[]): readonly string[] {
+  const [first, ...rest] = argv;
+  if (first === undefined || first.startsWith('-') || commandNames.includes(first)) return argv;
+  if (first.toLowerCase() === 'no' && matchKeyword(rest[0] ?? '', ['debug']) === 'debug')
+    return ['undebug', ...rest.slice(1)];
+  const word =
+    PREFERRED_ABBREVIATIONS.get(first.toLowerCase()) ??
+    matchKeyword(first, ['show', 'clear', 'debug', 'undebug']);
+  return word === undefined ? argv : [word, ...rest];
+}
+
 /** Runs the CLI on `argv` (without `node` and the script path); resolves to the exit code. */
-export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+export async function runCli(given: readonly string[], io: CliIo = processIo): Promise<number> {
   const program = buildProgram(io);
+  const argv = expandExecWords(
+    given,
+    program.commands.map((c) => c.name()),
+  );
   if (argv.length === 0) {
     program.outputHelp({ error: true });
     return ExitCode.usage;

@@ -1,11 +1,11 @@
-// `typeswan show crypto isakmp sa|ipsec sa [peer A]|map|isakmp policy|ipsec transform-set
-// [--json] [--control PATH]`: asks a running gateway over its control socket.
+// `typeswan show ...` (or `sh ...`, IOS abbreviations allowed): asks a running gateway over its
+// control socket and prints the IOS layout, or its data with --json.
 
 import type { Command } from 'commander';
 import { parseIpv4Text } from '../packet/address.js';
 import type { ShowWhat } from '../gateway/controlProtocol.js';
-import { addControlOption, connectControl, expandKeyword } from './controlCommand.js';
-import { RuntimeFailure, UsageError } from './errors.js';
+import { addControlOption, askGateway, expandKeyword } from './controlCommand.js';
+import { UsageError } from './errors.js';
 import type { CliIo } from './io.js';
 
 interface ShowOptions {
@@ -14,50 +14,81 @@ interface ShowOptions {
 }
 
 const USAGE =
-  'show crypto isakmp sa | crypto ipsec sa [peer ADDRESS] | crypto map | crypto isakmp policy | crypto ipsec transform-set | ip local pool';
+  'show crypto isakmp sa [detail] | crypto ipsec sa [peer ADDRESS] [detail] | crypto session [detail] | ' +
+  'crypto engine connections active | crypto map | crypto isakmp policy | crypto ipsec transform-set | ip local pool | debug';
+
+/** `detail` at the end of `words`, IOS abbreviations allowed. */
+function detailOf(words: readonly string[]): { rest: readonly string[]; detail: boolean } {
+  const last = words[words.length - 1];
+  if (words.length > 0 && expandKeyword(last, ['detail']) === 'detail')
+    return { rest: words.slice(0, -1), detail: true };
+  return { rest: words, detail: false };
+}
 
 /** The show target and peer filter of `words` (after `show`), IOS abbreviations allowed. */
 export function parseShowWords(words: readonly string[]): { what: ShowWhat; peer?: string } {
-  const [w0, w1, w2, w3, w4, ...rest] = words;
   const bad = (): UsageError =>
     new UsageError(`unknown show command "${words.join(' ')}"; expected ${USAGE}`);
-  const first = expandKeyword(w0, ['crypto', 'ip']);
-  if (first === 'ip') {
+  const [first, ...after] = words;
+  const top = expandKeyword(first, ['crypto', 'debugging', 'ip']);
+  if (top === 'ip') {
+    const [p1, p2, p3] = after;
     if (
-      expandKeyword(w1, ['local']) !== 'local' ||
-      expandKeyword(w2, ['pool']) !== 'pool' ||
-      w3 !== undefined
+      expandKeyword(p1, ['local']) !== 'local' ||
+      expandKeyword(p2, ['pool']) !== 'pool' ||
+      p3 !== undefined
     )
       throw bad();
     return { what: 'ip local pool' };
   }
-  if (first !== 'crypto') throw bad();
-  const area = expandKeyword(w1, ['isakmp', 'ipsec', 'map']);
-  if (area === 'map') {
-    if (w2 !== undefined) throw bad();
-    return { what: 'map' };
+  if (top === 'debugging') {
+    if (after.length > 0) throw bad();
+    return { what: 'debug' };
   }
-  if (area === 'isakmp') {
-    const item = expandKeyword(w2, ['sa', 'policy']);
-    if (item === undefined || w3 !== undefined) throw bad();
-    return { what: item === 'sa' ? 'isakmp sa' : 'isakmp policy' };
-  }
-  if (area === 'ipsec') {
-    const item = expandKeyword(w2, ['sa', 'transform-set']);
-    if (item === 'transform-set' && w3 === undefined) return { what: 'ipsec transform-set' };
-    if (item === 'sa') {
-      if (w3 === undefined) return { what: 'ipsec sa' };
+  if (top !== 'crypto') throw bad();
+  const { rest, detail } = detailOf(after);
+  const [w1, w2, w3, w4, ...more] = rest;
+  const area = expandKeyword(w1, ['isakmp', 'ipsec', 'map', 'session', 'engine']);
+  switch (area) {
+    case 'map':
+      if (w2 !== undefined || detail) throw bad();
+      return { what: 'map' };
+    case 'session':
+      if (w2 !== undefined) throw bad();
+      return { what: detail ? 'session detail' : 'session' };
+    case 'engine':
+      if (
+        detail ||
+        expandKeyword(w2, ['connections']) !== 'connections' ||
+        expandKeyword(w3, ['active']) !== 'active' ||
+        w4 !== undefined
+      )
+        throw bad();
+      return { what: 'engine connections active' };
+    case 'isakmp': {
+      const item = expandKeyword(w2, ['sa', 'policy']);
+      if (item === undefined || w3 !== undefined || (detail && item !== 'sa')) throw bad();
+      if (item === 'policy') return { what: 'isakmp policy' };
+      return { what: detail ? 'isakmp sa detail' : 'isakmp sa' };
+    }
+    case 'ipsec': {
+      const item = expandKeyword(w2, ['sa', 'transform-set']);
+      if (item === 'transform-set' && w3 === undefined && !detail) return { what: 'ipsec transform-set' };
+      if (item !== 'sa') throw bad();
+      const what = detail ? 'ipsec sa detail' : 'ipsec sa';
+      if (w3 === undefined) return { what };
       if (
         expandKeyword(w3, ['peer']) === 'peer' &&
         w4 !== undefined &&
-        rest.length === 0 &&
+        more.length === 0 &&
         parseIpv4Text(w4) !== undefined
-      ) {
-        return { what: 'ipsec sa', peer: w4 };
-      }
+      )
+        return { what, peer: w4 };
+      throw bad();
     }
+    default:
+      throw bad();
   }
-  throw bad();
 }
 
 export function registerShow(program: Command, io: CliIo): void {
@@ -68,18 +99,10 @@ export function registerShow(program: Command, io: CliIo): void {
     .option('--json', 'machine-readable output');
   addControlOption(command).action(async (words: string[], options: ShowOptions) => {
     const { what, peer } = parseShowWords(words);
-    const client = await connectControl(options.control);
-    try {
-      const response = await client.request(
-        peer === undefined ? { op: 'show', what } : { op: 'show', what, peer },
-      );
-      if ('line' in response) return;
-      if (!response.ok) throw new RuntimeFailure(`gateway: ${response.error}`);
-      io.stdout(
-        options.json === true ? `${JSON.stringify(response.data ?? null, null, 2)}\n` : response.text,
-      );
-    } finally {
-      client.close();
-    }
+    const reply = await askGateway(
+      options.control,
+      peer === undefined ? { op: 'show', what } : { op: 'show', what, peer },
+    );
+    io.stdout(options.json === true ? `${JSON.stringify(reply.data ?? null, null, 2)}\n` : reply.text);
   });
 }

@@ -38,6 +38,8 @@ import type { DebugCategory } from '../observe/events.js';
 import { openKeylog, type KeylogWriter } from '../observe/keylog.js';
 import type { RouterConfig } from '../policy/model.js';
 import type { IpsecSa } from '../policy/sa.js';
+import { readFileSync } from 'node:fs';
+import { DaemonLog, parseLogFormat, parseLogLevel, Severity } from './daemonLog.js';
 import { RuntimeFailure, UsageError } from './errors.js';
 import type { CliIo } from './io.js';
 
@@ -54,6 +56,10 @@ export interface StartOptions {
   readonly aggressive?: boolean;
   /** Float to UDP 4500 even without NAT (strongSwan's encap=yes). */
   readonly forceEncap?: boolean;
+  /** text (IOS), journal (one line per message, `<N>` priority) or json. */
+  readonly logFormat?: string;
+  /** Overrides `logging buffered LEVEL`: an IOS level name or 0..7. */
+  readonly logLevel?: string;
 }
 
 export function registerStart(program: Command, io: CliIo): void {
@@ -68,6 +74,12 @@ export function registerStart(program: Command, io: CliIo): void {
     .option('--mtu <bytes>', 'TUN MTU', '1400')
     .option('--aggressive', 'initiate with aggressive mode')
     .option('--force-encap', 'use UDP encapsulation (port 4500) even when no NAT is detected')
+    .option(
+      '--log-format <format>',
+      'stderr lines: text (IOS), journal (one line, <N> priority) or json',
+      'text',
+    )
+    .option('--log-level <level>', 'log messages up to this IOS level (overrides logging buffered)')
     .action(async (options: StartOptions) => {
       await runStart(options, io);
     });
@@ -75,15 +87,25 @@ export function registerStart(program: Command, io: CliIo): void {
 
 /** Runs until SIGINT/SIGTERM; resolves after a clean shutdown. */
 export async function runStart(options: StartOptions, io: CliIo): Promise<void> {
-  if (typeof process.getuid === 'function' && process.getuid() !== 0) {
-    throw new RuntimeFailure('start needs root (TUN device, raw ESP/AH sockets, UDP port 500)');
+  const missing = missingCapabilities();
+  if (missing.length > 0) {
+    throw new RuntimeFailure(
+      `start needs root or the capabilities ${missing.join(', ')} (TUN device, raw ESP/AH sockets, UDP port 500)`,
+    );
   }
+  const log = new DaemonLog({
+    write: io.stderr,
+    format: parseLogFormat(options.logFormat ?? 'text'),
+    ...(options.logLevel !== undefined ? { level: parseLogLevel(options.logLevel) } : {}),
+    debug: debugCategories(options.debug ?? 'isakmp,ipsec'),
+    uptime: () => performance.now() / 1000,
+  });
   // SIGHUP's default action would kill us before the gateway can take it as a reload.
-  let onHangup = (): void => io.stderr('typeswan: SIGHUP while starting: ignored\n');
+  let onHangup = (): void => log.log(Severity.notifications, 'SIGHUP while starting: ignored');
   const hangup = (): void => onHangup();
   process.on('SIGHUP', hangup);
   try {
-    await runGateway(options, io, (handler) => (onHangup = handler));
+    await runGateway(options, log, (handler) => (onHangup = handler));
   } finally {
     process.off('SIGHUP', hangup);
   }
@@ -91,11 +113,10 @@ export async function runStart(options: StartOptions, io: CliIo): Promise<void> 
 
 async function runGateway(
   options: StartOptions,
-  io: CliIo,
+  log: DaemonLog,
   onHangup: (handler: () => void) => void,
 ): Promise<void> {
-  const config = loadConfig(options.config, io);
-  const debug = debugCategories(options.debug ?? 'isakmp,ipsec');
+  const config = loadConfig(options.config, log);
   const mtu = Number(options.mtu ?? '1400');
   if (!Number.isInteger(mtu) || mtu < 576 || mtu > 9000)
     throw new UsageError(`--mtu ${options.mtu}: expected 576..9000`);
@@ -115,7 +136,7 @@ async function runGateway(
     }
   });
   const warning = forwardingWarning();
-  if (warning) io.stderr(`typeswan: warning: ${warning}\n`);
+  if (warning) log.log(Severity.warnings, `warning: ${warning}`);
 
   const cleanup: (() => void)[] = [];
   const undo = (): void => {
@@ -162,13 +183,9 @@ async function runGateway(
     const bus = new EventBus();
     const scheduler = new HostScheduler();
     const gateway = buildGateway(config, { udp, raw, tunnel }, scheduler, bus, options, keylog);
-    if (debug.length > 0) {
-      bus.subscribe((event) => {
-        for (const line of renderDebug(event)) {
-          if (debug.includes(line.category)) io.stderr(`${line.text}\n`);
-        }
-      });
-    }
+    bus.subscribe((event) => {
+      for (const line of renderDebug(event)) log.debug(line.category, line.text, event.router);
+    });
 
     // Routes for the remote protected networks of every protect rule, then as the SPD changes.
     const routes = new TunnelRoutes(
@@ -181,23 +198,26 @@ async function runGateway(
       throw new RuntimeFailure(`route ${refused.destination} into ${tunnel.name}: ${refused.error}`);
     gateway.onPolicyChange((rules) => {
       const changes = routes.sync(rules);
-      for (const cidr of changes.added) io.stderr(`typeswan: route ${cidr} into ${tunnel.name} added\n`);
-      for (const cidr of changes.removed) io.stderr(`typeswan: route ${cidr} into ${tunnel.name} removed\n`);
+      for (const cidr of changes.added)
+        log.log(Severity.informational, `route ${cidr} into ${tunnel.name} added`);
+      for (const cidr of changes.removed)
+        log.log(Severity.informational, `route ${cidr} into ${tunnel.name} removed`);
       for (const f of changes.failed)
-        io.stderr(`typeswan: route ${f.destination} into ${tunnel.name}: ${f.error}\n`);
+        log.log(Severity.errors, `route ${f.destination} into ${tunnel.name}: ${f.error}`);
     });
 
     gateway.start();
     cleanup.push(() => gateway.stop());
-    const reload = (): ReloadResult => reloadGateway(gateway, options.config);
+    const reload = (): ReloadResult => {
+      const result = reloadGateway(gateway, options.config);
+      if (result.ok) log.configure(gateway.config.logging);
+      return result;
+    };
     onHangup(() => {
       const result = reload();
-      io.stderr(
-        result.ok
-          ? `typeswan: SIGHUP: ${result.text}\n`
-          : `typeswan: SIGHUP: ${result.error}; keeping the running configuration\n`,
-      );
-      if (result.ok) printWarnings(result.warnings, io);
+      if (result.ok) log.log(Severity.notifications, `SIGHUP: ${result.text}`);
+      else log.log(Severity.errors, `SIGHUP: ${result.error}; keeping the running configuration`);
+      if (result.ok) printWarnings(result.warnings, log);
     });
     const target: ControlTarget = {
       show: (what, o) => gateway.show(what, o),
@@ -205,9 +225,18 @@ async function runGateway(
       debug: (categories, emit) => gateway.debug(categories, emit),
       reload: () => {
         const result = reload();
-        if (!result.ok) io.stderr(`typeswan: reload: ${result.error}; keeping the running configuration\n`);
-        else printWarnings(result.warnings, io);
+        if (!result.ok)
+          log.log(Severity.errors, `reload: ${result.error}; keeping the running configuration`);
+        else printWarnings(result.warnings, log);
         return result;
+      },
+      initiate: (what) => gateway.initiate(what),
+      sas: (o) => gateway.sas(o),
+      counters: () => gateway.counters(),
+      events: (emit) => gateway.events(emit),
+      logDebug: {
+        get: () => log.debugCategories,
+        set: (categories) => (log.debugCategories = categories),
       },
     };
     control = await startControlServer(options.control ?? defaultControlPath(), target).catch(
@@ -217,21 +246,22 @@ async function runGateway(
         );
       },
     );
-    io.stderr(
-      `typeswan: ${config.hostname} running: ${bindings.map((b) => `${b.name} ${b.address}`).join(', ')}; ` +
-        `tunnel ${tunnel.name} routes ${routes.networks.join(', ') || 'none (dynamic-map peers add theirs)'}; control ${control.path}\n`,
+    log.log(
+      Severity.notifications,
+      `${config.hostname} running: ${bindings.map((b) => `${b.name} ${b.address}`).join(', ')}; ` +
+        `tunnel ${tunnel.name} routes ${routes.networks.join(', ') || 'none (dynamic-map peers add theirs)'}; control ${control.path}`,
     );
 
     await untilSignal();
-    onHangup(() => io.stderr('typeswan: SIGHUP while stopping: ignored\n'));
-    io.stderr('typeswan: stopping: deleting SAs, removing routes and the TUN device\n');
+    onHangup(() => log.log(Severity.notifications, 'SIGHUP while stopping: ignored'));
+    log.log(Severity.notifications, 'stopping: deleting SAs, removing routes and the TUN device');
     // Deletes for every IPsec SA and then every ISAKMP SA (RFC 2408 §4.8), sent before the
     // sockets close.
     try {
       gateway.clear('sa');
       gateway.clear('isakmp');
     } catch (error) {
-      io.stderr(`typeswan: while sending deletes: ${errorMessage(error)}\n`);
+      log.log(Severity.errors, `while sending deletes: ${errorMessage(error)}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   } finally {
@@ -241,10 +271,11 @@ async function runGateway(
 }
 
 /** The configuration to run; its warnings (inert policies, ...) are printed as check prints them. */
-function loadConfig(path: string, io: CliIo): RouterConfig {
+function loadConfig(path: string, log: DaemonLog): RouterConfig {
   try {
     const { config, warnings } = loadRunnableConfig(path);
-    printWarnings(warnings, io);
+    log.configure(config.logging);
+    printWarnings(warnings, log);
     return config;
   } catch (error) {
     if (isConfigProblem(error)) throw new UsageError(error.message);
@@ -253,8 +284,31 @@ function loadConfig(path: string, io: CliIo): RouterConfig {
 }
 
 /** A configuration's warnings (`file:line: message`) on stderr, as the forwarding one. */
-function printWarnings(warnings: readonly string[], io: CliIo): void {
-  for (const w of warnings) io.stderr(`typeswan: warning: ${w}\n`);
+function printWarnings(warnings: readonly string[], log: DaemonLog): void {
+  for (const w of warnings) log.log(Severity.warnings, `warning: ${w}`);
+}
+
+/**
+ * What `start` needs of the kernel: CAP_NET_ADMIN (TUN, routes), CAP_NET_RAW (raw ESP/AH
+ * sockets) and CAP_NET_BIND_SERVICE (UDP 500). Root has them; so has a service user given
+ * them as ambient capabilities (service/typeswan@.service).
+ */
+function missingCapabilities(): string[] {
+  const needed: readonly [string, number][] = [
+    ['CAP_NET_BIND_SERVICE', 10],
+    ['CAP_NET_ADMIN', 12],
+    ['CAP_NET_RAW', 13],
+  ];
+  let effective: bigint;
+  try {
+    const line = /^CapEff:\s*([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (line?.[1] === undefined) throw new Error('no CapEff');
+    effective = BigInt(`0x${line[1]}`);
+  } catch {
+    // No /proc (not Linux): only root can do it.
+    return typeof process.getuid === 'function' && process.getuid() !== 0 ? needed.map(([n]) => n) : [];
+  }
+  return needed.filter(([, bit]) => (effective & (1n << BigInt(bit))) === 0n).map(([n]) => n);
 }
 
 function debugCategories(text: string): DebugCategory[] {

@@ -2,6 +2,7 @@
 
 import {
   DEFAULT_ISAKMP_POLICY,
+  DEFAULT_LOGGING,
   DEFAULT_SA_LIFETIME,
   type AaaServerGroup,
   type AclEntry,
@@ -16,6 +17,7 @@ import {
   type IsakmpPolicy,
   type LocalPool,
   type LocalUser,
+  type LoggingSettings,
   type PresharedKey,
   type PublicKeyEntry,
   type RadiusServerEntry,
@@ -89,6 +91,9 @@ export class ConfigBuilder {
   >();
   readonly hosts: HostEntry[] = [];
   domainName?: string;
+  logging: LoggingSettings = DEFAULT_LOGGING;
+  /** A `service timestamps` or `logging buffered` line was read: the model carries `logging`. */
+  loggingSet = false;
   readonly ignored: IgnoredLine[] = [];
   readonly warnings: Warning[] = [];
   /** Where each named reference was written, keyed `owner|kind|name`, for cross-check errors. */
@@ -224,6 +229,7 @@ export class ConfigBuilder {
       ...(tacacsServers.length > 0 ? { tacacsServers } : {}),
       ...(this.tacacsTimeout !== undefined ? { tacacsTimeout: this.tacacsTimeout } : {}),
       ...(this.domainName !== undefined ? { domainName: this.domainName } : {}),
+      ...(this.loggingSet ? { logging: this.logging } : {}),
     };
     return compact(config);
   }

@@ -3,7 +3,12 @@
 // JSON path, the value found and what was expected.
 
 import { netmaskPrefix, parseIpv4 } from '../policy/ipv4.js';
-import { DEFAULT_ISAKMP_POLICY, DEFAULT_SA_LIFETIME, type RouterConfig } from '../policy/model.js';
+import {
+  DEFAULT_ISAKMP_POLICY,
+  DEFAULT_SA_LIFETIME,
+  type RouterConfig,
+  type TimestampStyle,
+} from '../policy/model.js';
 import { checkReferences } from './crossCheck.js';
 import { ConfigError } from './errors.js';
 
@@ -132,6 +137,18 @@ const portMatch: Check<
         op: oneOf(['eq', 'neq', 'lt', 'gt'] as const),
         port,
       })(v, p);
+
+const timestampStyle: Check<TimestampStyle> = either(
+  obj<{ kind: 'none' | 'uptime' }>({ kind: oneOf(['none', 'uptime'] as const) }),
+  obj<Extract<TimestampStyle, { kind: 'datetime' }>>({
+    kind: oneOf(['datetime'] as const),
+    msec: bool,
+    localtime: bool,
+    year: bool,
+    showTimezone: bool,
+  }),
+  'a timestamp style: {"kind":"none"|"uptime"} or {"kind":"datetime","msec":..,"localtime":..,"year":..,"showTimezone":..}',
+);
 
 const mapEntryFields = {
   map: str,
@@ -388,6 +405,9 @@ const routerConfig = (defaultFile: string): Check<RouterConfig> =>
     ),
     hosts: opt(arr(obj({ name: str, address: ipv4 }))),
     domainName: opt(str),
+    logging: opt(
+      obj({ timestamps: obj({ debug: timestampStyle, log: timestampStyle }), level: opt(int(0, 7)) }),
+    ),
   });
 
 function hex(v: unknown, p: string): string {

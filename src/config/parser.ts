@@ -17,6 +17,7 @@ import {
 } from './aaaCommands.js';
 import { interfaceSubCommand, nameifCommand } from './interfaceCommands.js';
 import { ipCommand } from './ipCommands.js';
+import { loggingCommand, serviceCommand } from './loggingCommands.js';
 import { ConfigError } from './errors.js';
 import { nearestKeyword } from './suggest.js';
 import {
@@ -155,6 +156,17 @@ function globalCommand(ctx: ParseContext, src: SourceLine): void {
       break;
     case 'banner':
       ctx.banner = bannerDelimiter(src);
+      break;
+    case 'service':
+      if (serviceCommand(ctx, cur, false)) return;
+      break;
+    case 'logging':
+      if (loggingCommand(ctx, cur)) return;
+      break;
+    case 'no':
+      cur.word('no');
+      if (matchKeyword(cur.peek()?.text ?? '', ['service']) !== undefined && serviceCommand(ctx, cur, true))
+        return;
       break;
   }
   // Not about IPsec (routing, lines, logging, fixups, NAT, ...): accepted and counted.

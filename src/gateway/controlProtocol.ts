@@ -2,50 +2,144 @@
 // line; each response carries the request's id. `debug` answers with a stream of lines until
 // the client closes the connection.
 
-import type { DebugCategory } from '../observe/events.js';
+import type { DebugCategory, TypeswanEvent } from '../observe/events.js';
+
+/** The control protocol's version: `hello` reports it; a request may name the version it speaks (`v`). */
+export const CONTROL_PROTOCOL_VERSION = 1;
 
 export type ShowWhat =
-  'isakmp sa' | 'ipsec sa' | 'map' | 'isakmp policy' | 'ipsec transform-set' | 'ip local pool';
+  | 'isakmp sa'
+  | 'isakmp sa detail'
+  | 'ipsec sa'
+  | 'ipsec sa detail'
+  | 'map'
+  | 'isakmp policy'
+  | 'ipsec transform-set'
+  | 'session'
+  | 'session detail'
+  | 'engine connections active'
+  | 'debug'
+  | 'ip local pool';
 export const SHOW_WHATS: readonly ShowWhat[] = [
   'isakmp sa',
+  'isakmp sa detail',
   'ipsec sa',
+  'ipsec sa detail',
   'map',
   'isakmp policy',
   'ipsec transform-set',
+  'session',
+  'session detail',
+  'engine connections active',
+  'debug',
   'ip local pool',
 ];
+/** What the gateway renders; `show debug` is the control server's (it knows the debug streams). */
+export type GatewayShowWhat = Exclude<ShowWhat, 'debug'>;
 
 export type ClearWhat = 'sa' | 'isakmp';
 
-export type ControlRequest =
-  | { readonly id: number; readonly op: 'show'; readonly what: ShowWhat; readonly peer?: string }
-  | { readonly id: number; readonly op: 'clear'; readonly what: ClearWhat; readonly peer?: string }
-  | { readonly id: number; readonly op: 'debug'; readonly categories: readonly DebugCategory[] }
-  | { readonly id: number; readonly op: 'reload' }
-  | { readonly id: number; readonly op: 'ping' };
+/** `initiate crypto map M N` or `initiate peer A`. */
+export type InitiateTarget = { readonly map: string; readonly seq: number } | { readonly peer: string };
 
-export type ControlResponse =
+interface Versioned {
+  readonly id: number;
+  /** The protocol version the client speaks; absent means 1. */
+  readonly v?: number;
+}
+
+export type ControlRequest = Versioned &
+  (
+    | { readonly op: 'hello' }
+    | { readonly op: 'show'; readonly what: ShowWhat; readonly peer?: string }
+    | {
+        readonly op: 'clear';
+        readonly what: ClearWhat;
+        readonly peer?: string;
+        /** `clear crypto isakmp CONN-ID`. */
+        readonly connId?: number;
+      }
+    | { readonly op: 'debug'; readonly categories: readonly DebugCategory[] }
+    | { readonly op: 'debug-log'; readonly categories: readonly DebugCategory[] }
+    | { readonly op: 'undebug' }
+    | ({ readonly op: 'initiate' } & InitiateTarget)
+    | { readonly op: 'sas'; readonly peer?: string }
+    | { readonly op: 'counters' }
+    | { readonly op: 'events' }
+    | { readonly op: 'reload' }
+    | { readonly op: 'ping' }
+  );
+
+export type ControlOp = ControlRequest['op'];
+export const CONTROL_OPS: readonly ControlOp[] = [
+  'hello',
+  'show',
+  'clear',
+  'debug',
+  'debug-log',
+  'undebug',
+  'initiate',
+  'sas',
+  'counters',
+  'events',
+  'reload',
+  'ping',
+];
+
+/** Why a request failed, for programs (the `error` text is for people). */
+export type ControlErrorCode =
+  'bad-request' | 'unsupported-version' | 'not-found' | 'config-error' | 'failed';
+
+/** The answer to a request (a stream's first message too). */
+export type ControlReply =
   | { readonly id: number; readonly ok: true; readonly text: string; readonly data?: unknown }
   | {
       readonly id: number;
       readonly ok: false;
       readonly error: string;
+      readonly code?: ControlErrorCode;
       /** The error is the configuration's (a reload kept the running one): the CLI exits 2. */
       readonly configError?: true;
-    }
-  | { readonly id: number; readonly line: string };
+    };
+
+export type ControlResponse =
+  | ControlReply
+  /** A line of a `debug` stream. */
+  | { readonly id: number; readonly line: string }
+  /** An event of an `events` stream (observe/events.ts TypeswanEvent, byte arrays as hex). */
+  | { readonly id: number; readonly event: unknown };
+
+/** A request the target cannot serve (no such crypto map entry, peer or connection). */
+export class ControlNotFound extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ControlNotFound';
+  }
+}
 
 /** What a control server serves: one router's gateway (or a fake in tests). */
 export interface ControlTarget {
   show(
-    what: ShowWhat,
+    what: GatewayShowWhat,
     options: { readonly peer?: string },
   ): { readonly text: string; readonly data: unknown };
-  clear(what: ClearWhat, options: { readonly peer?: string }): string;
+  clear(what: ClearWhat, options: { readonly peer?: string; readonly connId?: number }): string;
   /** Streams debug lines of the given categories to `emit`; returns the unsubscribe. */
   debug(categories: readonly DebugCategory[], emit: (line: string) => void): () => void;
   /** Re-reads the configuration file (`typeswan reload`, SIGHUP). */
   reload?(): ReloadResult;
+  /** Asks IKE for the entry's (or the peer's) tunnels, as traffic would; throws ControlNotFound. */
+  initiate?(target: InitiateTarget): { readonly text: string; readonly peers: readonly string[] };
+  /** The SA list (observe/show/saViews.ts SaListView) and its `list-sas` text. */
+  sas?(options: { readonly peer?: string }): { readonly text: string; readonly data: unknown };
+  counters?(): { readonly text: string; readonly data: unknown };
+  /** Every event on the bus, as JSON-ready objects; returns the unsubscribe. */
+  events?(emit: (event: TypeswanEvent) => void): () => void;
+  /** The debug categories the daemon writes to its own log (`start --debug`, `debug ... --log`). */
+  logDebug?: {
+    get(): readonly DebugCategory[];
+    set(categories: readonly DebugCategory[]): void;
+  };
 }
 
 /**
@@ -67,46 +161,82 @@ export function defaultControlPath(env: NodeJS.ProcessEnv = process.env): string
 
 const DEBUG_CATEGORIES: readonly DebugCategory[] = ['isakmp', 'ipsec', 'engine'];
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+type Parsed =
+  ControlRequest | { readonly error: string; readonly id: number; readonly code: ControlErrorCode };
+
+function categoriesOf(raw: unknown): readonly DebugCategory[] | undefined {
+  if (!Array.isArray(raw)) return undefined;
+  const categories = DEBUG_CATEGORIES.filter((c) => raw.includes(c));
+  return categories.length === 0 || categories.length !== raw.length ? undefined : categories;
+}
+
 /** Validates one request line; returns a typed request or an error message. */
-export function parseRequest(line: string): ControlRequest | { readonly error: string; readonly id: number } {
+export function parseRequest(line: string): Parsed {
   let value: unknown;
   try {
     value = JSON.parse(line);
   } catch {
-    return { error: 'request is not JSON', id: 0 };
+    return { error: 'request is not JSON', id: 0, code: 'bad-request' };
   }
-  if (!isRecord(value)) return { error: 'request is not an object', id: 0 };
+  if (!isRecord(value)) return { error: 'request is not an object', id: 0, code: 'bad-request' };
   const id = typeof value['id'] === 'number' && Number.isInteger(value['id']) ? value['id'] : 0;
+  const bad = (error: string): Parsed => ({ error, id, code: 'bad-request' });
+  const v = value['v'];
+  if (v !== undefined && v !== CONTROL_PROTOCOL_VERSION)
+    return {
+      error: `protocol version ${JSON.stringify(v)} is not supported (this gateway speaks ${CONTROL_PROTOCOL_VERSION})`,
+      id,
+      code: 'unsupported-version',
+    };
   const peer = typeof value['peer'] === 'string' ? value['peer'] : undefined;
+  const withPeer = peer === undefined ? {} : { peer };
   switch (value['op']) {
     case 'show': {
       const what = SHOW_WHATS.find((w) => w === value['what']);
-      if (what === undefined) return { error: `unknown show target ${JSON.stringify(value['what'])}`, id };
-      return peer === undefined ? { id, op: 'show', what } : { id, op: 'show', what, peer };
+      if (what === undefined) return bad(`unknown show target ${JSON.stringify(value['what'])}`);
+      return { id, op: 'show', what, ...withPeer };
     }
     case 'clear': {
       const what = value['what'] === 'sa' || value['what'] === 'isakmp' ? value['what'] : undefined;
-      if (what === undefined) return { error: `unknown clear target ${JSON.stringify(value['what'])}`, id };
-      return peer === undefined ? { id, op: 'clear', what } : { id, op: 'clear', what, peer };
+      if (what === undefined) return bad(`unknown clear target ${JSON.stringify(value['what'])}`);
+      const connId = value['connId'];
+      if (connId === undefined) return { id, op: 'clear', what, ...withPeer };
+      if (what !== 'isakmp' || typeof connId !== 'number' || !Number.isInteger(connId) || connId < 0)
+        return bad('connId is a non-negative integer, for clear isakmp');
+      return { id, op: 'clear', what, connId, ...withPeer };
     }
-    case 'debug': {
-      const raw = value['categories'];
-      if (!Array.isArray(raw)) return { error: 'debug needs categories', id };
-      const categories = DEBUG_CATEGORIES.filter((c) => raw.includes(c));
-      if (categories.length === 0 || categories.length !== raw.length)
-        return { error: `unknown debug category in ${JSON.stringify(raw)}`, id };
-      return { id, op: 'debug', categories };
+    case 'debug':
+    case 'debug-log': {
+      const categories = categoriesOf(value['categories']);
+      if (categories === undefined)
+        return bad(
+          `categories: a list of ${DEBUG_CATEGORIES.join(', ')}, got ${JSON.stringify(value['categories'])}`,
+        );
+      return { id, op: value['op'], categories };
     }
+    case 'initiate': {
+      if (peer !== undefined) return { id, op: 'initiate', peer };
+      const map = value['map'];
+      const seq = value['seq'];
+      if (typeof map !== 'string' || typeof seq !== 'number' || !Number.isInteger(seq))
+        return bad('initiate needs map and seq, or peer');
+      return { id, op: 'initiate', map, seq };
+    }
+    case 'sas':
+      return { id, op: 'sas', ...withPeer };
+    case 'hello':
+    case 'undebug':
+    case 'counters':
+    case 'events':
     case 'reload':
-      return { id, op: 'reload' };
     case 'ping':
-      return { id, op: 'ping' };
+      return { id, op: value['op'] };
     default:
-      return { error: `unknown op ${JSON.stringify(value['op'])}`, id };
+      return bad(`unknown op ${JSON.stringify(value['op'])}`);
   }
 }
 

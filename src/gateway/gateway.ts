@@ -6,16 +6,22 @@ import { loginMethods, runMethodList, type ServerGroupFactories } from '../aaa/i
 import type { IkeAction, IkeDatagram, XauthOutcome } from '../ike/types.js';
 import { iosTransformName } from '../ipsec/transform.js';
 import type { EventBus } from '../observe/bus.js';
-import type { DebugCategory, GatewayEvent } from '../observe/events.js';
+import type { DebugCategory, GatewayEvent, TypeswanEvent } from '../observe/events.js';
 import type { IkeEvent } from '../ike/events.js';
 import {
   formatCryptoMap,
+  formatCryptoSession,
+  formatEngineConnections,
   formatIpsecSa,
   formatIsakmpPolicy,
   formatIsakmpSa,
   formatLocalPools,
+  formatIsakmpSaDetail,
+  formatSaList,
   formatTransformSets,
   cryptoMapViews,
+  ipsecSaDetailLines,
+  type SaListView,
 } from '../observe/show/index.js';
 import {
   zeroCounters,
@@ -24,10 +30,18 @@ import {
   type SaCounters,
 } from '../observe/show/views.js';
 import type { PacketTunnel, RawIpEndpoint, Scheduler, UdpDatagram, UdpEndpoint } from '../net/types.js';
-import type { RouterConfig } from '../policy/model.js';
+import type { CryptoMapEntry, RouterConfig } from '../policy/model.js';
 import type { IpsecSa } from '../policy/sa.js';
 import { selectorContains } from '../policy/selector.js';
-import type { ClearWhat, ControlTarget, ShowWhat } from './controlProtocol.js';
+import {
+  ControlNotFound,
+  type ClearWhat,
+  type ControlTarget,
+  type GatewayShowWhat,
+  type InitiateTarget,
+} from './controlProtocol.js';
+import { buildSaList } from './saList.js';
+import { formatCounters, gatewayCounters, type GatewayCounters } from './counters.js';
 import { renderDebug, stampDebug } from '../observe/debug.js';
 import {
   addSaCounters,
@@ -567,11 +581,22 @@ export class Gateway implements ControlTarget {
     const { ask, held } = this.waiting.offer(ruleIndex, packet, now);
     if (!held) this.drops.set('awaiting SA', (this.drops.get('awaiting SA') ?? 0) + 1);
     if (!ask) return;
+    this.askIke(policy, policy.configEntry, peer, held, now);
+  }
+
+  /** IKE is asked for the rule's proxy IDs toward `peer` (traffic's acquire, or `initiate`). */
+  private askIke(
+    policy: PolicyRule,
+    cryptoMapEntry: CryptoMapEntry,
+    peer: string,
+    held: boolean,
+    now: number,
+  ): void {
     this.publish({ type: 'acquire', peer, cryptoMap: policy.entry.map, seq: policy.entry.seq, held });
     this.performIke(
       this.options.ike.acquire(
         {
-          cryptoMapEntry: policy.configEntry,
+          cryptoMapEntry,
           peer,
           selector: policy.rule.selector,
           ...(policy.localAddress !== undefined ? { localAddress: policy.localAddress } : {}),
@@ -687,16 +712,51 @@ export class Gateway implements ControlTarget {
     return peer === undefined ? flows : flows.filter((f) => f.currentPeer === peer);
   }
 
-  show(what: ShowWhat, options: { readonly peer?: string } = {}): { text: string; data: unknown } {
+  /** The SA list of `list-sas`, the `detail` shows and `show crypto session` (peer: only its SAs). */
+  saList(peer?: string): SaListView {
+    const now = this.now();
+    return buildSaList(
+      {
+        ike: this.options.ike.listIkeSas(now),
+        ipsec: this.options.ike.listIpsecSas(now),
+        rules: this.rules,
+        counters: (spi, direction) => this.options.dataPlane.counters(spi, direction),
+        connId: (spi, direction) => this.installed.get(`${direction}/${spi}`)?.connId,
+        dpd: this.configNow.isakmp.keepalive !== undefined,
+        now,
+      },
+      peer,
+    );
+  }
+
+  show(what: GatewayShowWhat, options: { readonly peer?: string } = {}): { text: string; data: unknown } {
     const config = this.configNow;
     switch (what) {
       case 'isakmp sa': {
         const data = this.isakmpSas();
         return { text: formatIsakmpSa(data), data };
       }
+      case 'isakmp sa detail': {
+        const data = this.saList().ike;
+        return { text: formatIsakmpSaDetail(data), data };
+      }
       case 'ipsec sa': {
         const data = this.ipsecFlows(options.peer);
         return { text: formatIpsecSa(data), data };
+      }
+      case 'ipsec sa detail': {
+        const flows = this.ipsecFlows(options.peer);
+        const sas = this.saList(options.peer).ipsec;
+        return { text: formatIpsecSa(flows, ipsecSaDetailLines(sas)), data: { flows, sas } };
+      }
+      case 'session':
+      case 'session detail': {
+        const data = this.saList(options.peer);
+        return { text: formatCryptoSession(data, what === 'session detail'), data };
+      }
+      case 'engine connections active': {
+        const data = this.saList();
+        return { text: formatEngineConnections(data), data };
       }
       case 'map': {
         const data = cryptoMapViews(config);
@@ -713,9 +773,75 @@ export class Gateway implements ControlTarget {
     }
   }
 
-  clear(what: ClearWhat, options: { readonly peer?: string } = {}): string {
+  /** `typeswan list-sas`: the SA list in swanctl's layout. */
+  sas(options: { readonly peer?: string } = {}): { text: string; data: SaListView } {
+    const data = this.saList(options.peer);
+    return { text: formatSaList(data), data };
+  }
+
+  counters(): { text: string; data: GatewayCounters } {
+    const data = gatewayCounters({
+      drops: this.drops,
+      ike: this.options.ike.counters,
+      sas: this.saList(),
+      events: this.options.bus.published,
+    });
+    return { text: formatCounters(data), data };
+  }
+
+  events(emit: (event: TypeswanEvent) => void): () => void {
+    return this.options.bus.subscribe((event) => {
+      if (event.router === this.name) emit(event);
+    });
+  }
+
+  /**
+   * `initiate crypto map M N` / `initiate peer A`: IKE is asked for each protect rule of the
+   * entry (or the peer's entries), with the rule's proxy IDs, as interesting traffic would.
+   */
+  initiate(target: InitiateTarget): { text: string; peers: string[] } {
+    const indexes: number[] = [];
+    this.rules.forEach((r, i) => {
+      if (r.rule.action !== 'protect' || r.configEntry === undefined || this.dynamicInstances.has(r)) return;
+      const matches =
+        'peer' in target
+          ? r.entry.peers[0] === target.peer
+          : r.entry.map === target.map && r.entry.seq === target.seq;
+      if (matches) indexes.push(i);
+    });
+    const what = 'peer' in target ? `peer ${target.peer}` : `crypto map ${target.map} ${target.seq}`;
+    if (indexes.length === 0)
+      throw new ControlNotFound(`no crypto map entry with a peer to initiate to for ${what}`);
     const now = this.now();
-    const filter = options.peer === undefined ? undefined : { peer: options.peer };
+    const peers = new Set<string>();
+    for (const index of indexes) {
+      const policy = this.rules[index];
+      const peer = policy?.entry.peers[0];
+      if (policy?.configEntry === undefined || peer === undefined) continue;
+      peers.add(peer);
+      this.askIke(policy, policy.configEntry, peer, false, now);
+    }
+    const n = indexes.length;
+    return {
+      text: `initiating ${what}: ${n} proxy ID pair${n === 1 ? '' : 's'} toward ${[...peers].join(', ')}`,
+      peers: [...peers],
+    };
+  }
+
+  clear(what: ClearWhat, options: { readonly peer?: string; readonly connId?: number } = {}): string {
+    const now = this.now();
+    if (
+      options.connId !== undefined &&
+      !this.options.ike.listIkeSas(now).some((s) => s.connId === options.connId)
+    )
+      throw new ControlNotFound(`no ISAKMP SA with conn-id ${options.connId}`);
+    const filter =
+      options.peer === undefined && options.connId === undefined
+        ? undefined
+        : {
+            ...(options.peer !== undefined ? { peer: options.peer } : {}),
+            ...(options.connId !== undefined ? { connId: options.connId } : {}),
+          };
     const actions =
       what === 'sa' ? this.options.ike.clearIpsec(filter, now) : this.options.ike.clearIsakmp(filter, now);
     this.performIke(actions);

@@ -11,6 +11,7 @@ import type {
   IpsecSaInfo,
   XauthOutcome,
 } from '../ike/types.js';
+import type { IkeCounters } from '../ike/manager.js';
 import type { SpdRule } from '../ipsec/spd.js';
 import type { RouterConfig } from '../policy/model.js';
 import type { IpsecSa } from '../policy/sa.js';
@@ -24,6 +25,8 @@ export interface IkeEngine {
   clearIsakmp(filter: ClearFilter | undefined, now: number): IkeAction[];
   listIkeSas(now: number): readonly IkeSaInfo[];
   listIpsecSas(now: number): readonly IpsecSaInfo[];
+  /** Retransmissions, duplicates, drops (`typeswan counters`). */
+  readonly counters?: Readonly<IkeCounters>;
   /** The data plane reached a soft lifetime on an SA: negotiate its replacement. */
   rekeyRequest?(spi: number, now: number): IkeAction[];
   /** An IPsec SA with `peer` carried a packet (on-demand DPD needs the last inbound one). */

@@ -358,9 +358,18 @@ export class IkeManager {
       natT: sa.floated,
       lifetimeRemaining: Number.isFinite(sa.expiresAt) ? Math.max(0, Math.round(sa.expiresAt - this.now)) : 0,
       ...(sa.policy
-        ? { encryption: sa.policy.encryption, hash: sa.policy.hash, group: sa.policy.group }
+        ? {
+            encryption: sa.policy.encryption,
+            hash: sa.policy.hash,
+            authentication: sa.policy.authentication,
+            group: sa.policy.group,
+          }
         : {}),
       ...(sa.peerId !== undefined ? { peerId: sa.peerId } : {}),
+      ...(sa.establishedAt !== undefined ? { establishedAt: sa.establishedAt } : {}),
+      ...(sa.role === 'initiator' && sa.authenticated && !sa.rekeyStarted && Number.isFinite(sa.softAt)
+        ? { rekeyAt: sa.softAt }
+        : {}),
     }));
   }
 
@@ -380,6 +389,7 @@ export class IkeManager {
         pairs: i.pairs,
         createdAt: i.createdAt,
         expiresAt: i.expiresAt,
+        ...(!i.rekeyed && Number.isFinite(i.softAt) ? { rekeyAt: i.softAt } : {}),
         remainingSeconds: Math.max(0, Math.round(i.expiresAt - this.now)),
         ...(first?.pfsGroup !== undefined ? { pfsGroup: first.pfsGroup } : {}),
         udpEncapsulated: first?.udpEncapsulation !== undefined,

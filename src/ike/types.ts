@@ -158,8 +158,13 @@ export interface IkeSaInfo {
   readonly lifetimeRemaining: number;
   readonly encryption?: string;
   readonly hash?: string;
+  readonly authentication?: string;
   readonly group?: number;
   readonly peerId?: string;
+  /** Engine time phase 1 completed. */
+  readonly establishedAt?: number;
+  /** Engine time this side starts a rekey (the initiator of the IKE SA; a responder waits for the peer). */
+  readonly rekeyAt?: number;
 }
 
 export interface IpsecSaInfo {
@@ -173,6 +178,8 @@ export interface IpsecSaInfo {
   readonly pairs: readonly IpsecSaPair[];
   readonly createdAt: number;
   readonly expiresAt: number;
+  /** Engine time the replacement is negotiated; absent once it has been. */
+  readonly rekeyAt?: number;
   readonly remainingSeconds: number;
   readonly pfsGroup?: number;
   readonly udpEncapsulated: boolean;

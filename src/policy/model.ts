@@ -324,7 +324,45 @@ export interface RouterConfig {
   readonly hosts?: readonly HostEntry[];
   /** Added (config): `ip domain-name X` (or `ip domain name X`): the FQDN is hostname.X. */
   readonly domainName?: string;
+  /** Added (config): `service timestamps` and `logging buffered`, for the daemon's log lines. */
+  readonly logging?: LoggingSettings;
 }
+
+/** How `service timestamps debug|log ...` stamps a message. */
+export type TimestampStyle =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'uptime' }
+  | {
+      readonly kind: 'datetime';
+      readonly msec: boolean;
+      readonly localtime: boolean;
+      readonly year: boolean;
+      readonly showTimezone: boolean;
+    };
+
+/** IOS severities, `logging buffered LEVEL`: 0 emergencies .. 7 debugging. */
+export const LOG_LEVELS = [
+  'emergencies',
+  'alerts',
+  'critical',
+  'errors',
+  'warnings',
+  'notifications',
+  'informational',
+  'debugging',
+] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+
+export interface LoggingSettings {
+  readonly timestamps: { readonly debug: TimestampStyle; readonly log: TimestampStyle };
+  /** `logging buffered [SIZE] [LEVEL]`: messages of this severity and more severe are logged. */
+  readonly level?: number;
+}
+
+/** IOS 12.x's default, `service timestamps debug uptime` and `service timestamps log uptime`. */
+export const DEFAULT_LOGGING: LoggingSettings = {
+  timestamps: { debug: { kind: 'uptime' }, log: { kind: 'uptime' } },
+};
 
 /** IOS defaults (the chapter: default policy 65535; SA lifetime 3600 s / 4608000 KB). */
 export const DEFAULT_ISAKMP_POLICY: IsakmpPolicy = {

@@ -17,3 +17,12 @@ export {
   type IpsecFlowView,
   type CryptoMapView,
 } from './views.js';
+export {
+  formatCryptoSession,
+  formatEngineConnections,
+  formatIsakmpSaDetail,
+  formatSaList,
+  formatShowDebug,
+  ipsecSaDetailLines,
+} from './sessions.js';
+export type { IkeSaDetailView, IpsecSaDetailView, SaDirectionView, SaListView } from './saViews.js';

@@ -7,7 +7,10 @@ export function hex8(spi: number): string {
   return (spi >>> 0).toString(16).toUpperCase();
 }
 
-function saBlock(sa: EspSaView): string[] {
+/** Lines `show crypto ipsec sa detail` adds under an SA (none for the plain command). */
+export type SaDetailLines = (spi: number) => readonly string[];
+
+function saBlock(sa: EspSaView, detail: SaDetailLines | undefined): string[] {
   return [
     `  spi: 0x${hex8(sa.spi)}(${sa.spi >>> 0})`,
     `    transform: ${sa.transform} ,`,
@@ -16,14 +19,15 @@ function saBlock(sa: EspSaView): string[] {
     `    sa timing: remaining key lifetime (k/sec): (${sa.remainingKilobytes}/${sa.remainingSeconds})`,
     ...(sa.ivSize > 0 ? [`    IV size: ${sa.ivSize} bytes`] : []),
     `    replay detection support: ${sa.replayDetection ? 'Y' : 'N'}`,
+    ...(detail?.(sa.spi) ?? []),
   ];
 }
 
-function saList(title: string, sas: readonly EspSaView[]): string[] {
-  return [`${title}:`, ...sas.flatMap(saBlock), ''];
+function saList(title: string, sas: readonly EspSaView[], detail: SaDetailLines | undefined): string[] {
+  return [`${title}:`, ...sas.flatMap((sa) => saBlock(sa, detail)), ''];
 }
 
-export function formatIpsecFlow(flow: IpsecFlowView): string[] {
+export function formatIpsecFlow(flow: IpsecFlowView, detail?: SaDetailLines): string[] {
   const c = flow.counters;
   return [
     `local ident (addr/mask/prot/port): (${flow.localIdent})`,
@@ -40,19 +44,19 @@ export function formatIpsecFlow(flow: IpsecFlowView): string[] {
     `path mtu ${flow.pathMtu}, media mtu ${flow.mediaMtu}`,
     `current outbound spi: ${hex8(flow.currentOutboundSpi)}`,
     '',
-    ...saList('inbound esp sas', flow.inboundEsp),
-    ...saList('inbound ah sas', flow.inboundAh),
+    ...saList('inbound esp sas', flow.inboundEsp, detail),
+    ...saList('inbound ah sas', flow.inboundAh, detail),
     'inbound pcp sas:',
     '',
-    ...saList('outbound esp sas', flow.outboundEsp),
-    ...saList('outbound ah sas', flow.outboundAh),
+    ...saList('outbound esp sas', flow.outboundEsp, detail),
+    ...saList('outbound ah sas', flow.outboundAh, detail),
     'outbound pcp sas:',
     '',
   ];
 }
 
 /** Flows grouped by interface and crypto map in the order given. */
-export function formatIpsecSa(flows: readonly IpsecFlowView[]): string {
+export function formatIpsecSa(flows: readonly IpsecFlowView[], detail?: SaDetailLines): string {
   const lines: string[] = [];
   let header = '';
   for (const flow of flows) {
@@ -66,7 +70,7 @@ export function formatIpsecSa(flows: readonly IpsecFlowView[]): string {
         '',
       );
     }
-    lines.push(...formatIpsecFlow(flow));
+    lines.push(...formatIpsecFlow(flow, detail));
   }
   return `${lines.join('\n')}\n`;
 }
