@@ -1,7 +1,7 @@
 // The status page: renders /api/status into the three tables, then follows /api/events
-// (server-sent events, one status a message). Text only goes in through textContent: peer
-// identities and refusal details are the peer's words.
-/* global document, window, fetch, EventSource */
+// (server-sent events, one status a message) unless the address says `?live=0`. Text only
+// goes in through textContent: peer identities and refusal details are the peer's words.
+/* global document, window, fetch, EventSource, URLSearchParams */
 'use strict';
 
 function cell(row, text, className) {
@@ -129,5 +129,6 @@ window.addEventListener('DOMContentLoaded', () => {
     .then((response) => response.json())
     .then(render)
     .catch(() => undefined)
-    .finally(follow);
+    // `?live=0`: one rendering, no event stream (a screenshot or a print waits for no stream).
+    .finally(() => new URLSearchParams(window.location.search).get('live') !== '0' && follow());
 });

@@ -76,6 +76,16 @@ const COMMON_HEADERS = {
   'Content-Security-Policy': "default-src 'self'; frame-ancestors 'none'",
 } as const;
 
+/**
+ * A loopback listener answers only requests naming an address or localhost: another name is a
+ * DNS rebinding (a page elsewhere making the browser read ours through its own domain).
+ */
+export function hostAllowed(listen: ListenAddress, host: string | undefined): boolean {
+  if (!(listen.host.startsWith('127.') || listen.host === '::1') || host === undefined) return true;
+  const name = host.startsWith('[') ? host.slice(1, host.indexOf(']')) : (host.split(':')[0] ?? '');
+  return name === 'localhost' || parseAddressText(name) !== undefined;
+}
+
 export async function startHttpServer(listen: ListenAddress, routes: HttpRoutes): Promise<HttpServer> {
   const page = routes.status !== undefined ? loadPage() : new Map<string, { body: Buffer; type: string }>();
   const streams = new Set<ServerResponse>();
@@ -98,6 +108,16 @@ export async function startHttpServer(listen: ListenAddress, routes: HttpRoutes)
     if (req.method !== 'GET' && !head) {
       res.setHeader('Allow', 'GET, HEAD');
       send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n', false);
+      return;
+    }
+    if (!hostAllowed(listen, req.headers.host)) {
+      send(
+        res,
+        403,
+        'text/plain; charset=utf-8',
+        'use the address, not a name, for a loopback listener\n',
+        head,
+      );
       return;
     }
     const path = (req.url ?? '/').split('?')[0] ?? '/';

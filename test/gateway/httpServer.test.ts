@@ -3,7 +3,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseListenAddress, startHttpServer } from '../../src/gateway/httpServer.js';
+import { request } from 'node:http';
+import { hostAllowed, parseListenAddress, startHttpServer } from '../../src/gateway/httpServer.js';
 
 test('listen addresses: ADDR:PORT, [IPv6]:PORT, PORT alone on loopback', () => {
   assert.deepEqual(parseListenAddress('9464'), { host: '127.0.0.1', port: 9464 });
@@ -76,6 +77,37 @@ test('a metrics-only listener serves no status page', async () => {
     assert.equal((await fetch(`${base}/`)).status, 404);
     assert.equal((await fetch(`${base}/api/status`)).status, 404);
     assert.equal((await fetch(`${base}/metrics`)).status, 200);
+  } finally {
+    await server.close();
+  }
+});
+
+test('a loopback listener refuses a request naming another host (DNS rebinding)', async () => {
+  const loopback = { host: '127.0.0.1', port: 9464 };
+  assert.ok(hostAllowed(loopback, '127.0.0.1:9464'));
+  assert.ok(hostAllowed(loopback, 'localhost:9464'));
+  assert.ok(hostAllowed(loopback, '[::1]:9464'));
+  assert.ok(!hostAllowed(loopback, 'attacker.example:9464'));
+  assert.ok(hostAllowed({ host: '0.0.0.0', port: 9464 }, 'gateway.example:9464'));
+  const server = await startHttpServer({ host: '127.0.0.1', port: 0 }, { metrics: () => 'x 1\n' });
+  try {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: server.address.port,
+          path: '/metrics',
+          headers: { Host: 'rebound.example' },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    assert.equal(status, 403);
   } finally {
     await server.close();
   }

@@ -5,10 +5,10 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ADDR, announceSkip, interopSkipReason, Lab, run, Typeswan, until, type Role } from './harness.js';
-import { Chromium, chromiumSkipReason } from './chromium.js';
+import { CHROMIUM, Chromium, chromiumSkipReason } from './chromium.js';
 import { iosConfig } from './ios.js';
 import { triggerFromHa } from './scenario.js';
 
@@ -227,12 +227,29 @@ describe(
         assert.equal(now, encaps + 5);
         const png = await browser.screenshot();
         assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
-        const file = join(lab.dir, 'status-page.png');
-        writeFileSync(file, png);
-        if (process.env['TYPESWAN_SCREENSHOT']) copyFileSync(file, process.env['TYPESWAN_SCREENSHOT']);
       } finally {
         await browser.stop();
       }
+      // The README's screenshot, made as it says: chromium --headless --screenshot.
+      const file = join(lab.dir, 'status-page.png');
+      const shot = await lab.exec(
+        'r2',
+        [
+          CHROMIUM,
+          '--headless',
+          '--no-sandbox',
+          `--user-data-dir=${join(lab.dir, 'chromium-shot')}`,
+          '--window-size=1280,560',
+          '--virtual-time-budget=3000',
+          `--screenshot=${file}`,
+          `http://${METRICS}/?live=0`,
+        ],
+        { timeoutMs: 60_000, env: { ...process.env, HOME: lab.dir } },
+      );
+      assert.ok(existsSync(file), `chromium --screenshot wrote nothing:\n${shot.stderr.slice(-2000)}`);
+      assert.equal(readFileSync(file).subarray(1, 4).toString('latin1'), 'PNG');
+      if (process.env['TYPESWAN_SCREENSHOT']) copyFileSync(file, process.env['TYPESWAN_SCREENSHOT']);
+      writeFileSync(join(lab.dir, 'metrics.txt'), await get(lab, 'r2', `http://${METRICS}/metrics`));
     });
   },
 );
