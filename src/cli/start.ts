@@ -32,7 +32,10 @@ import {
   NativeAddonMissingError,
 } from '../net/host/index.js';
 import type { RawIpEndpoint, UdpEndpoint } from '../net/types.js';
+import { gatewayStatus, liveState } from '../gateway/status.js';
+import { parseListenAddress, startHttpServer, type ListenAddress } from '../gateway/httpServer.js';
 import { EventBus } from '../observe/bus.js';
+import { Metrics } from '../observe/metrics.js';
 import { renderDebug } from '../observe/debug.js';
 import type { DebugCategory } from '../observe/events.js';
 import { openKeylog, type KeylogWriter } from '../observe/keylog.js';
@@ -60,6 +63,9 @@ export interface StartOptions {
   readonly logFormat?: string;
   /** Overrides `logging buffered LEVEL`: an IOS level name or 0..7. */
   readonly logLevel?: string;
+  /** Prometheus `/metrics` and the status page listeners (ADDR:PORT; may be the same). */
+  readonly metrics?: string;
+  readonly http?: string;
 }
 
 export function registerStart(program: Command, io: CliIo): void {
@@ -80,6 +86,8 @@ export function registerStart(program: Command, io: CliIo): void {
       'text',
     )
     .option('--log-level <level>', 'log messages up to this IOS level (overrides logging buffered)')
+    .option('--metrics <addr:port>', 'serve Prometheus /metrics here (PORT alone: 127.0.0.1)')
+    .option('--http <addr:port>', 'serve the status page here (may be the --metrics address)')
     .action(async (options: StartOptions) => {
       await runStart(options, io);
     });
@@ -121,6 +129,7 @@ async function runGateway(
   if (!Number.isInteger(mtu) || mtu < 576 || mtu > 9000)
     throw new UsageError(`--mtu ${options.mtu}: expected 576..9000`);
 
+  const listeners = httpListeners(options);
   const addresses = ikeLocalAddresses(config);
   if (addresses.length === 0) {
     throw new UsageError(
@@ -181,6 +190,7 @@ async function runGateway(
     cleanup.push(() => tunnel.close());
 
     const bus = new EventBus();
+    const metrics = new Metrics(bus);
     const scheduler = new HostScheduler();
     const gateway = buildGateway(config, { udp, raw, tunnel }, scheduler, bus, options, keylog);
     bus.subscribe((event) => {
@@ -246,6 +256,24 @@ async function runGateway(
         );
       },
     );
+    for (const l of listeners) {
+      const server = await startHttpServer(l.address, {
+        ...(l.metrics ? { metrics: () => metrics.prometheus(liveState(gateway)) } : {}),
+        ...(l.status
+          ? {
+              status: () =>
+                gatewayStatus(gateway, metrics, {
+                  clock: scheduler.clock.now(),
+                  wallTime: Date.now() / 1000,
+                }),
+            }
+          : {}),
+      }).catch((error: unknown) => {
+        throw new RuntimeFailure(`${l.flags} ${l.text}: ${errorMessage(error)}`);
+      });
+      cleanup.push(() => void server.close());
+      log.log(Severity.notifications, `${l.flags} listening on http://${l.text}/`);
+    }
     log.log(
       Severity.notifications,
       `${config.hostname} running: ${bindings.map((b) => `${b.name} ${b.address}`).join(', ')}; ` +
@@ -268,6 +296,39 @@ async function runGateway(
     if (control) await control.close();
     undo();
   }
+}
+
+interface HttpListener {
+  readonly text: string;
+  readonly address: ListenAddress;
+  readonly metrics: boolean;
+  readonly status: boolean;
+  readonly flags: string;
+}
+
+/** `--metrics` and `--http`: one listener when both name the same address. */
+function httpListeners(options: StartOptions): HttpListener[] {
+  const parse = (flag: string, text: string): ListenAddress => {
+    try {
+      return parseListenAddress(text);
+    } catch (error) {
+      throw new UsageError(`${flag} ${errorMessage(error)}`);
+    }
+  };
+  const metrics = options.metrics !== undefined ? parse('--metrics', options.metrics) : undefined;
+  const http = options.http !== undefined ? parse('--http', options.http) : undefined;
+  const text = (a: ListenAddress): string =>
+    a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`;
+  if (metrics !== undefined && http !== undefined && text(metrics) === text(http))
+    return [{ text: text(http), address: http, metrics: true, status: true, flags: '--metrics/--http' }];
+  return [
+    ...(metrics !== undefined
+      ? [{ text: text(metrics), address: metrics, metrics: true, status: false, flags: '--metrics' }]
+      : []),
+    ...(http !== undefined
+      ? [{ text: text(http), address: http, metrics: false, status: true, flags: '--http' }]
+      : []),
+  ];
 }
 
 /** The configuration to run; its warnings (inert policies, ...) are printed as check prints them. */

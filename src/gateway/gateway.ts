@@ -3,9 +3,10 @@
 // (send, install, remove, deliver) and keeps a single timer armed at their next deadline.
 
 import { loginMethods, runMethodList, type ServerGroupFactories } from '../aaa/index.js';
-import type { IkeAction, IkeDatagram, XauthOutcome } from '../ike/types.js';
+import type { IkeAction, IkeDatagram, IkeSaInfo, XauthOutcome } from '../ike/types.js';
 import { iosTransformName } from '../ipsec/transform.js';
 import type { EventBus } from '../observe/bus.js';
+import type { SaTraffic } from '../observe/metrics.js';
 import type { DebugCategory, GatewayEvent, TypeswanEvent } from '../observe/events.js';
 import type { IkeEvent } from '../ike/events.js';
 import {
@@ -466,9 +467,17 @@ export class Gateway implements ControlTarget {
     const record = this.installed.get(key);
     if (record === undefined) return;
     this.installed.delete(key);
-    this.retire(record, this.options.dataPlane.counters(spi, direction));
+    const counters = this.options.dataPlane.counters(spi, direction) ?? this.lastSeen.get(key);
+    this.retire(record, counters);
     this.options.dataPlane.removeSa(protocol, spi, record.sa.destination);
-    this.publish({ type: 'saRemoved', protocol, spi, destination: record.sa.destination, reason });
+    this.publish({
+      type: 'saRemoved',
+      protocol,
+      spi,
+      destination: record.sa.destination,
+      reason,
+      ...removedTraffic(record, counters),
+    });
   }
 
   /** Keeps a deleted SA's counts in its flow (IOS counts per flow across rekeys). */
@@ -543,6 +552,7 @@ export class Gateway implements ControlTarget {
           if (record !== undefined) {
             this.installed.delete(`${out.direction}/${out.spi}`);
             // The data plane has already removed it: its last counts seen by `show` are kept.
+            const last = this.lastSeen.get(`${out.direction}/${out.spi}`);
             this.retire(record, undefined);
             this.publish({
               type: 'saRemoved',
@@ -550,6 +560,7 @@ export class Gateway implements ControlTarget {
               spi: out.spi,
               destination: record.sa.destination,
               reason: `lifetime expired (${out.reason})`,
+              ...removedTraffic(record, last),
             });
             this.retireDynamic();
           }
@@ -693,6 +704,27 @@ export class Gateway implements ControlTarget {
     return this.options.ike
       .listIkeSas(this.now())
       .map((s) => ({ dst: s.dst, src: s.src, state: s.state, connId: s.connId, slot: s.slot }));
+  }
+
+  /** The IKE SAs with their algorithms, ports and lifetimes, as the engine lists them. */
+  ikeSaDetails(): readonly IkeSaInfo[] {
+    return this.options.ike.listIkeSas(this.now());
+  }
+
+  /** Every installed IPsec SA with its peer and data-plane counters (metrics, status page). */
+  ipsecSaTraffic(): SaTraffic[] {
+    return [...this.installed.entries()].map(([key, i]) => {
+      const c = this.options.dataPlane.counters(i.sa.spi, i.sa.direction);
+      if (c !== undefined) this.lastSeen.set(key, c);
+      return {
+        peer: i.peer,
+        spi: i.sa.spi,
+        protocol: i.sa.protocol,
+        direction: i.sa.direction,
+        transform: iosTransformName(i.sa),
+        ...saPacketsAndBytes(i.sa.direction, c ?? this.lastSeen.get(key)),
+      };
+    });
   }
 
   ipsecFlows(peer?: string): IpsecFlowView[] {
@@ -861,4 +893,20 @@ export class Gateway implements ControlTarget {
       }
     });
   }
+}
+
+function saPacketsAndBytes(
+  direction: 'inbound' | 'outbound',
+  c: DataPlaneCounters | undefined,
+): { packets: number; bytes: number } {
+  if (c === undefined) return { packets: 0, bytes: 0 };
+  return { packets: direction === 'outbound' ? c.encaps : c.decaps, bytes: c.bytes };
+}
+
+/** What a removed SA carried, for the `saRemoved` event (per-peer traffic counters). */
+function removedTraffic(
+  record: InstalledSa,
+  c: DataPlaneCounters | undefined,
+): { peer: string; direction: 'inbound' | 'outbound'; packets: number; bytes: number } {
+  return { peer: record.peer, direction: record.sa.direction, ...saPacketsAndBytes(record.sa.direction, c) };
 }

@@ -29,6 +29,11 @@ export type GatewayEvent =
       readonly spi: number;
       readonly destination: string;
       readonly reason: string;
+      /** The SA's peer and direction, and what it carried until it was removed. */
+      readonly peer?: string;
+      readonly direction?: 'inbound' | 'outbound';
+      readonly packets?: number;
+      readonly bytes?: number;
     }
   | {
       readonly type: 'acquire';

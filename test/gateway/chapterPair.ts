@@ -42,5 +42,5 @@ export function chapterPair(o: ChapterPairOptions) {
     assert.ok(result);
     return result.replies.map((r) => (r === undefined ? '.' : '!')).join('');
   };
-  return { net, topology, gateways, ping, events };
+  return { net, topology, gateways, ping, events, bus };
 }
