@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseConfig } from '../../src/config/index.js';
+import { loadConfigJson, parseConfig } from '../../src/config/index.js';
 import { redactSecrets } from '../../src/config/redact.js';
 
 test('radius-server and tacacs-server hosts, options, global key and timers', () => {
@@ -34,6 +34,7 @@ tacacs-server timeout 9
     c.ignored.map((i) => i.text),
     ['radius-server deadtime 10'],
   );
+  assert.deepEqual(loadConfigJson(JSON.stringify(c), 'gw.json'), c);
   const shown = JSON.stringify(redactSecrets(c));
   for (const secret of ['per host key', 'kitchen', 't+key', 'global t'])
     assert.ok(!shown.includes(secret), secret);
@@ -43,4 +44,27 @@ test('a server option without its value names the line', () => {
   assert.throws(() => parseConfig('radius-server host 192.0.2.10 auth-port\n', 'gw.cfg'), /gw\.cfg:1/);
   assert.throws(() => parseConfig('tacacs-server host 192.0.2.10 key\n', 'gw.cfg'), /gw\.cfg:1/);
   assert.throws(() => parseConfig('radius-server timeout 0\n', 'gw.cfg'), /gw\.cfg:1/);
+});
+
+test('PIX aaa-server hosts keep their timeout; a saved model reads back', () => {
+  const c = parseConfig(
+    `PIX Version 6.3(1)
+hostname pix
+aaa-server RAD protocol radius
+aaa-server RAD (inside) host 192.0.2.10 k1 timeout 7
+aaa-server RAD (inside) host 192.0.2.11 k2
+`,
+    'pix.cfg',
+  );
+  assert.deepEqual(c.aaaServers, [
+    {
+      tag: 'RAD',
+      protocol: 'radius',
+      hosts: [
+        { interface: 'inside', host: '192.0.2.10', key: 'k1', timeout: 7 },
+        { interface: 'inside', host: '192.0.2.11', key: 'k2' },
+      ],
+    },
+  ]);
+  assert.deepEqual(loadConfigJson(JSON.stringify(c), 'pix.json'), c);
 });

@@ -5,7 +5,13 @@ import type { Socket } from 'node:dgram';
 import { after, before, describe, test } from 'node:test';
 import { nodeAaaIo } from '../../src/aaa/io.js';
 import { type RadiusServer, radiusMethod } from '../../src/aaa/radius.js';
-import { type Freeradius, boundUdp, freeradiusSkipReason, startFreeradius } from './freeradius.js';
+import {
+  type Freeradius,
+  boundUdp,
+  freeUdpPort,
+  freeradiusSkipReason,
+  startFreeradius,
+} from './freeradius.js';
 
 const skip = freeradiusSkipReason();
 if (skip !== undefined) console.log(`# skipped: RADIUS against FreeRADIUS: ${skip}`);
@@ -109,6 +115,17 @@ describe('RADIUS against FreeRADIUS', { skip, timeout: 60_000 }, () => {
     } finally {
       dead.close();
     }
+  });
+
+  test('a refused port (ICMP port unreachable on the connected socket) fails over without waiting', async () => {
+    const closed = await freeUdpPort();
+    const m = radiusMethod(
+      'group radius',
+      [server(closed, SECRET, 30_000, 3), server(fr.port)],
+      'gw',
+      nodeAaaIo,
+    );
+    assert.deepEqual(await m.authenticate('alice', PASSWORD), { kind: 'accept' });
   });
 
   test('no server answers: an error naming each server, so the next method is tried', async () => {
