@@ -1046,7 +1046,7 @@ export class IkeManager {
     return {
       error: `${theirs} not permitted: the client was given ${address} by Mode Config`,
       theirs,
-      ours: `dynamic map ${found.entry.map} ${found.entry.seq} for the client's address ${address}`,
+      ours: `crypto map ${found.entry.map} dynamic entry ${found.entry.seq}: only ${address}, the client's Mode Config address`,
     };
   }
 

@@ -15,6 +15,10 @@ import {
   type ClientSpec,
 } from './remoteAccessLab.js';
 import { seededRng } from './harness.js';
+import { readFileSync } from 'node:fs';
+import { parseConfig } from '../../src/config/index.js';
+import type { ServerGroupFactories } from '../../src/aaa/index.js';
+import { fixture } from '../util/fixtures.js';
 
 const GOOD: ClientSpec = {
   address: '171.68.118.143',
@@ -226,4 +230,77 @@ test('a LAN-to-LAN peer whose key says no-xauth no-config-mode skips both (Examp
   await lab.run(5);
   assert.equal(lab.gateway.of('xauth').length + lab.gateway.of('modeConfig').length, 0);
   assert.equal(l2l.installed.length, 1);
+});
+
+test('a client given an address may offer no other as its proxy ID (dynamic map with no ACL)', async () => {
+  const lab = new RaLab(concentratorConfig({ modes: ['respond'] }), [GOOD]);
+  const client = only(lab.clients);
+  lab.connect(client);
+  await lab.run(10);
+  assert.equal(client.address4, '10.1.10.1');
+  lab.apply(
+    client,
+    client.engine.acquire({ peer: GATEWAY, selector: clientSelector('10.1.10.99') }, lab.now),
+  );
+  await lab.run(20);
+  const refused = lab.gateway.of('proxyIdRefused');
+  assert.equal(refused.length, 1, JSON.stringify(lab.gateway.of('drop')));
+  assert.match(JSON.stringify(refused[0]), /only 10\.1\.10\.1, the client's Mode Config address/);
+  assert.equal(lab.gateway.installed.length, 1, 'only the tunnel from 10.1.10.1');
+});
+
+const PIX = parseConfig(readFileSync(fixture('chapter/example-13-21.cfg'), 'utf8'), '13-21.cfg');
+const PIX_OUTSIDE = '192.168.10.1';
+
+test('Example 13-21 (PIX): XAUTH through aaa-server myserver, the address from vpnpool', async () => {
+  const asked: string[] = [];
+  const aaa: ServerGroupFactories = {
+    serverGroup: (_config, group) => ({
+      name: `group ${group}`,
+      authenticate: (username) => {
+        asked.push(`${group} ${username}`);
+        return Promise.resolve({ kind: 'accept' });
+      },
+    }),
+  };
+  const lab = new RaLab(PIX, [{ ...GOOD, address: '171.68.118.143' }], {
+    gateway: PIX_OUTSIDE,
+    key: 'mysecretkey',
+    aaa,
+  });
+  const client = only(lab.clients);
+  lab.connect(client);
+  await lab.run(10);
+  assert.deepEqual(asked, ['myserver ciscouser']);
+  assert.equal(client.address4, '10.1.100.240');
+  assert.equal(client.installed.length, 1);
+});
+
+test('Example 13-21 (PIX): without a TACACS+ client the server group answers error, three times, and the SA goes', async () => {
+  const lab = new RaLab(PIX, [GOOD], { gateway: PIX_OUTSIDE, key: 'mysecretkey' });
+  const client = only(lab.clients);
+  lab.connect(client);
+  await lab.run(10);
+  assert.match(
+    only(lab.gateway.of('ikeSaDeleted')).reason,
+    /XAUTH failed for user ciscouser after 3 tries: server group myserver is not available/,
+  );
+});
+
+test('Example 13-21 (PIX): the L2LRouter, keyed with no-xauth no-config-mode, gets its tunnel without either', async () => {
+  const lab = new RaLab(PIX, [], { gateway: PIX_OUTSIDE });
+  const l2l = new RaNode(
+    '192.168.10.2',
+    new IkeManager({
+      config: clientConfig('192.168.10.2', PIX_OUTSIDE, 'myotherkey'),
+      rng: seededRng('l2l'),
+      localAddresses: ['192.168.10.2'],
+    }),
+  );
+  lab.clients.push(l2l);
+  const selector = { ...clientSelector('10.1.1.1', { start: '20.1.1.1', end: '20.1.1.1' }) };
+  lab.apply(l2l, l2l.engine.acquire({ peer: PIX_OUTSIDE, selector }, lab.now));
+  await lab.run(5);
+  assert.equal(lab.gateway.of('xauth').length + lab.gateway.of('modeConfig').length, 0);
+  assert.equal(l2l.installed.length, 1, JSON.stringify(lab.gateway.of('proxyIdRefused')));
 });

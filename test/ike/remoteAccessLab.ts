@@ -11,7 +11,7 @@ import {
   type XauthOutcome,
 } from '../../src/ike/index.js';
 import { parseConfig } from '../../src/config/index.js';
-import { loginMethods, runMethodList } from '../../src/aaa/index.js';
+import { loginMethods, runMethodList, type ServerGroupFactories } from '../../src/aaa/index.js';
 import { AddressPools } from '../../src/gateway/addressPool.js';
 import type { RouterConfig, TrafficSelector } from '../../src/policy/model.js';
 import type { IpsecSaPair } from '../../src/policy/sa.js';
@@ -60,17 +60,17 @@ ${o.extra ?? ''}
 }
 
 /** Example 13-20's client as a router configuration: DES/MD5, the group key, the gateway. */
-export function clientConfig(address: string): RouterConfig {
+export function clientConfig(address: string, gateway = GATEWAY, key = PSK): RouterConfig {
   return parseConfig(
     `hostname client
 crypto isakmp policy 1
  hash md5
  authentication pre-share
-crypto isakmp key ${PSK} address ${GATEWAY}
+crypto isakmp key ${key} address ${gateway}
 crypto ipsec transform-set t esp-des esp-md5-hmac
 access-list 101 permit ip any 11.10.1.0 0.0.0.255
 crypto map c 10 ipsec-isakmp
- set peer ${GATEWAY}
+ set peer ${gateway}
  set transform-set t
  match address 101
 interface Ethernet0
@@ -82,15 +82,15 @@ interface Ethernet0
 }
 
 /** The client's traffic to the protected network, from its Mode Config address. */
-export function clientSelector(address: string): TrafficSelector {
+export function clientSelector(address: string, protectedNet = PROTECTED): TrafficSelector {
   return {
     protocol: 0,
     localStart: address,
     localEnd: address,
     localPortStart: 0,
     localPortEnd: 65535,
-    remoteStart: PROTECTED.start,
-    remoteEnd: PROTECTED.end,
+    remoteStart: protectedNet.start,
+    remoteEnd: protectedNet.end,
     remotePortStart: 0,
     remotePortEnd: 65535,
   };
@@ -135,6 +135,7 @@ export interface ClientSpec {
 
 export class RaLab {
   now = 0;
+  readonly gatewayAddress: string;
   readonly gateway: RaNode;
   readonly clients: RaNode[] = [];
   readonly pools: AddressPools;
@@ -147,21 +148,29 @@ export class RaLab {
   constructor(
     readonly config: RouterConfig,
     specs: readonly ClientSpec[],
-    o: { verify?: Verifier; xauthTimeout?: number } = {},
+    o: {
+      verify?: Verifier;
+      xauthTimeout?: number;
+      aaa?: ServerGroupFactories;
+      /** The gateway's address and group key (Example 13-21's PIX differs from 13-19). */
+      gateway?: string;
+      key?: string;
+    } = {},
   ) {
+    this.gatewayAddress = o.gateway ?? GATEWAY;
     this.pools = new AddressPools(config.localPools, () => this.now);
     this.verify =
       o.verify ??
       (async (list, u, p) => {
-        const r = await runMethodList(loginMethods(config, list), u, p);
+        const r = await runMethodList(loginMethods(config, list, o.aaa), u, p);
         return { ...r.outcome, method: r.method };
       });
     this.gateway = new RaNode(
-      GATEWAY,
+      this.gatewayAddress,
       new IkeManager({
         config,
         rng: seededRng('gateway'),
-        localAddresses: [GATEWAY],
+        localAddresses: [this.gatewayAddress],
         addressLeases: this.pools,
         ...(o.xauthTimeout !== undefined ? { xauthTimeout: o.xauthTimeout } : {}),
       }),
@@ -175,7 +184,7 @@ export class RaLab {
         new RaNode(
           spec.address,
           new IkeManager({
-            config: clientConfig(spec.address),
+            config: clientConfig(spec.address, this.gatewayAddress, o.key),
             rng: seededRng(`client ${spec.address}`),
             localAddresses: [spec.address],
             remoteAccessClient: client,
@@ -187,7 +196,7 @@ export class RaLab {
   }
 
   private node(address: string): RaNode | undefined {
-    return address === GATEWAY ? this.gateway : this.clients.find((c) => c.address === address);
+    return address === this.gatewayAddress ? this.gateway : this.clients.find((c) => c.address === address);
   }
 
   apply(from: RaNode, actions: readonly IkeAction[]): void {
@@ -217,15 +226,11 @@ export class RaLab {
   connect(client: RaNode): void {
     this.apply(
       client,
-      client.engine.acquire({ peer: GATEWAY, selector: clientSelector(client.address) }, this.now),
+      client.engine.acquire(
+        { peer: this.gatewayAddress, selector: clientSelector(client.address) },
+        this.now,
+      ),
     );
-  }
-
-  /** Quick mode from the client's Mode Config address to the protected network. */
-  tunnel(client: RaNode): void {
-    const address = client.address4;
-    if (address === undefined) throw new Error(`client ${client.address} has no address`);
-    this.apply(client, client.engine.acquire({ peer: GATEWAY, selector: clientSelector(address) }, this.now));
   }
 
   /** Runs until nothing is scheduled before `until`; AAA answers are awaited as they come. */
