@@ -16,6 +16,10 @@ import {
   reloadGateway,
   startControlServer,
   TunnelRoutes,
+  CrlCache,
+  loadSigningKeys,
+  pkiOptions,
+  type PkiOptions,
   type ControlServer,
   type ControlTarget,
   type Gateway,
@@ -40,6 +44,7 @@ import type { RouterConfig } from '../policy/model.js';
 import type { IpsecSa } from '../policy/sa.js';
 import { RuntimeFailure, UsageError } from './errors.js';
 import type { CliIo } from './io.js';
+import { DEFAULT_KEYSTORE } from '../pki/keystore.js';
 
 export interface StartOptions {
   readonly config: string;
@@ -54,6 +59,8 @@ export interface StartOptions {
   readonly aggressive?: boolean;
   /** Float to UDP 4500 even without NAT (strongSwan's encap=yes). */
   readonly forceEncap?: boolean;
+  /** The key store: DIR/LABEL.pem (and LABEL.sign.pem, LABEL.encr.pem) per IOS key label. */
+  readonly keystore?: string;
 }
 
 export function registerStart(program: Command, io: CliIo): void {
@@ -68,6 +75,7 @@ export function registerStart(program: Command, io: CliIo): void {
     .option('--mtu <bytes>', 'TUN MTU', '1400')
     .option('--aggressive', 'initiate with aggressive mode')
     .option('--force-encap', 'use UDP encapsulation (port 4500) even when no NAT is detected')
+    .option('--keystore <dir>', `RSA key pairs as DIR/LABEL.pem (default ${DEFAULT_KEYSTORE})`)
     .action(async (options: StartOptions) => {
       await runStart(options, io);
     });
@@ -116,6 +124,7 @@ async function runGateway(
   });
   const warning = forwardingWarning();
   if (warning) io.stderr(`typeswan: warning: ${warning}\n`);
+  const pki = certificateOptions(config, options.keystore ?? DEFAULT_KEYSTORE, io);
 
   const cleanup: (() => void)[] = [];
   const undo = (): void => {
@@ -161,7 +170,7 @@ async function runGateway(
 
     const bus = new EventBus();
     const scheduler = new HostScheduler();
-    const gateway = buildGateway(config, { udp, raw, tunnel }, scheduler, bus, options, keylog);
+    const gateway = buildGateway(config, { udp, raw, tunnel }, scheduler, bus, options, keylog, pki);
     if (debug.length > 0) {
       bus.subscribe((event) => {
         for (const line of renderDebug(event)) {
@@ -304,6 +313,7 @@ function buildGateway(
   bus: EventBus,
   options: StartOptions,
   keylog: KeylogWriter | undefined,
+  pki: PkiOptions | undefined,
 ): Gateway {
   return createGateway({
     config,
@@ -313,9 +323,24 @@ function buildGateway(
     ike: {
       ...(options.aggressive ? { aggressiveMode: true } : {}),
       ...(options.forceEncap ? { forceEncapsulation: true } : {}),
+      ...(pki ? { pki } : {}),
     },
     ...(keylog
       ? { onSaInstalled: (sa: IpsecSa) => keylog.ipsecSa(sa), onIkeKeys: (keys) => keylog.ikeSa(keys) }
       : {}),
   });
+}
+
+/**
+ * Trust points' signing keys from the key store and a CRL cache fetching over HTTP; undefined
+ * when the configuration has no trust point. Keys are read once, at start.
+ */
+function certificateOptions(config: RouterConfig, dir: string, io: CliIo): PkiOptions | undefined {
+  if (config.trustpoints.length === 0) return undefined;
+  const keys = loadSigningKeys(config, dir);
+  for (const m of keys.missing) io.stderr(`typeswan: warning: rsa-sig: ${m}\n`);
+  const crls = new CrlCache(Date.now, undefined, (url, outcome) =>
+    io.stderr(`typeswan: CRL ${url}: ${outcome}\n`),
+  );
+  return pkiOptions(keys, crls);
 }
