@@ -16,6 +16,10 @@ import {
   reloadGateway,
   startControlServer,
   TunnelRoutes,
+  CrlCache,
+  loadSigningKeys,
+  pkiOptions,
+  type PkiOptions,
   type ControlServer,
   type ControlTarget,
   type Gateway,
@@ -45,6 +49,7 @@ import { readFileSync } from 'node:fs';
 import { DaemonLog, parseLogFormat, parseLogLevel, Severity } from './daemonLog.js';
 import { RuntimeFailure, UsageError } from './errors.js';
 import type { CliIo } from './io.js';
+import { DEFAULT_KEYSTORE } from '../pki/keystore.js';
 
 export interface StartOptions {
   readonly config: string;
@@ -66,6 +71,8 @@ export interface StartOptions {
   /** Prometheus `/metrics` and the status page listeners (ADDR:PORT; may be the same). */
   readonly metrics?: string;
   readonly http?: string;
+  /** The key store: DIR/LABEL.pem (and LABEL.sign.pem, LABEL.encr.pem) per IOS key label. */
+  readonly keystore?: string;
 }
 
 export function registerStart(program: Command, io: CliIo): void {
@@ -88,6 +95,7 @@ export function registerStart(program: Command, io: CliIo): void {
     .option('--log-level <level>', 'log messages up to this IOS level (overrides logging buffered)')
     .option('--metrics <addr:port>', 'serve Prometheus /metrics here (PORT alone: 127.0.0.1)')
     .option('--http <addr:port>', 'serve the status page here (may be the --metrics address)')
+    .option('--keystore <dir>', `RSA key pairs as DIR/LABEL.pem (default ${DEFAULT_KEYSTORE})`)
     .action(async (options: StartOptions) => {
       await runStart(options, io);
     });
@@ -146,6 +154,7 @@ async function runGateway(
   });
   const warning = forwardingWarning();
   if (warning) log.log(Severity.warnings, `warning: ${warning}`);
+  const pki = certificateOptions(config, options.keystore ?? DEFAULT_KEYSTORE, log);
 
   const cleanup: (() => void)[] = [];
   const undo = (): void => {
@@ -192,7 +201,7 @@ async function runGateway(
     const bus = new EventBus();
     const metrics = new Metrics(bus);
     const scheduler = new HostScheduler();
-    const gateway = buildGateway(config, { udp, raw, tunnel }, scheduler, bus, options, keylog);
+    const gateway = buildGateway(config, { udp, raw, tunnel }, scheduler, bus, options, keylog, pki);
     bus.subscribe((event) => {
       for (const line of renderDebug(event)) log.debug(line.category, line.text, event.router);
     });
@@ -419,6 +428,7 @@ function buildGateway(
   bus: EventBus,
   options: StartOptions,
   keylog: KeylogWriter | undefined,
+  pki: PkiOptions | undefined,
 ): Gateway {
   return createGateway({
     config,
@@ -428,9 +438,24 @@ function buildGateway(
     ike: {
       ...(options.aggressive ? { aggressiveMode: true } : {}),
       ...(options.forceEncap ? { forceEncapsulation: true } : {}),
+      ...(pki ? { pki } : {}),
     },
     ...(keylog
       ? { onSaInstalled: (sa: IpsecSa) => keylog.ipsecSa(sa), onIkeKeys: (keys) => keylog.ikeSa(keys) }
       : {}),
   });
+}
+
+/**
+ * Trust points' signing keys from the key store and a CRL cache fetching over HTTP; undefined
+ * when the configuration has no trust point. Keys are read once, at start.
+ */
+function certificateOptions(config: RouterConfig, dir: string, log: DaemonLog): PkiOptions | undefined {
+  if (config.trustpoints.length === 0) return undefined;
+  const keys = loadSigningKeys(config, dir);
+  for (const m of keys.missing) log.log(Severity.warnings, `warning: rsa-sig: ${m}`);
+  const crls = new CrlCache(Date.now, undefined, (url, outcome) =>
+    log.log(Severity.informational, `CRL ${url}: ${outcome}`),
+  );
+  return pkiOptions(keys, crls);
 }

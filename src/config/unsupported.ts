@@ -153,7 +153,6 @@ export function unsupportedFeatures(
 
 /** What this gateway cannot run yet, although the model expresses it. */
 export const GATEWAY_REFUSES: readonly Feature[] = [
-  'rsa-sig',
   'rsa-encr',
   'ted',
   'compression',
@@ -181,7 +180,7 @@ export interface RunPlan {
 const POLICY_FEATURES: readonly Feature[] = ['rsa-sig', 'rsa-encr'];
 
 const POLICY_REASONS: Readonly<Partial<Record<IsakmpPolicy['authentication'], string>>> = {
-  'rsa-sig': 'RSA signatures are not supported yet',
+  'rsa-sig': 'RSA signatures need a router certificate in `crypto ca certificate chain`, and there is none',
   'rsa-encr': 'RSA encrypted nonces are not supported yet',
 };
 
@@ -201,6 +200,8 @@ export function planRun(
   refusedFeatures: readonly Feature[] = GATEWAY_REFUSES,
 ): RunPlan {
   const refusedSet = new Set(refusedFeatures);
+  // Signatures run once a trust point holds a router certificate (the key is in the key store).
+  if (!config.certificates.some((c) => c.role === 'router' && c.der !== undefined)) refusedSet.add('rsa-sig');
   const refused: Refusal[] = unsupportedFeatures(
     config,
     refusedFeatures.filter((f) => !POLICY_FEATURES.includes(f)),

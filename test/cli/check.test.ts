@@ -236,12 +236,12 @@ test('a redacted key read back is no key: a warning naming the line and the peer
 });
 
 test(
-  'an rsa-sig policy beside a usable pre-share policy is inert (exit 0); alone it is refused (exit 2)',
+  'an rsa-encr policy beside a usable pre-share policy is inert (exit 0); alone it is refused (exit 2)',
   { skip: missing },
   () => {
     inTempDir((dir) => {
       const text = oneEntryConfig(
-        ['crypto isakmp policy 10', ' authentication rsa-sig'],
+        ['crypto isakmp policy 10', ' authentication rsa-encr'],
         ['access-list 101 permit ip 10.0.0.0 0.0.0.255 10.0.1.0 0.0.0.255'],
       );
       const file = join(dir, 'two.cfg');
@@ -250,12 +250,12 @@ test(
       assert.equal(run.status, 0, run.stderr);
       assert.match(
         run.stdout,
-        /two\.cfg:2: policy 10 \(rsa-sig\) is inert: RSA signatures are not supported yet/,
+        /two\.cfg:2: policy 10 \(rsa-encr\) is inert: RSA encrypted nonces are not supported yet/,
       );
       writeFileSync(file, text.replace('crypto isakmp policy 20\n authentication pre-share\n', ''));
       const refused = runTypeswan(['check', '-c', file]);
       assert.equal(refused.status, 2, refused.stdout);
-      assert.match(refused.stderr, /two\.cfg:2: crypto isakmp policy 10 \(authentication rsa-sig\): /);
+      assert.match(refused.stderr, /two\.cfg:2: crypto isakmp policy 10 \(authentication rsa-encr\): /);
       assert.match(refused.stderr, /typeswan start would refuse this configuration/);
     });
   },

@@ -119,7 +119,8 @@ test(
   'typeswan lab --config on configurations the gateway cannot run yet: exit 2 naming file:line and command',
   { skip: missing },
   () => {
-    // Example 13-10: encrypted nonces; Example 13-7: only the default policy (RSA signatures).
+    // Example 13-10: encrypted nonces are refused. Examples 13-7/13-8 (RSA signatures) start, but
+    // their routers' private keys are not in the printed configurations: phase 1 fails (exit 1).
     const nonces = runTypeswan([
       'lab',
       '--config',
@@ -139,10 +140,7 @@ test(
       '--config',
       fixture('chapter/example-13-08.cfg'),
     ]);
-    assert.equal(certificates.status, 2);
-    assert.match(
-      certificates.stderr,
-      /example-13-07\.cfg:\d+: crypto map test 10 ipsec-isakmp: no ISAKMP policy this gateway can run/,
-    );
+    assert.equal(certificates.status, 1);
+    assert.match(certificates.stdout + certificates.stderr, /AUTHENTICATION_FAILED .*no key store/);
   },
 );

@@ -37,3 +37,28 @@ test('identity dn, ip domain name, rsakeypair and crl optional reach the model',
 test('ip domain-name, the older spelling', () => {
   assert.equal(parseConfig('hostname r\nip domain-name cisco.com\n', 'r.cfg').domainName, 'cisco.com');
 });
+
+test('rsa-sig runs once a trust point holds a router certificate; without one its policy is inert', async () => {
+  const { planRun } = await import('../../src/config/index.js');
+  const base = `hostname gw1
+crypto isakmp policy 10
+ authentication rsa-sig
+crypto isakmp policy 20
+ authentication pre-share
+crypto isakmp key k address 192.0.2.2
+`;
+  const without = planRun(parseConfig(base, 'a.cfg'));
+  assert.deepEqual(
+    without.runnable.isakmpPolicies.map((p) => p.priority),
+    [20],
+  );
+  assert.match(without.inert[0]?.message ?? '', /policy 10 \(rsa-sig\) is inert: .*router certificate/);
+  const withCert: ReturnType<typeof parseConfig> = {
+    ...parseConfig(base, 'b.cfg'),
+    certificates: [{ trustpoint: 't', serial: '01', role: 'router', der: '3000' }],
+  };
+  assert.deepEqual(
+    planRun(withCert).runnable.isakmpPolicies.map((p) => p.priority),
+    [10, 20, 65535],
+  );
+});

@@ -55,7 +55,7 @@ test('13-24: TED; 13-10: rsa-encr and the hostname identity; 13-16: transport mo
 
 const TWO_POLICIES = `hostname r
 crypto isakmp policy 10
- authentication rsa-sig
+ authentication rsa-encr
 crypto isakmp policy 20
  encr 3des
  authentication pre-share
@@ -71,32 +71,32 @@ interface Ethernet1
 access-list 101 permit ip 10.0.0.0 0.0.0.255 10.0.1.0 0.0.0.255
 `;
 
-test('rsa-sig policy 10 beside pre-share policy 20: 10 is inert, the engines get only 20', () => {
+test('rsa-encr policy 10 beside pre-share policy 20: 10 is inert, the engines get only 20', () => {
   const plan = planRun(parseConfig(TWO_POLICIES, 'r.cfg'));
   assert.deepEqual(plan.refused, []);
   assert.deepEqual(plan.inert, [
-    { line: 2, message: 'policy 10 (rsa-sig) is inert: RSA signatures are not supported yet' },
+    { line: 2, message: 'policy 10 (rsa-encr) is inert: RSA encrypted nonces are not supported yet' },
   ]);
   assert.deepEqual(
     plan.runnable.isakmpPolicies.map((p) => [p.priority, p.authentication]),
     [[20, 'pre-share']],
-    'neither policy 10 nor the default rsa-sig policy 65535 is left to offer or accept',
+    'neither policy 10 nor the default rsa-encr policy 65535 is left to offer or accept',
   );
 });
 
-test('only rsa-sig policies: refused, naming each policy line and the map entry', () => {
+test('only rsa-encr policies: refused, naming each policy line and the map entry', () => {
   const text = TWO_POLICIES.replace(/crypto isakmp policy 20\n encr 3des\n authentication pre-share\n/, '');
   const plan = planRun(parseConfig(text, 'r.cfg'));
   assert.deepEqual(
     plan.refused.map((r) => [r.line, r.command]),
     [
-      [2, 'crypto isakmp policy 10 (authentication rsa-sig)'],
+      [2, 'crypto isakmp policy 10 (authentication rsa-encr)'],
       [6, 'crypto map m 10 ipsec-isakmp'],
     ],
   );
 });
 
-test('an entry whose peer has no pre-shared key could only use rsa-sig: that entry is refused', () => {
+test('an entry whose peer has no pre-shared key could only use rsa-encr: that entry is refused', () => {
   const text = TWO_POLICIES.replace(
     'crypto isakmp key s3cret address 1.1.1.2',
     'crypto isakmp key s3cret address 9.9.9.9',
@@ -106,7 +106,7 @@ test('an entry whose peer has no pre-shared key could only use rsa-sig: that ent
     plan.refused.map((r) => [r.line, r.command]),
     [[9, 'crypto map m 10 ipsec-isakmp (set peer 1.1.1.2)']],
   );
-  assert.match(plan.refused[0]?.reason ?? '', /no pre-shared key for this peer, and policy 10 \(rsa-sig\)/);
+  assert.match(plan.refused[0]?.reason ?? '', /no pre-shared key for this peer, and policy 10 \(rsa-encr\)/);
 });
 
 test('a redacted key is never a key: left out, with a warning naming its line and peer', () => {

@@ -53,7 +53,7 @@ test("reload: the new configuration's warnings follow the answer, one a line", a
     target({
       ok: true,
       text: 'r.cfg: configuration reloaded',
-      warnings: ['r.cfg:7: policy 5 (rsa-sig) is inert: RSA signatures are not supported yet'],
+      warnings: ['r.cfg:7: policy 5 (rsa-encr) is inert: RSA encrypted nonces are not supported yet'],
     }),
   );
   t.after(() => server.close());
@@ -61,7 +61,7 @@ test("reload: the new configuration's warnings follow the answer, one a line", a
   assert.equal(r.code, 0, r.err);
   assert.equal(
     r.out,
-    'r.cfg: configuration reloaded\nwarning: r.cfg:7: policy 5 (rsa-sig) is inert: RSA signatures are not supported yet\n',
+    'r.cfg: configuration reloaded\nwarning: r.cfg:7: policy 5 (rsa-encr) is inert: RSA encrypted nonces are not supported yet\n',
   );
 });
 

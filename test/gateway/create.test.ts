@@ -10,7 +10,7 @@ import { VirtualNetwork } from '../../src/net/virtual/network.js';
 
 const RSA_SIG = `hostname r
 crypto isakmp policy 1
- authentication rsa-sig
+ authentication rsa-encr
 crypto ipsec transform-set t esp-3des esp-sha-hmac
 crypto map m 10 ipsec-isakmp
  set peer 1.1.1.2
@@ -24,7 +24,7 @@ interface Ethernet1
 access-list 101 permit ip 10.0.0.0 0.0.0.255 10.0.1.0 0.0.0.255
 `;
 
-test('rsa-sig authentication is refused at start with file:line and the command', () => {
+test('rsa-encr authentication is refused at start with file:line and the command', () => {
   const config = parseConfigText(RSA_SIG, 'r.cfg');
   const net = new VirtualNetwork();
   const router = net.router('r');
@@ -45,7 +45,7 @@ test('rsa-sig authentication is refused at start with file:line and the command'
       assert.ok(error instanceof GatewayRefused);
       assert.match(
         error.message,
-        /^r\.cfg:[23]: crypto isakmp policy 1 \(authentication rsa-sig\): .*not supported/,
+        /^r\.cfg:[23]: crypto isakmp policy 1 \(authentication rsa-encr\): .*not supported/,
       );
       return true;
     },
@@ -54,7 +54,7 @@ test('rsa-sig authentication is refused at start with file:line and the command'
 
 test('the chapter pair (pre-shared keys) is accepted', () => {
   const config = parseConfigText(
-    RSA_SIG.replace('authentication rsa-sig', 'authentication pre-share'),
+    RSA_SIG.replace('authentication rsa-encr', 'authentication pre-share'),
     'r.cfg',
   );
   const net = new VirtualNetwork();

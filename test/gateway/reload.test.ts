@@ -74,14 +74,14 @@ test("a reload answers with the new configuration's warnings, the inert policy's
   s.rewrite(
     EXAMPLE_13_2_RESPONDER.replace(
       ' authentication pre-share\n',
-      ' authentication pre-share\ncrypto isakmp policy 5\n authentication rsa-sig\n',
+      ' authentication pre-share\ncrypto isakmp policy 5\n authentication rsa-encr\n',
     ),
   );
   const result = reloadGateway(s.gateways[1]!, s.file);
   assert.deepEqual(result, {
     ok: true,
     text: `${s.file}: configuration reloaded`,
-    warnings: [`${s.file}:7: policy 5 (rsa-sig) is inert: RSA signatures are not supported yet`],
+    warnings: [`${s.file}:7: policy 5 (rsa-encr) is inert: RSA encrypted nonces are not supported yet`],
   });
 });
 

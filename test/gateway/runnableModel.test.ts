@@ -1,5 +1,5 @@
 // What createGateway hands the IKE engine (planRun's model), on two gateways in memory: an
-// ISAKMP policy the gateway cannot run (rsa-sig) beside a pre-share one is inert, as IOS
+// ISAKMP policy the gateway cannot run (rsa-encr) beside a pre-share one is inert, as IOS
 // would treat it: never offered nor accepted, phase 1 completes with the pre-share policy 20;
 // and a redacted pre-shared key is no key, even when both ends hold the same mask.
 
@@ -16,7 +16,7 @@ import type { Phase1Check } from '../../src/policy/proposal.js';
 import { EXAMPLE_13_1_INITIATOR, EXAMPLE_13_2_RESPONDER } from '../../src/lab/scenarios/chapterPsk.js';
 
 /** Policy 10 with RSA signatures first, then the chapter's pre-share policy renumbered 20. */
-const RSA_SIG_10 = 'crypto isakmp policy 10\n encr 3des\n hash sha\n authentication rsa-sig\n';
+const RSA_SIG_10 = 'crypto isakmp policy 10\n encr 3des\n hash sha\n authentication rsa-encr\n';
 const withRsaPolicy = (text: string): string =>
   text.replace(/crypto isakmp policy 1\n/, `${RSA_SIG_10}crypto isakmp policy 20\n`);
 
@@ -67,11 +67,11 @@ function runPair(initiatorText: string, responderText: string): PairRun {
   return { pings, checks, ikeSas, pskMissing };
 }
 
-test('rsa-sig policy 10 and pre-share policy 20: both start and phase 1 uses policy 20', () => {
+test('rsa-encr policy 10 and pre-share policy 20: both start and phase 1 uses policy 20', () => {
   const initiatorText = withRsaPolicy(EXAMPLE_13_1_INITIATOR);
   const responderText = withRsaPolicy(EXAMPLE_13_2_RESPONDER);
-  assert.match(initiatorText, /authentication rsa-sig[^]*crypto isakmp policy 20/);
-  assert.match(responderText, /authentication rsa-sig[^]*crypto isakmp policy 20/);
+  assert.match(initiatorText, /authentication rsa-encr[^]*crypto isakmp policy 20/);
+  assert.match(responderText, /authentication rsa-encr[^]*crypto isakmp policy 20/);
   const { pings, checks, ikeSas } = runPair(initiatorText, responderText);
   assert.equal(pings, '.!!!!');
   assert.equal(ikeSas, 2, 'one IKE SA, on each side');
@@ -79,7 +79,7 @@ test('rsa-sig policy 10 and pre-share policy 20: both start and phase 1 uses pol
   assert.deepEqual(
     [...new Set(checks.map((c) => c.offer.authentication))],
     ['pre-share'],
-    'the rsa-sig policy is never offered',
+    'the rsa-encr policy is never offered',
   );
   const accepted = checks.filter((c) => c.mismatch === undefined);
   assert.deepEqual(
