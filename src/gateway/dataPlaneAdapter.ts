@@ -19,27 +19,33 @@ import type { DataPlane, DataPlaneCounters, DataPlaneOutput } from './ports.js';
  * tick only looks at the lifetimes that are due, so the cadence costs nothing per SA. */
 const TICK_INTERVAL = 1;
 
+/** The addon's batched ESP crypto, or why there is none (not built, not Linux, an addon
+ * built before it had ESP crypto). */
+export function loadEspCrypto(): EspBatchCrypto | string {
+  try {
+    const addon: unknown = nativeAddon();
+    return isEspBatchCrypto(addon)
+      ? addon
+      : 'the native addon has no ESP crypto (rebuild it with `npm install`)';
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
 let espCrypto: EspBatchCrypto | null | undefined;
 
-/** The addon's batched ESP crypto, loaded once; without it (not built, not Linux, or
- * TYPESWAN_NATIVE_CRYPTO=0) every SA takes the reference path, and the first data plane
- * says so once. */
+/** The native ESP crypto, loaded once; without it (or with TYPESWAN_NATIVE_CRYPTO=0) every
+ * SA takes the reference path, and the first data plane says so once. */
 function defaultEspCrypto(): EspBatchCrypto | undefined {
   if (espCrypto !== undefined) return espCrypto ?? undefined;
   espCrypto = null;
   if (process.env.TYPESWAN_NATIVE_CRYPTO === '0') return undefined;
-  let reason: string;
-  try {
-    const addon: unknown = nativeAddon();
-    if (isEspBatchCrypto(addon)) espCrypto = addon;
-    reason = 'the native addon has no ESP crypto (rebuild it with `npm install`)';
-  } catch (e) {
-    reason = (e as Error).message;
-  }
-  if (espCrypto === null)
-    process.emitWarning(`ESP runs on the slower TypeScript path: ${reason}`, {
+  const loaded = loadEspCrypto();
+  if (typeof loaded === 'string')
+    process.emitWarning(`ESP runs on the slower TypeScript path: ${loaded}`, {
       code: 'TYPESWAN_NO_NATIVE_CRYPTO',
     });
+  else espCrypto = loaded;
   return espCrypto ?? undefined;
 }
 

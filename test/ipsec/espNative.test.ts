@@ -8,24 +8,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DataPlane } from '../../src/ipsec/dataplane.js';
 import { Spd } from '../../src/ipsec/spd.js';
-import { isEspBatchCrypto, type EspBatchCrypto } from '../../src/ipsec/espCrypto.js';
+import type { EspBatchCrypto } from '../../src/ipsec/espCrypto.js';
 import type { DataPlaneAction } from '../../src/ipsec/actions.js';
 import type { Rng } from '../../src/ipsec/rng.js';
 import type { EspCipher, IntegrityAlg, IpsecSa } from '../../src/policy/sa.js';
-import { nativeAddon } from '../../src/net/host/native.js';
+import { loadEspCrypto } from '../../src/gateway/dataPlaneAdapter.js';
 import { ANY_TS, ANY_TS6, INTEG_BYTES, keyOf, ping, reverseTs } from './helpers.js';
 import { buildIpv6 } from '../../src/packet/ipv6.js';
 import { ipv6FromText } from '../../src/packet/address.js';
 
-function loadCrypto(): EspBatchCrypto | string {
-  try {
-    const addon: unknown = nativeAddon();
-    return isEspBatchCrypto(addon) ? addon : 'the addon has no ESP crypto';
-  } catch (e) {
-    return (e as Error).message;
-  }
-}
-const loaded = loadCrypto();
+const loaded = loadEspCrypto();
 /** Packets the native functions sealed and opened (so the comparison is never vacuous). */
 const calls = { sealed: 0, opened: 0, calls: 0 };
 const crypto: EspBatchCrypto | string =

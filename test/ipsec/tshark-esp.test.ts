@@ -1,5 +1,6 @@
 // tshark's ESP decryption (Wireshark 4.0, esp_sa UAT) of packets we build: for every cipher
 // and integrity algorithm tshark knows, the inner ICMP must decrypt and the ICV be "good".
+// The packets come from the native ESP crypto when the addon is built (the gateway's path).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,6 +9,10 @@ import { Spd } from '../../src/ipsec/spd.js';
 import type { EspCipher, IntegrityAlg, IpsecSa } from '../../src/policy/sa.js';
 import { ANY_TS, espPair, INTEG_BYTES, keyOf, ping } from './helpers.js';
 import { hexKey, tsharkFields, tsharkMissing } from './tshark.js';
+import { loadEspCrypto } from '../../src/gateway/dataPlaneAdapter.js';
+
+const loaded = loadEspCrypto();
+const native = typeof loaded === 'string' ? {} : { espCrypto: loaded };
 
 // the names of Wireshark 4.0's esp_sa UAT (epan/dissectors/packet-ipsec.c)
 const TSHARK_CIPHER: Record<EspCipher, string> = {
@@ -83,7 +88,7 @@ test('tshark decrypts our ESP for every cipher x integrity it knows, ICV good', 
       encryptionKey: keyOf(keyLength(c), i + 5),
       integrityKey: keyOf(INTEG_BYTES[c.integrity], i + 50),
     });
-    const dp = new DataPlane({ spd: Spd.fromRules([{ action: 'protect', selector: ANY_TS }]) });
+    const dp = new DataPlane({ ...native, spd: Spd.fromRules([{ action: 'protect', selector: ANY_TS }]) });
     const sa: IpsecSa = pair.out;
     dp.installSa(sa, 0);
     // two packets per SA: the second has a different length (other padding)
@@ -99,7 +104,7 @@ test('tshark decrypts our ESP for every cipher x integrity it knows, ICV good', 
   });
   // control: the same kind of packet with a key tshark is told wrongly must not verify
   const control = espPair('aes-cbc', 'hmac-sha1-96', { spi: 0x20000 });
-  const cdp = new DataPlane({ spd: Spd.fromRules([{ action: 'protect', selector: ANY_TS }]) });
+  const cdp = new DataPlane({ ...native, spd: Spd.fromRules([{ action: 'protect', selector: ANY_TS }]) });
   cdp.installSa(control.out, 0);
   const cs = cdp.outbound(ping('10.1.0.10', '10.2.0.10', 999), 0)[0]!;
   assert.ok(cs.kind === 'send');
