@@ -27,11 +27,26 @@ export interface SpdMatch {
   readonly index: number;
 }
 
+/**
+ * Each rule's compiled selector, kept while the rule object lives: the gateway rebuilds the SPD
+ * whenever a dynamic-map peer comes or goes, and compiles only the rules that are new.
+ */
+const compiledRules = new WeakMap<SpdRule, CompiledSelector>();
+
+function compiledOf(rule: SpdRule): CompiledSelector {
+  let c = compiledRules.get(rule);
+  if (c === undefined) {
+    c = compileSelector(rule.selector);
+    compiledRules.set(rule, c);
+  }
+  return c;
+}
+
 export class Spd {
   private constructor(private readonly compiled: readonly { rule: SpdRule; c: CompiledSelector }[]) {}
 
   static fromRules(rules: readonly SpdRule[]): Spd {
-    return new Spd(rules.map((rule) => ({ rule, c: compileSelector(rule.selector) })));
+    return new Spd(rules.map((rule) => ({ rule, c: compiledOf(rule) })));
   }
 
   get rules(): readonly SpdRule[] {
