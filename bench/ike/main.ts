@@ -333,6 +333,7 @@ export async function runBench(o: BenchOptions): Promise<Record<string, number |
   const t = results.get('typeswan');
   const s = results.get('strongswan');
   const num = (x: number | undefined): number | null => (x === undefined ? null : Math.round(x * 10) / 10);
+  const share = (x: number): number => Math.round(x * 1000) / 1000;
   return {
     tunnels: o.tunnels,
     typeswan_tunnels_per_s: num(t?.tunnelsPerSecond),
@@ -351,10 +352,17 @@ export async function runBench(o: BenchOptions): Promise<Record<string, number |
     strongswan_retransmissions: s?.load.retransmissions ?? null,
     typeswan_failed: t?.load.failed ?? null,
     strongswan_failed: s?.load.failed ?? null,
+    // CPU time per tunnel is what a loaded machine distorts least (tunnels/s follows the share
+    // of the cores the scheduler gives each responder; charon runs 16 threads, node one).
+    typeswan_cpu_ms_per_tunnel: t ? num((t.responderCpuSeconds * 1000) / Math.max(1, t.responderSas)) : null,
+    strongswan_cpu_ms_per_tunnel: s
+      ? num((s.responderCpuSeconds * 1000) / Math.max(1, s.responderSas))
+      : null,
     typeswan_responder_cpu_s: num(t?.responderCpuSeconds),
     strongswan_responder_cpu_s: num(s?.responderCpuSeconds),
-    generator_cpu_per_s_typeswan: t && t.load.seconds > 0 ? num(t.load.cpuSeconds / t.load.seconds) : null,
-    generator_cpu_per_s_strongswan: s && s.load.seconds > 0 ? num(s.load.cpuSeconds / s.load.seconds) : null,
+    generator_cpu_per_s_typeswan: t && t.load.seconds > 0 ? share(t.load.cpuSeconds / t.load.seconds) : null,
+    generator_cpu_per_s_strongswan:
+      s && s.load.seconds > 0 ? share(s.load.cpuSeconds / s.load.seconds) : null,
     rate: o.rate,
     group: o.algorithms.group,
     pfs: o.algorithms.pfs,

@@ -418,7 +418,18 @@ export class Gateway implements ControlTarget {
    */
   private instantiateDynamic(sa: IpsecSa, peer: string): void {
     const instance = this.dynamicInstance(this.rules, sa, peer);
-    if (instance !== undefined) this.replaceRules([...this.rules, instance]);
+    if (instance !== undefined) this.appendRule(instance);
+  }
+
+  /**
+   * A rule added after all others: no rule index moves, so the per-rule counters and waiting
+   * acquires stay where they are, and the SPD compiles only the new rule (replaceRules would
+   * re-key and remap every rule, per peer that comes up).
+   */
+  private appendRule(rule: PolicyRule): void {
+    this.rules = [...this.rules, rule];
+    this.options.dataPlane.setPolicy(this.rules.map((r) => r.rule));
+    for (const listener of this.policyListeners) listener(this.rules);
   }
 
   /** The dynamic-map rule `sa` needs beside `rules`; undefined when a rule covers it already. */

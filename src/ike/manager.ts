@@ -56,6 +56,7 @@ import { trustStore, type TrustPointCredentials } from './trustStore.js';
 import { Phase1Failure, phase1Failed, type Phase1Context } from './phase1.js';
 import { CONNECTED, QUICK_MODE_EXCHANGE, QuickMode, type QuickModeContext } from './quickMode.js';
 import { selectorsEqual } from './selectors.js';
+import { DeadlineHeap } from './deadlines.js';
 import { fingerprintOf, TaskManager } from './taskManager.js';
 import { PHASE1_COMPLETE, transition, type Step, type TaskResult } from './task.js';
 import { RemoteAccess, type RemoteAccessHost } from './remoteAccess.js';
@@ -124,6 +125,14 @@ function stateOf(task: ExchangeTask): string {
   return task instanceof QuickMode ? task.state : task.role;
 }
 
+function installedDeadline(i: InstalledSa): number {
+  return Math.min(
+    i.expiresAt,
+    i.removeAt ?? Number.POSITIVE_INFINITY,
+    i.rekeyed ? Number.POSITIVE_INFINITY : i.softAt,
+  );
+}
+
 function hex(b: Uint8Array): string {
   return Buffer.from(b).toString('hex');
 }
@@ -158,6 +167,16 @@ export class IkeManager {
   private readonly ikeRekey: IkeRekey;
   /** XAUTH and Mode Config between phase 1 and quick mode. */
   private readonly remoteAccess: RemoteAccess;
+  /**
+   * Timers: each SA's earliest deadline in a heap. receive and acquire recompute only the SAs
+   * they touched; every other call (ticks, clear, reconfigure, a deleted SA, which may change
+   * which SA of a peer DPD probes) has the whole table recomputed at the next nextDeadline.
+   */
+  private readonly saDeadlines = new DeadlineHeap<IkeSa>();
+  private readonly installedDeadlines = new DeadlineHeap<InstalledSa>();
+  private readonly touched = new Set<IkeSa>();
+  private readonly touchedInstalled = new Set<InstalledSa>();
+  private rescanAll = true;
   readonly counters: IkeCounters = { duplicates: 0, retransmissions: 0, drops: 0, replayedQm1: 0 };
 
   constructor(options: IkeManagerOptions) {
@@ -176,7 +195,7 @@ export class IkeManager {
   // ================================================================ public API
 
   receive(datagram: IkeDatagram, now: number): IkeAction[] {
-    this.begin(now);
+    this.begin(now, true);
     try {
       this.handleDatagram(datagram);
     } catch (e) {
@@ -187,7 +206,7 @@ export class IkeManager {
   }
 
   acquire(request: AcquireRequest, now: number): IkeAction[] {
-    this.begin(now);
+    this.begin(now, true);
     this.guard(request.peer ?? '-', () => this.doAcquire(request, []));
     return this.finish();
   }
@@ -204,7 +223,9 @@ export class IkeManager {
    * it made the next deadline earlier.
    */
   trafficSeen(peer: string, direction: 'inbound' | 'outbound', now: number): boolean {
-    return this.dpd.trafficSeen(peer, direction, now);
+    const earlier = this.dpd.trafficSeen(peer, direction, now);
+    if (earlier) this.rescanAll = true;
+    return earlier;
   }
 
   /** An engine bug must not take the daemon down with it: report it as a drop and go on. */
@@ -217,30 +238,42 @@ export class IkeManager {
   }
 
   nextDeadline(): number | undefined {
-    let t = Number.POSITIVE_INFINITY;
-    const hoMax = this.halfOpenMaxAge;
-    for (const sa of this.sas.values()) {
-      const tm = this.taskManagers.get(sa.connId);
-      if (tm) {
-        t = Math.min(t, tm.nextRetransmitAt());
-        for (const n of tm.quickModes())
-          if (n.doneAt !== undefined) t = Math.min(t, n.doneAt + this.purgeAfter);
-      }
-      if (!sa.authenticated && sa.role === 'responder') t = Math.min(t, sa.createdAt + hoMax);
-      t = Math.min(t, sa.expiresAt, sa.keepaliveAt);
-      if (sa.role === 'initiator' && sa.authenticated && !sa.rekeyStarted) t = Math.min(t, sa.softAt);
+    if (this.rescanAll) {
+      this.rescanAll = false;
+      this.saDeadlines.clear();
+      this.installedDeadlines.clear();
+      for (const sa of this.sas.values()) this.saDeadlines.set(sa, this.saDeadline(sa));
+      for (const i of this.installed) this.installedDeadlines.set(i, installedDeadline(i));
+    } else {
+      for (const sa of this.touched)
+        if (this.sas.get(sa.connId) === sa) this.saDeadlines.set(sa, this.saDeadline(sa));
+        else this.saDeadlines.delete(sa);
+      for (const i of this.touchedInstalled) this.installedDeadlines.set(i, installedDeadline(i));
     }
-    t = Math.min(
-      t,
-      this.dpd.nextDeadline(this.sas.values()),
-      this.ikeRekey.nextDeadline(this.sas.values()),
+    this.touched.clear();
+    this.touchedInstalled.clear();
+    const t = Math.min(
+      this.saDeadlines.peek(),
+      this.installedDeadlines.peek(),
       this.remoteAccess.nextDeadline(),
     );
-    for (const i of this.installed) {
-      t = Math.min(t, i.expiresAt, i.removeAt ?? Number.POSITIVE_INFINITY);
-      if (!i.rekeyed) t = Math.min(t, i.softAt);
-    }
     return Number.isFinite(t) ? t : undefined;
+  }
+
+  /** The earliest time `runTimers` has something to do for this SA. */
+  private saDeadline(sa: IkeSa): number {
+    let t = Number.POSITIVE_INFINITY;
+    const tm = this.taskManagers.get(sa.connId);
+    if (tm) {
+      t = Math.min(t, tm.nextRetransmitAt());
+      for (const n of tm.quickModes())
+        if (n.doneAt !== undefined) t = Math.min(t, n.doneAt + this.purgeAfter);
+    }
+    if (!sa.authenticated && sa.role === 'responder') t = Math.min(t, sa.createdAt + this.halfOpenMaxAge);
+    t = Math.min(t, sa.expiresAt, sa.keepaliveAt);
+    if (sa.role === 'initiator' && sa.authenticated && !sa.rekeyStarted) t = Math.min(t, sa.softAt);
+    // Alone in the list, the SA counts as its peer's newest: DPD's deadline can only be early.
+    return Math.min(t, this.dpd.nextDeadline([sa]), this.ikeRekey.nextDeadline([sa]));
   }
 
   /** `clear crypto sa [peer A]`: deletes IPsec SAs and tells the peer. */
@@ -399,9 +432,10 @@ export class IkeManager {
 
   // ================================================================ plumbing
 
-  private begin(now: number): void {
+  private begin(now: number, incremental = false): void {
     this.now = now;
     this.out = [];
+    if (!incremental) this.rescanAll = true;
   }
   private finish(): IkeAction[] {
     const o = this.out;
@@ -564,6 +598,7 @@ export class IkeManager {
 
   /** Queues a datagram from this IKE SA's local endpoint to its peer's. */
   private sendToPeer(sa: IkeSa, data: Uint8Array, natKeepalive = false): void {
+    this.touched.add(sa);
     this.out.push({
       kind: 'send',
       srcAddress: sa.localAddress,
@@ -635,6 +670,7 @@ export class IkeManager {
       return;
     }
     let sa = this.byCookie.get(hex(msg.initiatorCookie));
+    if (sa) this.touched.add(sa);
     if (sa && !isZero(msg.responderCookie) && !isZero(sa.ckyR) && hex(sa.ckyR) !== hex(msg.responderCookie)) {
       this.drop(sa.connId, d.srcAddress, 'responder cookie mismatch');
       return;
@@ -816,6 +852,7 @@ export class IkeManager {
   }
 
   private register(sa: IkeSa): void {
+    this.touched.add(sa);
     this.sas.set(sa.connId, sa);
     this.byCookie.set(hex(sa.ckyI), sa);
     const tm = new TaskManager(this.retransmit);
@@ -825,6 +862,7 @@ export class IkeManager {
 
   /** The SA's task manager; only SAs in the table have one. */
   private tasksOf(sa: IkeSa): TaskManager {
+    this.touched.add(sa);
     const tm = this.taskManagers.get(sa.connId);
     if (!tm) throw new Error(`no task manager for conn-id ${sa.connId}`);
     return tm;
@@ -965,6 +1003,7 @@ export class IkeManager {
         sa.role === 'initiator'
       ) {
         this.ikeRekey.replaced(other, this.now);
+        this.touched.add(other);
       }
     }
     const natKeepalive = this.opts.natKeepalive ?? 20;
@@ -1242,6 +1281,7 @@ export class IkeManager {
 
   private dropNode(sa: IkeSa, node: QuickMode): void {
     // After its IKE SA was deleted the SA's task manager is gone, and with it the node.
+    this.touched.add(sa);
     const tm = this.taskManagers.get(sa.connId);
     tm?.removeExchange(node.messageId);
     tm?.answered(node.messageId);
@@ -1321,6 +1361,7 @@ export class IkeManager {
       // The data plane asks only when it has no SA for this traffic: ours is gone there (hard
       // volume limit, or removed behind our back). Replace it instead of sending nothing.
       held.rekeyed = true;
+      this.touchedInstalled.add(held);
       this.emit({ type: 'rekey', connId: held.connId, what: 'ipsec', spi: held.pairs[0]?.inbound.spi ?? 0 });
       replacing = held.pairs.map((p) => p.inbound.spi);
     }
@@ -1482,6 +1523,7 @@ export class IkeManager {
       if (old.peer !== rec.peer || !selectorsEqual(old.selector, selector) || old.removeAt !== undefined)
         continue;
       old.rekeyed = true;
+      this.touchedInstalled.add(old);
       const ours = node.role === 'initiator' && old.pairs.some((p) => node.replaces.includes(p.inbound.spi));
       if (ours) {
         old.removeAt = this.now + overlap;
@@ -1489,6 +1531,7 @@ export class IkeManager {
       }
     }
     this.installed.push(rec);
+    this.touchedInstalled.add(rec);
     this.out.push({
       kind: 'install',
       connId: sa.connId,
@@ -1501,6 +1544,8 @@ export class IkeManager {
 
   private removeInstalled(i: InstalledSa, reason: string, notifyPeer: boolean): void {
     this.installed = this.installed.filter((x) => x !== i);
+    this.touchedInstalled.delete(i);
+    this.installedDeadlines.delete(i);
     if (notifyPeer) {
       const sa = [...this.sas.values()]
         .filter((s) => s.peerAddress === i.peer && s.authenticated && !s.deleted)
@@ -1537,6 +1582,8 @@ export class IkeManager {
   private deleteSa(sa: IkeSa, reason: string, notifyPeer: boolean): void {
     if (sa.deleted) return;
     if (notifyPeer && sa.authenticated && sa.keys) this.sendInformational(sa, [deleteIsakmpPayload(sa)]);
+    // Another SA of the peer may become the one DPD probes.
+    this.rescanAll = true;
     sa.deleted = true;
     sa.p1 = 'IKE_DEST_SA';
     this.remoteAccess.forget(sa);
@@ -1565,6 +1612,7 @@ export class IkeManager {
 
   private rekeyIpsec(i: InstalledSa): void {
     i.rekeyed = true;
+    this.touchedInstalled.add(i);
     this.emit({
       type: 'rekey',
       connId: i.connId,

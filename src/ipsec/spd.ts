@@ -60,6 +60,21 @@ function flowKey(flow: PacketFlow, direction: TrafficDirection): string {
   return String.fromCharCode(...units);
 }
 
+/**
+ * Each rule's compiled selector, kept while the rule object lives: the gateway rebuilds the SPD
+ * whenever a dynamic-map peer comes or goes, and compiles only the rules that are new.
+ */
+const compiledRules = new WeakMap<SpdRule, CompiledSelector>();
+
+function compiledOf(rule: SpdRule): CompiledSelector {
+  let c = compiledRules.get(rule);
+  if (c === undefined) {
+    c = compileSelector(rule.selector);
+    compiledRules.set(rule, c);
+  }
+  return c;
+}
+
 export class Spd {
   private readonly matches: readonly SpdMatch[];
   /** flow key -> index of the first matching rule, -1 for none */
@@ -70,7 +85,7 @@ export class Spd {
   }
 
   static fromRules(rules: readonly SpdRule[]): Spd {
-    return new Spd(rules.map((rule) => ({ rule, c: compileSelector(rule.selector) })));
+    return new Spd(rules.map((rule) => ({ rule, c: compiledOf(rule) })));
   }
 
   get rules(): readonly SpdRule[] {
