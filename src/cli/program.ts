@@ -30,16 +30,17 @@ export function buildProgram(io: CliIo = processIo): Command {
   return program;
 }
 
+const IOS_EXEC_WORDS: readonly string[] = ['show', 'clear', 'debug', 'undebug'];
+
 /** IOS exec commands take abbreviations (`sh cry isa sa`, `u all`) and `no debug all`. */
 export function expandExecWords(argv: readonly string[], commandNames: readonly string[]): readonly string[] {
   const [first, ...rest] = argv;
   if (first === undefined || first.startsWith('-') || commandNames.includes(first)) return argv;
   if (first.toLowerCase() === 'no' && matchKeyword(rest[0] ?? '', ['debug']) === 'debug')
     return ['undebug', ...rest.slice(1)];
-  const word =
-    PREFERRED_ABBREVIATIONS.get(first.toLowerCase()) ??
-    matchKeyword(first, ['show', 'clear', 'debug', 'undebug']);
-  return word === undefined ? argv : [word, ...rest];
+  // A prefix of other commands too (`de`: debug or decode) is left for commander to refuse.
+  const word = PREFERRED_ABBREVIATIONS.get(first.toLowerCase()) ?? matchKeyword(first, commandNames);
+  return word !== undefined && IOS_EXEC_WORDS.includes(word) ? [word, ...rest] : argv;
 }
 
 /** Runs the CLI on `argv` (without `node` and the script path); resolves to the exit code. */

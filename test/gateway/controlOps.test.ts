@@ -5,13 +5,16 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { projectRoot } from '../util/fixtures.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
 import { startControlServer } from '../../src/gateway/controlServer.js';
 import {
+  CONTROL_OPS,
   CONTROL_PROTOCOL_VERSION,
+  SHOW_WHATS,
   ControlNotFound,
   type ControlTarget,
 } from '../../src/gateway/controlProtocol.js';
@@ -81,23 +84,7 @@ test('hello names the protocol version and the ops; another version is refused',
       '{"id":4,"op":"initiate","map":"vpn"}',
     ]);
     assert.equal(CONTROL_PROTOCOL_VERSION, 1);
-    assert.deepEqual(hello?.['data'], {
-      protocol: 1,
-      ops: [
-        'hello',
-        'show',
-        'clear',
-        'debug',
-        'debug-log',
-        'undebug',
-        'initiate',
-        'sas',
-        'counters',
-        'events',
-        'reload',
-        'ping',
-      ],
-    });
+    assert.deepEqual(hello?.['data'], { protocol: 1, ops: CONTROL_OPS });
     assert.deepEqual([v2?.['ok'], v2?.['code']], [false, 'unsupported-version']);
     assert.deepEqual([v1?.['ok'], v1?.['text']], [true, 'pong']);
     assert.deepEqual([bad?.['ok'], bad?.['code']], [false, 'bad-request']);
@@ -177,4 +164,13 @@ test('events: a JSON stream until the client goes away', async () => {
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(fake.eventSinks.length, 0, 'unsubscribed');
   });
+});
+
+test('docs/API.md documents every op and every show target', () => {
+  const doc = readFileSync(join(projectRoot, 'docs', 'API.md'), 'utf8');
+  for (const op of CONTROL_OPS) assert.match(doc, new RegExp(`^### ${op}( \\(stream\\))?$`, 'm'), op);
+  for (const what of SHOW_WHATS)
+    assert.ok(doc.includes(`| \`${what}\``) || doc.includes(`\`${what}\`,`), what);
+  assert.match(doc, /^# typeswan control API, protocol version 1$/m);
+  assert.equal(CONTROL_PROTOCOL_VERSION, 1);
 });
