@@ -144,7 +144,14 @@ export async function startHttpServer(listen: ListenAddress, routes: HttpRoutes)
     streams.add(res);
     let last = '';
     const push = (): void => {
-      const text = JSON.stringify(status());
+      let text: string;
+      try {
+        text = JSON.stringify(status());
+      } catch {
+        // A timer's exception would end the process: this stream ends instead.
+        res.destroy();
+        return;
+      }
       if (text === last) res.write(': unchanged\n\n');
       else res.write(`data: ${text}\n\n`);
       last = text;

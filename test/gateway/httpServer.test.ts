@@ -112,3 +112,26 @@ test('a loopback listener refuses a request naming another host (DNS rebinding)'
     await server.close();
   }
 });
+
+test('a status that throws ends its event stream, not the process', async () => {
+  let calls = 0;
+  const server = await startHttpServer(
+    { host: '127.0.0.1', port: 0 },
+    {
+      status: () => {
+        calls++;
+        if (calls > 1) throw new Error('gone');
+        return { calls };
+      },
+    },
+  );
+  try {
+    const base = `http://127.0.0.1:${server.address.port}`;
+    const events = await fetch(`${base}/api/events`);
+    const text = await events.text().catch(() => 'ended');
+    assert.ok(text === 'ended' || text.startsWith('data: {"calls":1}'), text);
+    assert.equal((await fetch(`${base}/api/status`)).status, 500);
+  } finally {
+    await server.close();
+  }
+});
