@@ -4,7 +4,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { hostAllowed, parseListenAddress, startHttpServer } from '../../src/gateway/httpServer.js';
+import {
+  hostAllowed,
+  httpListeners,
+  parseListenAddress,
+  startHttpServer,
+} from '../../src/gateway/httpServer.js';
 
 test('listen addresses: ADDR:PORT, [IPv6]:PORT, PORT alone on loopback', () => {
   assert.deepEqual(parseListenAddress('9464'), { host: '127.0.0.1', port: 9464 });
@@ -20,6 +25,22 @@ test('listen addresses: ADDR:PORT, [IPv6]:PORT, PORT alone on loopback', () => {
     '[1.2.3.4]:80',
   ])
     assert.throws(() => parseListenAddress(bad), /expected|not an IP address|port/, bad);
+});
+
+test('--metrics and --http: one listener when they name the same address, else one each', () => {
+  assert.deepEqual(httpListeners(undefined, undefined), []);
+  const shared = httpListeners('9464', '127.0.0.1:9464');
+  assert.equal(shared.length, 1);
+  assert.deepEqual([shared[0]?.metrics, shared[0]?.status, shared[0]?.text], [true, true, '127.0.0.1:9464']);
+  const apart = httpListeners('[::1]:9464', '8080');
+  assert.deepEqual(
+    apart.map((l) => [l.flags, l.text, l.metrics, l.status]),
+    [
+      ['--metrics', '[::1]:9464', true, false],
+      ['--http', '127.0.0.1:8080', false, true],
+    ],
+  );
+  assert.throws(() => httpListeners(undefined, 'web:80'), /^Error: --http web:80: web is not an IP address$/);
 });
 
 test('serves /metrics, the page, its JSON and a live event stream; refuses the rest', async () => {
