@@ -37,7 +37,7 @@ import {
 } from '../net/host/index.js';
 import type { RawIpEndpoint, UdpEndpoint } from '../net/types.js';
 import { gatewayStatus, liveState } from '../gateway/status.js';
-import { parseListenAddress, startHttpServer, type ListenAddress } from '../gateway/httpServer.js';
+import { httpListeners, startHttpServer } from '../gateway/httpServer.js';
 import { EventBus } from '../observe/bus.js';
 import { Metrics } from '../observe/metrics.js';
 import { renderDebug } from '../observe/debug.js';
@@ -137,7 +137,13 @@ async function runGateway(
   if (!Number.isInteger(mtu) || mtu < 576 || mtu > 9000)
     throw new UsageError(`--mtu ${options.mtu}: expected 576..9000`);
 
-  const listeners = httpListeners(options);
+  const listeners = (() => {
+    try {
+      return httpListeners(options.metrics, options.http);
+    } catch (error) {
+      throw new UsageError(errorMessage(error));
+    }
+  })();
   const addresses = ikeLocalAddresses(config);
   if (addresses.length === 0) {
     throw new UsageError(
@@ -305,39 +311,6 @@ async function runGateway(
     if (control) await control.close();
     undo();
   }
-}
-
-interface HttpListener {
-  readonly text: string;
-  readonly address: ListenAddress;
-  readonly metrics: boolean;
-  readonly status: boolean;
-  readonly flags: string;
-}
-
-/** `--metrics` and `--http`: one listener when both name the same address. */
-function httpListeners(options: StartOptions): HttpListener[] {
-  const parse = (flag: string, text: string): ListenAddress => {
-    try {
-      return parseListenAddress(text);
-    } catch (error) {
-      throw new UsageError(`${flag} ${errorMessage(error)}`);
-    }
-  };
-  const metrics = options.metrics !== undefined ? parse('--metrics', options.metrics) : undefined;
-  const http = options.http !== undefined ? parse('--http', options.http) : undefined;
-  const text = (a: ListenAddress): string =>
-    a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`;
-  if (metrics !== undefined && http !== undefined && text(metrics) === text(http))
-    return [{ text: text(http), address: http, metrics: true, status: true, flags: '--metrics/--http' }];
-  return [
-    ...(metrics !== undefined
-      ? [{ text: text(metrics), address: metrics, metrics: true, status: false, flags: '--metrics' }]
-      : []),
-    ...(http !== undefined
-      ? [{ text: text(http), address: http, metrics: false, status: true, flags: '--http' }]
-      : []),
-  ];
 }
 
 /** The configuration to run; its warnings (inert policies, ...) are printed as check prints them. */

@@ -29,6 +29,40 @@ export function parseListenAddress(text: string): ListenAddress {
   return { host, port };
 }
 
+/** One listener to start: what it serves, and the flags that asked for it. */
+export interface HttpListener {
+  readonly text: string;
+  readonly address: ListenAddress;
+  readonly metrics: boolean;
+  readonly status: boolean;
+  readonly flags: string;
+}
+
+/** `--metrics` and `--http`: one listener when both name the same address. */
+export function httpListeners(metricsText: string | undefined, httpText: string | undefined): HttpListener[] {
+  const parse = (flag: string, text: string): ListenAddress => {
+    try {
+      return parseListenAddress(text);
+    } catch (error) {
+      throw new Error(`${flag} ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  const metrics = metricsText !== undefined ? parse('--metrics', metricsText) : undefined;
+  const http = httpText !== undefined ? parse('--http', httpText) : undefined;
+  const text = (a: ListenAddress): string =>
+    a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`;
+  if (metrics !== undefined && http !== undefined && text(metrics) === text(http))
+    return [{ text: text(http), address: http, metrics: true, status: true, flags: '--metrics/--http' }];
+  return [
+    ...(metrics !== undefined
+      ? [{ text: text(metrics), address: metrics, metrics: true, status: false, flags: '--metrics' }]
+      : []),
+    ...(http !== undefined
+      ? [{ text: text(http), address: http, metrics: false, status: true, flags: '--http' }]
+      : []),
+  ];
+}
+
 export interface HttpRoutes {
   /** The Prometheus text of `/metrics`. */
   readonly metrics?: () => string;
@@ -144,7 +178,14 @@ export async function startHttpServer(listen: ListenAddress, routes: HttpRoutes)
     streams.add(res);
     let last = '';
     const push = (): void => {
-      const text = JSON.stringify(status());
+      let text: string;
+      try {
+        text = JSON.stringify(status());
+      } catch {
+        // A timer's exception would end the process: this stream ends instead.
+        res.destroy();
+        return;
+      }
       if (text === last) res.write(': unchanged\n\n');
       else res.write(`data: ${text}\n\n`);
       last = text;

@@ -4,7 +4,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { hostAllowed, parseListenAddress, startHttpServer } from '../../src/gateway/httpServer.js';
+import {
+  hostAllowed,
+  httpListeners,
+  parseListenAddress,
+  startHttpServer,
+} from '../../src/gateway/httpServer.js';
 
 test('listen addresses: ADDR:PORT, [IPv6]:PORT, PORT alone on loopback', () => {
   assert.deepEqual(parseListenAddress('9464'), { host: '127.0.0.1', port: 9464 });
@@ -20,6 +25,22 @@ test('listen addresses: ADDR:PORT, [IPv6]:PORT, PORT alone on loopback', () => {
     '[1.2.3.4]:80',
   ])
     assert.throws(() => parseListenAddress(bad), /expected|not an IP address|port/, bad);
+});
+
+test('--metrics and --http: one listener when they name the same address, else one each', () => {
+  assert.deepEqual(httpListeners(undefined, undefined), []);
+  const shared = httpListeners('9464', '127.0.0.1:9464');
+  assert.equal(shared.length, 1);
+  assert.deepEqual([shared[0]?.metrics, shared[0]?.status, shared[0]?.text], [true, true, '127.0.0.1:9464']);
+  const apart = httpListeners('[::1]:9464', '8080');
+  assert.deepEqual(
+    apart.map((l) => [l.flags, l.text, l.metrics, l.status]),
+    [
+      ['--metrics', '[::1]:9464', true, false],
+      ['--http', '127.0.0.1:8080', false, true],
+    ],
+  );
+  assert.throws(() => httpListeners(undefined, 'web:80'), /^Error: --http web:80: web is not an IP address$/);
 });
 
 test('serves /metrics, the page, its JSON and a live event stream; refuses the rest', async () => {
@@ -108,6 +129,29 @@ test('a loopback listener refuses a request naming another host (DNS rebinding)'
       req.end();
     });
     assert.equal(status, 403);
+  } finally {
+    await server.close();
+  }
+});
+
+test('a status that throws ends its event stream, not the process', async () => {
+  let calls = 0;
+  const server = await startHttpServer(
+    { host: '127.0.0.1', port: 0 },
+    {
+      status: () => {
+        calls++;
+        if (calls > 1) throw new Error('gone');
+        return { calls };
+      },
+    },
+  );
+  try {
+    const base = `http://127.0.0.1:${server.address.port}`;
+    const events = await fetch(`${base}/api/events`);
+    const text = await events.text().catch(() => 'ended');
+    assert.ok(text === 'ended' || text.startsWith('data: {"calls":1}'), text);
+    assert.equal((await fetch(`${base}/api/status`)).status, 500);
   } finally {
     await server.close();
   }
