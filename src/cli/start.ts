@@ -47,6 +47,7 @@ import type { RouterConfig } from '../policy/model.js';
 import type { IpsecSa } from '../policy/sa.js';
 import { readFileSync } from 'node:fs';
 import { DaemonLog, parseLogFormat, parseLogLevel, Severity } from './daemonLog.js';
+import { serverGroups } from '../aaa/index.js';
 import { RuntimeFailure, UsageError } from './errors.js';
 import type { CliIo } from './io.js';
 import { DEFAULT_KEYSTORE } from '../pki/keystore.js';
@@ -413,6 +414,8 @@ function buildGateway(
       ...(options.forceEncap ? { forceEncapsulation: true } : {}),
       ...(pki ? { pki } : {}),
     },
+    // XAUTH's `group radius`, `group tacacs+` and PIX `aaa-server` methods.
+    aaa: serverGroups(),
     ...(keylog
       ? { onSaInstalled: (sa: IpsecSa) => keylog.ipsecSa(sa), onIkeKeys: (keys) => keylog.ikeSa(keys) }
       : {}),
