@@ -79,6 +79,7 @@ libdir = /usr/lib/freeradius
 dictdir = /usr/share/freeradius
 pidfile = ${dir}/radiusd.pid
 max_request_time = 30
+max_requests = 16384
 hostname_lookups = no
 log {
   destination = stdout
