@@ -8,7 +8,9 @@
 //
 // Usage (root): npm run bench:ike -- [--tunnels 1000] [--rate 1500] [--group 14] [--pfs 0]
 //   [--encr aes] [--hash sha] [--esp 'esp-aes esp-sha-hmac'] [--targets typeswan,strongswan]
-//   [--timeout 120] [--real-initiator-dh]
+//   [--timeout 120] [--settle 0] [--real-initiator-dh]
+// --settle S measures the responders' memory again S seconds after the last tunnel is up, once
+// finished exchanges have left the reply caches (typeswan keeps them about 125 s).
 // Last line: {"tunnels", "typeswan_tunnels_per_s", "strongswan_tunnels_per_s",
 //   "typeswan_bytes_per_tunnel", "strongswan_bytes_per_tunnel", ...}.
 
@@ -40,6 +42,8 @@ export interface BenchOptions {
   readonly algorithms: Algorithms;
   readonly targets: readonly Target[];
   readonly timeoutSeconds: number;
+  /** Measure the responder's memory again this many seconds later (finished exchanges purged). */
+  readonly settleSeconds?: number;
   readonly cheapDh: boolean;
   /** Printed progress lines (the JSON line is the caller's). */
   readonly log?: (line: string) => void;
@@ -52,6 +56,8 @@ export interface TargetResult {
   /** typeswan: heap + external after GC; strongSwan: RSS (what it allocates is all native). */
   readonly bytesPerTunnel: number;
   readonly rssBytesPerTunnel: number;
+  /** The same after `settleSeconds`, if asked for. */
+  readonly settledBytesPerTunnel?: number;
   readonly responderSas: number;
   readonly responderCpuSeconds: number;
 }
@@ -292,7 +298,13 @@ async function runTarget(ns: Namespaces, target: Target, o: BenchOptions): Promi
       after = await responder.stats();
     }
     const n = Math.max(1, after.sas - before.sas);
+    let settled: number | undefined;
+    if ((o.settleSeconds ?? 0) > 0) {
+      await sleep((o.settleSeconds ?? 0) * 1000);
+      settled = Math.round(((await responder.stats()).bytes - before.bytes) / n);
+    }
     return {
+      ...(settled !== undefined ? { settledBytesPerTunnel: settled } : {}),
       target,
       load,
       tunnelsPerSecond: load.seconds > 0 ? load.established / load.seconds : 0,
@@ -342,6 +354,9 @@ export async function runBench(o: BenchOptions): Promise<Record<string, number |
     strongswan_bytes_per_tunnel: s?.bytesPerTunnel ?? null,
     ratio: t && s && s.tunnelsPerSecond > 0 ? num(t.tunnelsPerSecond / s.tunnelsPerSecond) : null,
     typeswan_rss_per_tunnel: t?.rssBytesPerTunnel ?? null,
+    typeswan_bytes_per_tunnel_settled: t?.settledBytesPerTunnel ?? null,
+    strongswan_bytes_per_tunnel_settled: s?.settledBytesPerTunnel ?? null,
+    settle_s: o.settleSeconds ?? 0,
     typeswan_established: t?.load.established ?? null,
     strongswan_established: s?.load.established ?? null,
     typeswan_p50_ms: num(t?.load.p50Ms),
@@ -382,6 +397,7 @@ function optionsFromArgv(argv: readonly string[]): BenchOptions {
       esp: { type: 'string', default: 'esp-aes esp-sha-hmac' },
       targets: { type: 'string', default: 'typeswan,strongswan' },
       timeout: { type: 'string', default: '120' },
+      settle: { type: 'string', default: '0' },
       'real-initiator-dh': { type: 'boolean', default: false },
     },
   });
@@ -409,6 +425,7 @@ function optionsFromArgv(argv: readonly string[]): BenchOptions {
     },
     targets,
     timeoutSeconds: Number(values.timeout),
+    settleSeconds: Number(values.settle),
     cheapDh: !values['real-initiator-dh'],
   };
 }
