@@ -14,7 +14,7 @@ interface ShowOptions {
 }
 
 const USAGE =
-  'show crypto isakmp sa | crypto ipsec sa [peer ADDRESS] | crypto map | crypto isakmp policy | crypto ipsec transform-set';
+  'show crypto isakmp sa | crypto ipsec sa [peer ADDRESS] | crypto map | crypto isakmp policy | crypto ipsec transform-set | crypto ca certificates';
 
 /** The show target and peer filter of `words` (after `show`), IOS abbreviations allowed. */
 export function parseShowWords(words: readonly string[]): { what: ShowWhat; peer?: string } {
@@ -22,7 +22,11 @@ export function parseShowWords(words: readonly string[]): { what: ShowWhat; peer
   const bad = (): UsageError =>
     new UsageError(`unknown show command "${words.join(' ')}"; expected ${USAGE}`);
   if (expandKeyword(w0, ['crypto']) !== 'crypto') throw bad();
-  const area = expandKeyword(w1, ['isakmp', 'ipsec', 'map']);
+  const area = expandKeyword(w1, ['isakmp', 'ipsec', 'map', 'ca']);
+  if (area === 'ca') {
+    if (expandKeyword(w2, ['certificates']) !== 'certificates' || w3 !== undefined) throw bad();
+    return { what: 'ca certificates' };
+  }
   if (area === 'map') {
     if (w2 !== undefined) throw bad();
     return { what: 'map' };

@@ -4,13 +4,15 @@
 
 import type { DebugCategory } from '../observe/events.js';
 
-export type ShowWhat = 'isakmp sa' | 'ipsec sa' | 'map' | 'isakmp policy' | 'ipsec transform-set';
+export type ShowWhat =
+  'isakmp sa' | 'ipsec sa' | 'map' | 'isakmp policy' | 'ipsec transform-set' | 'ca certificates';
 export const SHOW_WHATS: readonly ShowWhat[] = [
   'isakmp sa',
   'ipsec sa',
   'map',
   'isakmp policy',
   'ipsec transform-set',
+  'ca certificates',
 ];
 
 export type ClearWhat = 'sa' | 'isakmp';

@@ -13,6 +13,8 @@ import {
   formatIsakmpPolicy,
   formatIsakmpSa,
   formatTransformSets,
+  caCertificateViews,
+  formatCaCertificates,
   cryptoMapViews,
 } from '../observe/show/index.js';
 import {
@@ -657,6 +659,10 @@ export class Gateway implements ControlTarget {
         return { text: formatIsakmpPolicy(config.isakmpPolicies), data: config.isakmpPolicies };
       case 'ipsec transform-set':
         return { text: formatTransformSets(config.transformSets), data: config.transformSets };
+      case 'ca certificates': {
+        const data = caCertificateViews(config.certificates);
+        return { text: formatCaCertificates(data), data };
+      }
     }
   }
 
