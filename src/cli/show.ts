@@ -15,7 +15,7 @@ interface ShowOptions {
 
 const USAGE =
   'show crypto isakmp sa [detail] | crypto ipsec sa [peer ADDRESS] [detail] | crypto session [detail] | ' +
-  'crypto engine connections active | crypto map | crypto isakmp policy | crypto ipsec transform-set | ip local pool | debug';
+  'crypto engine connections active | crypto map | crypto isakmp policy | crypto ipsec transform-set | ip local pool | crypto ca certificates | debug';
 
 /** `detail` at the end of `words`, IOS abbreviations allowed. */
 function detailOf(words: readonly string[]): { rest: readonly string[]; detail: boolean } {
@@ -48,8 +48,11 @@ export function parseShowWords(words: readonly string[]): { what: ShowWhat; peer
   if (top !== 'crypto') throw bad();
   const { rest, detail } = detailOf(after);
   const [w1, w2, w3, w4, ...more] = rest;
-  const area = expandKeyword(w1, ['isakmp', 'ipsec', 'map', 'session', 'engine']);
+  const area = expandKeyword(w1, ['isakmp', 'ipsec', 'map', 'session', 'engine', 'ca']);
   switch (area) {
+    case 'ca':
+      if (detail || expandKeyword(w2, ['certificates']) !== 'certificates' || w3 !== undefined) throw bad();
+      return { what: 'ca certificates' };
     case 'map':
       if (w2 !== undefined || detail) throw bad();
       return { what: 'map' };

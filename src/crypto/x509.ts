@@ -109,8 +109,9 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
     x509,
     subjectDer: names.subject,
     issuerDer: names.issuer,
-    subject: x509.subject,
-    issuer: x509.issuer,
+    // OpenSSL prints one RDN a line; a log line wants them on one.
+    subject: x509.subject.split('\n').join(', '),
+    issuer: x509.issuer.split('\n').join(', '),
     notBefore: new Date(x509.validFrom),
     notAfter: new Date(x509.validTo),
     publicKey,

@@ -19,7 +19,8 @@ export type ShowWhat =
   | 'session detail'
   | 'engine connections active'
   | 'debug'
-  | 'ip local pool';
+  | 'ip local pool'
+  | 'ca certificates';
 export const SHOW_WHATS: readonly ShowWhat[] = [
   'isakmp sa',
   'isakmp sa detail',
@@ -33,6 +34,7 @@ export const SHOW_WHATS: readonly ShowWhat[] = [
   'engine connections active',
   'debug',
   'ip local pool',
+  'ca certificates',
 ];
 /** What the gateway renders; `show debug` is the control server's (it knows the debug streams). */
 export type GatewayShowWhat = Exclude<ShowWhat, 'debug'>;

@@ -20,6 +20,8 @@ import {
   formatIsakmpSaDetail,
   formatSaList,
   formatTransformSets,
+  caCertificateViews,
+  formatCaCertificates,
   cryptoMapViews,
   ipsecSaDetailLines,
   type SaListView,
@@ -812,6 +814,10 @@ export class Gateway implements ControlTarget {
       case 'ip local pool': {
         const data = this.options.pools?.views() ?? [];
         return { text: formatLocalPools(data), data };
+      }
+      case 'ca certificates': {
+        const data = caCertificateViews(config.certificates);
+        return { text: formatCaCertificates(data), data };
       }
     }
   }

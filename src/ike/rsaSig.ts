@@ -292,12 +292,12 @@ export function sigAuthenticator(input: SigAuthenticatorInput): Authenticator | 
       if (!identityMatches(id, leaf))
         return refuse(
           NotifyType.INVALID_ID_INFORMATION,
-          `ID ${describeIdentity(id)} is neither the subject nor a subjectAltName of "${leaf.subject.replaceAll('\n', ', ')}"`,
+          `ID ${describeIdentity(id)} is neither the subject nor a subjectAltName of "${leaf.subject}"`,
         );
       ctx.emit({
         type: 'certApproved',
         connId,
-        subject: leaf.subject.replaceAll('\n', ', '),
+        subject: leaf.subject,
         ...(need.kind === 'none' && need.warning ? { warning: need.warning } : {}),
       });
       const sig = findPayload(payloads, PayloadType.SIG);
@@ -305,10 +305,7 @@ export function sigAuthenticator(input: SigAuthenticatorInput): Authenticator | 
       ctx.emit({ type: 'processing', connId, payload: 'SIG', messageId: 0 });
       ctx.emit({ type: 'rsa', connId, operation: 'verify' });
       if (!rsaVerifyIkev1(leaf.publicKey, expected, sig.data))
-        return refuse(
-          NotifyType.INVALID_SIGNATURE,
-          `SIG does not verify with the key of "${leaf.subject.replaceAll('\n', ', ')}"`,
-        );
+        return refuse(NotifyType.INVALID_SIGNATURE, `SIG does not verify with the key of "${leaf.subject}"`);
       return 'ok';
     },
   };

@@ -106,6 +106,11 @@ export class SwanPki {
     return this.load(name, certFile, keyFile);
   }
 
+  /** `pki --keyid` of a certificate: its subjectKeyIdentifier and key hashes. */
+  keyIds(c: Issued): string {
+    return this.pki(['--keyid', '--in', c.certFile, '--type', 'x509']).toString();
+  }
+
   /** A DER CRL from `ca` revoking `revoked`. */
   crl(ca: Issued, revoked: readonly Issued[]): Uint8Array {
     const args = ['--signcrl', '--cacert', ca.certFile, '--cakey', ca.keyFile, '--lifetime', '30'];

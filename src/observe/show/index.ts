@@ -1,4 +1,5 @@
 export { formatIsakmpSa } from './isakmpSa.js';
+export { caCertificateViews, formatCaCertificates, type CaCertificateView } from './caCertificates.js';
 export { formatIpsecSa, formatIpsecFlow, hex8 } from './ipsecSa.js';
 export { formatCryptoMap, formatCryptoMapEntry } from './cryptoMap.js';
 export { formatLocalPools, type LocalPoolView } from './localPool.js';
