@@ -11,6 +11,7 @@ import type {
   IpsecSaInfo,
 } from '../../src/ike/types.js';
 import type { IkeEngine } from '../../src/gateway/ports.js';
+import type { IkeManagerOptions } from '../../src/ike/types.js';
 import type { RouterConfig, TrafficSelector } from '../../src/policy/model.js';
 import { DEFAULT_ISAKMP_POLICY, DEFAULT_SA_LIFETIME } from '../../src/policy/model.js';
 import type { IpsecSa, IpsecSaPair } from '../../src/policy/sa.js';
@@ -283,15 +284,19 @@ export function startRealGateways(
   topology: ReturnType<typeof buildTopology>,
   bus: EventBus,
   seed: number,
+  /** IKE engine options for router `index` (a remote-access client's credentials, say). */
+  ike?: (index: number) => Partial<Omit<IkeManagerOptions, 'config' | 'rng' | 'localAddresses'>> | undefined,
 ): Gateway[] {
   return topology.routers.map((r, i) => {
     const random = new SeededRandom(seed + i);
+    const options = ike?.(i);
     const g = createGateway({
       config: r.config,
       adapters: routerAdapters(r),
       scheduler: net.scheduler,
       bus,
       rng: { randomBytes: (n) => random.bytes(n) },
+      ...(options !== undefined ? { ike: options } : {}),
     });
     g.start();
     return g;

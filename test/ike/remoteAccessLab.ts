@@ -21,42 +21,48 @@ export const GATEWAY = '150.1.1.1';
 export const PROTECTED = { start: '11.10.1.0', end: '11.10.1.255' };
 export const PSK = 'cisco123';
 
-/** Example 13-19 (the Concentrator), with `modes` in place of its two `client configuration` lines. */
-export function concentratorConfig(
-  o: {
-    modes?: readonly ('initiate' | 'respond')[];
-    pool?: [string, string];
-    xauth?: boolean;
-    extra?: string;
-  } = {},
-): RouterConfig {
+export interface ConcentratorOptions {
+  readonly modes?: readonly ('initiate' | 'respond')[];
+  readonly pool?: readonly [string, string];
+  readonly wan?: string;
+  readonly lan?: string;
+  /** The ISAKMP policy's lines (default Example 13-19's: MD5, pre-shared keys). */
+  readonly policy?: readonly string[];
+  readonly transforms?: string;
+  /** More lines: users, keys. */
+  readonly extra?: string;
+}
+
+/** Example 13-19 (the Concentrator) as IOS text, with `modes` for its two `client configuration` lines. */
+export function concentratorText(o: ConcentratorOptions = {}): string {
   const [first, last] = o.pool ?? ['10.1.10.1', '10.1.10.254'];
   const modes = o.modes ?? ['initiate', 'respond'];
-  const text = `hostname Concentrator
+  return `hostname Concentrator
 aaa new-model
 aaa authentication login xauth local
 username ciscouser password 0 cisco1234
-username user2 password 0 second-pass
 crypto isakmp policy 10
- hash md5
- authentication pre-share
+${(o.policy ?? ['hash md5', 'authentication pre-share']).map((l) => ` ${l}`).join('\n')}
 crypto isakmp key ${PSK} address 0.0.0.0
 crypto isakmp client configuration address-pool local mypool
-${o.xauth === false ? '' : 'crypto map REMOTEACCESS client authentication list xauth'}
-crypto ipsec transform-set RTP-TRANSFORM esp-des esp-md5-hmac
+crypto map REMOTEACCESS client authentication list xauth
+crypto ipsec transform-set RTP-TRANSFORM ${o.transforms ?? 'esp-des esp-md5-hmac'}
 crypto dynamic-map vpn 1
  set transform-set RTP-TRANSFORM
 ${modes.map((m) => `crypto map REMOTEACCESS client configuration address ${m}`).join('\n')}
 crypto map REMOTEACCESS 1 ipsec-isakmp dynamic vpn
 interface Ethernet0/0
- ip address ${GATEWAY} 255.255.255.0
+ ip address ${o.wan ?? GATEWAY} 255.255.255.0
  crypto map REMOTEACCESS
 interface Ethernet0/1
- ip address 11.10.1.1 255.255.255.0
+ ip address ${o.lan ?? '11.10.1.1'} 255.255.255.0
 ip local pool mypool ${first} ${last}
 ${o.extra ?? ''}
 `;
-  return parseConfig(text, 'concentrator.cfg');
+}
+
+export function concentratorConfig(o: ConcentratorOptions = {}): RouterConfig {
+  return parseConfig(concentratorText(o), 'concentrator.cfg');
 }
 
 /** Example 13-20's client as a router configuration: DES/MD5, the group key, the gateway. */

@@ -4,6 +4,7 @@
 // `client configuration address initiate` + `respond` and the pool. The address comes from the
 // pool, a ping from it reaches the host behind typeswan, the reply goes back through the
 // tunnel; a wrong password is asked again, refused after three tries, and the log says why.
+// With `initiate` alone typeswan pushes the address (SET/ACK) to a strongSwan with `pull = no`.
 // Departures from the example: AES/SHA-1/group 14 instead of DES/MD5/group 1 (Debian's
 // strongSwan has no DES), and the addresses of the lab.
 
@@ -11,40 +12,20 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ADDR, announceSkip, Charon, interopSkipReason, Lab, Typeswan, until } from './harness.js';
 import { swanctlConf } from './swanctl.js';
+import { concentratorText, PSK as GROUP_KEY } from '../ike/remoteAccessLab.js';
 
 const skip = interopSkipReason({ charon: true, typeswan: true });
 announceSkip('typeswan XAUTH/Mode Config gateway <-> strongSwan client', skip);
 
-const GROUP_KEY = 'cisco123';
+const LAB_CONCENTRATOR = {
+  policy: ['encryption aes', 'hash sha', 'authentication pre-share', 'group 14'],
+  transforms: 'esp-aes esp-sha-hmac',
+  wan: ADDR.r1Wan,
+  lan: ADDR.r1Lan,
+  extra: 'username other password 0 right-pass',
+} as const;
 
-const CONCENTRATOR = `hostname Concentrator
-aaa new-model
-aaa authentication login xauth local
-username ciscouser password 0 cisco1234
-username other password 0 right-pass
-crypto isakmp policy 10
- encryption aes
- hash sha
- authentication pre-share
- group 14
-crypto isakmp key ${GROUP_KEY} address 0.0.0.0
-crypto isakmp client configuration address-pool local mypool
-crypto map REMOTEACCESS client authentication list xauth
-crypto ipsec transform-set RTP-TRANSFORM esp-aes esp-sha-hmac
-crypto dynamic-map vpn 1
- set transform-set RTP-TRANSFORM
-crypto map REMOTEACCESS client configuration address initiate
-crypto map REMOTEACCESS client configuration address respond
-crypto map REMOTEACCESS 1 ipsec-isakmp dynamic vpn
-interface Ethernet0/0
- ip address ${ADDR.r1Wan} 255.255.255.0
- crypto map REMOTEACCESS
-interface Ethernet0/1
- ip address ${ADDR.r1Lan} 255.255.255.0
-ip local pool mypool 10.1.10.1 10.1.10.254
-`;
-
-function client(name: string, user: string, password: string): string {
+function client(name: string, user: string, password: string, pull = true): string {
   return swanctlConf({
     name,
     localAddress: ADDR.r2Wan,
@@ -53,37 +34,43 @@ function client(name: string, user: string, password: string): string {
     psk: GROUP_KEY,
     xauth: { user, password },
     vips: '0.0.0.0',
+    pull,
     children: [{ name: `${name}-net`, localTs: 'dynamic', remoteTs: '10.1.0.0/24', esp: 'aes128-sha1' }],
   });
 }
+
+/** typeswan as the Concentrator in r1 with these `client configuration` modes, charon in r2. */
+async function setUp(
+  tag: string,
+  modes: readonly ('initiate' | 'respond')[],
+  name: string,
+  pull: boolean,
+): Promise<{ lab: Lab; charon: Charon; typeswan: Typeswan }> {
+  const lab = await Lab.create({ tag });
+  const typeswan = await Typeswan.start(
+    lab,
+    'r1',
+    concentratorText({ ...LAB_CONCENTRATOR, modes }),
+    `typeswan-${name}`,
+  );
+  const charon = await Charon.start(lab, 'r2', name);
+  await charon.load(client(name, 'ciscouser', 'cisco1234', pull));
+  return { lab, charon, typeswan };
+}
+
+type Env = Awaited<ReturnType<typeof setUp>>;
 
 describe(
   'interop: typeswan XAUTH/Mode Config gateway <-> strongSwan client',
   { skip, timeout: 300_000 },
   () => {
-    let lab: Lab;
-    let charon: Charon;
-    let typeswan: Typeswan;
-
-    before(async () => {
-      lab = await Lab.create({ tag: 'tsxa' });
-      typeswan = await Typeswan.start(lab, 'r1', CONCENTRATOR, 'typeswan-concentrator');
-      charon = await Charon.start(lab, 'r2', 'ra');
-      await charon.load(client('ra', 'ciscouser', 'cisco1234'));
-    });
-
-    after(async () => {
-      await lab?.destroy();
-    });
+    let env: Env;
+    before(async () => (env = await setUp('tsxa', ['initiate', 'respond'], 'ra', true)));
+    after(async () => env?.lab.destroy());
 
     it('XAUTH with the local user, the address from the pool, and a ping from it to the protected host', async () => {
-      const up = await charon.initiate('ra-net');
-      assert.equal(
-        up.code,
-        0,
-        `swanctl --initiate:\n${up.stdout.slice(-3000)}\n${typeswan.log().slice(-3000)}`,
-      );
-      const log = typeswan.log();
+      await initiated(env.charon, 'ra-net', env.typeswan);
+      const log = env.typeswan.log();
       for (const line of [
         /Need XAUTH/,
         /ISAKMP\/xauth: request attribute XAUTH_USER_NAME_V2/,
@@ -95,19 +82,23 @@ describe(
       ])
         assert.match(log, line, log.slice(-4000));
       assert.ok(!log.includes('cisco1234'), 'the password is in no log line');
-      const listed = await charon.listSas();
+      const listed = await env.charon.listSas();
       assert.match(listed, /\[10\.1\.10\.1\]/, `strongSwan's virtual IP:\n${listed}`);
       assert.match(listed, /local\s+10\.1\.10\.1\/32\s+remote\s+10\.1\.0\.0\/24/, listed);
       assert.ok(
-        await until(() => /route 10\.1\.10\.1\/32 into \S+ added/.test(typeswan.log()), 5000),
-        typeswan.log().slice(-2000),
+        await until(() => /route 10\.1\.10\.1\/32 into \S+ added/.test(env.typeswan.log()), 5000),
+        env.typeswan.log().slice(-2000),
       );
-      const ping = await lab.ping('r2', ADDR.ha, 5, 0.2, '10.1.10.1');
-      assert.equal(ping.received, 5, `r2 (10.1.10.1) -> ha:\n${ping.output}\n${typeswan.log().slice(-2000)}`);
-      const pool = await typeswan.cli(['show', 'ip', 'local', 'pool']);
+      const ping = await env.lab.ping('r2', ADDR.ha, 5, 0.2, '10.1.10.1');
+      assert.equal(
+        ping.received,
+        5,
+        `r2 (10.1.10.1) -> ha:\n${ping.output}\n${env.typeswan.log().slice(-2000)}`,
+      );
+      const pool = await env.typeswan.cli(['show', 'ip', 'local', 'pool']);
       assert.match(pool.stdout, /mypool\s+10\.1\.10\.1\s+10\.1\.10\.254\s+253\s+1/, pool.stdout);
       assert.match(pool.stdout, new RegExp(`10\\.1\\.10\\.1\\s+${ADDR.r2Wan.replace(/\./g, '\\.')}`));
-      const sas = await typeswan.cli(['show', 'crypto', 'ipsec', 'sa']);
+      const sas = await env.typeswan.cli(['show', 'crypto', 'ipsec', 'sa']);
       assert.match(
         sas.stdout,
         /remote ident \(addr\/mask\/prot\/port\): \(10\.1\.10\.1\/255\.255\.255\.255\/0\/0\)/,
@@ -116,33 +107,63 @@ describe(
     });
 
     it('the address goes back to the pool when the client leaves', async () => {
-      await charon.terminate('ra');
+      await env.charon.terminate('ra');
       assert.ok(
         await until(
-          () => /returning address 10\.1\.10\.1 of 192\.0\.2\.2 to its pool/.test(typeswan.log()),
+          () => /returning address 10\.1\.10\.1 of 192\.0\.2\.2 to its pool/.test(env.typeswan.log()),
           10_000,
         ),
-        typeswan.log().slice(-2000),
+        env.typeswan.log().slice(-2000),
       );
-      const pool = await typeswan.cli(['show', 'ip', 'local', 'pool']);
+      const pool = await env.typeswan.cli(['show', 'ip', 'local', 'pool']);
       assert.match(pool.stdout, /mypool\s+10\.1\.10\.1\s+10\.1\.10\.254\s+254\s+0/, pool.stdout);
     });
 
     it('a wrong password is asked for again, refused after three tries, and the IKE SA deleted saying why', async () => {
-      await charon.load(client('bad', 'other', 'not-the-password'), 'bad.swanctl.conf');
-      const up = await charon.initiate('bad-net', 30);
+      await env.charon.load(client('bad', 'other', 'not-the-password'), 'bad.swanctl.conf');
+      const up = await env.charon.initiate('bad-net', 30);
       assert.notEqual(up.code, 0, 'swanctl --initiate must fail');
       assert.ok(
-        await until(() => /XAUTH failed for user other after 3 tries/.test(typeswan.log()), 20_000),
-        typeswan.log().slice(-4000),
+        await until(() => /XAUTH failed for user other after 3 tries/.test(env.typeswan.log()), 20_000),
+        env.typeswan.log().slice(-4000),
       );
-      const log = typeswan.log();
+      const log = env.typeswan.log();
       assert.match(log, /Xauth: user other refused by local \(bad username or password\), try 1/);
       assert.match(log, /Xauth: user other refused by local \(bad username or password\), try 3/);
       assert.match(log, /set attribute XAUTH_STATUS_V2 = FAIL/);
       assert.ok(!log.includes('not-the-password'), 'the password is in no log line');
-      const isakmp = await typeswan.cli(['show', 'crypto', 'isakmp', 'sa']);
+      const isakmp = await env.typeswan.cli(['show', 'crypto', 'isakmp', 'sa']);
       assert.ok(!isakmp.stdout.includes(ADDR.r2Wan), isakmp.stdout);
+    });
+  },
+);
+
+/** `swanctl --initiate` of `child` succeeded (or the assertion shows both sides' logs). */
+async function initiated(charon: Charon, child: string, typeswan: Typeswan): Promise<void> {
+  const up = await charon.initiate(child);
+  assert.equal(up.code, 0, `swanctl --initiate:\n${up.stdout.slice(-3000)}\n${typeswan.log().slice(-3000)}`);
+}
+
+describe(
+  'interop: typeswan Mode Config push (`initiate`) <-> strongSwan with pull = no',
+  { skip, timeout: 300_000 },
+  () => {
+    let env: Env;
+    before(async () => (env = await setUp('tsxa-push', ['initiate'], 'push', false)));
+    after(async () => env?.lab.destroy());
+
+    it('the gateway SETs the address after XAUTH, strongSwan ACKs it, and pings pass from it', async () => {
+      await initiated(env.charon, 'push-net', env.typeswan);
+      const log = env.typeswan.log();
+      assert.match(log, /allocating address 10\.1\.10\.1/, log.slice(-3000));
+      assert.match(log, /peer accepted the address!/, log.slice(-3000));
+      assert.doesNotMatch(log, /checking request:/, 'pushed, not pulled');
+      const ping = await env.lab.ping('r2', ADDR.ha, 5, 0.2, '10.1.10.1');
+      assert.equal(
+        ping.received,
+        5,
+        `r2 (10.1.10.1) -> ha:\n${ping.output}\n${env.typeswan.log().slice(-2000)}`,
+      );
     });
   },
 );
