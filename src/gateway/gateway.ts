@@ -56,7 +56,7 @@ import {
 } from './flows.js';
 import { refuseUnsupported } from './configFile.js';
 import { AcquireQueue } from './acquireQueue.js';
-import type { AddressPools } from './addressPool.js';
+import type { AddressPools, PoolView } from './addressPool.js';
 import { FailedNegotiations } from './failedNegotiations.js';
 import type { DataPlane, DataPlaneCounters, DataPlaneOutput, IkeEngine } from './ports.js';
 import { dynamicTemplates, policyRules, type DynamicTemplate, type PolicyRule } from './spdFromConfig.js';
@@ -719,6 +719,11 @@ export class Gateway implements ControlTarget {
       .map((s) => ({ dst: s.dst, src: s.src, state: s.state, connId: s.connId, slot: s.slot }));
   }
 
+  /** The Mode Config pools and their leases (`show ip local pool`, metrics). */
+  poolViews(): PoolView[] {
+    return this.options.pools?.views() ?? [];
+  }
+
   /** The IKE SAs with their algorithms, ports and lifetimes, as the engine lists them. */
   ikeSaDetails(): readonly IkeSaInfo[] {
     return this.options.ike.listIkeSas(this.now());
@@ -812,7 +817,7 @@ export class Gateway implements ControlTarget {
       case 'ipsec transform-set':
         return { text: formatTransformSets(config.transformSets), data: config.transformSets };
       case 'ip local pool': {
-        const data = this.options.pools?.views() ?? [];
+        const data = this.poolViews();
         return { text: formatLocalPools(data), data };
       }
       case 'ca certificates': {

@@ -89,5 +89,8 @@ export function gatewayStatus(
 
 /** The gateway's SAs for `Metrics.prometheus`. */
 export function liveState(gateway: Gateway): ReadonlyMap<string, LiveState> {
-  return new Map([[gateway.name, { ikeSas: gateway.isakmpSas(), ipsecSas: gateway.ipsecSaTraffic() }]]);
+  const pools = gateway.poolViews().map((p) => ({ name: p.name, size: p.size, leased: p.leases.length }));
+  return new Map([
+    [gateway.name, { ikeSas: gateway.isakmpSas(), ipsecSas: gateway.ipsecSaTraffic(), pools }],
+  ]);
 }

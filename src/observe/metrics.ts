@@ -23,6 +23,8 @@ export interface RouterMetrics {
   dpd: Record<string, number>;
   deadPeers: number;
   rekeys: { ipsec: number; isakmp: number };
+  /** XAUTH credential checks by result (`accepted`, `rejected`) and final status (`ok`, `fail`). */
+  xauth: Record<string, number>;
   /** Traffic of removed SAs per `peer/protocol/direction` (live SAs come with `LiveState`). */
   retiredTraffic: Record<string, { packets: number; bytes: number }>;
 }
@@ -43,6 +45,8 @@ export interface SaTraffic {
 export interface LiveState {
   readonly ikeSas: readonly { readonly state: string }[];
   readonly ipsecSas: readonly SaTraffic[];
+  /** Mode Config address pools (`ip local pool`): size and addresses leased now. */
+  readonly pools?: readonly { readonly name: string; readonly size: number; readonly leased: number }[];
 }
 
 /** Distinct drop reasons kept per router; more are counted as "other". */
@@ -64,6 +68,7 @@ function empty(): RouterMetrics {
     dpd: {},
     deadPeers: 0,
     rekeys: { ipsec: 0, isakmp: 0 },
+    xauth: {},
     retiredTraffic: {},
   };
 }
@@ -171,6 +176,17 @@ export class Metrics {
         case 'rekey':
           m.rekeys[e.what]++;
           break;
+        case 'xauth': {
+          // One credential check (accepted or rejected) per try; `set` carries the final status.
+          const key =
+            e.step === 'accepted' || e.step === 'rejected'
+              ? e.step
+              : e.step === 'set' && e.status !== undefined
+                ? `status ${e.status.toLowerCase()}`
+                : undefined;
+          if (key !== undefined) m.xauth[key] = (m.xauth[key] ?? 0) + 1;
+          break;
+        }
         default:
           break;
       }
@@ -213,6 +229,7 @@ export class Metrics {
         drops: { ...m.drops },
         dpd: { ...m.dpd },
         rekeys: { ...m.rekeys },
+        xauth: { ...m.xauth },
         retiredTraffic: Object.fromEntries(Object.entries(m.retiredTraffic).map(([k, v]) => [k, { ...v }])),
       };
     }
@@ -341,6 +358,23 @@ export class Metrics {
         'counter',
         'rekeys started, IPsec and ISAKMP',
         keyed(['sa'], (_r, m) => Object.entries(m.rekeys)),
+      ],
+      [
+        'typeswan_xauth_results_total',
+        'counter',
+        'XAUTH credential checks (accepted, rejected) and final status sent (status ok, status fail)',
+        keyed(['result'], (_r, m) => Object.entries(m.xauth)),
+      ],
+      [
+        'typeswan_pool_addresses',
+        'gauge',
+        'addresses of each Mode Config pool (ip local pool), leased and free',
+        keyed(['pool', 'state'], (router) =>
+          (live.get(router)?.pools ?? []).flatMap((p): [string, number][] => [
+            [`${p.name}/leased`, p.leased],
+            [`${p.name}/free`, p.size - p.leased],
+          ]),
+        ),
       ],
       [
         'typeswan_drops_total',

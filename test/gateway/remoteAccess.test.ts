@@ -7,6 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfigText } from '../../src/gateway/configFile.js';
 import { EventBus } from '../../src/observe/bus.js';
+import { Metrics } from '../../src/observe/metrics.js';
+import { liveState } from '../../src/gateway/status.js';
 import { VirtualNetwork } from '../../src/net/virtual/network.js';
 import { buildTopology } from '../../src/lab/topology.js';
 import { DEFAULT_PING, type PingResult } from '../../src/net/virtual/host.js';
@@ -42,6 +44,7 @@ async function setup(password: string) {
     parseConfigText(CLIENT, 'client.cfg'),
   ]);
   const bus = new EventBus();
+  const metrics = new Metrics(bus);
   const lines: string[] = [];
   bus.subscribe((e) => {
     for (const l of renderDebug(e)) lines.push(`${e.router}: ${l.text}`);
@@ -73,7 +76,7 @@ async function setup(password: string) {
     assert.ok(result);
     return result.replies.map((r) => (r === undefined ? '.' : '!')).join('');
   };
-  return { topology, gateways, ping, advance, lines };
+  return { topology, gateways, ping, advance, lines, metrics };
 }
 
 test('a client pings from its Mode Config address through the Concentrator; show ip local pool has its lease', async () => {
@@ -87,6 +90,12 @@ test('a client pings from its Mode Config address through the Concentrator; show
   const pool = concentrator.show('ip local pool');
   assert.match(pool.text, /mypool\s+10\.1\.10\.1\s+10\.1\.10\.254\s+253\s+1/, pool.text);
   assert.match(pool.text, /10\.1\.10\.1\s+171\.68\.118\.143/);
+  // /metrics: one accepted check, the OK status, and the pool's 254 addresses split 1 + 253.
+  const text = (await s).metrics.prometheus(liveState(concentrator));
+  assert.match(text, /^typeswan_xauth_results_total\{router="Concentrator",result="accepted"\} 1$/m, text);
+  assert.match(text, /^typeswan_xauth_results_total\{router="Concentrator",result="status ok"\} 1$/m);
+  assert.match(text, /^typeswan_pool_addresses\{router="Concentrator",pool="mypool",state="leased"\} 1$/m);
+  assert.match(text, /^typeswan_pool_addresses\{router="Concentrator",pool="mypool",state="free"\} 253$/m);
   assert.ok(
     lines.some((l) => l.includes('Concentrator: ISAKMP (0:1): Xauth: user ciscouser authenticated by local')),
   );
@@ -116,4 +125,20 @@ test('a wrong password: no tunnel, the Concentrator says why, no address leased'
     s.gateways[0]?.show('ip local pool').text ?? '',
     /mypool\s+10\.1\.10\.1\s+10\.1\.10\.254\s+254\s+0/,
   );
+  // Each IKE SA the client's traffic brought up: three rejected tries, then the FAIL status.
+  const concentrator = s.gateways[0];
+  assert.ok(concentrator);
+  const text = s.metrics.prometheus(liveState(concentrator));
+  const sample = (re: RegExp): number => Number(re.exec(text)?.[1] ?? NaN);
+  const ikeSas = sample(/^typeswan_ike_sas_created_total\{router="Concentrator"\} (\d+)$/m);
+  assert.ok(ikeSas >= 1, text);
+  assert.equal(
+    sample(/^typeswan_xauth_results_total\{router="Concentrator",result="rejected"\} (\d+)$/m),
+    3 * ikeSas,
+  );
+  assert.equal(
+    sample(/^typeswan_xauth_results_total\{router="Concentrator",result="status fail"\} (\d+)$/m),
+    ikeSas,
+  );
+  assert.doesNotMatch(text, /result="accepted"/);
 });
