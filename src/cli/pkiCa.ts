@@ -14,6 +14,7 @@ import {
   type RevocationReasonName,
 } from '../pki/ca.js';
 import { derObjects, pemEncode } from '../pki/pem.js';
+import { grant, listRequests, reject } from '../pki/scep/requests.js';
 import { UsageError } from './errors.js';
 import type { CliIo } from './io.js';
 import {
@@ -160,6 +161,48 @@ export function registerPkiCa(pki: Command, io: CliIo): void {
           entry.revoked === undefined ? 'valid' : `revoked ${entry.revoked.at} (${entry.revoked.reason})`;
         io.stdout(`${entry.serial.padStart(4)}  ${entry.notAfter}  ${state}  ${entry.subject}\n`);
       }
+    }),
+  );
+
+  withCa(ca.command('requests').description('the enrollment requests the SCEP server received')).action(
+    pkiAction((options: CaOptions) => {
+      const authority = openCa(options.caDir, options.keystore);
+      io.stdout(
+        'Enrollment Request Database:\nReqID             State     Received                  Subject\n',
+      );
+      for (const request of listRequests(authority)) {
+        const serial = request.serial === undefined ? '' : ` (serial ${request.serial})`;
+        io.stdout(
+          `${request.id}  ${request.state.padEnd(8)}  ${request.received}  ${request.subject}${serial}\n`,
+        );
+      }
+    }),
+  );
+
+  withCa(
+    ca
+      .command('grant')
+      .description('grant a pending enrollment request (IOS crypto pki server NAME grant ID)')
+      .argument('<id>', 'request ID from `pki ca requests`')
+      .option('--days <days>', 'validity', '365'),
+  ).action(
+    pkiAction(async (id: string, options: CaOptions & { readonly days: string }) => {
+      const authority = openCa(options.caDir, options.keystore);
+      const days = parseIntegerOption(options.days, '--days', 1, 36500);
+      const granted = await grant(authority, id, days, new Date());
+      io.stdout(`request ${granted.id} ${granted.subject}: granted, serial ${granted.serial ?? '?'}\n`);
+    }),
+  );
+
+  withCa(
+    ca
+      .command('reject')
+      .description('reject a pending enrollment request')
+      .argument('<id>', 'request ID from `pki ca requests`'),
+  ).action(
+    pkiAction((id: string, options: CaOptions) => {
+      const rejected = reject(openCa(options.caDir, options.keystore), id);
+      io.stdout(`request ${rejected.id} ${rejected.subject}: rejected\n`);
     }),
   );
 }

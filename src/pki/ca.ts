@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { signCertificate, time } from './certificate.js';
 import { readCsr } from './csr.js';
 import {
   KeyUsageBit,
@@ -115,11 +116,6 @@ function writeIndex(dir: string, entries: readonly IssuedEntry[]): void {
   writeAtomically(indexPath(dir), `${JSON.stringify(entries, null, 2)}\n`);
 }
 
-function time(date: Date): pkijs.Time {
-  // RFC 5280 §4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050.
-  return new pkijs.Time({ type: date.getUTCFullYear() < 2050 ? 0 : 1, value: date });
-}
-
 export interface InitOptions {
   readonly dir: string;
   readonly keystore: string;
@@ -139,22 +135,22 @@ export async function initCa(options: InitOptions): Promise<Ca> {
   const key = generateRsaKey(options.modulus);
   const spki = publicKeyInfo(key);
   const subject = parseDn(options.subject);
-  const certificate = new pkijs.Certificate({
-    version: 2,
-    serialNumber: serialInteger('1'),
-    issuer: subject,
-    subject,
-    notBefore: time(options.now),
-    notAfter: time(new Date(options.now.getTime() + options.days * DAY_MS)),
-    subjectPublicKeyInfo: spki,
-    extensions: [
-      basicConstraints(true),
-      keyUsage(KeyUsageBit.digitalSignature | KeyUsageBit.keyCertSign | KeyUsageBit.cRLSign),
-      subjectKeyIdentifier(spki),
-    ],
-  });
-  await certificate.sign(await signingKey(key), 'SHA-256');
-  const der = toDer(certificate);
+  const { certificate, der } = await signCertificate(
+    {
+      serialNumber: serialInteger('1'),
+      issuer: subject,
+      subject,
+      notBefore: options.now,
+      notAfter: new Date(options.now.getTime() + options.days * DAY_MS),
+      subjectPublicKeyInfo: spki,
+      extensions: [
+        basicConstraints(true),
+        keyUsage(KeyUsageBit.digitalSignature | KeyUsageBit.keyCertSign | KeyUsageBit.cRLSign),
+        subjectKeyIdentifier(spki),
+      ],
+    },
+    key,
+  );
   mkdirSync(join(options.dir, 'certs'), { recursive: true, mode: 0o755 });
   writeKeyPair(options.keystore, options.name, key);
   writeAtomically(join(options.dir, 'ca.pem'), pemEncode('CERTIFICATE', der));
@@ -202,18 +198,18 @@ export async function issue(ca: Ca, csrDer: Uint8Array, options: IssueOptions): 
   ];
   const san = subjectAltName(request.altNames);
   if (san !== undefined) extensions.push(san);
-  const certificate = new pkijs.Certificate({
-    version: 2,
-    serialNumber: serialInteger(serial),
-    issuer: ca.certificate.subject,
-    subject: request.csr.subject,
-    notBefore: time(options.now),
-    notAfter: time(notAfter),
-    subjectPublicKeyInfo: spki,
-    extensions,
-  });
-  await certificate.sign(await signingKey(ca.key), 'SHA-256');
-  const der = toDer(certificate);
+  const { der } = await signCertificate(
+    {
+      serialNumber: serialInteger(serial),
+      issuer: ca.certificate.subject,
+      subject: request.csr.subject,
+      notBefore: options.now,
+      notAfter,
+      subjectPublicKeyInfo: spki,
+      extensions,
+    },
+    ca.key,
+  );
   writeState(ca.dir, { ...state, nextSerial: state.nextSerial + 1 });
   writeAtomically(join(ca.dir, 'certs', `${serial}.pem`), pemEncode('CERTIFICATE', der));
   writeIndex(ca.dir, [

@@ -90,7 +90,7 @@ export function randomSerial(): asn1js.Integer {
 export function serialHex(serial: asn1js.Integer): string {
   const hex = Buffer.from(serial.valueBlock.valueHexView)
     .toString('hex')
-    .replace(/^(00)+(?=.)/, '');
+    .replace(/^0+(?=.)/, '');
   return hex.toUpperCase();
 }
 
