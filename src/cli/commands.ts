@@ -16,6 +16,7 @@ import { registerPki } from './pki.js';
 import { registerInitiate } from './initiate.js';
 import { registerSas } from './sas.js';
 import { registerEvents } from './events.js';
+import { registerClient } from './client.js';
 
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
@@ -32,4 +33,5 @@ export const commands: readonly RegisterCommand[] = [
   registerInitiate,
   registerSas,
   registerEvents,
+  registerClient,
 ];

@@ -44,6 +44,7 @@ import { renderDebug } from '../observe/debug.js';
 import type { DebugCategory } from '../observe/events.js';
 import { openKeylog, type KeylogWriter } from '../observe/keylog.js';
 import type { RouterConfig } from '../policy/model.js';
+import type { RemoteAccessClient } from '../ike/types.js';
 import type { IpsecSa } from '../policy/sa.js';
 import { readFileSync } from 'node:fs';
 import { DaemonLog, parseLogFormat, parseLogLevel, Severity } from './daemonLog.js';
@@ -104,36 +105,61 @@ export function registerStart(program: Command, io: CliIo): void {
 
 /** Runs until SIGINT/SIGTERM; resolves after a clean shutdown. */
 export async function runStart(options: StartOptions, io: CliIo): Promise<void> {
-  const missing = missingCapabilities();
-  if (missing.length > 0) {
-    throw new RuntimeFailure(
-      `start needs root or the capabilities ${missing.join(', ')} (TUN device, raw ESP/AH sockets, UDP port 500)`,
-    );
+  requireCapabilities();
+  const log = daemonLog(options, io);
+  // SIGHUP's default action would kill us before the gateway can take it as a reload.
+  let onHangup = (): void => log.log(Severity.notifications, 'SIGHUP while starting: ignored');
+  const hangup = (): void => onHangup();
+  process.on('SIGHUP', hangup);
+  try {
+    await runGateway(loadConfig(options.config, log), options, log, (handler) => (onHangup = handler));
+  } finally {
+    process.off('SIGHUP', hangup);
   }
-  const log = new DaemonLog({
+}
+
+/** The stderr log `start` and `client` write (their --log-format, --log-level, --debug). */
+export function daemonLog(options: StartOptions, io: CliIo): DaemonLog {
+  return new DaemonLog({
     write: io.stderr,
     format: parseLogFormat(options.logFormat ?? 'text'),
     ...(options.logLevel !== undefined ? { level: parseLogLevel(options.logLevel) } : {}),
     debug: debugCategories(options.debug ?? 'isakmp,ipsec'),
     uptime: () => performance.now() / 1000,
   });
-  // SIGHUP's default action would kill us before the gateway can take it as a reload.
-  let onHangup = (): void => log.log(Severity.notifications, 'SIGHUP while starting: ignored');
-  const hangup = (): void => onHangup();
-  process.on('SIGHUP', hangup);
-  try {
-    await runGateway(options, log, (handler) => (onHangup = handler));
-  } finally {
-    process.off('SIGHUP', hangup);
+}
+
+/** What `typeswan client` adds to a gateway run (src/cli/client.ts). */
+export interface GatewayRunHooks {
+  /** The client side of XAUTH and Mode Config. */
+  readonly remoteAccessClient?: RemoteAccessClient;
+  /** Called once the gateway runs; what it returns is undone before the TUN goes. */
+  readonly running?: (gateway: Gateway, tunnel: HostTunnel, log: DaemonLog) => () => void;
+  /** Stops the run as a signal would (a client refused by its gateway). */
+  readonly until?: Promise<void>;
+}
+
+/** Checks what `start` needs of the host (root or capabilities); throws RuntimeFailure. */
+export function requireCapabilities(): void {
+  const missing = missingCapabilities();
+  if (missing.length > 0) {
+    throw new RuntimeFailure(
+      `start needs root or the capabilities ${missing.join(', ')} (TUN device, raw ESP/AH sockets, UDP port 500)`,
+    );
   }
 }
 
-async function runGateway(
+/**
+ * Runs `config` until SIGINT/SIGTERM: binds its interfaces, opens the TUN, routes, serves the
+ * control socket; on the signal sends deletes for every SA and undoes everything.
+ */
+export async function runGateway(
+  config: RouterConfig,
   options: StartOptions,
   log: DaemonLog,
   onHangup: (handler: () => void) => void,
+  hooks: GatewayRunHooks = {},
 ): Promise<void> {
-  const config = loadConfig(options.config, log);
   const mtu = Number(options.mtu ?? '1400');
   if (!Number.isInteger(mtu) || mtu < 576 || mtu > 9000)
     throw new UsageError(`--mtu ${options.mtu}: expected 576..9000`);
@@ -208,7 +234,7 @@ async function runGateway(
     const bus = new EventBus();
     const metrics = new Metrics(bus);
     const scheduler = new HostScheduler();
-    const gateway = buildGateway(config, { udp, raw, tunnel }, scheduler, bus, options, keylog, pki);
+    const gateway = buildGateway(config, { udp, raw, tunnel }, scheduler, bus, options, keylog, pki, hooks);
     bus.subscribe((event) => {
       for (const line of renderDebug(event)) log.debug(line.category, line.text, event.router);
     });
@@ -234,6 +260,7 @@ async function runGateway(
 
     gateway.start();
     cleanup.push(() => gateway.stop());
+    if (hooks.running) cleanup.push(hooks.running(gateway, tunnel, log));
     const reload = (): ReloadResult => {
       const result = reloadGateway(gateway, options.config);
       if (result.ok) log.configure(gateway.config.logging);
@@ -296,7 +323,7 @@ async function runGateway(
         `tunnel ${tunnel.name} routes ${routes.networks.join(', ') || 'none (dynamic-map peers add theirs)'}; control ${control.path}`,
     );
 
-    await untilSignal();
+    await (hooks.until ? Promise.race([untilSignal(), hooks.until]) : untilSignal());
     onHangup(() => log.log(Severity.notifications, 'SIGHUP while stopping: ignored'));
     log.log(Severity.notifications, 'stopping: deleting SAs, removing routes and the TUN device');
     // Deletes for every IPsec SA and then every ISAKMP SA (RFC 2408 §4.8), sent before the
@@ -403,6 +430,7 @@ function buildGateway(
   options: StartOptions,
   keylog: KeylogWriter | undefined,
   pki: PkiOptions | undefined,
+  hooks: GatewayRunHooks,
 ): Gateway {
   return createGateway({
     config,
@@ -413,6 +441,7 @@ function buildGateway(
       ...(options.aggressive ? { aggressiveMode: true } : {}),
       ...(options.forceEncap ? { forceEncapsulation: true } : {}),
       ...(pki ? { pki } : {}),
+      ...(hooks.remoteAccessClient ? { remoteAccessClient: hooks.remoteAccessClient } : {}),
     },
     // XAUTH's `group radius`, `group tacacs+` and PIX `aaa-server` methods.
     aaa: serverGroups(),

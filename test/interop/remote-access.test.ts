@@ -12,18 +12,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ADDR, announceSkip, Charon, interopSkipReason, Lab, Typeswan, until } from './harness.js';
 import { swanctlConf } from './swanctl.js';
-import { concentratorText, PSK as GROUP_KEY } from '../ike/remoteAccessLab.js';
+import { concentratorText } from '../ike/remoteAccessLab.js';
+import { GROUP_KEY, LAB_CONCENTRATOR } from './concentrator.js';
 
 const skip = interopSkipReason({ charon: true, typeswan: true });
 announceSkip('typeswan XAUTH/Mode Config gateway <-> strongSwan client', skip);
-
-const LAB_CONCENTRATOR = {
-  policy: ['encryption aes', 'hash sha', 'authentication pre-share', 'group 14'],
-  transforms: 'esp-aes esp-sha-hmac',
-  wan: ADDR.r1Wan,
-  lan: ADDR.r1Lan,
-  extra: 'username other password 0 right-pass',
-} as const;
 
 function client(name: string, user: string, password: string, pull = true): string {
   return swanctlConf({

@@ -1,0 +1,320 @@
+// `typeswan client -c client.cfg`: the VPN Client of the chapter's Example 13-20. A client is a
+// gateway with one peer: its settings become a small IOS configuration (one ISAKMP policy, the
+// group's pre-shared key for the gateway's address, one crypto map entry whose ACL protects the
+// remote networks) run by the same engines as `typeswan start`, with the client side of XAUTH
+// and Mode Config (src/ike/remoteAccess.ts) given the username and password. It initiates at
+// once; the Mode Config address goes on the TUN, whose routes are the remote networks; Ctrl-C
+// or SIGTERM sends deletes, removes the routes and the TUN and exits 0. A refused XAUTH ends it
+// with exit 1.
+
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { parseConfigText, isConfigProblem } from '../gateway/index.js';
+import { runIp } from '../net/host/index.js';
+import { ipv4NumberToText, ipv4ToNumber, parsePrefixText, prefixToNetmask } from '../packet/address.js';
+import type { RouterConfig } from '../policy/model.js';
+import { Severity, type DaemonLog } from './daemonLog.js';
+import { RuntimeFailure, UsageError } from './errors.js';
+import type { CliIo } from './io.js';
+import { daemonLog, requireCapabilities, runGateway, type StartOptions } from './start.js';
+
+/** The client's settings (Example 13-20's fields), from the file and the flags. */
+export interface ClientSettings {
+  /** "Connect using Secure Gateway Tunnel to". */
+  readonly gateway: string;
+  /** Our address toward the gateway ("ID_Type = ip address"); default the kernel's source. */
+  readonly local?: string;
+  /** The group's pre-shared key. */
+  readonly key: string;
+  readonly username: string;
+  /** "Remote party address": the networks behind the gateway, as CIDR. */
+  readonly remoteNetworks: readonly string[];
+  /** Proposal 1 (Authen): IOS `encryption`, `hash`, `group` words. */
+  readonly ike: { readonly encryption: string; readonly hash: string; readonly group: string };
+  /** Proposal 2 (Key Exchange): IOS transform names. */
+  readonly esp: readonly string[];
+}
+
+const DEFAULT_IKE = { encryption: 'aes', hash: 'sha', group: '14' } as const;
+const DEFAULT_ESP = ['esp-aes', 'esp-sha-hmac'] as const;
+
+/** The settings that take one word, by their keyword. */
+const SINGLE: ReadonlyMap<string, 'gateway' | 'local' | 'key' | 'username'> = new Map([
+  ['gateway', 'gateway'],
+  ['local', 'local'],
+  ['key', 'key'],
+  ['username', 'username'],
+]);
+
+/**
+ * Reads the client file: one `keyword value...` per line, `#` or `!` comments. Keywords:
+ * gateway, local, key, username, remote-network (repeatable), ike-proposal ENC HASH GROUP,
+ * esp-proposal TRANSFORM... Unknown keywords are refused with their line.
+ */
+export function parseClientFile(text: string, file: string): Partial<ClientSettings> {
+  const out: {
+    gateway?: string;
+    local?: string;
+    key?: string;
+    username?: string;
+    remoteNetworks?: string[];
+    ike?: ClientSettings['ike'];
+    esp?: string[];
+  } = {};
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.replace(/[#!].*$/, '').trim();
+    if (line === '') return;
+    const [word = '', ...rest] = line.split(/\s+/);
+    const where = `${file}:${i + 1}`;
+    const one = (): string => {
+      const v = rest[0];
+      if (rest.length !== 1 || v === undefined) throw new UsageError(`${where}: ${word} takes one value`);
+      return v;
+    };
+    const single = SINGLE.get(word);
+    if (single !== undefined) {
+      out[single] = one();
+      return;
+    }
+    switch (word) {
+      case 'remote-network':
+        out.remoteNetworks = [...(out.remoteNetworks ?? []), one()];
+        break;
+      case 'ike-proposal': {
+        const [encryption, hash, group] = rest;
+        if (rest.length !== 3 || encryption === undefined || hash === undefined || group === undefined)
+          throw new UsageError(`${where}: ike-proposal takes ENCRYPTION HASH GROUP (aes sha 14)`);
+        out.ike = { encryption, hash, group };
+        break;
+      }
+      case 'esp-proposal':
+        if (rest.length === 0) throw new UsageError(`${where}: esp-proposal takes transforms`);
+        out.esp = rest;
+        break;
+      default:
+        throw new UsageError(`${where}: unknown setting ${word}`);
+    }
+  });
+  return out;
+}
+
+/** The IOS configuration the client runs (Example 13-20 as a router would say it). */
+export function clientRouterConfig(s: ClientSettings & { readonly local: string }): string {
+  const acl = s.remoteNetworks.map((cidr) => {
+    const prefix = parsePrefixText(cidr);
+    if (prefix?.address.length !== 4) throw new UsageError(`remote-network ${cidr}: expected A.B.C.D/N`);
+    const mask = prefixToNetmask(prefix.length) >>> 0;
+    const network = (ipv4ToNumber(prefix.address) & mask) >>> 0;
+    return `access-list 150 permit ip any ${ipv4NumberToText(network)} ${ipv4NumberToText(~mask >>> 0)}`;
+  });
+  return [
+    'hostname client',
+    'crypto isakmp policy 10',
+    ` encryption ${s.ike.encryption}`,
+    ` hash ${s.ike.hash}`,
+    ' authentication pre-share',
+    ` group ${s.ike.group}`,
+    `crypto isakmp key ${s.key} address ${s.gateway}`,
+    `crypto ipsec transform-set CLIENT ${s.esp.join(' ')}`,
+    ...acl,
+    'crypto map CLIENT 10 ipsec-isakmp',
+    ` set peer ${s.gateway}`,
+    ' set transform-set CLIENT',
+    ' match address 150',
+    'interface Client0',
+    ` ip address ${s.local} 255.255.255.255`,
+    ' crypto map CLIENT',
+    '',
+  ].join('\n');
+}
+
+interface ClientOptions extends StartOptions {
+  readonly gateway?: string;
+  readonly local?: string;
+  readonly username?: string;
+  readonly remoteNetwork?: string[];
+  readonly passwordFile?: string;
+}
+
+export function registerClient(program: Command, io: CliIo): void {
+  program
+    .command('client')
+    .description('connect to a remote-access gateway (XAUTH, Mode Config) as a VPN client (root)')
+    .requiredOption('-c, --config <file>', 'client settings: gateway, key, username, remote-network...')
+    .option('--gateway <address>', "the gateway's address (overrides the file)")
+    .option('--local <address>', 'our address toward the gateway (default: the route to it)')
+    .option('--username <name>', 'the XAUTH username (overrides the file)')
+    .option('--remote-network <cidr...>', 'protected networks behind the gateway (override the file)')
+    .option(
+      '--password-file <file>',
+      'read the XAUTH password from this file (else a prompt or $TYPESWAN_PASSWORD)',
+    )
+    .option('--control <path>', 'control socket for show/clear/debug')
+    .option('--debug <categories>', 'debug lines on stderr: isakmp,ipsec,engine or none', 'isakmp')
+    .option('--tun <name>', 'TUN device name (default tsw<pid>)')
+    .option('--mtu <bytes>', 'TUN MTU', '1400')
+    .option('--log-format <format>', 'stderr lines: text (IOS), journal or json', 'text')
+    .option('--log-level <level>', 'log messages up to this IOS level')
+    .action(async (options: ClientOptions) => {
+      await runClient(options, io);
+    });
+}
+
+function readText(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`${what} ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+export function clientSettings(options: ClientOptions): ClientSettings {
+  const file = parseClientFile(readText(options.config, 'client settings'), options.config);
+  const gateway = options.gateway ?? file.gateway;
+  const key = file.key;
+  const username = options.username ?? file.username;
+  const remoteNetworks = options.remoteNetwork ?? file.remoteNetworks ?? [];
+  if (gateway === undefined) throw new UsageError(`${options.config}: no gateway`);
+  if (key === undefined) throw new UsageError(`${options.config}: no key (the group's pre-shared key)`);
+  if (username === undefined) throw new UsageError(`${options.config}: no username`);
+  if (remoteNetworks.length === 0) throw new UsageError(`${options.config}: no remote-network`);
+  const local = options.local ?? file.local;
+  return {
+    gateway,
+    ...(local !== undefined ? { local } : {}),
+    key,
+    username,
+    remoteNetworks,
+    ike: file.ike ?? DEFAULT_IKE,
+    esp: file.esp ?? DEFAULT_ESP,
+  };
+}
+
+/** The source address the kernel uses toward `gateway` (`ip route get`). */
+function sourceToward(gateway: string): string {
+  const out = runIp(['-o', 'route', 'get', gateway]);
+  const src = /\bsrc (\d+\.\d+\.\d+\.\d+)/.exec(out)?.[1];
+  if (src === undefined) throw new RuntimeFailure(`no route with a source address toward ${gateway}`);
+  return src;
+}
+
+/**
+ * The XAUTH password: never from the command line. A file (first line), else
+ * $TYPESWAN_PASSWORD, else a prompt on the terminal without echo.
+ */
+export async function readPassword(options: { readonly passwordFile?: string }, io: CliIo): Promise<string> {
+  if (options.passwordFile !== undefined)
+    return readText(options.passwordFile, '--password-file').split(/\r?\n/)[0] ?? '';
+  const env = process.env['TYPESWAN_PASSWORD'];
+  if (env !== undefined) return env;
+  if (!process.stdin.isTTY)
+    throw new UsageError('no password: give --password-file FILE or TYPESWAN_PASSWORD, or run on a terminal');
+  return promptHidden('Password: ', io);
+}
+
+function promptHidden(prompt: string, io: CliIo): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const stdin = process.stdin;
+    io.stderr(prompt);
+    stdin.setRawMode(true);
+    stdin.resume();
+    let typed = '';
+    const done = (error?: Error): void => {
+      stdin.setRawMode(false);
+      stdin.pause();
+      stdin.off('data', onData);
+      io.stderr('\n');
+      if (error) reject(error);
+      else resolve(typed);
+    };
+    const onData = (chunk: Buffer): void => {
+      for (const ch of chunk.toString('utf8')) {
+        if (ch === '\r' || ch === '\n') return done();
+        if (ch === '\u0003' || ch === '\u0004') return done(new UsageError('no password given'));
+        if (ch === '\u007f' || ch === '\b') typed = typed.slice(0, -1);
+        else typed += ch;
+      }
+    };
+    stdin.on('data', onData);
+  });
+}
+
+export async function runClient(options: ClientOptions, io: CliIo): Promise<void> {
+  requireCapabilities();
+  const settings = clientSettings(options);
+  const password = await readPassword(options, io);
+  const log = daemonLog(options, io);
+  const local = settings.local ?? sourceToward(settings.gateway);
+  let config: RouterConfig;
+  try {
+    config = parseConfigText(clientRouterConfig({ ...settings, local }), options.config);
+  } catch (error) {
+    if (isConfigProblem(error)) throw new UsageError(error.message);
+    throw error;
+  }
+  let refused: string | undefined;
+  let stop: () => void = () => undefined;
+  const until = new Promise<void>((resolve) => (stop = resolve));
+  const ignoreHangup = (): void => log.log(Severity.notifications, 'SIGHUP: a client has nothing to reload');
+  process.on('SIGHUP', ignoreHangup);
+  try {
+    await runGateway(config, options, log, () => undefined, {
+      remoteAccessClient: {
+        credentials: (peer) =>
+          peer === settings.gateway ? { username: settings.username, password } : undefined,
+        modeConfig: 'pull',
+      },
+      until,
+      running: (gateway, tunnel, runLog) =>
+        connect(gateway, tunnel, runLog, settings, (reason) => {
+          refused = reason;
+          stop();
+        }),
+    });
+  } finally {
+    process.off('SIGHUP', ignoreHangup);
+  }
+  if (refused !== undefined) throw new RuntimeFailure(refused);
+}
+
+type RunHooks = NonNullable<Parameters<typeof runGateway>[4]>;
+type Running = NonNullable<RunHooks['running']>;
+
+/** Initiates, puts the Mode Config address on the TUN, and stops on a refused XAUTH. */
+function connect(
+  gateway: Parameters<Running>[0],
+  tunnel: Parameters<Running>[1],
+  log: DaemonLog,
+  settings: ClientSettings,
+  fail: (reason: string) => void,
+): () => void {
+  const addresses: string[] = [];
+  const unsubscribe = gateway.events((e) => {
+    if (e.source !== 'ike') return;
+    const ev = e.event;
+    if (ev.type === 'modeConfig' && ev.step === 'assigned' && ev.address !== undefined) {
+      if (addresses.includes(ev.address)) return;
+      try {
+        runIp(['addr', 'add', `${ev.address}/32`, 'dev', tunnel.name]);
+        addresses.push(ev.address);
+        log.log(Severity.notifications, `Mode Config address ${ev.address} on ${tunnel.name}`);
+      } catch (error) {
+        log.log(Severity.errors, `address ${ev.address} on ${tunnel.name}: ${String(error)}`);
+      }
+    }
+    if ((ev.type === 'xauth' || ev.type === 'modeConfig') && ev.step === 'failed')
+      fail(`${settings.gateway}: ${ev.reason ?? `${ev.type} failed`}`);
+  });
+  const started = gateway.initiate({ peer: settings.gateway });
+  log.log(Severity.notifications, started.text);
+  return () => {
+    unsubscribe();
+    for (const a of addresses) {
+      try {
+        runIp(['addr', 'del', `${a}/32`, 'dev', tunnel.name]);
+      } catch {
+        // the device is going anyway
+      }
+    }
+  };
+}
