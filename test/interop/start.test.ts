@@ -32,13 +32,14 @@ describe('typeswan start (Linux, root)', { skip, timeout: 60_000 }, () => {
   });
 
   it('routes the remote protected network into its TUN and removes both on SIGTERM (exit 0)', async () => {
-    // An rsa-sig policy beside the pre-share one is inert: start and each reload say so.
+    // An rsa-sig policy beside the pre-share one is inert without a router certificate: start
+    // and each reload say so.
     const withInert = config(ADDR.r1Wan).replace(
       '!\ncrypto isakmp key',
       'crypto isakmp policy 5\n authentication rsa-sig\n!\ncrypto isakmp key',
     );
     const t = await Typeswan.start(lab, 'r1', withInert, 'st-ok', ['--tun', 'tswst0']);
-    const inert = `typeswan: warning: ${t.configFile}:7: policy 5 (rsa-sig) is inert: RSA signatures are not supported yet`;
+    const inert = `typeswan: warning: ${t.configFile}:7: policy 5 (rsa-sig) is inert: RSA signatures need a router certificate in \`crypto ca certificate chain\`, and there is none`;
     assert.equal(t.log().split(inert).length - 1, 1, t.log());
     t.daemon.child.kill('SIGHUP');
     assert.ok(await until(() => t.log().split(inert).length - 1 === 2, 5000), t.log());
