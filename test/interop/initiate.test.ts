@@ -7,6 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ADDR, announceSkip, Charon, interopSkipReason, Lab, Typeswan, until } from './harness.js';
+import { childSpis } from './swanctl.js';
 import { iosConfig } from './ios.js';
 import { strongSwanNetPeer } from './netPeer.js';
 
@@ -14,10 +15,6 @@ const skip = interopSkipReason({ charon: true, typeswan: true });
 announceSkip('typeswan initiate -> strongSwan', skip);
 
 const PSK = 'interop-psk-initiate-7Hw'; // test-only pre-shared key, never used outside this lab
-
-function childSpis(listing: string): string[] {
-  return [...listing.matchAll(/(?:in|out)\s+([0-9a-f]{8})/g)].map((m) => m[1] ?? '').sort();
-}
 
 describe('interop: typeswan initiate -> strongSwan', { skip, timeout: 300_000 }, () => {
   let lab: Lab;

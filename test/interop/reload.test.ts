@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ADDR, announceSkip, interopSkipReason, type Charon, Lab, Typeswan, until } from './harness.js';
+import { childSpis } from './swanctl.js';
 import { iosConfig } from './ios.js';
 import { checkPingsAndCounters, ipsecCounters, triggerFromHa } from './scenario.js';
 import { strongSwanNetPeer } from './netPeer.js';
@@ -16,11 +17,6 @@ const skip = interopSkipReason({ charon: true, typeswan: true });
 announceSkip('typeswan reload <-> strongSwan', skip);
 
 const PSK = 'interop-psk-reload-3kQ';
-
-/** strongSwan's CHILD_SA SPIs in `swanctl --list-sas`, sorted. */
-function childSpis(listing: string): string[] {
-  return [...listing.matchAll(/(?:in|out)\s+([0-9a-f]{8})/g)].map((m) => m[1] ?? '').sort();
-}
 
 describe('interop: typeswan reload <-> strongSwan', { skip, timeout: 300_000 }, () => {
   let lab: Lab;

@@ -97,3 +97,8 @@ ${
 }}
 `;
 }
+
+/** strongSwan's CHILD_SA SPIs in `swanctl --list-sas`, sorted. */
+export function childSpis(listing: string): string[] {
+  return [...listing.matchAll(/(?:in|out)\s+([0-9a-f]{8})/g)].map((m) => m[1] ?? '').sort();
+}
