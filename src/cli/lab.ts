@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { ConfigError } from '../config/index.js';
 import { ConfigFileError, GatewayRefused, readConfigText } from '../gateway/configFile.js';
 import { realEngines } from '../lab/engines.js';
-import { runLab } from '../lab/run.js';
+import { runLabAsync } from '../lab/run.js';
 import {
   DEFAULT_SCENARIO,
   findScenario,
@@ -88,12 +88,16 @@ export function registerLab(program: Command, io: CliIo): void {
       'after',
       `\nScenarios:\n${SCENARIOS.map((s) => `  ${s.name.padEnd(12)} ${s.title} (${s.source})`).join('\n')}\n\nExamples:\n  typeswan lab\n  typeswan lab one-to-many --loss 20 --count 10\n  typeswan lab --config r1.cfg --config r2.cfg`,
     )
-    .action((name: string | undefined, options: LabCliOptions) => {
-      runLabCommand(name, options, io);
+    .action(async (name: string | undefined, options: LabCliOptions) => {
+      await runLabCommand(name, options, io);
     });
 }
 
-export function runLabCommand(name: string | undefined, options: LabCliOptions, io: CliIo): void {
+export async function runLabCommand(
+  name: string | undefined,
+  options: LabCliOptions,
+  io: CliIo,
+): Promise<void> {
   if (options.list === true) {
     for (const s of SCENARIOS)
       io.stdout(
@@ -158,7 +162,7 @@ export function runLabCommand(name: string | undefined, options: LabCliOptions, 
   let ok: boolean;
   try {
     const opened = keylog;
-    const result = runLab(scenario, routers, realEngines, {
+    const result = await runLabAsync(scenario, routers, realEngines, {
       loss,
       duplicate,
       reorder,

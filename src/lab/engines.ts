@@ -19,7 +19,13 @@ export const realEngines: LabEngines = {
       ...(context.onSaInstalled !== undefined ? { onSaInstalled: context.onSaInstalled } : {}),
       ...(context.onIkeKeys !== undefined ? { onIkeKeys: context.onIkeKeys } : {}),
       rng: { randomBytes: (n) => random.bytes(n) },
-      ...(context.aggressiveMode ? { ike: { aggressiveMode: true } } : {}),
+      ike: {
+        ...(context.aggressiveMode ? { aggressiveMode: true } : {}),
+        ...(context.remoteAccessClient !== undefined
+          ? { remoteAccessClient: context.remoteAccessClient }
+          : {}),
+      },
+      ...(context.aaa !== undefined ? { aaa: context.aaa } : {}),
     });
   },
 };

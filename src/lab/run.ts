@@ -1,7 +1,10 @@
 // Runs a lab scenario in virtual time: parse the routers' configurations, build the network,
-// start one gateway per router, let each host ping across, then print the IOS debug trace,
-// the ping results and `show crypto isakmp sa` / `show crypto ipsec sa` of every router.
-// Passes only if every ping got replies through the tunnel (the SA counters prove it).
+// start one gateway per router, connect the VPN clients, let each host ping across, then print
+// the IOS debug trace, the ping results and `show crypto isakmp sa` / `show crypto ipsec sa` of
+// every router. Passes only if every ping got replies through the tunnel (the SA counters
+// prove it). The run is a generator of stretches of virtual time: `runLab` runs each at once;
+// `runLabAsync` runs them in slices and lets promises settle between slices, which XAUTH's AAA
+// checks (asynchronous, as in the gateway) need.
 
 import type { Gateway } from '../gateway/gateway.js';
 import type { GatewayAdapters } from '../gateway/gateway.js';
@@ -15,7 +18,10 @@ import { VirtualNetwork } from '../net/virtual/network.js';
 import type { VirtualScheduler } from '../net/virtual/scheduler.js';
 import type { RouterConfig } from '../policy/model.js';
 import type { IpsecSa } from '../policy/sa.js';
+import type { ServerGroupFactories } from '../aaa/index.js';
+import type { RemoteAccessClient } from '../ike/types.js';
 import { pingBanner, pingMarks, pingSummary } from './ping.js';
+import { gatewayOf, labAaa, vpnClientOf } from './remoteAccess.js';
 import type { Scenario, ScenarioRouter } from './scenarios/index.js';
 import { buildTopology, type LabRouter } from './topology.js';
 
@@ -32,6 +38,10 @@ export interface GatewayContext {
   readonly onSaInstalled?: (sa: IpsecSa) => void;
   /** Told each IKE SA's cookie and Ka when phase 1 completes (the lab's `--keylog`). */
   readonly onIkeKeys?: (keys: IkeSaKeys) => void;
+  /** This router is a VPN client: the client side of XAUTH and Mode Config. */
+  readonly remoteAccessClient?: RemoteAccessClient;
+  /** The `group` login methods of XAUTH (the lab's stand-in AAA server). */
+  readonly aaa?: ServerGroupFactories;
 }
 
 export interface LabEngines {
@@ -84,12 +94,63 @@ export interface LabResult {
 /** The chapter's debug starts at uptime 00:04:10; so does the lab's virtual clock. */
 const START_SECONDS = 250;
 
+/** A stretch of virtual time the run needs: until `until`, or sooner when `stop()` says so. */
+interface Advance {
+  readonly scheduler: VirtualScheduler;
+  readonly until: number;
+  readonly stop?: () => boolean;
+  readonly maxEvents: number;
+}
+
+/** Virtual seconds per slice of `runLabAsync`; promises settle between slices. */
+const SLICE_SECONDS = 0.05;
+
+/** Runs the scenario, each stretch of virtual time at once (no promise settles meanwhile). */
 export function runLab(
   scenario: Scenario,
   routers: readonly ScenarioRouter[],
   engines: LabEngines,
   options: LabOptions,
 ): LabResult {
+  const steps = labSteps(scenario, routers, engines, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+    const a = step.value;
+    a.scheduler.run(a.until, { maxEvents: a.maxEvents, ...(a.stop !== undefined ? { stop: a.stop } : {}) });
+  }
+}
+
+/** Runs the scenario in slices of virtual time, letting promises (XAUTH's AAA) settle between them. */
+export async function runLabAsync(
+  scenario: Scenario,
+  routers: readonly ScenarioRouter[],
+  engines: LabEngines,
+  options: LabOptions,
+): Promise<LabResult> {
+  const steps = labSteps(scenario, routers, engines, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+    const a = step.value;
+    let budget = a.maxEvents;
+    while (budget > 0 && a.scheduler.now() < a.until && a.stop?.() !== true) {
+      const horizon = Math.min(a.until, a.scheduler.now() + SLICE_SECONDS);
+      budget -= a.scheduler.run(horizon, {
+        maxEvents: budget,
+        ...(a.stop !== undefined ? { stop: a.stop } : {}),
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+}
+
+function* labSteps(
+  scenario: Scenario,
+  routers: readonly ScenarioRouter[],
+  engines: LabEngines,
+  options: LabOptions,
+): Generator<Advance, LabResult, void> {
   const out = options.out;
   const seed = options.seed ?? 1;
   const loss = options.loss ?? 0;
@@ -101,6 +162,7 @@ export function runLab(
   const topology = buildTopology(net, configs, {
     wan: { loss, duplicate, reorder },
     ...(scenario.nat !== undefined ? { nat: scenario.nat } : {}),
+    ...(routers.some((r) => r.host !== undefined) ? { hosts: routers.map((r) => r.host) } : {}),
   });
   const frames: { time: number; data: Uint8Array }[] = [];
   if (options.capture === true) {
@@ -120,7 +182,10 @@ export function runLab(
     }
   });
 
+  const remoteAccess = scenario.remoteAccess;
+  const aaa = remoteAccess?.aaaUsers !== undefined ? labAaa(remoteAccess.aaaUsers) : undefined;
   const gateways = topology.routers.map((router, index) => {
+    const client = vpnClientOf(remoteAccess, index);
     const wan = router.wan.address;
     const adapters: GatewayAdapters = {
       udp: [router.router.udpEndpoint(wan, 500), router.router.udpEndpoint(wan, 4500)],
@@ -137,6 +202,8 @@ export function runLab(
       holdQueueLimit: options.hold ?? 0,
       ...(options.onSaInstalled !== undefined ? { onSaInstalled: options.onSaInstalled } : {}),
       ...(options.onIkeKeys !== undefined ? { onIkeKeys: options.onIkeKeys } : {}),
+      ...(client !== undefined ? { remoteAccessClient: client } : {}),
+      ...(aaa !== undefined ? { aaa } : {}),
     });
     return gateway;
   });
@@ -164,6 +231,43 @@ export function runLab(
 
   const count = options.count ?? DEFAULT_PING.count;
   const deadline = START_SECONDS + (options.timeLimit ?? 600);
+  // A VPN client connects first (as `typeswan client` does); its host then pings from the
+  // address Mode Config gave it.
+  const sources = new Map<number, string>();
+  for (const c of remoteAccess?.clients ?? []) {
+    const router = topology.routers[c.router];
+    const gateway = gateways[c.router];
+    const peer = router === undefined ? undefined : gatewayOf(router.config);
+    if (router === undefined || gateway === undefined || peer === undefined) continue;
+    out(`${router.config.hostname}: connect to ${peer} as ${c.username} (XAUTH, Mode Config pull)`);
+    let address: string | undefined;
+    let failed: string | undefined;
+    const unsubscribe = bus.subscribe((e) => {
+      if (e.router !== router.config.hostname || e.source !== 'ike') return;
+      const ev = e.event;
+      if (ev.type === 'modeConfig' && ev.step === 'assigned') address = ev.address;
+      if ((ev.type === 'xauth' || ev.type === 'modeConfig') && ev.step === 'failed') failed = ev.reason;
+    });
+    gateway.initiate({ peer });
+    // Up once it has its address and the tunnel to the gateway is installed.
+    yield {
+      scheduler: net.scheduler,
+      until: Math.min(deadline, net.scheduler.now() + 120),
+      stop: () =>
+        failed !== undefined ||
+        (address !== undefined && gateway.ipsecFlows(peer).some((f) => f.outboundEsp.length > 0)),
+      maxEvents: 2_000_000,
+    };
+    unsubscribe();
+    for (const line of trace.splice(0)) out(line);
+    if (address !== undefined) {
+      router.host.addInterface('vpn0', address, '255.255.255.255', router.lanSegment);
+      sources.set(c.router, address);
+      out(`${router.config.hostname}: Mode Config address ${address} on ${router.host.name}`);
+    } else out(`${router.config.hostname}: not connected: ${failed ?? 'no Mode Config address'}`);
+    out('');
+  }
+
   const pings: PingOutcome[] = [];
   for (const p of scenario.pings) {
     const from = topology.routers[p.from];
@@ -171,10 +275,20 @@ export function runLab(
     if (from === undefined || to === undefined) continue;
     let result: PingResult | undefined;
     const before = tunnelCounters(gateways[p.from], to.publicAddress);
-    from.host.ping(to.host.address, { ...DEFAULT_PING, count }, (r) => {
-      result = r;
-    });
-    net.scheduler.run(deadline, { stop: () => result !== undefined, maxEvents: 2_000_000 });
+    const source = sources.get(p.from);
+    from.host.ping(
+      to.host.address,
+      { ...DEFAULT_PING, count, ...(source !== undefined ? { source } : {}) },
+      (r) => {
+        result = r;
+      },
+    );
+    yield {
+      scheduler: net.scheduler,
+      until: deadline,
+      stop: () => result !== undefined,
+      maxEvents: 2_000_000,
+    };
     const finished = result ?? {
       destination: to.host.address,
       size: DEFAULT_PING.size,
@@ -191,9 +305,10 @@ export function runLab(
       encaps >= replies &&
       decaps >= replies &&
       (impaired || (encaps === replies && decaps === replies));
-    pings.push({ from: from.host.address, to: to.host.address, result: finished, encaps, decaps, tunnelOk });
+    const origin = source ?? from.host.address;
+    pings.push({ from: origin, to: to.host.address, result: finished, encaps, decaps, tunnelOk });
 
-    out(`${from.host.name}#ping ${to.host.address}`);
+    out(`${from.host.name}#ping ${to.host.address}${source !== undefined ? ` source ${source}` : ''}`);
     for (const line of pingBanner({ ...finished, count })) out(line);
     for (const line of trace.splice(0)) out(line);
     out(pingMarks(finished));
@@ -201,17 +316,22 @@ export function runLab(
     out('');
   }
   // Let the last quick-mode messages and deletes settle before showing state.
-  net.scheduler.run(net.scheduler.now() + 1, { maxEvents: 100_000 });
+  yield { scheduler: net.scheduler, until: net.scheduler.now() + 1, maxEvents: 100_000 };
   for (const line of trace.splice(0)) out(line);
 
-  for (const gateway of gateways) {
+  gateways.forEach((gateway, index) => {
     out(`${gateway.name}#show crypto isakmp sa`);
     out(gateway.show('isakmp sa').text.trimEnd());
     out('');
     out(`${gateway.name}#show crypto ipsec sa`);
     out(gateway.show('ipsec sa').text.trimEnd());
     out('');
-  }
+    if ((configs[index]?.localPools.length ?? 0) > 0) {
+      out(`${gateway.name}#show ip local pool`);
+      out(gateway.show('ip local pool').text.trimEnd());
+      out('');
+    }
+  });
   const ok = pings.length > 0 && pings.every((p) => p.tunnelOk);
   for (const [router, m] of Object.entries(metrics.snapshot())) {
     const drops = Object.entries(m.drops)

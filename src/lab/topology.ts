@@ -18,6 +18,8 @@ export interface LabRouter {
   readonly wan: Interface & { readonly address: string; readonly netmask: string };
   readonly lan: Interface & { readonly address: string; readonly netmask: string };
   readonly host: VirtualHost;
+  /** The LAN between the router and its host (a VPN client's host takes its Mode Config address here). */
+  readonly lanSegment: Segment;
   /** Where peers see this router: its WAN address, or its PAT box's outside address. */
   readonly publicAddress: string;
 }
@@ -56,6 +58,17 @@ function freeAddress(iface: Addressed, taken: ReadonlySet<string>): string {
   throw new TopologyError(`no free address in ${iface.name} ${iface.address} ${iface.netmask}`);
 }
 
+/**
+ * The lab's host behind a router on a LAN of its own, at `address` in `netmask`, when the
+ * traffic the configuration protects comes from a host the printed configuration only routes
+ * to (Example 13-21's 20.1.1.1) or from a loopback (Example 13-22's 10.1.1.1). The router
+ * answers on that LAN at the subnet's first other address.
+ */
+export interface LabHost {
+  readonly address: string;
+  readonly netmask: string;
+}
+
 export function buildTopology(
   net: VirtualNetwork,
   configs: readonly RouterConfig[],
@@ -64,15 +77,22 @@ export function buildTopology(
     lan?: Partial<LinkProfile>;
     /** Put router `router` behind a PAT box whose outside address is `outsideAddress`. */
     nat?: { readonly router: number; readonly outsideAddress: string };
+    /** Per router (by index): its host on a LAN of its own instead of on its second interface. */
+    hosts?: readonly (LabHost | undefined)[];
   } = {},
 ): LabTopology {
   const describe: string[] = [];
-  const picked = configs.map((config) => {
+  const picked = configs.map((config, index) => {
     const wan = config.interfaces.find((i) => i.cryptoMap !== undefined && addressed(i));
     if (wan === undefined || !addressed(wan)) {
       throw new TopologyError(
         `${config.file}: no interface with an address and a crypto map (the lab's WAN side)`,
       );
+    }
+    const own = options.hosts?.[index];
+    if (own !== undefined) {
+      const lan: Addressed = { name: 'lab-lan', shutdown: false, address: own.address, netmask: own.netmask };
+      return { config, wan, lan, hostAddress: own.address };
     }
     const lan = config.interfaces.find(
       (i) =>
@@ -84,7 +104,7 @@ export function buildTopology(
     if (lan === undefined || !addressed(lan)) {
       throw new TopologyError(`${config.file}: no second addressed interface (the lab's protected LAN side)`);
     }
-    return { config, wan, lan };
+    return { config, wan, lan, hostAddress: undefined };
   });
   const names = new Set<string>();
   for (const p of picked) {
@@ -153,16 +173,27 @@ export function buildTopology(
       router.addInterface(p.wan.name, p.wan.address, p.wan.netmask, wanSegment);
     }
     const lanSegment = net.segment(`lan-${p.config.hostname}`, { delay: 0.001, ...options.lan });
-    router.addInterface(p.lan.name, p.lan.address, p.lan.netmask, lanSegment);
+    const lan =
+      p.hostAddress === undefined
+        ? p.lan
+        : { ...p.lan, address: freeAddress(p.lan, new Set([...allAddresses, p.hostAddress])) };
+    allAddresses.add(lan.address);
+    router.addInterface(lan.name, lan.address, lan.netmask, lanSegment);
     const host = net.host(`host-${p.config.hostname}`);
-    const hostAddress = freeAddress(p.lan, allAddresses);
+    const hostAddress = p.hostAddress ?? freeAddress(lan, allAddresses);
     allAddresses.add(hostAddress);
-    host.addInterface('eth0', hostAddress, p.lan.netmask, lanSegment);
-    host.addRoute('0.0.0.0', '0.0.0.0', p.lan.address);
-    describe.push(
-      `${p.config.hostname} ${p.lan.name} ${p.lan.address} ${p.lan.netmask} -- host ${hostAddress}`,
-    );
-    routers.push({ config: p.config, router, wan: p.wan, lan: p.lan, host, publicAddress: seen.address });
+    host.addInterface('eth0', hostAddress, lan.netmask, lanSegment);
+    host.addRoute('0.0.0.0', '0.0.0.0', lan.address);
+    describe.push(`${p.config.hostname} ${lan.name} ${lan.address} ${lan.netmask} -- host ${hostAddress}`);
+    routers.push({
+      config: p.config,
+      router,
+      wan: p.wan,
+      lan,
+      host,
+      lanSegment,
+      publicAddress: seen.address,
+    });
   });
   // Each router hands traffic for the other routers' LANs to its gateway (the tunnel).
   for (const r of routers) {

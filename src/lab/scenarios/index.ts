@@ -2,6 +2,9 @@
 
 import { EXAMPLE_13_1_INITIATOR, EXAMPLE_13_2_RESPONDER, NAT_T_INITIATOR } from './chapterPsk.js';
 import { EXAMPLE_13_13_ROUTER1, EXAMPLE_13_14_ROUTER2, EXAMPLE_13_15_ROUTER3_REPAIRED } from './oneToMany.js';
+import type { LabHost } from '../topology.js';
+import type { LabRemoteAccess } from '../remoteAccess.js';
+import { PIX_SCENARIO, REMOTE_ACCESS_SCENARIO } from './remoteAccess.js';
 
 export interface ScenarioRouter {
   /** Shown as the config's file name in errors. */
@@ -9,6 +12,8 @@ export interface ScenarioRouter {
   readonly text: string;
   /** Initiate with aggressive mode instead of main mode. */
   readonly aggressiveMode?: boolean;
+  /** The router's host on a LAN of its own (see LabHost) instead of on its second interface. */
+  readonly host?: LabHost;
 }
 
 export interface Scenario {
@@ -20,6 +25,8 @@ export interface Scenario {
   readonly pings: readonly { readonly from: number; readonly to: number }[];
   /** Put one router behind a PAT box (NAT traversal, RFC 3947/3948). */
   readonly nat?: { readonly router: number; readonly outsideAddress: string };
+  /** VPN clients and the AAA server behind XAUTH (Examples 13-19 to 13-21); see src/lab/remoteAccess.ts. */
+  readonly remoteAccess?: LabRemoteAccess;
 }
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -69,6 +76,8 @@ export const SCENARIOS: readonly Scenario[] = [
       { from: 1, to: 2 },
     ],
   },
+  REMOTE_ACCESS_SCENARIO,
+  PIX_SCENARIO,
 ];
 
 export const DEFAULT_SCENARIO = 'psk';
