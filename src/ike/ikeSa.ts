@@ -71,6 +71,8 @@ export class IkeSa {
   cryptoMapEntry?: CryptoMapEntry;
   /** Offered transforms kept until the reply names one (initiator). */
   offeredPolicies: readonly IsakmpPolicy[] = [];
+  /** Our offer carried XAUTHInitPreShared transforms (we are an XAUTH client of this peer). */
+  offeredXauth = false;
   sentInitialContact = false;
 
   lastHeardAt: number;

@@ -475,6 +475,9 @@ export class IkeManager {
       natT: this.opts.natT ?? 'rfc-and-drafts',
       ...(this.domainName !== undefined ? { domainName: this.domainName } : {}),
       ...(this.opts.pki ? { sig: { points: this.trust, pki: this.opts.pki, emit: this.emit } } : {}),
+      ...(this.opts.remoteAccessClient
+        ? { xauthClient: (peer: string) => this.opts.remoteAccessClient?.credentials(peer) !== undefined }
+        : {}),
       emit: this.emit,
     };
   }

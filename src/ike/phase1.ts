@@ -70,6 +70,8 @@ export interface Phase1Context {
   readonly domainName?: string;
   /** Trust points, our certificates and keys, CRLs: present when the engine has a key store. */
   readonly sig?: SigContext;
+  /** As a remote-access client: whether we answer XAUTH from this gateway (our offer says so). */
+  readonly xauthClient?: (peer: string) => boolean;
   emit(e: IkeEvent): void;
 }
 
@@ -134,7 +136,25 @@ export function policyAttributes(p: IsakmpPolicy): Attribute[] {
   return attrs;
 }
 
-export function buildPhase1Sa(policies: readonly IsakmpPolicy[]): SaPayload {
+/**
+ * An XAUTH client offers each pre-shared key policy as XAUTHInitPreShared (65001,
+ * draft-ietf-ipsec-isakmp-xauth-06 §4) first, as the Cisco VPN Client does, and then as plain
+ * pre-share for a gateway without XAUTH; strongSwan as an XAUTH server takes only the former.
+ */
+function transformsOf(policies: readonly IsakmpPolicy[], xauthClient: boolean): Attribute[][] {
+  return policies.flatMap((p) => {
+    const plain = policyAttributes(p);
+    if (!xauthClient || p.authentication !== 'pre-share') return [plain];
+    const xauth = plain.map((a) =>
+      a.type === Phase1Attr.AUTHENTICATION_METHOD
+        ? numericAttribute(a.type, IkeAuthMethod.XAUTH_INIT_PRE_SHARED)
+        : a,
+    );
+    return [xauth, plain];
+  });
+}
+
+export function buildPhase1Sa(policies: readonly IsakmpPolicy[], xauthClient = false): SaPayload {
   return {
     type: PayloadType.SA,
     doi: Doi.IPSEC,
@@ -144,10 +164,10 @@ export function buildPhase1Sa(policies: readonly IsakmpPolicy[]): SaPayload {
         proposalNumber: 1,
         protocolId: ProtocolId.ISAKMP,
         spi: new Uint8Array(0),
-        transforms: policies.map((p, i) => ({
+        transforms: transformsOf(policies, xauthClient).map((attributes, i) => ({
           transformNumber: i + 1,
           transformId: 1,
-          attributes: policyAttributes(p),
+          attributes,
         })),
       },
     ],
@@ -307,7 +327,8 @@ export function offerPayload(
 ): SaPayload {
   ctx.emit({ type: 'begin', connId: sa.connId, exchange });
   sa.offeredPolicies = policies;
-  const offer = buildPhase1Sa(policies);
+  sa.offeredXauth = ctx.xauthClient?.(sa.peerAddress) === true;
+  const offer = buildPhase1Sa(policies, sa.offeredXauth);
   sa.saiB = encodePayloadBody(offer);
   return offer;
 }
@@ -348,7 +369,12 @@ export function acceptReply(sa: IkeSa, ctx: Phase1Context, decoded: SaPayload): 
   const t = decoded.proposals[0]?.transforms[0];
   if (!t || decoded.proposals.length !== 1 || decoded.proposals[0]?.transforms.length !== 1)
     throw new Phase1Failure(NotifyType.BAD_PROPOSAL_SYNTAX, 'reply SA must carry one transform');
-  const offer = offerOf(t);
+  const taken = offerOf(t);
+  // Our XAUTHInitPreShared transform, chosen: phase 1 itself is pre-shared key authentication.
+  const offer =
+    sa.offeredXauth && taken.authentication === String(IkeAuthMethod.XAUTH_INIT_PRE_SHARED)
+      ? { ...taken, authentication: 'pre-share' }
+      : taken;
   const choice = choosePhase1([offer], sa.offeredPolicies);
   choice.checks.forEach((check) =>
     ctx.emit({ type: 'phase1Check', connId: sa.connId, check, nextPayload: 0 }),

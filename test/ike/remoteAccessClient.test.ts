@@ -1,0 +1,63 @@
+// The client side of XAUTH and Mode Config (the VPN Client of Example 13-20), in memory against
+// the typeswan Concentrator: what its phase-1 offer says (XAUTHInitPreShared before plain
+// pre-share, the authentication method a strongSwan XAUTH server requires).
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { IkeManager } from '../../src/ike/index.js';
+import { decodeMessage, findPayload, PayloadType, attributeNumber } from '../../src/wire/index.js';
+import { clientConfig, clientSelector, concentratorConfig, GATEWAY, RaLab } from './remoteAccessLab.js';
+import { seededRng } from './harness.js';
+
+const CLIENT = '171.68.118.143';
+/** draft-ietf-ipsec-isakmp-xauth-06 §4 (and strongSwan's AUTH_XAUTH_INIT_PSK): 65001. */
+const XAUTH_INIT_PRE_SHARED = 65001;
+/** RFC 2409 App. A: authentication method 1, pre-shared key; attribute type 3. */
+const PRE_SHARED = 1;
+const AUTHENTICATION_METHOD = 3;
+
+/** The authentication methods of the transforms in `engine`'s first message toward the gateway. */
+function offeredMethods(engine: IkeManager): (number | undefined)[] {
+  const first = engine
+    .acquire({ peer: GATEWAY, selector: clientSelector(CLIENT) }, 0)
+    .find((a) => a.kind === 'send');
+  assert.ok(first?.kind === 'send');
+  const sa = findPayload(decodeMessage(first.data).payloads, PayloadType.SA);
+  assert.ok(sa);
+  return (sa.proposals[0]?.transforms ?? []).map((t) => {
+    const a = t.attributes.find((x) => x.type === AUTHENTICATION_METHOD);
+    return a === undefined ? undefined : attributeNumber(a);
+  });
+}
+
+test('an XAUTH client offers each pre-share policy as XAUTHInitPreShared first, then as pre-share', () => {
+  const client = new IkeManager({
+    config: clientConfig(CLIENT),
+    rng: seededRng('client'),
+    localAddresses: [CLIENT],
+    remoteAccessClient: { credentials: () => ({ username: 'u', password: 'p' }) },
+  });
+  assert.deepEqual(offeredMethods(client), [XAUTH_INIT_PRE_SHARED, PRE_SHARED]);
+  const router = new IkeManager({
+    config: clientConfig(CLIENT),
+    rng: seededRng('router'),
+    localAddresses: [CLIENT],
+  });
+  assert.deepEqual(offeredMethods(router), [PRE_SHARED]);
+});
+
+test('the Concentrator takes the XAUTHInitPreShared transform and the client adopts it as pre-share', async () => {
+  const lab = new RaLab(concentratorConfig({ modes: ['respond'] }), [
+    { address: CLIENT, username: 'ciscouser', password: 'cisco1234', modeConfig: 'pull' },
+  ]);
+  const [client] = lab.clients;
+  assert.ok(client);
+  lab.connect(client);
+  await lab.run(10);
+  assert.equal(client.address4, '10.1.10.1');
+  assert.deepEqual(
+    client.engine.listIkeSas(lab.now).map((s) => [s.state, s.authentication]),
+    [['QM_IDLE', 'pre-share']],
+  );
+  assert.equal(client.installed.length, 1);
+});
