@@ -11,6 +11,7 @@ import {
   type CryptoMapSettings,
   type DynamicMapEntry,
   type HostEntry,
+  type StaticRoute,
   type IgnoredLine,
   type Interface,
   type IsakmpGlobal,
@@ -90,6 +91,7 @@ export class ConfigBuilder {
     Mutable<AaaServerGroup> & { hosts: AaaServerGroup['hosts'][number][] }
   >();
   readonly hosts: HostEntry[] = [];
+  readonly routes: StaticRoute[] = [];
   domainName?: string;
   logging: LoggingSettings = DEFAULT_LOGGING;
   /** A `service timestamps` or `logging buffered` line was read: the model carries `logging`. */
@@ -224,6 +226,7 @@ export class ConfigBuilder {
       warnings: [...this.warnings].sort((a, b) => a.line - b.line),
       ...(this.aaaServers.size > 0 ? { aaaServers: [...this.aaaServers.values()] } : {}),
       ...(this.hosts.length > 0 ? { hosts: this.hosts } : {}),
+      ...(this.routes.length > 0 ? { staticRoutes: this.routes } : {}),
       ...(this.radiusTimeout !== undefined ? { radiusTimeout: this.radiusTimeout } : {}),
       ...(this.radiusRetransmit !== undefined ? { radiusRetransmit: this.radiusRetransmit } : {}),
       ...(tacacsServers.length > 0 ? { tacacsServers } : {}),

@@ -96,6 +96,29 @@ export function checkReferences(
     entryRefs(`dynamic:${d.name}:${d.seq}`, `crypto dynamic-map ${d.name} ${d.seq}`, d);
 
   for (const i of config.interfaces) {
+    const source = i.tunnel?.source;
+    if (source !== undefined && parseIpv4(source) === undefined && !interfaces.has(source.toLowerCase()))
+      fail(
+        `interface:${i.name.toLowerCase()}`,
+        i.at,
+        'tunnel-source',
+        source,
+        'a defined interface or an address',
+        `interface ${i.name}: tunnel source ${source} is not a defined interface`,
+      );
+  }
+  for (const r of config.staticRoutes ?? []) {
+    if (r.interface !== undefined && !interfaces.has(r.interface.toLowerCase()))
+      fail(
+        `route:${r.at?.line ?? 0}`,
+        r.at,
+        'interface',
+        r.interface,
+        'a defined interface',
+        `ip route ${r.network} ${r.mask} names interface ${r.interface}, which is not defined`,
+      );
+  }
+  for (const i of config.interfaces) {
     if (i.cryptoMap !== undefined && !mapNames.has(i.cryptoMap)) {
       fail(
         `interface:${i.name.toLowerCase()}`,

@@ -1,7 +1,7 @@
 // `interface X` and its sub-commands (IOS), PIX `nameif`.
 
 import { netmaskPrefix, parseIpv4 } from '../policy/ipv4.js';
-import type { Interface } from '../policy/model.js';
+import type { Interface, TunnelSettings } from '../policy/model.js';
 import type { Mutable } from './builder.js';
 import type { ParseContext } from './context.js';
 import { matchKeyword, type Cursor } from './cursor.js';
@@ -42,6 +42,21 @@ export function interfaceSubCommand(ctx: ParseContext, cur: Cursor, iface: Mutab
         cur.end();
         return true;
       }
+      if (second === 'mtu') {
+        cur.word('ip');
+        cur.word('mtu');
+        iface.ipMtu = cur.integer(68, 65535, 'an MTU from 68 to 65535');
+        cur.end();
+        return true;
+      }
+      if (second === 'tcp' && cur.peek(2)?.text.toLowerCase() === 'adjust-mss') {
+        cur.word('ip');
+        cur.word('tcp');
+        cur.word('adjust-mss');
+        iface.tcpAdjustMss = cur.integer(500, 1460, 'a maximum segment size from 500 to 1460');
+        cur.end();
+        return true;
+      }
       if (
         second !== undefined &&
         GLOBAL_IP_WORDS.has(second) &&
@@ -61,35 +76,19 @@ export function interfaceSubCommand(ctx: ParseContext, cur: Cursor, iface: Mutab
         }
       }
       return true;
-    case 'tunnel': {
-      cur.word('tunnel');
-      const what = cur.keyword([
-        'source',
-        'destination',
-        'mode',
-        'key',
-        'path-mtu-discovery',
-        'protection',
-      ] as const);
-      const tunnel = { ...iface.tunnel };
-      if (what === 'source') tunnel.source = cur.word('an interface or address').text;
-      else if (what === 'destination') tunnel.destination = cur.ipv4();
-      else if (what === 'mode')
-        tunnel.mode = cur
-          .rest()
-          .map((t) => t.text)
-          .join(' ');
-      else cur.rest();
-      cur.end();
-      iface.tunnel = tunnel;
+    case 'tunnel':
+      tunnelCommand(ctx, cur, iface);
       return true;
-    }
+    case 'keepalive':
+      keepaliveCommand(cur, iface);
+      return true;
     case 'shutdown':
       iface.shutdown = true;
       return true;
     case 'no':
       if (is('shutdown', 4)) iface.shutdown = false;
       else if (is('crypto', 3) && cur.peek(2)?.text.toLowerCase() === 'map') delete iface.cryptoMap;
+      else if (is('keepalive', 4)) delete iface.keepalive;
       else ctx.b.ignore(line, cur.src.text);
       return true;
     case 'exit':
@@ -102,6 +101,64 @@ export function interfaceSubCommand(ctx: ParseContext, cur: Cursor, iface: Mutab
       ctx.b.ignore(line, cur.src.text);
       return true;
   }
+}
+
+/** IOS defaults of `keepalive` on a tunnel: every 10 s, down after 3 unanswered. */
+export const DEFAULT_KEEPALIVE = { period: 10, retries: 3 } as const;
+
+/** `keepalive [SECS [RETRIES]]`. */
+function keepaliveCommand(cur: Cursor, iface: Mutable<Interface>): void {
+  cur.word('keepalive');
+  const period = cur.atEnd() ? DEFAULT_KEEPALIVE.period : cur.integer(1, 32767, 'seconds from 1 to 32767');
+  const retries = cur.atEnd() ? DEFAULT_KEEPALIVE.retries : cur.integer(1, 255, 'retries from 1 to 255');
+  cur.end();
+  iface.keepalive = { period, retries };
+}
+
+/** The tunnel modes typed after `tunnel mode` (IOS 12.x/15.x); `gre ip` is the default. */
+const TUNNEL_MODES = [
+  'gre',
+  'ipip',
+  'ipsec',
+  'ipv6ip',
+  'ipv6',
+  'mpls',
+  'dvmrp',
+  'aurp',
+  'cayman',
+  'eon',
+  'nos',
+  'iptalk',
+] as const;
+
+/** `tunnel source|destination|mode|key ...`. */
+function tunnelCommand(ctx: ParseContext, cur: Cursor, iface: Mutable<Interface>): void {
+  cur.word('tunnel');
+  const what = cur.keyword([
+    'source',
+    'destination',
+    'mode',
+    'key',
+    'path-mtu-discovery',
+    'protection',
+    'checksum',
+    'sequence-datagrams',
+  ] as const);
+  const tunnel: Mutable<TunnelSettings> = { ...iface.tunnel };
+  if (what === 'source') {
+    // an address, or the interface whose address is used
+    const t = cur.word('an interface or address');
+    tunnel.source = t.text;
+    ctx.b.noteRef(`interface:${iface.name.toLowerCase()}`, 'tunnel-source', t.text, t);
+  } else if (what === 'destination') tunnel.destination = cur.ipv4();
+  else if (what === 'mode') {
+    const first = cur.keyword(TUNNEL_MODES, 'a tunnel mode (gre ip)');
+    const more = cur.rest().map((t) => t.text.toLowerCase());
+    tunnel.mode = [first, ...more].join(' ');
+  } else if (what === 'key') tunnel.key = cur.integer(0, 4294967295, 'a key from 0 to 4294967295');
+  else cur.rest();
+  cur.end();
+  iface.tunnel = tunnel;
 }
 
 /** PIX `nameif ethernet0 outside security0`. */

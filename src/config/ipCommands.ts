@@ -29,6 +29,36 @@ function poolCommand(ctx: ParseContext, cur: Cursor): void {
   ctx.b.pools.push({ name, first, last });
 }
 
+/** `ip route NETWORK MASK {INTERFACE [NEXT-HOP] | NEXT-HOP} [DISTANCE] [name N] [permanent] [track N] [tag T]`. */
+function routeCommand(ctx: ParseContext, cur: Cursor): void {
+  const line = cur.src.line;
+  const networkTok = cur.peek();
+  const network = cur.ipv4('a network address');
+  const mask = netmask(cur);
+  const n = parseIpv4(network) ?? 0;
+  const m = parseIpv4(mask) ?? 0;
+  if ((n & ~m) >>> 0 !== 0)
+    throw cur.error(networkTok, 'a network address with no host bits (inconsistent address and mask)');
+  const via = cur.word('an interface or next-hop address');
+  const viaIsAddress = parseIpv4(via.text) !== undefined;
+  if (!viaIsAddress) ctx.b.noteRef(`route:${line}`, 'interface', via.text, via);
+  let nextHop = viaIsAddress ? via.text : undefined;
+  const t = cur.peek();
+  if (!viaIsAddress && t !== undefined && parseIpv4(t.text) !== undefined) nextHop = cur.ipv4();
+  const d = cur.peek();
+  const distance =
+    d !== undefined && /^\d+$/.test(d.text) ? cur.integer(1, 255, 'a distance from 1 to 255') : 1;
+  cur.rest(); // name, permanent, track, tag: nothing the gateway acts on
+  ctx.b.routes.push({
+    network,
+    mask,
+    ...(viaIsAddress ? {} : { interface: via.text }),
+    ...(nextHop !== undefined ? { nextHop } : {}),
+    distance,
+    at: ctx.b.at(line),
+  });
+}
+
 /** `ip ...` at global level. */
 export function ipCommand(ctx: ParseContext, cur: Cursor): void {
   const line = cur.src.line;
@@ -50,6 +80,14 @@ export function ipCommand(ctx: ParseContext, cur: Cursor): void {
       ctx.mode = { kind: 'acl', name, standard: kind === 'standard' };
       return;
     }
+  } else if (
+    second === 'route' &&
+    cur.peek(1) !== undefined &&
+    parseIpv4(cur.peek(1)?.text ?? '') !== undefined
+  ) {
+    cur.word('route');
+    routeCommand(ctx, cur);
+    return;
   } else if (second === 'host') {
     cur.word('host');
     const name = cur.word('a host name').text;

@@ -324,7 +324,12 @@ const routerConfig = (defaultFile: string): Check<RouterConfig> =>
           address: opt(ipv4),
           netmask: opt(netmask),
           cryptoMap: opt(str),
-          tunnel: opt(obj({ source: opt(str), destination: opt(ipv4), mode: opt(str) })),
+          tunnel: opt(
+            obj({ source: opt(str), destination: opt(ipv4), mode: opt(str), key: opt(int(0, 4294967295)) }),
+          ),
+          keepalive: opt(obj({ period: int(1, 32767), retries: int(1, 255) })),
+          ipMtu: opt(int(68, 65535)),
+          tcpAdjustMss: opt(int(500, 1460)),
           shutdown: orDefault(bool, () => false),
           at: opt(sourceRef),
           hardware: opt(str),
@@ -404,6 +409,18 @@ const routerConfig = (defaultFile: string): Check<RouterConfig> =>
       ),
     ),
     hosts: opt(arr(obj({ name: str, address: ipv4 }))),
+    staticRoutes: opt(
+      arr(
+        obj({
+          network: ipv4,
+          mask: netmask,
+          interface: opt(str),
+          nextHop: opt(ipv4),
+          distance: orDefault(int(1, 255), () => 1),
+          at: opt(sourceRef),
+        }),
+      ),
+    ),
     domainName: opt(str),
     logging: opt(
       obj({ timestamps: obj({ debug: timestampStyle, log: timestampStyle }), level: opt(int(0, 7)) }),

@@ -178,13 +178,41 @@ export interface Interface {
   readonly address?: Ipv4;
   readonly netmask?: Ipv4;
   readonly cryptoMap?: string; // applied map name
-  readonly tunnel?: { readonly source?: string; readonly destination?: Ipv4; readonly mode?: string };
+  readonly tunnel?: TunnelSettings;
+  /** Added (config): `keepalive [SECS [RETRIES]]` (IOS: 10 s, 3); on a tunnel, GRE keepalives. */
+  readonly keepalive?: { readonly period: number; readonly retries: number };
+  /** Added (config): `ip mtu N`. */
+  readonly ipMtu?: number;
+  /** Added (config): `ip tcp adjust-mss N`. */
+  readonly tcpAdjustMss?: number;
   readonly shutdown: boolean;
   readonly at?: SourceRef;
   /** Added (config): PIX hardware name from `nameif ethernet0 outside security0`. */
   readonly hardware?: string;
   /** Added (config): PIX security level from `nameif` (0 outside .. 100 inside). */
   readonly securityLevel?: number;
+}
+
+/** `tunnel ...` of `interface TunnelN`. */
+export interface TunnelSettings {
+  /** An address or the name of the interface whose address is the source. */
+  readonly source?: string;
+  readonly destination?: Ipv4;
+  /** `tunnel mode gre ip` (the default when absent), as typed after `mode`. */
+  readonly mode?: string;
+  /** Added (config): `tunnel key N` (RFC 2890 key, 0..4294967295). */
+  readonly key?: number;
+}
+
+/** Added (config): `ip route NETWORK MASK {INTERFACE [NEXT-HOP] | NEXT-HOP} [DISTANCE]`. */
+export interface StaticRoute {
+  readonly network: Ipv4;
+  readonly mask: Ipv4;
+  readonly interface?: string;
+  readonly nextHop?: Ipv4;
+  /** Administrative distance (1 by default; a floating static route has a higher one). */
+  readonly distance: number;
+  readonly at?: SourceRef;
 }
 
 export interface LocalPool {
@@ -324,6 +352,8 @@ export interface RouterConfig {
   readonly hosts?: readonly HostEntry[];
   /** Added (config): `ip domain-name X` (or `ip domain name X`): the FQDN is hostname.X. */
   readonly domainName?: string;
+  /** Added (config): `ip route` lines. */
+  readonly staticRoutes?: readonly StaticRoute[];
   /** Added (config): `service timestamps` and `logging buffered`, for the daemon's log lines. */
   readonly logging?: LoggingSettings;
 }
