@@ -2,6 +2,7 @@
 
 import { EXAMPLE_13_1_INITIATOR, EXAMPLE_13_2_RESPONDER, NAT_T_INITIATOR } from './chapterPsk.js';
 import { EXAMPLE_13_13_ROUTER1, EXAMPLE_13_14_ROUTER2, EXAMPLE_13_15_ROUTER3_REPAIRED } from './oneToMany.js';
+import { EXAMPLE_13_24_TED_INITIATOR, EXAMPLE_13_25_TED_RESPONDER } from './ted.js';
 
 export interface ScenarioRouter {
   /** Shown as the config's file name in errors. */
@@ -68,6 +69,16 @@ export const SCENARIOS: readonly Scenario[] = [
       { from: 0, to: 2 },
       { from: 1, to: 2 },
     ],
+  },
+  {
+    name: 'ted',
+    title: 'Tunnel Endpoint Discovery: no peer configured, the probe finds it',
+    source: 'Examples 13-24 to 13-29, Figures 13-53 to 13-55',
+    routers: [
+      { file: 'example-13-24 (TED-Initiator)', text: EXAMPLE_13_24_TED_INITIATOR },
+      { file: 'example-13-25 (TED-Responder)', text: EXAMPLE_13_25_TED_RESPONDER },
+    ],
+    pings: [{ from: 0, to: 1 }],
   },
 ];
 
