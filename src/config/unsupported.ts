@@ -154,7 +154,6 @@ export function unsupportedFeatures(
 /** What this gateway cannot run yet, although the model expresses it. */
 export const GATEWAY_REFUSES: readonly Feature[] = [
   'rsa-encr',
-  'ted',
   'compression',
   'gre-tunnel',
   'multiple-peers',

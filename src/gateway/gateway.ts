@@ -56,6 +56,7 @@ import {
 } from './flows.js';
 import { refuseUnsupported } from './configFile.js';
 import { AcquireQueue } from './acquireQueue.js';
+import { discoverRequest, isDiscoverRule, tedDatagram, transitPacket } from './ted.js';
 import type { AddressPools, PoolView } from './addressPool.js';
 import { FailedNegotiations } from './failedNegotiations.js';
 import type { DataPlane, DataPlaneCounters, DataPlaneOutput, IkeEngine } from './ports.js';
@@ -204,7 +205,11 @@ export class Gateway implements ControlTarget {
     dataPlane.setPolicy(this.rules.map((r) => r.rule));
     for (const endpoint of adapters.udp) endpoint.onReceive((d) => this.onUdp(endpoint, d));
     for (const raw of adapters.raw) raw.onPacket((p) => this.perform(dataPlane.inbound(p, this.now())));
-    adapters.tunnel.onPacket((p) => this.perform(dataPlane.outbound(p, this.now())));
+    adapters.tunnel.onPacket((p) => {
+      const ted = this.options.ike.discover === undefined ? undefined : tedDatagram(p);
+      if (ted !== undefined) this.performIke(this.options.ike.receive(ted, this.now()));
+      else this.perform(dataPlane.outbound(p, this.now()));
+    });
     this.publish({
       type: 'started',
       interfaces: this.rules.map((r) => r.iface.name).filter((n, i, a) => a.indexOf(n) === i),
@@ -250,6 +255,10 @@ export class Gateway implements ControlTarget {
     for (const action of actions) {
       switch (action.kind) {
         case 'send':
+          if (action.transit === true) {
+            this.options.adapters.tunnel.writePacket(transitPacket(action));
+            break;
+          }
           this.sendIke(
             action.srcAddress,
             action.srcPort,
@@ -332,9 +341,16 @@ export class Gateway implements ControlTarget {
    * traffic can ask again after a short backoff instead of the acquire timeout.
    */
   private noteIkeEvent(event: IkeEvent, now: number): void {
-    const peer = this.failures.failedPeer(event);
-    if (peer === undefined) return;
-    const released = this.waiting.fail((ruleIndex) => this.rules[ruleIndex]?.rule.peer === peer, now);
+    const failed = event.type === 'tedFailed' ? event.destination : this.failures.failedPeer(event);
+    if (failed === undefined) return;
+    const peer = failed;
+    // A discover entry's acquire has no peer: its traffic is what failed (TED or the main mode after it).
+    const traffic = event.type === 'tedFailed' || event.type === 'acquireFailed' ? event.selector : undefined;
+    const released = this.waiting.fail((ruleIndex) => {
+      const rule = this.rules[ruleIndex];
+      if (rule?.rule.peer === peer) return true;
+      return traffic !== undefined && isDiscoverRule(rule) && selectorContains(rule.rule.selector, traffic);
+    }, now);
     for (const { ruleIndex, retryAt } of released) {
       const rule = this.rules[ruleIndex];
       this.publish({
@@ -596,6 +612,10 @@ export class Gateway implements ControlTarget {
   private acquire(ruleIndex: number, packet: Uint8Array, now: number): void {
     const policy = this.rules[ruleIndex];
     const peer = policy?.entry.peers[0];
+    if (isDiscoverRule(policy) && peer === undefined && this.options.ike.discover !== undefined) {
+      this.discover(ruleIndex, policy, packet, now);
+      return;
+    }
     if (policy === undefined || peer === undefined || policy.configEntry === undefined) {
       // A dynamic-map entry has no peer to initiate to: IOS drops the traffic.
       this.countAcquireDrop(ruleIndex);
@@ -606,6 +626,28 @@ export class Gateway implements ControlTarget {
     if (!held) this.drops.set('awaiting SA', (this.drops.get('awaiting SA') ?? 0) + 1);
     if (!ask) return;
     this.askIke(policy, policy.configEntry, peer, held, now);
+  }
+
+  /** TED: the gateway protecting the packet's destination is found first (gateway/ted.ts). */
+  private discover(ruleIndex: number, policy: PolicyRule, packet: Uint8Array, now: number): void {
+    const request = discoverRequest(this.configNow, policy, packet);
+    const discover = this.options.ike.discover;
+    if (request === undefined || discover === undefined) {
+      this.countAcquireDrop(ruleIndex);
+      this.drop('outbound', 'no peer to initiate to', policy.rule.name);
+      return;
+    }
+    const { ask, held } = this.waiting.offer(ruleIndex, packet, now);
+    if (!held) this.drops.set('awaiting SA', (this.drops.get('awaiting SA') ?? 0) + 1);
+    if (!ask) return;
+    this.publish({
+      type: 'acquire',
+      peer: request.destination,
+      cryptoMap: policy.entry.map,
+      seq: policy.entry.seq,
+      held,
+    });
+    this.performIke(discover.call(this.options.ike, request, now));
   }
 
   /** IKE is asked for the rule's proxy IDs toward `peer` (traffic's acquire, or `initiate`). */
@@ -643,7 +685,10 @@ export class Gateway implements ControlTarget {
       return (
         policy !== undefined &&
         outbound.some(
-          (sa) => sa.destination === policy.rule.peer || policy.entry.peers.includes(sa.destination),
+          (sa) =>
+            sa.destination === policy.rule.peer ||
+            policy.entry.peers.includes(sa.destination) ||
+            (isDiscoverRule(policy) && selectorContains(policy.rule.selector, sa.selector)),
         )
       );
     });

@@ -12,6 +12,7 @@ import type {
   XauthOutcome,
 } from '../ike/types.js';
 import type { IkeCounters } from '../ike/manager.js';
+import type { DiscoverRequest } from '../ike/ted.js';
 import type { SpdRule } from '../ipsec/spd.js';
 import type { RouterConfig } from '../policy/model.js';
 import type { IpsecSa } from '../policy/sa.js';
@@ -35,6 +36,8 @@ export interface IkeEngine {
   invalidSpi?(peer: string, spi: number, protocol: 'esp' | 'ah', now: number): IkeAction[];
   /** A reloaded configuration: deletes the SAs of removed entries and peers (with DELETEs). */
   reconfigure?(config: RouterConfig, now: number): IkeAction[];
+  /** Traffic of a `discover` entry: find the gateway protecting its destination (TED). */
+  discover?(request: DiscoverRequest, now: number): IkeAction[];
   /** The AAA verdict on the credentials of an `xauthVerify` action. */
   xauthResult?(connId: number, request: number, outcome: XauthOutcome, now: number): IkeAction[];
 }

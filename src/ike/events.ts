@@ -16,7 +16,9 @@ export type IsakmpState =
   | 'MM_NO_STATE (deleted)'
   /** Phase 1.5, as IOS shows a client during XAUTH and Mode Config. */
   | 'CONF_XAUTH'
-  | 'CONF_ADDR';
+  | 'CONF_ADDR'
+  /** A Tunnel Endpoint Discovery probe and its answer (Examples 13-26 and 13-28). */
+  | 'PEER_DISCOVERY';
 
 /** The finer IKE SA machine states the debug prints as "Old State = X New State = Y". */
 export type Phase1State =
@@ -134,6 +136,46 @@ export type IkeEvent =
       readonly check: Phase2Check;
     }
   | { readonly type: 'skeyid'; readonly connId: number }
+  /** Interesting traffic of a `discover` dynamic map with no peer: TED starts (Example 13-26). */
+  | {
+      readonly type: 'tedRequest';
+      readonly connId: number;
+      /** The packet's addresses: the probe goes to its destination. */
+      readonly source: string;
+      readonly destination: string;
+      readonly myAddress: string;
+      readonly selector: TrafficSelector;
+      readonly transform: string;
+      readonly lifetimeSeconds: number;
+      readonly lifetimeKilobytes: number;
+    }
+  /** A discovery response named the gateway protecting the destination, and its proxy. */
+  | {
+      readonly type: 'tedDiscovered';
+      readonly connId: number;
+      readonly peer: string;
+      readonly selector: TrafficSelector;
+    }
+  /** A discovery response we could not use; the probe goes on. */
+  | { readonly type: 'tedRefused'; readonly connId: number; readonly from: string; readonly reason: string }
+  /** No gateway answered the probe: the traffic has no tunnel endpoint. */
+  | {
+      readonly type: 'tedFailed';
+      readonly connId: number;
+      readonly destination: string;
+      readonly selector: TrafficSelector;
+      readonly transmissions: number;
+    }
+  /** Responder: a probe for a network we protect, answered (Example 13-28). */
+  | {
+      readonly type: 'tedAnswered';
+      readonly connId: number;
+      /** The initiator's IKE address (its first ID payload) and where the answer goes. */
+      readonly peer: string;
+      readonly to: string;
+      /** Our view: local = our protected network, remote = the prober's source proxy. */
+      readonly selector: TrafficSelector;
+    }
   | { readonly type: 'vendorId'; readonly connId: number; readonly name: string }
   | { readonly type: 'authMethod'; readonly connId: number; readonly method: string; readonly idType: string }
   | {

@@ -60,6 +60,8 @@ import { DeadlineHeap } from './deadlines.js';
 import { fingerprintOf, TaskManager } from './taskManager.js';
 import { PHASE1_COMPLETE, transition, type Step, type TaskResult } from './task.js';
 import { RemoteAccess, type RemoteAccessHost } from './remoteAccess.js';
+import type { DiscoverRequest } from './ted.js';
+import { TedDiscovery, type TedHost } from './tedDiscovery.js';
 import { transactionExchange } from './transaction.js';
 import { proxyIdText } from '../policy/proxyId.js';
 import type {
@@ -167,6 +169,7 @@ export class IkeManager {
   private readonly ikeRekey: IkeRekey;
   /** XAUTH and Mode Config between phase 1 and quick mode. */
   private readonly remoteAccess: RemoteAccess;
+  private readonly ted: TedDiscovery;
   /**
    * Timers: each SA's earliest deadline in a heap. receive and acquire recompute only the SAs
    * they touched; every other call (ticks, clear, reconfigure, a deleted SA, which may change
@@ -190,6 +193,7 @@ export class IkeManager {
     this.dpd = new DeadPeerDetection(options.config.isakmp.keepalive);
     this.ikeRekey = new IkeRekey(options.rekeyOverlap ?? 10);
     this.remoteAccess = new RemoteAccess(options.xauthTimeout ?? 60);
+    this.ted = new TedDiscovery(options.tedRetransmit);
   }
 
   // ================================================================ public API
@@ -208,6 +212,19 @@ export class IkeManager {
   acquire(request: AcquireRequest, now: number): IkeAction[] {
     this.begin(now, true);
     this.guard(request.peer ?? '-', () => this.doAcquire(request, []));
+    return this.finish();
+  }
+
+  /**
+   * Interesting traffic of a `discover` dynamic map entry (no peer): probe its destination
+   * for the gateway that protects it, then negotiate with that gateway (TED, ted.ts).
+   */
+  discover(request: DiscoverRequest, now: number): IkeAction[] {
+    this.begin(now, true);
+    this.guard(request.destination, () => {
+      const sets = transformSetsOf(this.opts.config, request.cryptoMapEntry);
+      this.ted.discover(request, sets[0] ? transformText(sets[0]) : '', this.tedHost(), now);
+    });
     return this.finish();
   }
 
@@ -253,6 +270,7 @@ export class IkeManager {
     this.touched.clear();
     this.touchedInstalled.clear();
     const t = Math.min(
+      this.ted.nextDeadline(),
       this.saDeadlines.peek(),
       this.installedDeadlines.peek(),
       this.remoteAccess.nextDeadline(),
@@ -295,6 +313,7 @@ export class IkeManager {
   /** `clear crypto isakmp [conn-id]`: deletes IKE SAs and tells the peer. */
   clearIsakmp(filter: ClearFilter = {}, now = this.now): IkeAction[] {
     this.begin(now);
+    if (filter.peer === undefined && filter.connId === undefined) this.ted.clear();
     for (const sa of [...this.sas.values()]) {
       if (filter.peer && sa.peerAddress !== filter.peer) continue;
       if (filter.connId !== undefined && sa.connId !== filter.connId) continue;
@@ -479,6 +498,18 @@ export class IkeManager {
         ? { xauthClient: (peer: string) => this.opts.remoteAccessClient?.credentials(peer) !== undefined }
         : {}),
       emit: this.emit,
+    };
+  }
+
+  private tedHost(): TedHost {
+    return {
+      config: this.opts.config,
+      emit: this.emit,
+      sendTransit: (d) => this.out.push({ kind: 'send', ...d, transit: true }),
+      newConnId: () => this.nextConnId++,
+      cookie: (local, peer) => this.initiatorCookie(local, peer),
+      drop: (connId, peer, reason) => this.drop(connId, peer, reason),
+      acquire: (request) => this.doAcquire(request, []),
     };
   }
 
@@ -670,6 +701,11 @@ export class IkeManager {
       msg = decodeDatagram(d.data);
     } catch (e) {
       this.drop(0, d.srcAddress, e instanceof DecodeError ? `malformed: ${e.message}` : 'malformed');
+      return;
+    }
+    if (msg.exchangeType === ExchangeType.TED) {
+      // In the clear and before any IKE SA (ted.ts); never an SA of the table.
+      this.ted.receive(msg, d, this.tedHost());
       return;
     }
     let sa = this.byCookie.get(hex(msg.initiatorCookie));
@@ -1414,9 +1450,8 @@ export class IkeManager {
     return a === true || (Array.isArray(a) && a.includes(peer));
   }
 
-  private startPhase1(peer: string, local: string): IkeSa {
-    const connId = this.nextConnId++;
-    const ckyI = makeCookie(
+  private initiatorCookie(local: string, peer: string): Uint8Array {
+    return makeCookie(
       this.cookieSecret,
       ++this.cookieCounter,
       this.now,
@@ -1426,6 +1461,11 @@ export class IkeManager {
       IKE_PORT,
       IKE_PORT,
     );
+  }
+
+  private startPhase1(peer: string, local: string): IkeSa {
+    const connId = this.nextConnId++;
+    const ckyI = this.initiatorCookie(local, peer);
     const sa = new IkeSa(
       connId,
       'initiator',
@@ -1635,6 +1675,7 @@ export class IkeManager {
   private runTimers(): void {
     const now = this.now;
     const hoMax = this.halfOpenMaxAge;
+    this.ted.run(this.tedHost(), now);
     for (const sa of [...this.sas.values()]) {
       if (sa.deleted) continue;
       const tm = this.tasksOf(sa);

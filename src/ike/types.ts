@@ -39,6 +39,8 @@ export interface IkeManagerOptions {
   readonly aggressiveMode?: boolean | readonly string[];
   /** Domain appended to the hostname for ID_FQDN identities (`ip domain-name`). */
   readonly domainName?: string;
+  /** TED probes: default 1 s, ×2, 3 retransmissions (tedDiscovery.ts). */
+  readonly tedRetransmit?: RetransmitPolicy;
   /** Default: 1 s, ×1.5, 10 retransmissions (11 sends over about 113 s). */
   readonly retransmit?: RetransmitPolicy;
   /** Half-open (unauthenticated responder) IKE SAs: at most `max` (default 256) and `perSource` per peer address (default 16), each at most `maxAge` s (default: the retransmission window + 30 s). */
@@ -111,6 +113,11 @@ export type IkeAction =
       readonly data: Uint8Array;
       /** RFC 3948 §2.3 NAT-keepalive (the single byte 0xFF): send as is, with no marker. */
       readonly natKeepalive?: boolean;
+      /**
+       * Not from our socket: a UDP/IP packet from `srcAddress` routed like forwarded traffic
+       * (a TED probe from the host that sent the traffic, or the answer from its destination).
+       */
+      readonly transit?: boolean;
     }
   | {
       readonly kind: 'install';

@@ -195,12 +195,19 @@ export function buildTopology(
       publicAddress: seen.address,
     });
   });
-  // Each router hands traffic for the other routers' LANs to its gateway (the tunnel).
+  // Each router hands traffic for the other routers' LANs to its gateway (the tunnel). On a
+  // shared WAN the other LANs are also routed via their router (Example 13-24's `ip route`):
+  // what the gateway sends in the clear toward them (a TED probe) gets there.
   for (const r of routers) {
     for (const other of routers) {
-      if (other !== r)
-        r.router.addTunnelRoute(networkOf(other.lan.address, other.lan.netmask), other.lan.netmask);
+      if (other === r) continue;
+      const network = networkOf(other.lan.address, other.lan.netmask);
+      r.router.addTunnelRoute(network, other.lan.netmask);
+      if (sharedSubnet) r.router.addRoute(network, other.lan.netmask, other.wan.address);
     }
+    // A `discover` entry's gateway answers TED probes for its LAN (and gets the answers to its own).
+    if (r.config.cryptoMaps.some((e) => e.discover === true))
+      r.router.captureIke(networkOf(r.lan.address, r.lan.netmask), r.lan.netmask);
   }
   return { routers, wanSegments, describe };
 }

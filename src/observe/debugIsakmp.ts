@@ -8,6 +8,7 @@ import { proxyIdText } from '../policy/proxyId.js';
 import { Phase1Attr } from '../wire/index.js';
 import { phase1AttributeText } from './decodeVocabulary.js';
 import { modeConfigLines, xauthLines } from './debugRemoteAccess.js';
+import { tedLines } from './debugTed.js';
 
 const ENC: Readonly<Record<string, string>> = {
   des: 'DES-CBC',
@@ -393,6 +394,12 @@ export function debugIsakmpLines(e: IkeEvent): string[] {
       return [
         `${tag(e.connId)} peer ${e.peer} is dead (no R-U-THERE-ACK after ${e.tries} tries): clearing its SAs`,
       ];
+    case 'tedRequest':
+    case 'tedDiscovered':
+    case 'tedRefused':
+    case 'tedFailed':
+    case 'tedAnswered':
+      return tedLines(e);
     case 'xauth':
       return xauthLines(e);
     case 'modeConfig':

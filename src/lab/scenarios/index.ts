@@ -5,6 +5,7 @@ import { EXAMPLE_13_13_ROUTER1, EXAMPLE_13_14_ROUTER2, EXAMPLE_13_15_ROUTER3_REP
 import type { LabHost } from '../topology.js';
 import type { LabRemoteAccess } from '../remoteAccess.js';
 import { PIX_SCENARIO, REMOTE_ACCESS_SCENARIO } from './remoteAccess.js';
+import { EXAMPLE_13_24_TED_INITIATOR, EXAMPLE_13_25_TED_RESPONDER } from './ted.js';
 
 export interface ScenarioRouter {
   /** Shown as the config's file name in errors. */
@@ -78,6 +79,16 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   REMOTE_ACCESS_SCENARIO,
   PIX_SCENARIO,
+  {
+    name: 'ted',
+    title: 'Tunnel Endpoint Discovery: no peer configured, the probe finds it',
+    source: 'Examples 13-24 to 13-29, Figures 13-53 to 13-55',
+    routers: [
+      { file: 'example-13-24 (TED-Initiator)', text: EXAMPLE_13_24_TED_INITIATOR },
+      { file: 'example-13-25 (TED-Responder)', text: EXAMPLE_13_25_TED_RESPONDER },
+    ],
+    pings: [{ from: 0, to: 1 }],
+  },
 ];
 
 export const DEFAULT_SCENARIO = 'psk';

@@ -45,10 +45,19 @@ export class VirtualRouter extends VirtualNode {
   private readonly rawHandlers = new Map<string, (packet: Uint8Array) => void>();
   private tunnelHandler: ((packet: Uint8Array) => void) | undefined;
   private readonly tunnelRoutes: { network: string; mask: string }[] = [];
+  private readonly ikeCaptures: { network: string; mask: string }[] = [];
 
   /** Traffic to `network`/`mask` is handed to the packet tunnel (the gateway) instead of routed. */
   addTunnelRoute(network: string, mask: string): void {
     this.tunnelRoutes.push({ network, mask });
+  }
+
+  /**
+   * UDP 500 arriving for `network`/`mask` goes to the packet tunnel (the gateway), as IOS takes
+   * a TED probe for a network it protects off its interface (and on Linux an `ip rule` does).
+   */
+  captureIke(network: string, mask: string): void {
+    this.ikeCaptures.push({ network, mask });
   }
 
   udpEndpoint(localAddress: string, localPort: number): UdpEndpoint {
@@ -126,7 +135,12 @@ export class VirtualRouter extends VirtualNode {
       this.local(packet, ipv4ToText(header.source), destination, header.protocol, header.payload);
       return;
     }
-    if (mayTunnel && this.tunnelRoutes.some((r) => inSubnet(destination, r.network, r.mask))) {
+    const captured =
+      mayTunnel &&
+      header.protocol === IPPROTO_UDP &&
+      this.ikeCaptures.some((r) => inSubnet(destination, r.network, r.mask)) &&
+      parsed(() => parseUdp(header.payload))?.destinationPort === 500;
+    if (captured || (mayTunnel && this.tunnelRoutes.some((r) => inSubnet(destination, r.network, r.mask)))) {
       if (this.tunnelHandler === undefined) {
         this.counters.tunnelNoHandler++;
         return;

@@ -12,6 +12,10 @@ export const ExchangeType = {
   TRANSACTION: 6, // draft-ietf-ipsec-isakmp-mode-cfg: XAUTH and mode config
   QUICK: 32,
   NEW_GROUP: 33,
+  // Tunnel Endpoint Discovery (Cisco IOS `crypto map ... discover`, draft-fluhrer-ted-00).
+  // No public dissector names its number (Wireshark's packet-isakmp.c vs_v1_exchange stops at
+  // 33): this is ours, from the private-use range of RFC 2408 §3.1 (240-255).
+  TED: 243,
 } as const;
 
 const names = reverse(ExchangeType);
