@@ -1,10 +1,10 @@
-// MS-CHAPv2 (RFC 2759 §8): the NT-Response a client computes and the authenticator response
+// CHAP-MD5 (RFC 1994 §4.1) and MS-CHAPv2 (RFC 2759 §8): the NT-Response a client computes and the authenticator response
 // ("S=" + 40 hex digits) a server proves it knew the password with.
 
 import { createCipheriv, timingSafeEqual } from 'node:crypto';
-import { desToEde3Key } from '../crypto/cipher.js';
-import { hashOf } from '../crypto/hash.js';
-import { md4 } from '../crypto/md4.js';
+import { desToEde3Key } from './cipher.js';
+import { hashOf } from './hash.js';
+import { md4 } from './md4.js';
 
 /** §8.2: the first 8 bytes of SHA1(PeerChallenge | AuthenticatorChallenge | UserName). */
 export function challengeHash(
@@ -79,4 +79,29 @@ export function generateAuthenticatorResponse(
 /** Constant-time compare of two responses of equal length. */
 export function sameResponse(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** RFC 1994 §4.1: MD5(Identifier | secret | Challenge Value). */
+export function chapMd5Response(identifier: number, secret: string, challenge: Uint8Array): Uint8Array {
+  return hashOf('md5', Uint8Array.of(identifier), Buffer.from(secret, 'utf8'), challenge);
+}
+
+/** What a client with this password answers to the challenges, and what the server proves back. */
+export function msChapV2Answer(
+  authChallenge: Uint8Array,
+  peerChallenge: Uint8Array,
+  userName: string,
+  password: string,
+): { readonly ntResponse: Uint8Array; readonly authenticatorResponse: string } {
+  const hash = ntPasswordHash(password);
+  const ntResponse = generateNtResponse(authChallenge, peerChallenge, userName, hash);
+  const authenticatorResponse = generateAuthenticatorResponse(
+    hash,
+    ntResponse,
+    peerChallenge,
+    authChallenge,
+    userName,
+  );
+  hash.fill(0);
+  return { ntResponse, authenticatorResponse };
 }

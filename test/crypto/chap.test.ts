@@ -7,11 +7,11 @@ import {
   challengeHash,
   generateAuthenticatorResponse,
   generateNtResponse,
+  chapMd5Response,
   hashNtPasswordHash,
   ntPasswordHash,
-} from '../../src/ppp/mschapv2.js';
-import { chapMd5Response } from '../../src/ppp/chapMd5.js';
-import { hex, toHex } from '../crypto/hex.js';
+} from '../../src/crypto/chap.js';
+import { hex, toHex } from './hex.js';
 
 const authChallenge = hex('5B 5D 7C 7D 7B 3F 2F 3E 3C 2C 60 21 32 26 26 28');
 const peerChallenge = hex('21 40 23 24 25 5E 26 2A 28 29 5F 2B 3A 33 7C 7E');
