@@ -45,3 +45,55 @@ export async function runMethodList(
   }
   return last;
 }
+
+/**
+ * What a PPP client proved it knows, for a method to check (`aaa authentication ppp`): the
+ * CHAP-MD5 response (RFC 1994 §4.1) or the MS-CHAPv2 NT-Response (RFC 2759 §4).
+ */
+export type ChapCredentials =
+  | {
+      readonly kind: 'chap-md5';
+      readonly username: string;
+      readonly identifier: number;
+      readonly challenge: Uint8Array;
+      readonly response: Uint8Array;
+    }
+  | {
+      readonly kind: 'mschapv2';
+      readonly username: string;
+      readonly identifier: number;
+      readonly authChallenge: Uint8Array;
+      readonly peerChallenge: Uint8Array;
+      readonly ntResponse: Uint8Array;
+    };
+
+/** An accept for MS-CHAPv2 carries the authenticator response ("S=...") the client checks. */
+export type ChapOutcome =
+  | { readonly kind: 'accept'; readonly authenticatorResponse?: string }
+  | Exclude<AaaOutcome, { readonly kind: 'accept' }>;
+
+/** A method that can check CHAP answers (local users, RADIUS); others answer `error`. */
+export interface ChapMethod {
+  readonly name: string;
+  authenticateChap?(credentials: ChapCredentials): Promise<ChapOutcome>;
+}
+
+/** As runMethodList, for CHAP: a method without CHAP is an error, so the next is tried. */
+export async function runChapMethodList(
+  methods: readonly (LoginMethod & ChapMethod)[],
+  credentials: ChapCredentials,
+): Promise<{ readonly outcome: ChapOutcome; readonly method: string }> {
+  let last: { outcome: ChapOutcome; method: string } = {
+    outcome: { kind: 'error', reason: 'no authentication method' },
+    method: 'none',
+  };
+  for (const method of methods) {
+    const outcome: ChapOutcome =
+      method.authenticateChap === undefined
+        ? { kind: 'error', reason: `${method.name} cannot check CHAP` }
+        : await method.authenticateChap(credentials);
+    last = { outcome, method: method.name };
+    if (outcome.kind !== 'error') return last;
+  }
+  return last;
+}

@@ -28,6 +28,7 @@ import {
   type TacacsServerEntry,
   type TransformSet,
   type Trustpoint,
+  type VpdnGroup,
   type Warning,
 } from '../policy/model.js';
 
@@ -93,6 +94,8 @@ export class ConfigBuilder {
   readonly hosts: HostEntry[] = [];
   readonly routes: StaticRoute[] = [];
   domainName?: string;
+  vpdnEnabled = false;
+  readonly vpdnGroups: Mutable<VpdnGroup>[] = [];
   logging: LoggingSettings = DEFAULT_LOGGING;
   /** A `service timestamps` or `logging buffered` line was read: the model carries `logging`. */
   loggingSet = false;
@@ -233,6 +236,9 @@ export class ConfigBuilder {
       ...(this.tacacsTimeout !== undefined ? { tacacsTimeout: this.tacacsTimeout } : {}),
       ...(this.domainName !== undefined ? { domainName: this.domainName } : {}),
       ...(this.loggingSet ? { logging: this.logging } : {}),
+      ...(this.vpdnEnabled || this.vpdnGroups.length > 0
+        ? { vpdn: { enabled: this.vpdnEnabled, groups: this.vpdnGroups } }
+        : {}),
     };
     return compact(config);
   }

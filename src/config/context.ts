@@ -1,6 +1,13 @@
 // What the command parsers share: the model being built and the current sub-mode.
 
-import type { IsakmpPolicy, PublicKeyEntry, TransformSet, Trustpoint, Interface } from '../policy/model.js';
+import type {
+  IsakmpPolicy,
+  PublicKeyEntry,
+  TransformSet,
+  Trustpoint,
+  Interface,
+  VpdnGroup,
+} from '../policy/model.js';
 import type { ConfigBuilder, Mutable, MutableDynamicEntry, MutableMapEntry } from './builder.js';
 import type { SourceLine } from './lexer.js';
 
@@ -23,6 +30,7 @@ export type Mode =
   | { readonly kind: 'chain'; readonly trustpoint: string }
   | { readonly kind: 'pubkey-chain' }
   | { readonly kind: 'pubkey'; readonly key: Mutable<PublicKeyEntry> }
+  | { readonly kind: 'vpdn-group'; readonly group: Mutable<VpdnGroup> }
   /** Inside a sub-mode we do not model (`line vty 0 4`, `router ospf 1`): its lines are ignored. */
   | { readonly kind: 'other' }
   /** After a global command with an error: its indented lines are skipped, not reported again. */

@@ -334,6 +334,9 @@ const routerConfig = (defaultFile: string): Check<RouterConfig> =>
           at: opt(sourceRef),
           hardware: opt(str),
           securityLevel: opt(int(0, 100)),
+          unnumbered: opt(str),
+          peerPool: opt(str),
+          pppAuthentication: opt(arr(oneOf(['chap', 'ms-chap'] as const))),
         }),
       ),
       () => [],
@@ -422,6 +425,21 @@ const routerConfig = (defaultFile: string): Check<RouterConfig> =>
       ),
     ),
     domainName: opt(str),
+    vpdn: opt(
+      obj({
+        enabled: bool,
+        groups: arr(
+          obj({
+            name: str,
+            acceptDialin: opt(obj({ protocol: oneOf(['l2tp'] as const), virtualTemplate: int(0, 65535) })),
+            tunnelAuthentication: bool,
+            hello: opt(int(0, 1000)),
+            localName: opt(str),
+            at: opt(sourceRef),
+          }),
+        ),
+      }),
+    ),
     logging: opt(
       obj({ timestamps: obj({ debug: timestampStyle, log: timestampStyle }), level: opt(int(0, 7)) }),
     ),

@@ -17,6 +17,7 @@ import {
 } from './aaaCommands.js';
 import { interfaceSubCommand, nameifCommand } from './interfaceCommands.js';
 import { ipCommand } from './ipCommands.js';
+import { vpdnCommand, vpdnGroupCommand, vpdnGroupSubCommand } from './vpdnCommands.js';
 import { loggingCommand, serviceCommand } from './loggingCommands.js';
 import { ConfigError } from './errors.js';
 import { nearestKeyword } from './suggest.js';
@@ -142,6 +143,12 @@ function globalCommand(ctx: ParseContext, src: SourceLine): void {
       return ipCommand(ctx, cur);
     case 'username':
       return usernameCommand(ctx, cur);
+    case 'vpdn':
+      if (ctx.dialect === 'ios') return vpdnCommand(ctx, cur);
+      break;
+    case 'vpdn-group':
+      if (ctx.dialect === 'ios') return vpdnGroupCommand(ctx, cur);
+      break;
     case 'aaa':
       return aaaCommand(ctx, cur);
     case 'radius-server':
@@ -253,6 +260,8 @@ function subModeCommand(ctx: ParseContext, src: SourceLine): boolean {
       return false;
     case 'other':
       return otherSubModeLine(ctx, src);
+    case 'vpdn-group':
+      return vpdnGroupSubCommand(ctx, cur, mode.group) || otherSubModeLine(ctx, src);
     case 'broken':
       return src.indent > 0 && !GLOBAL_WORDS.has(first.toLowerCase());
     case 'interface':

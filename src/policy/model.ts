@@ -191,6 +191,28 @@ export interface Interface {
   readonly hardware?: string;
   /** Added (config): PIX security level from `nameif` (0 outside .. 100 inside). */
   readonly securityLevel?: number;
+  /** Added (vpdn): `ip unnumbered IF` (a Virtual-Template borrows that interface's address). */
+  readonly unnumbered?: string;
+  /** Added (vpdn): `peer default ip address pool NAME`. */
+  readonly peerPool?: string;
+  /** Added (vpdn): `ppp authentication chap|ms-chap [...]`, in order. */
+  readonly pppAuthentication?: readonly ('chap' | 'ms-chap')[];
+}
+
+/**
+ * Added (vpdn): `vpdn-group NAME` with `accept dialin l2tp virtual-template N` (IOS 12.0, one
+ * line) or `accept-dialin` / `protocol l2tp` / `virtual-template N` (later IOS): an LNS.
+ */
+export interface VpdnGroup {
+  readonly name: string;
+  readonly acceptDialin?: { readonly protocol: 'l2tp'; readonly virtualTemplate: number };
+  /** `no l2tp tunnel authentication` (false) or `l2tp tunnel authentication` (true, not supported). */
+  readonly tunnelAuthentication: boolean;
+  /** `l2tp tunnel hello N` seconds (IOS default 60). */
+  readonly hello?: number;
+  /** `local name X`: the Host Name AVP (default: the hostname). */
+  readonly localName?: string;
+  readonly at?: SourceRef;
 }
 
 /** `tunnel ...` of `interface TunnelN`. */
@@ -356,6 +378,8 @@ export interface RouterConfig {
   readonly staticRoutes?: readonly StaticRoute[];
   /** Added (config): `service timestamps` and `logging buffered`, for the daemon's log lines. */
   readonly logging?: LoggingSettings;
+  /** Added (vpdn): `vpdn enable` and the `vpdn-group`s. */
+  readonly vpdn?: { readonly enabled: boolean; readonly groups: readonly VpdnGroup[] };
 }
 
 /** How `service timestamps debug|log ...` stamps a message. */
