@@ -1,5 +1,7 @@
 // A FreeRADIUS 3 server for tests: its own configuration directory in a temp dir, on
 // 127.0.0.1 at a free port, in debug mode (-X) so the test can read how it decoded requests.
+// `freeradiusConfig` writes that directory for a server elsewhere (in a namespace of the
+// interop tests, listening on its LAN address for the gateway's).
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { type Socket, createSocket } from 'node:dgram';
@@ -8,6 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const FREERADIUS = '/usr/sbin/freeradius';
+
+/** What `freeradius -X` prints once it listens. */
+export const FREERADIUS_READY = 'Ready to process requests';
 
 export function freeradiusSkipReason(): string | undefined {
   return existsSync(FREERADIUS)
@@ -53,12 +58,20 @@ function quoted(s: string): string {
   return `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"`;
 }
 
-function config(dir: string, port: number, options: FreeradiusOptions): void {
+/** Where the server listens and the one client (NAS) it answers. */
+export interface FreeradiusPlace {
+  readonly address: string;
+  readonly port: number;
+  readonly client: string;
+}
+
+/** Writes radiusd.conf, clients.conf, users and an empty dictionary into `dir`. */
+export function freeradiusConfig(dir: string, place: FreeradiusPlace, options: FreeradiusOptions): void {
   const sign = options.replyMessageAuthenticator === true ? '&Message-Authenticator := 0x00' : '';
   writeFileSync(
     join(dir, 'clients.conf'),
     `client tsaa {
-  ipaddr = 127.0.0.1
+  ipaddr = ${place.client}
   secret = ${quoted(options.secret)}
   require_message_authenticator = yes
 }
@@ -99,8 +112,8 @@ modules {
 server default {
   listen {
     type = auth
-    ipaddr = 127.0.0.1
-    port = ${port}
+    ipaddr = ${place.address}
+    port = ${place.port}
   }
   authorize {
     files
@@ -131,7 +144,7 @@ server default {
 export async function startFreeradius(options: FreeradiusOptions): Promise<Freeradius> {
   const dir = mkdtempSync(join(tmpdir(), 'tsaa-freeradius-'));
   const port = await freeUdpPort();
-  config(dir, port, options);
+  freeradiusConfig(dir, { address: '127.0.0.1', port, client: '127.0.0.1' }, options);
   let out = '';
   const child: ChildProcess = spawn(FREERADIUS, ['-X', '-d', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -144,7 +157,7 @@ export async function startFreeradius(options: FreeradiusOptions): Promise<Freer
     const timer = setTimeout(() => reject(new Error(`FreeRADIUS did not start:\n${out}`)), 15_000);
     const onData = (d: Buffer): void => {
       out += d.toString();
-      if (out.includes('Ready to process requests')) {
+      if (out.includes(FREERADIUS_READY)) {
         clearTimeout(timer);
         resolve();
       }

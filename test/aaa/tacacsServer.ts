@@ -23,6 +23,9 @@ export interface TacacsServerOptions {
   readonly users: Readonly<Record<string, string>>;
   /** Accept connections and never answer. */
   readonly silent?: boolean;
+  /** Where to listen (default 127.0.0.1, a free port). */
+  readonly host?: string;
+  readonly port?: number;
 }
 
 export interface TestTacacsServer {
@@ -130,7 +133,9 @@ export async function startTacacsServer(options: TacacsServerOptions): Promise<T
     socket.on('close', () => sockets.delete(socket));
     serve(socket, options, state);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) =>
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve),
+  );
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
   return {

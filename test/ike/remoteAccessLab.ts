@@ -31,6 +31,8 @@ export interface ConcentratorOptions {
   readonly transforms?: string;
   /** More lines: users, keys. */
   readonly extra?: string;
+  /** The methods of `aaa authentication login xauth` (default `local`). */
+  readonly login?: string;
 }
 
 /** Example 13-19 (the Concentrator) as IOS text, with `modes` for its two `client configuration` lines. */
@@ -39,7 +41,7 @@ export function concentratorText(o: ConcentratorOptions = {}): string {
   const modes = o.modes ?? ['initiate', 'respond'];
   return `hostname Concentrator
 aaa new-model
-aaa authentication login xauth local
+aaa authentication login xauth ${o.login ?? 'local'}
 username ciscouser password 0 cisco1234
 crypto isakmp policy 10
 ${(o.policy ?? ['hash md5', 'authentication pre-share']).map((l) => ` ${l}`).join('\n')}

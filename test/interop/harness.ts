@@ -593,11 +593,15 @@ ${extra}
 // ------------------------------------------------------------------------------- typeswan
 
 /** How to run the typeswan CLI from here: compiled (dist/) or through tsx (src/). */
-export function typeswanCommand(): string[] {
-  const compiled = join(projectRoot, 'dist', 'src', 'cli', 'main.js');
+/** `node` running the project's `src/...` or `test/...` module `path` (no extension): compiled, or through tsx. */
+export function projectScript(path: string): string[] {
   const here = import.meta.url;
-  if (here.includes('/dist/test/')) return [process.execPath, compiled];
-  return [process.execPath, '--import', 'tsx', join(projectRoot, 'src', 'cli', 'main.ts')];
+  if (here.includes('/dist/test/')) return [process.execPath, join(projectRoot, 'dist', `${path}.js`)];
+  return [process.execPath, '--import', 'tsx', join(projectRoot, `${path}.ts`)];
+}
+
+export function typeswanCommand(): string[] {
+  return projectScript('src/cli/main');
 }
 
 export class Typeswan {

@@ -5,18 +5,36 @@
 // pool, a ping from it reaches the host behind typeswan, the reply goes back through the
 // tunnel; a wrong password is asked again, refused after three tries, and the log says why.
 // With `initiate` alone typeswan pushes the address (SET/ACK) to a strongSwan with `pull = no`.
-// Departures from the example: AES/SHA-1/group 14 instead of DES/MD5/group 1 (Debian's
-// strongSwan has no DES), and the addresses of the lab.
+// The same with the login list `group radius` backed by FreeRADIUS and `group tacacs+` backed
+// by the project's TACACS+ test server, each started in the protected LAN's namespace (ha) from
+// configuration files of its own: a wrong password is refused by the server three times, then
+// the right one gets the address. Departures from the example: AES/SHA-1/group 14 instead of
+// DES/MD5/group 1 (Debian's strongSwan has no DES), and the addresses of the lab.
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADDR, announceSkip, Charon, interopSkipReason, Lab, Typeswan, until } from './harness.js';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  ADDR,
+  announceSkip,
+  Charon,
+  type Daemon,
+  interopSkipReason,
+  Lab,
+  projectScript,
+  Typeswan,
+  until,
+} from './harness.js';
 import { swanctlConf } from './swanctl.js';
-import { concentratorText } from '../ike/remoteAccessLab.js';
+import { concentratorText, type ConcentratorOptions } from '../ike/remoteAccessLab.js';
 import { GROUP_KEY, LAB_CONCENTRATOR } from './concentrator.js';
+import { FREERADIUS, FREERADIUS_READY, freeradiusConfig, freeradiusSkipReason } from '../aaa/freeradius.js';
 
 const skip = interopSkipReason({ charon: true, typeswan: true });
 announceSkip('typeswan XAUTH/Mode Config gateway <-> strongSwan client', skip);
+const skipRadius = skip ?? freeradiusSkipReason();
+announceSkip('typeswan XAUTH through FreeRADIUS <-> strongSwan client', skipRadius);
 
 function client(name: string, user: string, password: string, pull = true): string {
   return swanctlConf({
@@ -32,23 +50,35 @@ function client(name: string, user: string, password: string, pull = true): stri
   });
 }
 
-/** typeswan as the Concentrator in r1 with these `client configuration` modes, charon in r2. */
+/** An AAA server started in ha before typeswan, and the Concentrator lines that use it. */
+interface AaaBackend {
+  readonly concentrator: Pick<ConcentratorOptions, 'login' | 'extra'>;
+  start(lab: Lab): Promise<Daemon>;
+}
+
+/**
+ * typeswan as the Concentrator in r1 with these `client configuration` modes, charon in r2;
+ * with `aaa`, its server runs in ha first. `user` is loaded into charon unless `user` is null.
+ */
 async function setUp(
   tag: string,
   modes: readonly ('initiate' | 'respond')[],
   name: string,
   pull: boolean,
-): Promise<{ lab: Lab; charon: Charon; typeswan: Typeswan }> {
+  aaa?: AaaBackend,
+  user: { name: string; password: string } | null = { name: 'ciscouser', password: 'cisco1234' },
+): Promise<{ lab: Lab; charon: Charon; typeswan: Typeswan; server?: Daemon }> {
   const lab = await Lab.create({ tag });
+  const server = await aaa?.start(lab);
   const typeswan = await Typeswan.start(
     lab,
     'r1',
-    concentratorText({ ...LAB_CONCENTRATOR, modes }),
+    concentratorText({ ...LAB_CONCENTRATOR, modes, ...aaa?.concentrator }),
     `typeswan-${name}`,
   );
   const charon = await Charon.start(lab, 'r2', name);
-  await charon.load(client(name, 'ciscouser', 'cisco1234', pull));
-  return { lab, charon, typeswan };
+  if (user !== null) await charon.load(client(name, user.name, user.password, pull));
+  return { lab, charon, typeswan, ...(server !== undefined ? { server } : {}) };
 }
 
 type Env = Awaited<ReturnType<typeof setUp>>;
@@ -75,19 +105,7 @@ describe(
       ])
         assert.match(log, line, log.slice(-4000));
       assert.ok(!log.includes('cisco1234'), 'the password is in no log line');
-      const listed = await env.charon.listSas();
-      assert.match(listed, /\[10\.1\.10\.1\]/, `strongSwan's virtual IP:\n${listed}`);
-      assert.match(listed, /local\s+10\.1\.10\.1\/32\s+remote\s+10\.1\.0\.0\/24/, listed);
-      assert.ok(
-        await until(() => /route 10\.1\.10\.1\/32 into \S+ added/.test(env.typeswan.log()), 5000),
-        env.typeswan.log().slice(-2000),
-      );
-      const ping = await env.lab.ping('r2', ADDR.ha, 5, 0.2, '10.1.10.1');
-      assert.equal(
-        ping.received,
-        5,
-        `r2 (10.1.10.1) -> ha:\n${ping.output}\n${env.typeswan.log().slice(-2000)}`,
-      );
+      await pingsFromPoolAddress(env);
       const pool = await env.typeswan.cli(['show', 'ip', 'local', 'pool']);
       assert.match(pool.stdout, /mypool\s+10\.1\.10\.1\s+10\.1\.10\.254\s+253\s+1/, pool.stdout);
       assert.match(pool.stdout, new RegExp(`10\\.1\\.10\\.1\\s+${ADDR.r2Wan.replace(/\./g, '\\.')}`));
@@ -131,6 +149,22 @@ describe(
   },
 );
 
+/**
+ * strongSwan holds the pool's first address as its virtual IP with the protected network on the
+ * other side, typeswan routes it into its TUN, and five pings from it reach ha.
+ */
+async function pingsFromPoolAddress(env: Env): Promise<void> {
+  const listed = await env.charon.listSas();
+  assert.match(listed, /\[10\.1\.10\.1\]/, `strongSwan's virtual IP:\n${listed}`);
+  assert.match(listed, /local\s+10\.1\.10\.1\/32\s+remote\s+10\.1\.0\.0\/24/, listed);
+  assert.ok(
+    await until(() => /route 10\.1\.10\.1\/32 into \S+ added/.test(env.typeswan.log()), 5000),
+    env.typeswan.log().slice(-2000),
+  );
+  const ping = await env.lab.ping('r2', ADDR.ha, 5, 0.2, '10.1.10.1');
+  assert.equal(ping.received, 5, `r2 (10.1.10.1) -> ha:\n${ping.output}\n${env.typeswan.log().slice(-2000)}`);
+}
+
 /** `swanctl --initiate` of `child` succeeded (or the assertion shows both sides' logs). */
 async function initiated(charon: Charon, child: string, typeswan: Typeswan): Promise<void> {
   const up = await charon.initiate(child);
@@ -160,3 +194,118 @@ describe(
     });
   },
 );
+
+/** The AAA servers' user: not the Concentrator's local password, so only the server can accept it. */
+const AAA_USER = { name: 'ciscouser', password: 'aaa-secret-77' } as const;
+const RADIUS_KEY = 'radius-key-19';
+const TACACS_KEY = 'tacacs key 19';
+
+/** A daemon we started is up once `ready` is in its output (or the test says why not). */
+async function ready(daemon: Daemon, ready: string, what: string): Promise<Daemon> {
+  const up = await until(() => daemon.text().includes(ready) || !daemon.running, 20_000);
+  if (!up || !daemon.running) throw new Error(`${what} did not start:\n${daemon.text().slice(-3000)}`);
+  return daemon;
+}
+
+/** FreeRADIUS in ha on its LAN address, answering r1 (typeswan's source toward it) alone. */
+const FREERADIUS_BACKEND: AaaBackend = {
+  concentrator: {
+    login: 'group radius',
+    extra: `radius-server host ${ADDR.ha} auth-port 1812 key ${RADIUS_KEY}`,
+  },
+  start: async (lab) => {
+    const dir = join(lab.dir, 'freeradius');
+    mkdirSync(dir, { recursive: true });
+    freeradiusConfig(
+      dir,
+      { address: ADDR.ha, port: 1812, client: ADDR.r1Lan },
+      { secret: RADIUS_KEY, users: [AAA_USER] },
+    );
+    return ready(
+      lab.spawnIn('ha', 'freeradius', [FREERADIUS, '-X', '-d', dir]),
+      FREERADIUS_READY,
+      'FreeRADIUS',
+    );
+  },
+};
+
+/** The project's TACACS+ test server (checked by Authen::TacacsPlus in test/aaa) in ha on port 49. */
+const TACACS_BACKEND: AaaBackend = {
+  concentrator: {
+    login: 'group tacacs+',
+    extra: `tacacs-server host ${ADDR.ha} key ${TACACS_KEY}`,
+  },
+  start: (lab) =>
+    ready(
+      lab.spawnIn('ha', 'tacacs', [
+        ...projectScript('test/aaa/tacacsServerMain'),
+        JSON.stringify({
+          host: ADDR.ha,
+          port: 49,
+          key: TACACS_KEY,
+          users: { [AAA_USER.name]: AAA_USER.password },
+        }),
+      ]),
+      'listening on',
+      'the TACACS+ test server',
+    ),
+};
+
+for (const [kind, backend, method, skipIt, rejected] of [
+  ['FreeRADIUS', FREERADIUS_BACKEND, 'group radius', skipRadius, /Sent Access-Reject/g],
+  ['the TACACS+ test server', TACACS_BACKEND, 'group tacacs\\+', skip, /session FAIL/g],
+] as const) {
+  describe(
+    `interop: XAUTH through ${kind} (${method.replace('\\', '')}) <-> strongSwan client`,
+    { skip: skipIt, timeout: 300_000 },
+    () => {
+      let env: Env;
+      before(
+        async () =>
+          (env = await setUp(
+            kind === 'FreeRADIUS' ? 'tsxr' : 'tsxt',
+            ['initiate', 'respond'],
+            'aaa',
+            true,
+            backend,
+            null,
+          )),
+      );
+      after(async () => env?.lab.destroy());
+
+      it('a wrong password: the server refuses it three times, typeswan says why and deletes the IKE SA', async () => {
+        await env.charon.load(client('aaa', AAA_USER.name, 'wrong-password-1', true));
+        const up = await env.charon.initiate('aaa-net', 30);
+        assert.notEqual(up.code, 0, 'swanctl --initiate must fail');
+        assert.ok(
+          await until(() => /XAUTH failed for user ciscouser after 3 tries/.test(env.typeswan.log()), 20_000),
+          env.typeswan.log().slice(-4000),
+        );
+        const log = env.typeswan.log();
+        for (const t of [1, 2, 3])
+          assert.match(
+            log,
+            new RegExp(`Xauth: user ciscouser refused by ${method} \\([^)]*\\), try ${t}`),
+            log.slice(-3000),
+          );
+        assert.ok(!log.includes('wrong-password-1'), 'the password is in no log line');
+        const server = (): string => env.server?.text() ?? '';
+        assert.ok(
+          await until(() => (server().match(rejected) ?? []).length >= 3, 10_000),
+          `${kind} refused three times:\n${server().slice(-3000)}`,
+        );
+        assert.doesNotMatch(log, /allocating address/);
+      });
+
+      it('then the right password: accepted by the server, the pool address, pings from it reach ha', async () => {
+        await env.charon.load(client('aaa', AAA_USER.name, AAA_USER.password, true));
+        await initiated(env.charon, 'aaa-net', env.typeswan);
+        const log = env.typeswan.log();
+        assert.match(log, new RegExp(`Xauth: user ciscouser authenticated by ${method}`), log.slice(-3000));
+        assert.match(log, /allocating address 10\.1\.10\.1/);
+        assert.ok(!log.includes(AAA_USER.password), 'the password is in no log line');
+        await pingsFromPoolAddress(env);
+      });
+    },
+  );
+}
