@@ -15,7 +15,8 @@ interface ShowOptions {
 
 const USAGE =
   'show crypto isakmp sa [detail] | crypto ipsec sa [peer ADDRESS] [detail] | crypto session [detail] | ' +
-  'crypto engine connections active | crypto map | crypto isakmp policy | crypto ipsec transform-set | ip local pool | crypto ca certificates | debug';
+  'crypto engine connections active | crypto map | crypto isakmp policy | crypto ipsec transform-set | ip local pool | crypto ca certificates | ' +
+  'crypto key pubkey-chain rsa [address ADDRESS] | debug';
 
 /** `detail` at the end of `words`, IOS abbreviations allowed. */
 function detailOf(words: readonly string[]): { rest: readonly string[]; detail: boolean } {
@@ -48,8 +49,22 @@ export function parseShowWords(words: readonly string[]): { what: ShowWhat; peer
   if (top !== 'crypto') throw bad();
   const { rest, detail } = detailOf(after);
   const [w1, w2, w3, w4, ...more] = rest;
-  const area = expandKeyword(w1, ['isakmp', 'ipsec', 'map', 'session', 'engine', 'ca']);
+  const area = expandKeyword(w1, ['isakmp', 'ipsec', 'map', 'session', 'engine', 'ca', 'key']);
   switch (area) {
+    case 'key': {
+      if (
+        detail ||
+        expandKeyword(w2, ['pubkey-chain']) !== 'pubkey-chain' ||
+        expandKeyword(w3, ['rsa']) !== 'rsa'
+      )
+        throw bad();
+      const what = 'key pubkey-chain rsa';
+      if (w4 === undefined) return { what };
+      const [address, ...tail] = more;
+      if (expandKeyword(w4, ['address']) === 'address' && address !== undefined && tail.length === 0)
+        if (parseIpv4Text(address) !== undefined) return { what, peer: address };
+      throw bad();
+    }
     case 'ca':
       if (detail || expandKeyword(w2, ['certificates']) !== 'certificates' || w3 !== undefined) throw bad();
       return { what: 'ca certificates' };

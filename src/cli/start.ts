@@ -17,6 +17,7 @@ import {
   startControlServer,
   TunnelRoutes,
   CrlCache,
+  loadDecryptionKeys,
   loadSigningKeys,
   pkiOptions,
   type PkiOptions,
@@ -46,6 +47,7 @@ import { openKeylog, type KeylogWriter } from '../observe/keylog.js';
 import type { RouterConfig } from '../policy/model.js';
 import type { RemoteAccessClient } from '../ike/types.js';
 import type { IpsecSa } from '../policy/sa.js';
+import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DaemonLog, parseLogFormat, parseLogLevel, Severity } from './daemonLog.js';
 import { serverGroups } from '../aaa/index.js';
@@ -188,6 +190,7 @@ export async function runGateway(
   const warning = forwardingWarning();
   if (warning) log.log(Severity.warnings, `warning: ${warning}`);
   const pki = certificateOptions(config, options.keystore ?? DEFAULT_KEYSTORE, log);
+  const decryptionKeys = encryptionKeys(config, options.keystore ?? DEFAULT_KEYSTORE, log);
 
   const cleanup: (() => void)[] = [];
   const undo = (): void => {
@@ -234,7 +237,10 @@ export async function runGateway(
     const bus = new EventBus();
     const metrics = new Metrics(bus);
     const scheduler = new HostScheduler();
-    const gateway = buildGateway(config, { udp, raw, tunnel }, scheduler, bus, options, keylog, pki, hooks);
+    const gateway = buildGateway(config, { udp, raw, tunnel }, scheduler, bus, options, keylog, hooks, {
+      pki,
+      decryptionKeys,
+    });
     bus.subscribe((event) => {
       for (const line of renderDebug(event)) log.debug(line.category, line.text, event.router);
     });
@@ -429,9 +435,10 @@ function buildGateway(
   bus: EventBus,
   options: StartOptions,
   keylog: KeylogWriter | undefined,
-  pki: PkiOptions | undefined,
   hooks: GatewayRunHooks,
+  keys: { pki: PkiOptions | undefined; decryptionKeys: readonly KeyObject[] },
 ): Gateway {
+  const { pki, decryptionKeys } = keys;
   return createGateway({
     config,
     adapters,
@@ -441,6 +448,7 @@ function buildGateway(
       ...(options.aggressive ? { aggressiveMode: true } : {}),
       ...(options.forceEncap ? { forceEncapsulation: true } : {}),
       ...(pki ? { pki } : {}),
+      ...(decryptionKeys.length > 0 ? { decryptionKeys } : {}),
       ...(hooks.remoteAccessClient ? { remoteAccessClient: hooks.remoteAccessClient } : {}),
     },
     // XAUTH's `group radius`, `group tacacs+` and PIX `aaa-server` methods.
@@ -449,6 +457,14 @@ function buildGateway(
       ? { onSaInstalled: (sa: IpsecSa) => keylog.ipsecSa(sa), onIkeKeys: (keys) => keylog.ikeSa(keys) }
       : {}),
   });
+}
+
+/** The key store's encryption keys when a policy uses encrypted nonces; read once, at start. */
+function encryptionKeys(config: RouterConfig, dir: string, log: DaemonLog): KeyObject[] {
+  if (!config.isakmpPolicies.some((p) => p.authentication.startsWith('rsa-encr'))) return [];
+  const { keys, missing } = loadDecryptionKeys(config, dir);
+  for (const m of missing) log.log(Severity.warnings, `warning: rsa-encr: ${m}`);
+  return keys;
 }
 
 /**

@@ -46,7 +46,10 @@ export function policyCommand(ctx: ParseContext, cur: Cursor, policy: Mutable<Is
       break;
     case 'authentication': {
       const options = ['pre-share', 'rsa-sig', 'rsa-encr'] as const;
-      policy.authentication = misprint(ctx, cur, options) ?? cur.keyword(options);
+      const method = misprint(ctx, cur, options) ?? cur.keyword(options);
+      // RFC 2409 §5.3 revised mode: no IOS keyword, so typeswan reads `rsa-encr revised`.
+      policy.authentication =
+        method === 'rsa-encr' && cur.optionalKeyword(['revised'] as const) ? 'rsa-encr-revised' : method;
       break;
     }
     case 'group':

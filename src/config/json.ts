@@ -179,7 +179,7 @@ const routerConfig = (defaultFile: string): Check<RouterConfig> =>
             () => DEFAULT_ISAKMP_POLICY.hash,
           ),
           authentication: orDefault(
-            oneOf(['pre-share', 'rsa-sig', 'rsa-encr'] as const),
+            oneOf(['pre-share', 'rsa-sig', 'rsa-encr', 'rsa-encr-revised'] as const),
             () => DEFAULT_ISAKMP_POLICY.authentication,
           ),
           group: orDefault(dhGroup, () => DEFAULT_ISAKMP_POLICY.group),
@@ -375,6 +375,7 @@ const routerConfig = (defaultFile: string): Check<RouterConfig> =>
           kind: oneOf(['named-key', 'addressed-key'] as const),
           name: str,
           address: opt(ipv4),
+          usage: opt(oneOf(['encryption', 'signature'] as const)),
           der: opt(hex),
           at: opt(sourceRef),
         }),

@@ -155,7 +155,8 @@ export function pubkeySubCommand(
         if (parseIpv4(nameTok.text) === undefined) throw cur.error(nameTok, 'an IPv4 address');
         entry.address = nameTok.text;
       }
-      cur.optionalKeyword(['encryption', 'signature'] as const);
+      const usage = cur.optionalKeyword(['encryption', 'signature'] as const);
+      if (usage !== undefined) entry.usage = usage;
       cur.end();
       ctx.b.publicKeys.push(entry);
       ctx.mode = { kind: 'pubkey', key: entry };

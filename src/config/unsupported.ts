@@ -79,8 +79,8 @@ export function unsupportedFeatures(
     if (!p.at) continue;
     if (p.authentication === 'rsa-sig')
       add('rsa-sig', p.at.line, `crypto isakmp policy ${p.priority} (authentication rsa-sig)`);
-    if (p.authentication === 'rsa-encr')
-      add('rsa-encr', p.at.line, `crypto isakmp policy ${p.priority} (authentication rsa-encr)`);
+    if (p.authentication === 'rsa-encr' || p.authentication === 'rsa-encr-revised')
+      add('rsa-encr', p.at.line, `crypto isakmp policy ${p.priority} (authentication ${p.authentication})`);
     if (p.encryption.startsWith('aes'))
       add('aes-ike', p.at.line, `crypto isakmp policy ${p.priority} (encryption ${p.encryption})`);
   }
@@ -152,12 +152,7 @@ export function unsupportedFeatures(
 }
 
 /** What this gateway cannot run yet, although the model expresses it. */
-export const GATEWAY_REFUSES: readonly Feature[] = [
-  'rsa-encr',
-  'compression',
-  'gre-tunnel',
-  'multiple-peers',
-];
+export const GATEWAY_REFUSES: readonly Feature[] = ['compression', 'gre-tunnel', 'multiple-peers'];
 
 /** A command the gateway will not run, and why. */
 export interface Refusal {
@@ -180,11 +175,15 @@ const POLICY_FEATURES: readonly Feature[] = ['rsa-sig', 'rsa-encr'];
 
 const POLICY_REASONS: Readonly<Partial<Record<IsakmpPolicy['authentication'], string>>> = {
   'rsa-sig': 'RSA signatures need a router certificate in `crypto ca certificate chain`, and there is none',
-  'rsa-encr': 'RSA encrypted nonces are not supported yet',
+  'rsa-encr':
+    "RSA encrypted nonces need the peer's public key in `crypto key pubkey-chain rsa`, and there is none",
+  'rsa-encr-revised':
+    "RSA encrypted nonces need the peer's public key in `crypto key pubkey-chain rsa`, and there is none",
 };
 
 function policyFeature(p: IsakmpPolicy, refused: ReadonlySet<Feature>): Feature | undefined {
-  const f = POLICY_FEATURES.find((x) => x === p.authentication);
+  const method = p.authentication === 'rsa-encr-revised' ? 'rsa-encr' : p.authentication;
+  const f = POLICY_FEATURES.find((x) => x === method);
   return f !== undefined && refused.has(f) ? f : undefined;
 }
 
@@ -201,6 +200,9 @@ export function planRun(
   const refusedSet = new Set(refusedFeatures);
   // Signatures run once a trust point holds a router certificate (the key is in the key store).
   if (!config.certificates.some((c) => c.role === 'router' && c.der !== undefined)) refusedSet.add('rsa-sig');
+  // Encrypted nonces run once the pubkey chain holds a key a peer can be encrypted to.
+  if (!config.publicKeys.some((k) => k.der !== undefined && k.usage !== 'signature'))
+    refusedSet.add('rsa-encr');
   const refused: Refusal[] = unsupportedFeatures(
     config,
     refusedFeatures.filter((f) => !POLICY_FEATURES.includes(f)),

@@ -3,19 +3,19 @@
 // PKCS#1 v1.5 type 1 padding, with no DigestInfo (strongSwan: RSA_EMSA_PKCS1_NULL).
 // Encrypted nonces and IDs (RFC 2409 §5.2, §5.3): PKCS#1 v1.5 type 2 encryption. The decrypt
 // never tells a caller whether the padding was valid: a bad block yields a pseudo-random
-// message derived from the private key and the ciphertext ("implicit rejection", as
-// OpenSSL 3.2 does), so the failure shows up later as an ordinary AUTHENTICATION_FAILED,
+// message derived from the private key, a per-process secret and the ciphertext ("implicit
+// rejection", as OpenSSL 3.2 does), so the failure shows up later as an ordinary AUTHENTICATION_FAILED,
 // the same as a wrong nonce (STYLE.md §8; Felsch et al., USENIX Security 2018).
 
 import {
   type KeyObject,
   constants,
-  createHash,
   createHmac,
   privateDecrypt,
   privateEncrypt,
   publicDecrypt,
   publicEncrypt,
+  randomBytes,
   timingSafeEqual,
 } from 'node:crypto';
 import { CryptoParameterError } from './errors.js';
@@ -41,12 +41,17 @@ export function rsaEncrypt(publicKey: KeyObject, data: Uint8Array): Uint8Array {
 
 const kdkCache = new WeakMap<KeyObject, Buffer>();
 
-// Key-derivation key for implicit rejection: a hash of the private key, never leaves here.
+// Drawn once per process: the implicit-rejection values cannot be computed by anyone who
+// has only seen this process's messages, nor replayed from an earlier run.
+const processSecret = randomBytes(32);
+
+// Key-derivation key for implicit rejection: HMAC of the private key under the per-process
+// secret; it never leaves this module.
 function rejectionKey(privateKey: KeyObject): Buffer {
   let kdk = kdkCache.get(privateKey);
   if (kdk === undefined) {
     const der = privateKey.export({ format: 'der', type: 'pkcs8' });
-    kdk = createHash('sha256').update('typeswan rsa implicit rejection').update(der).digest();
+    kdk = createHmac('sha256', processSecret).update('typeswan rsa implicit rejection').update(der).digest();
     der.fill(0);
     kdkCache.set(privateKey, kdk);
   }
@@ -65,32 +70,53 @@ function syntheticBlock(kdk: Buffer, ciphertext: Uint8Array, k: number): Uint8Ar
   return out;
 }
 
-function syntheticLength(kdk: Buffer, ciphertext: Uint8Array, k: number): number {
+/** A length in [min, max] drawn from the ciphertext: what a bad block's message is given. */
+function syntheticLength(kdk: Buffer, ciphertext: Uint8Array, min: number, max: number): number {
   const d = createHmac('sha256', kdk)
     .update(new Uint8Array([0x6c]))
     .update(ciphertext)
     .digest();
-  return d.readUInt16BE(0) % (k - 10); // 0 .. k-11, the range of a valid PKCS#1 v1.5 message
+  return min + (d.readUInt32BE(0) % (max - min + 1));
 }
 
-/** PKCS#1 v1.5 decryption with implicit rejection: always returns a message, never throws
- * for a bad ciphertext. Only the length of the result depends on the input. */
-export function rsaDecrypt(privateKey: KeyObject, ciphertext: Uint8Array): Uint8Array {
+/** The message lengths a caller accepts (a nonce: 8..256 bytes, RFC 2409 §5). */
+export interface MessageLengths {
+  readonly min: number;
+  readonly max: number;
+}
+
+/**
+ * PKCS#1 v1.5 decryption with implicit rejection: always returns a message, never throws
+ * for a bad ciphertext. A block that is not 00 02 PS(>= 8 nonzero) 00 M, or whose M is not
+ * of a length in `lengths`, yields instead a pseudo-random message of a length in `lengths`
+ * derived (HMAC) from the ciphertext, the key and a per-process secret: the caller cannot
+ * tell, so a peer cannot either (Bleichenbacher 1998; Felsch et al., USENIX Security 2018).
+ * Decryption is raw RSA (RSA_NO_PADDING); the padding check below has no branch or early
+ * exit on the plaintext.
+ */
+export function rsaDecrypt(
+  privateKey: KeyObject,
+  ciphertext: Uint8Array,
+  lengths?: MessageLengths,
+): Uint8Array {
   const bits = privateKey.asymmetricKeyDetails?.modulusLength;
   if (privateKey.asymmetricKeyType !== 'rsa' || bits === undefined || bits < 512) {
     throw new CryptoParameterError('rsaDecrypt needs an RSA private key');
   }
   const k = Math.ceil(bits / 8);
+  const min = Math.max(0, lengths?.min ?? 0);
+  const max = Math.min(k - 11, lengths?.max ?? k - 11);
+  if (min > max) throw new CryptoParameterError(`no message of ${min}..${max} bytes fits a ${bits}-bit key`);
   const kdk = rejectionKey(privateKey);
   const fake = syntheticBlock(kdk, ciphertext, k);
-  const fakeLength = syntheticLength(kdk, ciphertext, k);
+  const fakeLength = syntheticLength(kdk, ciphertext, min, max);
 
   let em: Uint8Array;
-  let good = ciphertext.length === k ? 1 : 0;
+  // Ciphertext length and its size against the modulus are public facts, not padding.
+  let good = isZero(ciphertext.length ^ k);
   try {
     em = new Uint8Array(privateDecrypt({ key: privateKey, padding: constants.RSA_NO_PADDING }, ciphertext));
   } catch {
-    // Ciphertext not below the modulus or of the wrong size: public facts, not padding.
     em = new Uint8Array(k);
     good = 0;
   }
@@ -109,9 +135,10 @@ export function rsaDecrypt(privateKey: KeyObject, ciphertext: Uint8Array): Uint8
     lookingForZero &= 1 - z;
   }
   good &= 1 - lookingForZero;
-  good &= zeroIndex >= 10 ? 1 : 0;
-
+  good &= lessOrEqual(10, zeroIndex);
   const realLength = k - zeroIndex - 1;
+  good &= lessOrEqual(min, realLength) & lessOrEqual(realLength, max);
+
   const length = select(good, realLength, fakeLength);
   const block = new Uint8Array(k);
   const maskReal = -good & 0xff;
@@ -122,8 +149,14 @@ export function rsaDecrypt(privateKey: KeyObject, ciphertext: Uint8Array): Uint8
   return block.slice(k - length);
 }
 
+/** 1 when x is 0 (x a 32-bit integer), else 0, without a branch. */
 function isZero(x: number): number {
   return ((x | -x) >>> 31) ^ 1;
+}
+
+/** 1 when a <= b for 0 <= a, b < 2^31, without a branch. */
+function lessOrEqual(a: number, b: number): number {
+  return ((b - a) >>> 31) ^ 1;
 }
 
 function select(bit: number, a: number, b: number): number {

@@ -37,6 +37,31 @@ export function loadSigningKeys(config: RouterConfig, dir: string): SigningKeys 
   return { keys, missing };
 }
 
+/**
+ * The key pairs a peer's encrypted nonces may be encrypted to (rsa-encr), the first tried
+ * first: for IOS's default label hostname.ip-domain-name, the usage keys' LABEL.encr.pem, then
+ * the general-purpose LABEL.pem. Empty (with why) when neither is there.
+ */
+export function loadDecryptionKeys(
+  config: RouterConfig,
+  dir: string,
+): { keys: KeyObject[]; missing: string[] } {
+  const label = defaultKeyLabel(config.hostname, config.domainName);
+  const keys: KeyObject[] = [];
+  const missing: string[] = [];
+  for (const usage of ['encr', 'general'] as const) {
+    try {
+      const key = readKeyPair(dir, label, usage);
+      if (key && !keys.some((k) => k.equals(key))) keys.push(key);
+    } catch (e) {
+      missing.push(`key ${keyFile(dir, label, usage)}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  if (keys.length === 0 && missing.length === 0)
+    missing.push(`no key pair ${keyFile(dir, label)} (or ${label}.encr.pem)`);
+  return { keys, missing };
+}
+
 const MAX_CRL_BYTES = 4 * 1024 * 1024;
 const FETCH_TIMEOUT_MS = 10_000;
 /** A failed fetch is retried after this long; a CRL without nextUpdate is kept this long. */

@@ -22,6 +22,9 @@ import {
   formatTransformSets,
   caCertificateViews,
   formatCaCertificates,
+  formatPubkeyChain,
+  formatPubkeyDetail,
+  pubkeyChainViews,
   cryptoMapViews,
   ipsecSaDetailLines,
   type SaListView,
@@ -868,6 +871,13 @@ export class Gateway implements ControlTarget {
       case 'ca certificates': {
         const data = caCertificateViews(config.certificates);
         return { text: formatCaCertificates(data), data };
+      }
+      case 'key pubkey-chain rsa': {
+        // `... address A`: that key itself, as IOS prints it.
+        const all = pubkeyChainViews(config.publicKeys);
+        if (options.peer === undefined) return { text: formatPubkeyChain(all), data: all };
+        const data = all.filter((v) => v.address === options.peer);
+        return { text: formatPubkeyDetail(data), data };
       }
     }
   }

@@ -20,7 +20,13 @@ export {
 } from './configFile.js';
 export { startControlServer, type ControlServer } from './controlServer.js';
 export { reloadGateway } from './reload.js';
-export { CrlCache, loadSigningKeys, pkiOptions, type PkiOptions } from './certificates.js';
+export {
+  CrlCache,
+  loadDecryptionKeys,
+  loadSigningKeys,
+  pkiOptions,
+  type PkiOptions,
+} from './certificates.js';
 export { TunnelRoutes, type RouteTarget, type RouteChanges } from './tunnelRoutes.js';
 export {
   defaultControlPath,

@@ -1,7 +1,8 @@
 // Aggressive mode (RFC 2409 §5), both roles, in strongSwan's payload order:
 //   I: AM1 [SA KE No ID V..]   R: AM2 [SA KE No ID V.. NAT-D NAT-D HASH]
 //   I: AM3 *[HASH NAT-D NAT-D] (encrypted, as charon sends it; a clear AM3 is accepted)
-// With rsa-sig AM1 adds CR, AM2 CERT.. CR.. and SIG for HASH, AM3 CERT.. SIG.
+// With rsa-sig AM1 adds CR, AM2 CERT.. CR.. and SIG for HASH, AM3 CERT.. SIG. With rsa-encr
+// AM1 and AM2 carry the ID and nonce (revised mode: and KE) encrypted (encryptedNonce.ts).
 // The identity arrives in the clear in AM1, so the responder finds the pre-shared key by it.
 
 import type { IsakmpPolicy } from '../policy/model.js';
@@ -10,6 +11,7 @@ import type { Payload } from '../wire/index.js';
 import type { IkeSa } from './ikeSa.js';
 import { dhPublicLength } from './keys.js';
 import { awaitCrl } from './rsaSig.js';
+import { encryptsNonces, openKeNonceId, sealKeNonceId } from './encryptedNonce.js';
 import { PayloadType } from './constants.js';
 import {
   authenticatorFor,
@@ -66,18 +68,21 @@ export class AggressiveMode implements Phase1Task {
   /** Initiator: AM1. One DH group only, so only policies with the first policy's group are offered. */
   private first(policies: readonly IsakmpPolicy[]): Step {
     const { sa, ctx } = this;
-    const group = policies[0]?.group ?? 1;
-    const offered = policies.filter((p) => p.group === group);
+    const first = policies[0];
+    const group = first?.group ?? 1;
+    // Encrypted nonces commit AM1 to one method (and HASH(1) to one hash) before the choice.
+    const encr = encryptsNonces(first);
+    const offered = policies.filter(
+      (p) =>
+        p.group === group && (!encr || (p.authentication === first?.authentication && p.hash === first.hash)),
+    );
     transition(sa, ctx.emit, 'IKE_MSG_FROM_IPSEC, IKE_SA_REQ_AM', 'IKE_I_AM1');
     const offer = offerPayload(sa, ctx, offered, 'aggressive');
     sa.isakmp = 'AG_INIT_EXCH';
-    const send: Payload[] = [
-      offer,
-      ...makeKeNonce(sa, ctx, group),
-      identityPayload(sa, ctx),
-      ...certRequestPayloads(sa, ctx, offered),
-      ...vendorIdPayloads(sa, ctx),
-    ];
+    const keNonceId = encr
+      ? sealKeNonceId(sa, ctx, group)
+      : [...makeKeNonce(sa, ctx, group), identityPayload(sa, ctx), ...certRequestPayloads(sa, ctx, offered)];
+    const send: Payload[] = [offer, ...keNonceId, ...vendorIdPayloads(sa, ctx)];
     return { send, expectReply: true };
   }
 
@@ -98,14 +103,9 @@ export class AggressiveMode implements Phase1Task {
     const { sa, ctx } = this;
     transition(sa, ctx.emit, FROM_PEER_AM, 'IKE_R_AM1');
     const reply = takeOffer(sa, ctx, payloads, false);
+    if (encryptsNonces(sa.policy)) return this.am1Encrypted(reply, payloads);
     takeKeNonce(sa, ctx, payloads);
-    const group = sa.policy?.group ?? 1;
-    const expected = dhPublicLength(group);
-    if (sa.gxi?.length !== expected)
-      throw new Phase1Failure(
-        NotifyType.INVALID_KEY_INFORMATION,
-        `KE length ${sa.gxi?.length ?? 0} does not fit group ${group}`,
-      );
+    checkKeLength(sa);
     const peerId = takeIdentity(sa, ctx, payloads);
     takePeerCertRequests(sa, ctx, payloads);
     sa.auth = authenticatorFor(sa, ctx, peerId);
@@ -128,14 +128,45 @@ export class AggressiveMode implements Phase1Task {
     return { send, expectReply: true, after: () => transition(sa, ctx.emit, PROCESS_COMPLETE, 'IKE_R_AM2') };
   }
 
+  /** Responder, RFC 2409 §5.2/§5.3 AM2: SA, the sealed KE, nonce and ID, HASH_R. */
+  private am1Encrypted(reply: Payload, payloads: readonly Payload[]): Step {
+    const { sa, ctx } = this;
+    sa.auth = authenticatorFor(sa, ctx);
+    openKeNonceId(sa, ctx, payloads);
+    checkKeLength(sa);
+    const sealed = sealKeNonceId(sa, ctx);
+    deriveKeys(sa, ctx);
+    transition(sa, ctx.emit, PROCESS_AM, 'IKE_R_AM1');
+    sa.isakmp = 'AG_INIT_EXCH';
+    const send: Payload[] = [
+      reply,
+      ...sealed,
+      ...vendorIdPayloads(sa, ctx),
+      ...natdPayloads(sa, ctx),
+      ...sa.auth.prove(ourHash(sa)),
+    ];
+    return { send, expectReply: true, after: () => transition(sa, ctx.emit, PROCESS_COMPLETE, 'IKE_R_AM2') };
+  }
+
   private am2(payloads: readonly Payload[]): Step {
     const { sa, ctx } = this;
     transition(sa, ctx.emit, FROM_PEER_AM, 'IKE_I_AM2');
     takeReply(sa, ctx, payloads, false);
+    if (encryptsNonces(sa.policy)) {
+      sa.auth = authenticatorFor(sa, ctx);
+      openKeNonceId(sa, ctx, payloads);
+      return this.am2Finish(payloads);
+    }
     takeKeNonce(sa, ctx, payloads);
     const peerId = takeIdentity(sa, ctx, payloads);
     takePeerCertRequests(sa, ctx, payloads);
     sa.auth = authenticatorFor(sa, ctx, peerId);
+    return this.am2Finish(payloads);
+  }
+
+  private am2Finish(payloads: readonly Payload[]): Step {
+    const { sa, ctx } = this;
+    if (!sa.auth) throw new Phase1Failure(NotifyType.AUTHENTICATION_FAILED, 'no authenticator');
     deriveKeys(sa, ctx);
     takeVendorIds(sa, ctx, payloads);
     takeNatd(sa, ctx, payloads);
@@ -162,4 +193,15 @@ export class AggressiveMode implements Phase1Task {
     sa.isakmp = 'QM_IDLE';
     return { complete: true, initialContact: hasInitialContact(payloads) };
   }
+}
+
+/** Responder: the initiator's KE must fit the group of the chosen policy (AM1 offers one group). */
+function checkKeLength(sa: IkeSa): void {
+  const group = sa.policy?.group ?? 1;
+  const expected = dhPublicLength(group);
+  if (sa.gxi?.length !== expected)
+    throw new Phase1Failure(
+      NotifyType.INVALID_KEY_INFORMATION,
+      `KE length ${sa.gxi?.length ?? 0} does not fit group ${group}`,
+    );
 }

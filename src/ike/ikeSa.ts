@@ -4,7 +4,9 @@
 // cached replies are its task manager's (taskManager.ts).
 
 import type { CryptoMapEntry, IsakmpPolicy } from '../policy/model.js';
+import type { KeyObject } from 'node:crypto';
 import type { Authenticator } from './authenticator.js';
+import type { PeerPublicKey } from './rsaEncr.js';
 import { concat, type IdPayload } from '../wire/index.js';
 import type { IsakmpState, Phase1State } from './events.js';
 import {
@@ -65,6 +67,11 @@ export class IkeSa {
   peerIdentity?: IdPayload;
   /** CA DNs of the peer's CERTREQ payloads: our certificate (and chain) answers them. */
   peerCertRequests: Uint8Array[] = [];
+  /** Encrypted nonces: the peer's public key we encrypt to, and our key it encrypted to. */
+  peerPublicKey?: PeerPublicKey;
+  /** How many keys the chain holds for the peer: with several, HASH(1) says which one we used. */
+  peerKeyCount?: number;
+  ownDecryptionKey?: KeyObject;
 
   readonly usedMessageIds = new Set<number>();
   readonly queued: AcquireRequest[] = [];

@@ -2,6 +2,7 @@
 //   I: MM1 [SA V..]        R: MM2 [SA V..]
 //   I: MM3 [KE No CR.. NAT-D..] R: MM4 [KE No CR.. NAT-D..]   (CR with rsa-sig)
 //   I: MM5 *[ID HASH N?]   R: MM6 *[ID HASH]       (rsa-sig: CERT.. SIG for HASH)
+// rsa-encr: MM3/MM4 carry the ID and nonce encrypted (encryptedNonce.ts), MM5/MM6 only HASH.
 // Shared phase-1 work lives in phase1.ts; authentication behind the Authenticator.
 
 import type { IsakmpPolicy } from '../policy/model.js';
@@ -9,6 +10,7 @@ import { initialContactNotify, type Payload } from '../wire/index.js';
 import { NotifyType } from './constants.js';
 import type { IkeSa } from './ikeSa.js';
 import { awaitCrl } from './rsaSig.js';
+import { encryptsNonces, openKeNonceId, sealKeNonceId } from './encryptedNonce.js';
 import {
   authenticatorFor,
   certRequestPayloads,
@@ -96,23 +98,30 @@ export class MainMode implements Phase1Task {
     takeVendorIds(sa, ctx, payloads);
     transition(sa, ctx.emit, PROCESS_MM, 'IKE_I_MM2');
     sa.isakmp = 'MM_SA_SETUP';
-    const send = [...makeKeNonce(sa, ctx), ...certRequestPayloads(sa, ctx), ...natdPayloads(sa, ctx)];
+    if (encryptsNonces(sa.policy)) sa.auth = authenticatorFor(sa, ctx);
+    const keNonce = sa.auth
+      ? sealKeNonceId(sa, ctx)
+      : [...makeKeNonce(sa, ctx), ...certRequestPayloads(sa, ctx)];
+    const send = [...keNonce, ...natdPayloads(sa, ctx)];
     return { send, expectReply: true, after: () => transition(sa, ctx.emit, PROCESS_COMPLETE, 'IKE_I_MM3') };
   }
 
   private mm4(payloads: readonly Payload[]): Step {
     const { sa, ctx } = this;
     transition(sa, ctx.emit, FROM_PEER_MM, 'IKE_I_MM4');
-    takeKeNonce(sa, ctx, payloads);
+    const encr = encryptsNonces(sa.policy);
+    if (encr) openKeNonceId(sa, ctx, payloads);
+    else takeKeNonce(sa, ctx, payloads);
     takePeerCertRequests(sa, ctx, payloads);
-    sa.auth = authenticatorFor(sa, ctx);
+    sa.auth ??= authenticatorFor(sa, ctx);
     deriveKeys(sa, ctx);
     takeVendorIds(sa, ctx, payloads);
     takeNatd(sa, ctx, payloads);
     transition(sa, ctx.emit, PROCESS_MM, 'IKE_I_MM4');
     sa.isakmp = 'MM_KEY_EXCH';
-    const id = identityPayload(sa, ctx);
-    const send: Payload[] = [id, ...sa.auth.prove(ourHash(sa))];
+    // With encrypted nonces the ID went in MM3 already (RFC 2409 §5.2).
+    const id = encr ? [] : [identityPayload(sa, ctx)];
+    const send: Payload[] = [...id, ...sa.auth.prove(ourHash(sa))];
     if (!sa.sentInitialContact) {
       // RFC 2407 §4.6.3.3: tell the peer we have no state with it, so it drops stale SAs.
       send.push(initialContactNotify(sa.ckyI, sa.ckyR));
@@ -130,7 +139,7 @@ export class MainMode implements Phase1Task {
   private mm6(payloads: readonly Payload[]): Step {
     const { sa, ctx } = this;
     transition(sa, ctx.emit, FROM_PEER_MM, 'IKE_I_MM6');
-    takeIdentity(sa, ctx, payloads);
+    if (!encryptsNonces(sa.policy)) takeIdentity(sa, ctx, payloads);
     verifyPeer(sa, ctx, payloads);
     transition(sa, ctx.emit, PROCESS_MM, 'IKE_I_MM6');
     transition(sa, ctx.emit, PROCESS_COMPLETE, 'IKE_P1_COMPLETE');
@@ -153,10 +162,14 @@ export class MainMode implements Phase1Task {
   private mm3(payloads: readonly Payload[]): Step {
     const { sa, ctx } = this;
     transition(sa, ctx.emit, FROM_PEER_MM, 'IKE_R_MM3');
-    takeKeNonce(sa, ctx, payloads);
+    const encr = encryptsNonces(sa.policy);
+    if (encr) {
+      sa.auth = authenticatorFor(sa, ctx);
+      openKeNonceId(sa, ctx, payloads);
+    } else takeKeNonce(sa, ctx, payloads);
     takePeerCertRequests(sa, ctx, payloads);
-    sa.auth = authenticatorFor(sa, ctx);
-    const keNonce = makeKeNonce(sa, ctx);
+    sa.auth ??= authenticatorFor(sa, ctx);
+    const keNonce = encr ? sealKeNonceId(sa, ctx) : makeKeNonce(sa, ctx);
     deriveKeys(sa, ctx);
     takeVendorIds(sa, ctx, payloads);
     takeNatd(sa, ctx, payloads);
@@ -171,11 +184,12 @@ export class MainMode implements Phase1Task {
   private mm5(payloads: readonly Payload[]): Step {
     const { sa, ctx } = this;
     transition(sa, ctx.emit, FROM_PEER_MM, 'IKE_R_MM5');
-    takeIdentity(sa, ctx, payloads);
+    const encr = encryptsNonces(sa.policy);
+    if (!encr) takeIdentity(sa, ctx, payloads);
     verifyPeer(sa, ctx, payloads);
     transition(sa, ctx.emit, PROCESS_MM, 'IKE_R_MM5');
     if (!sa.auth) throw new Phase1Failure(NotifyType.AUTHENTICATION_FAILED, 'no authenticator');
-    const send = [identityPayload(sa, ctx), ...sa.auth.prove(ourHash(sa))];
+    const send = [...(encr ? [] : [identityPayload(sa, ctx)]), ...sa.auth.prove(ourHash(sa))];
     sa.isakmp = 'QM_IDLE';
     return {
       send,

@@ -2,6 +2,7 @@
 // exchange tasks, frames/encrypts/retransmits their messages, installs and expires IPsec SAs,
 // and answers `show`/`clear`. Sans-I/O: every entry point takes `now` and returns actions.
 
+import { pubkeyChain, type PeerPublicKey } from './rsaEncr.js';
 import { DEFAULT_ISAKMP_POLICY, type CryptoMapEntry, type TrafficSelector } from '../policy/model.js';
 import type { IpsecSaPair } from '../policy/sa.js';
 import { AggressiveMode } from './aggressiveMode.js';
@@ -152,6 +153,8 @@ export class IkeManager {
   private domainName: string | undefined;
   /** The configuration's trust points with our certificates and keys (rsa-sig). */
   private trust: TrustPointCredentials[];
+  /** The `crypto key pubkey-chain rsa` keys that decode (rsa-encr). */
+  private pubkeys: PeerPublicKey[];
   private nextConnId = 1;
   private readonly sas = new Map<number, IkeSa>();
   private readonly byCookie = new Map<string, IkeSa>();
@@ -188,6 +191,7 @@ export class IkeManager {
     this.purgeAfter = retransmitWindow(this.retransmit) + 10;
     this.domainName = options.domainName ?? options.config.domainName;
     this.trust = trustStore(options.config, options.pki?.signingKeys ?? new Map());
+    this.pubkeys = pubkeyChain(options.config);
     this.halfOpenMaxAge = options.halfOpen?.maxAge ?? retransmitWindow(this.retransmit) + 30;
     this.cookieSecret = options.rng.randomBytes(16);
     this.dpd = new DeadPeerDetection(options.config.isakmp.keepalive);
@@ -355,6 +359,7 @@ export class IkeManager {
     this.opts = { ...this.opts, config };
     this.domainName = this.opts.domainName ?? config.domainName;
     this.trust = trustStore(config, this.opts.pki?.signingKeys ?? new Map());
+    this.pubkeys = pubkeyChain(config);
     this.dpd.configure(config.isakmp.keepalive);
     const dynamicMaps = config.cryptoMaps.filter((e) => e.kind === 'dynamic');
     const entryKept = (i: InstalledSa): boolean =>
@@ -496,6 +501,9 @@ export class IkeManager {
       ...(this.opts.pki ? { sig: { points: this.trust, pki: this.opts.pki, emit: this.emit } } : {}),
       ...(this.opts.remoteAccessClient
         ? { xauthClient: (peer: string) => this.opts.remoteAccessClient?.credentials(peer) !== undefined }
+        : {}),
+      ...(this.opts.decryptionKeys?.length
+        ? { encr: { peers: this.pubkeys, ownKeys: this.opts.decryptionKeys } }
         : {}),
       emit: this.emit,
     };

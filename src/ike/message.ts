@@ -5,11 +5,13 @@
 
 import {
   DecodeError,
+  ExchangeType,
   decodeHeader,
   decodePayloads,
   HEADER_LENGTH,
   NotifyType,
   payloadTypeName,
+  PayloadType,
   Reader,
   type IsakmpHeader,
   type Payload,
@@ -35,13 +37,23 @@ export function decodeDatagram(bytes: Uint8Array): Message {
     throw new DecodeError(`major version ${header.majorVersion}`, 17, NotifyType.INVALID_MAJOR_VERSION);
   const body = bytes.subarray(HEADER_LENGTH, header.length);
   if (header.flags.encryption) return { ...header, payloads: [], encrypted: body.slice() };
+  const phase1 =
+    header.exchangeType === ExchangeType.IDENTITY_PROTECTION ||
+    header.exchangeType === ExchangeType.AGGRESSIVE;
   try {
-    return { ...header, payloads: decodeBody(header.nextPayload, body, HEADER_LENGTH).payloads };
+    const sealed = phase1 ? PHASE1_SEALED : undefined;
+    return { ...header, payloads: decodeBody(header.nextPayload, body, HEADER_LENGTH, sealed).payloads };
   } catch (e) {
     if (!(e instanceof DecodeError)) throw e;
     return { ...header, payloads: [], malformed: e };
   }
 }
+
+/**
+ * A clear phase-1 ID payload may carry ciphertext (RFC 2409 §5.2, §5.3: encrypted nonce
+ * authentication): the phase-1 task decodes its body once it knows (phase1.ts takeIdentity).
+ */
+const PHASE1_SEALED: ReadonlySet<number> = new Set([PayloadType.ID]);
 
 /**
  * A (decrypted) payload chain. RFC 2408 §5.3: a Next Payload the engine does not know is
@@ -51,9 +63,12 @@ export function decodeBody(
   firstPayload: number,
   bytes: Uint8Array,
   baseOffset = 0,
+  sealed?: ReadonlySet<number>,
 ): { payloads: Payload[]; trailing: Uint8Array } {
-  const decoded = decodePayloads(firstPayload, bytes, baseOffset);
-  const unknown = decoded.payloads.find((p): p is UnknownPayload => p.type === 'unknown');
+  const decoded = decodePayloads(firstPayload, bytes, baseOffset, sealed);
+  const unknown = decoded.payloads.find(
+    (p): p is UnknownPayload => p.type === 'unknown' && sealed?.has(p.payloadType) !== true,
+  );
   if (unknown)
     throw new DecodeError(
       `payload type ${payloadTypeName(unknown.payloadType)}`,

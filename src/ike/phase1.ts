@@ -7,6 +7,7 @@ import { choosePhase1, type Phase1Offer } from '../policy/proposal.js';
 import { remoteAccessPlan } from '../policy/remoteAccess.js';
 import { ipv4FromText, ipv4ToText } from '../packet/address.js';
 import { pskAuthenticator, type Authenticator } from './authenticator.js';
+import { encrAuthenticator, type EncrContext } from './rsaEncr.js';
 import {
   certRequests,
   ownCredential,
@@ -17,6 +18,7 @@ import {
 import {
   attributeNumber,
   DecodeError,
+  decodePayloadBody,
   Doi,
   encodePayloadBody,
   findPayload,
@@ -36,6 +38,7 @@ import {
   IkeHash as IkeHashId,
   LifeType,
   Phase1Attr,
+  Reader,
   Situation,
 } from '../wire/index.js';
 import { idTypeLabel, NotifyType, PayloadType, ProtocolId } from './constants.js';
@@ -53,6 +56,7 @@ import {
   ikeCipher,
   InvalidKeError,
   phase1Iv,
+  type CipherSuite,
   type HashAlg,
 } from './keys.js';
 import { buildNatd, checkNatd } from './natd.js';
@@ -72,6 +76,8 @@ export interface Phase1Context {
   readonly sig?: SigContext;
   /** As a remote-access client: whether we answer XAUTH from this gateway (our offer says so). */
   readonly xauthClient?: (peer: string) => boolean;
+  /** The pubkey chain and our decryption keys: present when the key store holds one. */
+  readonly encr?: EncrContext;
   emit(e: IkeEvent): void;
 }
 
@@ -109,6 +115,9 @@ export function phase1First(f: () => Step): TaskResult {
 }
 
 export const NONCE_LENGTH = 32;
+/** RFC 2409 §5: "The length of nonce payload MUST be between 8 and 256 bytes inclusive." */
+export const NONCE_MIN = 8;
+export const NONCE_MAX = 256;
 
 export function hashAlgOf(h: IkeHash): HashAlg {
   return h === 'sha' ? 'sha1' : h;
@@ -118,7 +127,12 @@ export function hashAlgOf(h: IkeHash): HashAlg {
 
 const ENC_IDS: Readonly<Record<string, number>> = { des: 1, '3des': 5, aes: 7, aes192: 7, aes256: 7 };
 const HASH_IDS: Readonly<Record<IkeHash, number>> = { md5: 1, sha: 2, sha256: 4, sha384: 5, sha512: 6 };
-const AUTH_IDS: Readonly<Record<string, number>> = { 'pre-share': 1, 'rsa-sig': 3, 'rsa-encr': 4 };
+const AUTH_IDS: Readonly<Record<string, number>> = {
+  'pre-share': 1,
+  'rsa-sig': 3,
+  'rsa-encr': 4,
+  'rsa-encr-revised': 5,
+};
 
 /** RFC 2409 App. A attributes in IOS order: encryption, [key length], hash, group, auth, life. */
 export function policyAttributes(p: IsakmpPolicy): Attribute[] {
@@ -202,6 +216,7 @@ function authName(id: number): string {
   if (id === IkeAuthMethod.PRE_SHARED_KEY) return 'pre-share';
   if (id === IkeAuthMethod.RSA_SIGNATURES) return 'rsa-sig';
   if (id === IkeAuthMethod.RSA_ENCRYPTION) return 'rsa-encr';
+  if (id === IkeAuthMethod.RSA_REVISED_ENCRYPTION) return 'rsa-encr-revised';
   // Any other method is reported by its IANA number; observe names it (XAUTHInitPreShared, ...).
   return String(id);
 }
@@ -387,11 +402,15 @@ export function acceptReply(sa: IkeSa, ctx: Phase1Context, decoded: SaPayload): 
 function adoptPolicy(sa: IkeSa, p: IsakmpPolicy, ctx: Phase1Context): void {
   sa.policy = p;
   sa.hash = hashAlgOf(p.hash);
-  sa.cipher = ikeCipher(
+  sa.cipher = policyCipher(p);
+  sa.expiresAt = ctx.now + p.lifetimeSeconds;
+}
+
+export function policyCipher(p: IsakmpPolicy): CipherSuite {
+  return ikeCipher(
     p.encryption === 'des' ? 'des' : p.encryption === '3des' ? '3des' : 'aes',
     p.encryption === 'aes256' ? 256 : p.encryption === 'aes192' ? 192 : 128,
   );
-  sa.expiresAt = ctx.now + p.lifetimeSeconds;
 }
 
 // ------------------------------------------------------------------ authentication
@@ -413,6 +432,14 @@ export function authenticatorFor(sa: IkeSa, ctx: Phase1Context, peerIdentity?: I
     });
     if (!('method' in auth)) throw new Phase1Failure(auth.notify, auth.reason);
     return auth;
+  }
+  if (method === 'rsa-encr' || method === 'rsa-encr-revised') {
+    if (!ctx.encr)
+      throw new Phase1Failure(
+        NotifyType.AUTHENTICATION_FAILED,
+        `${method}: no key store, so no key to decrypt the peer's nonce with`,
+      );
+    return encrAuthenticator(method === 'rsa-encr-revised');
   }
   if (method !== 'pre-share')
     throw new Phase1Failure(NotifyType.AUTHENTICATION_FAILED, `authentication ${method} not available`);
@@ -480,7 +507,7 @@ export function takeKeNonce(sa: IkeSa, ctx: Phase1Context, payloads: readonly Pa
   if (!ke || !no) throw new Phase1Failure(NotifyType.PAYLOAD_MALFORMED, 'KE or NONCE missing');
   ctx.emit({ type: 'processing', connId: sa.connId, payload: 'KE', messageId: 0 });
   ctx.emit({ type: 'processing', connId: sa.connId, payload: 'NONCE', messageId: 0 });
-  if (no.data.length < 8 || no.data.length > 256)
+  if (no.data.length < NONCE_MIN || no.data.length > NONCE_MAX)
     throw new Phase1Failure(NotifyType.PAYLOAD_MALFORMED, `nonce length ${no.data.length}`);
   // The nonce is copied out of the datagram: it is zeroed when phase 1 ends.
   if (sa.role === 'initiator') {
@@ -529,7 +556,15 @@ export function localIdentity(sa: IkeSa, ctx: Phase1Context): IdPayload {
 
 /** The debug's name of a policy's method before its authenticator exists (aggressive mode's AM1). */
 function methodDescription(p: IsakmpPolicy | undefined): string {
-  return p?.authentication === 'rsa-sig' ? 'RSA signature' : 'pre-shared key';
+  switch (p?.authentication) {
+    case 'rsa-sig':
+      return 'RSA signature';
+    case 'rsa-encr':
+    case 'rsa-encr-revised':
+      return encrAuthenticator(p.authentication === 'rsa-encr-revised').description;
+    default:
+      return 'pre-shared key';
+  }
 }
 
 export function identityPayload(sa: IkeSa, ctx: Phase1Context): IdPayload {
@@ -553,9 +588,34 @@ export function identityPayload(sa: IkeSa, ctx: Phase1Context): IdPayload {
 }
 
 export function takeIdentity(sa: IkeSa, ctx: Phase1Context, payloads: readonly Payload[]): IdPayload {
-  const id = findPayload(payloads, PayloadType.ID);
+  const sealed = sealedBody(payloads, PayloadType.ID);
+  const id = findPayload(payloads, PayloadType.ID) ?? (sealed ? decodeIdBody(sealed) : undefined);
   if (!id) throw new Phase1Failure(NotifyType.INVALID_ID_INFORMATION, 'ID payload missing');
   ctx.emit({ type: 'processing', connId: sa.connId, payload: 'ID', messageId: 0 });
+  return adoptIdentity(sa, id);
+}
+
+/** The body of a clear phase-1 payload kept undecoded (message.ts PHASE1_SEALED), or of a decoded one. */
+export function sealedBody(payloads: readonly Payload[], type: number): Uint8Array | undefined {
+  for (const p of payloads) {
+    if (p.type === 'unknown' && p.payloadType === type) return p.data;
+    if (p.type === type) return payloadBody(p);
+  }
+  return undefined;
+}
+
+/** An ID payload body (RFC 2407 §4.6.2); DecodeError (INVALID-ID-INFORMATION) when it is not one. */
+export function decodeIdBody(body: Uint8Array): IdPayload {
+  const r = new Reader(body);
+  const p = decodePayloadBody(PayloadType.ID, r);
+  r.end('ID payload');
+  if (p.type !== PayloadType.ID)
+    throw new DecodeError('not an ID payload', 0, NotifyType.INVALID_ID_INFORMATION);
+  return p;
+}
+
+/** The peer's identity, however it arrived (in the clear, encrypted, or under SKEYID_e). */
+export function adoptIdentity(sa: IkeSa, id: IdPayload): IdPayload {
   // RFC 2408 §5.8, RFC 2407 §4.6.2.1: an ID type the DOI does not define is invalid.
   if (id.identification.kind === 'unknown')
     throw new Phase1Failure(NotifyType.INVALID_ID_INFORMATION, `ID type ${id.idType}`);

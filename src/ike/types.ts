@@ -5,6 +5,7 @@ import type { IpsecSaPair } from '../policy/sa.js';
 import type { CryptoMapEntry, RouterConfig, TrafficSelector } from '../policy/model.js';
 import type { IkeEvent } from './events.js';
 import type { ExchangeRegistration } from './exchange.js';
+import type { KeyObject } from 'node:crypto';
 import type { PkiOptions } from './rsaSig.js';
 
 export interface Rng {
@@ -59,6 +60,8 @@ export interface IkeManagerOptions {
   readonly commitBit?: boolean;
   /** Signing keys by trust point, the wall clock for certificates and CRLs: rsa-sig needs them. */
   readonly pki?: PkiOptions;
+  /** The key store's encryption keys, the first tried first (LABEL.encr.pem, LABEL.pem): rsa-encr needs them. */
+  readonly decryptionKeys?: readonly KeyObject[];
   /** More exchanges after phase 1, by exchange type (a transaction exchange's task, say). */
   readonly exchanges?: ReadonlyMap<number, ExchangeRegistration>;
   /** Mode Config addresses (the gateway's `ip local pool`s); without it no address can be given. */

@@ -28,6 +28,7 @@ const AUTH: Readonly<Record<string, string>> = {
   'pre-share': 'pre-share',
   'rsa-sig': 'RSA sig',
   'rsa-encr': 'RSA encr',
+  'rsa-encr-revised': 'RSA revised encr',
 };
 const VID: Readonly<Record<string, string>> = {
   'RFC 3947': 'NAT-T RFC 3947',

@@ -15,7 +15,8 @@ export type Ipv4 = string; // dotted quad, e.g. "172.16.172.20"
 
 export type IkeEncryption = 'des' | '3des' | 'aes' | 'aes192' | 'aes256';
 export type IkeHash = 'md5' | 'sha' | 'sha256' | 'sha384' | 'sha512';
-export type IkeAuthentication = 'pre-share' | 'rsa-sig' | 'rsa-encr';
+/** `rsa-encr-revised`: RFC 2409 §5.3's revised mode (method 5), typeswan's `authentication rsa-encr revised`. */
+export type IkeAuthentication = 'pre-share' | 'rsa-sig' | 'rsa-encr' | 'rsa-encr-revised';
 /** Diffie-Hellman group numbers (IANA / RFC 2409 / RFC 3526 / RFC 5903 / RFC 8031). */
 export type DhGroup = 1 | 2 | 5 | 14 | 15 | 16 | 17 | 18 | 19 | 20 | 21 | 31;
 
@@ -302,6 +303,8 @@ export interface PublicKeyEntry {
   readonly kind: 'named-key' | 'addressed-key';
   readonly name: string; // name or address
   readonly address?: Ipv4;
+  /** Added (config): `named-key NAME encryption|signature`; absent for a general-purpose key. */
+  readonly usage?: 'encryption' | 'signature';
   /** DER (SubjectPublicKeyInfo or RSAPublicKey) as lowercase hex, absent when damaged. */
   readonly der?: string;
   readonly at?: SourceRef;

@@ -19,10 +19,19 @@ export interface DecodedPayloads {
 /**
  * Decodes the payload chain starting with type `firstPayload`.
  * @param baseOffset absolute offset of `bytes[0]` for error messages (28 for a message body)
+ * @param sealed payload types whose bodies may be ciphertext (RFC 2409 §5.2, §5.3 encrypt
+ *   the bodies of ID, NONCE and KE payloads): kept undecoded as `unknown` payloads of that type
  */
-export function decodePayloads(firstPayload: number, bytes: Uint8Array, baseOffset = 0): DecodedPayloads {
-  return decodeChain(firstPayload, new Reader(bytes, baseOffset));
+export function decodePayloads(
+  firstPayload: number,
+  bytes: Uint8Array,
+  baseOffset = 0,
+  sealed: ReadonlySet<number> = NONE,
+): DecodedPayloads {
+  return decodeChain(firstPayload, new Reader(bytes, baseOffset), sealed);
 }
+
+const NONE: ReadonlySet<number> = new Set();
 
 /** One payload of a chain located by its generic header, its body not yet decoded. */
 interface Located {
@@ -47,11 +56,17 @@ export function payloadLengths(
   return { types: located.map((l) => l.type), lengths: located.map((l) => l.raw.length + 4), trailing };
 }
 
-export function decodeChain(firstPayload: number, r: Reader): DecodedPayloads {
+export function decodeChain(
+  firstPayload: number,
+  r: Reader,
+  sealed: ReadonlySet<number> = NONE,
+): DecodedPayloads {
   const { located, trailing } = locate(firstPayload, r);
   const payloads: Payload[] = [];
   for (const { type, reserved, body, raw } of located) {
-    const decoded = decodePayloadBody(type, body);
+    const decoded: Payload = sealed.has(type)
+      ? { type: 'unknown', payloadType: type, data: body.rest() }
+      : decodePayloadBody(type, body);
     body.end(`payload type ${type}`);
     const payload = reserved ? { ...decoded, reserved } : decoded;
     received.set(payload, raw);

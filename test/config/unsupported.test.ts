@@ -75,13 +75,29 @@ test('rsa-encr policy 10 beside pre-share policy 20: 10 is inert, the engines ge
   const plan = planRun(parseConfig(TWO_POLICIES, 'r.cfg'));
   assert.deepEqual(plan.refused, []);
   assert.deepEqual(plan.inert, [
-    { line: 2, message: 'policy 10 (rsa-encr) is inert: RSA encrypted nonces are not supported yet' },
+    {
+      line: 2,
+      message:
+        "policy 10 (rsa-encr) is inert: RSA encrypted nonces need the peer's public key in `crypto key pubkey-chain rsa`, and there is none",
+    },
   ]);
   assert.deepEqual(
     plan.runnable.isakmpPolicies.map((p) => [p.priority, p.authentication]),
     [[20, 'pre-share']],
     'neither policy 10 nor the default rsa-encr policy 65535 is left to offer or accept',
   );
+});
+
+test('13-10 and 13-11: rsa-encr runs once the pubkey chain holds the peer key', () => {
+  for (const n of ['10', '11']) {
+    const plan = planRun(load(n));
+    assert.deepEqual(plan.refused, [], n);
+    assert.deepEqual(plan.inert, [], n);
+    assert.deepEqual(
+      plan.runnable.isakmpPolicies.map((p) => [p.priority, p.authentication]),
+      [[1, 'rsa-encr']],
+    );
+  }
 });
 
 test('only rsa-encr policies: refused, naming each policy line and the map entry', () => {

@@ -34,6 +34,7 @@ const AUTH_NAMES: Record<IsakmpPolicy['authentication'], string> = {
   'pre-share': 'Pre-Shared Key',
   'rsa-sig': 'Rivest-Shamir-Adleman Signature',
   'rsa-encr': 'Rivest-Shamir-Adleman Encryption',
+  'rsa-encr-revised': 'Rivest-Shamir-Adleman Encryption (revised mode)',
 };
 
 const GROUP_BITS: Record<number, string> = {

@@ -1,5 +1,11 @@
 export { formatIsakmpSa } from './isakmpSa.js';
 export { caCertificateViews, formatCaCertificates, type CaCertificateView } from './caCertificates.js';
+export {
+  formatPubkeyChain,
+  formatPubkeyDetail,
+  pubkeyChainViews,
+  type PubkeyChainView,
+} from './pubkeyChain.js';
 export { formatIpsecSa, formatIpsecFlow, hex8 } from './ipsecSa.js';
 export { formatCryptoMap, formatCryptoMapEntry } from './cryptoMap.js';
 export { formatLocalPools, type LocalPoolView } from './localPool.js';

@@ -18,6 +18,7 @@ const AUTH_CODES: Readonly<Record<string, string>> = {
   'pre-share': 'psk',
   'rsa-sig': 'rsig',
   'rsa-encr': 'renc',
+  'rsa-encr-revised': 'rrev',
 };
 
 function capabilities(sa: IkeSaDetailView): string {
