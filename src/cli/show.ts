@@ -15,7 +15,7 @@ interface ShowOptions {
 
 const USAGE =
   'show crypto isakmp sa [detail] | crypto ipsec sa [peer ADDRESS] [detail] | crypto session [detail] | ' +
-  'crypto engine connections active | crypto map | crypto isakmp policy | crypto ipsec transform-set | ip local pool | crypto ca certificates | debug';
+  'crypto engine connections active | crypto map | crypto isakmp policy | crypto ipsec transform-set | ip local pool | crypto ca certificates | crypto key mypubkey rsa | debug';
 
 /** `detail` at the end of `words`, IOS abbreviations allowed. */
 function detailOf(words: readonly string[]): { rest: readonly string[]; detail: boolean } {
@@ -23,6 +23,11 @@ function detailOf(words: readonly string[]): { rest: readonly string[]; detail: 
   if (words.length > 0 && expandKeyword(last, ['detail']) === 'detail')
     return { rest: words.slice(0, -1), detail: true };
   return { rest: words, detail: false };
+}
+
+/** `words` are exactly `keywords`, each possibly abbreviated. */
+function fixedWords(words: readonly string[], keywords: readonly string[]): boolean {
+  return words.length === keywords.length && keywords.every((k, i) => expandKeyword(words[i], [k]) === k);
 }
 
 /** The show target and peer filter of `words` (after `show`), IOS abbreviations allowed. */
@@ -48,10 +53,13 @@ export function parseShowWords(words: readonly string[]): { what: ShowWhat; peer
   if (top !== 'crypto') throw bad();
   const { rest, detail } = detailOf(after);
   const [w1, w2, w3, w4, ...more] = rest;
-  const area = expandKeyword(w1, ['isakmp', 'ipsec', 'map', 'session', 'engine', 'ca']);
+  const area = expandKeyword(w1, ['isakmp', 'ipsec', 'map', 'session', 'engine', 'ca', 'key']);
   switch (area) {
+    case 'key':
+      if (detail || !fixedWords(rest.slice(1), ['mypubkey', 'rsa'])) throw bad();
+      return { what: 'key mypubkey rsa' };
     case 'ca':
-      if (detail || expandKeyword(w2, ['certificates']) !== 'certificates' || w3 !== undefined) throw bad();
+      if (detail || !fixedWords(rest.slice(1), ['certificates'])) throw bad();
       return { what: 'ca certificates' };
     case 'map':
       if (w2 !== undefined || detail) throw bad();
@@ -60,13 +68,7 @@ export function parseShowWords(words: readonly string[]): { what: ShowWhat; peer
       if (w2 !== undefined) throw bad();
       return { what: detail ? 'session detail' : 'session' };
     case 'engine':
-      if (
-        detail ||
-        expandKeyword(w2, ['connections']) !== 'connections' ||
-        expandKeyword(w3, ['active']) !== 'active' ||
-        w4 !== undefined
-      )
-        throw bad();
+      if (detail || !fixedWords(rest.slice(1), ['connections', 'active'])) throw bad();
       return { what: 'engine connections active' };
     case 'isakmp': {
       const item = expandKeyword(w2, ['sa', 'policy']);

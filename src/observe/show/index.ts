@@ -1,5 +1,7 @@
 export { formatIsakmpSa } from './isakmpSa.js';
 export { caCertificateViews, formatCaCertificates, type CaCertificateView } from './caCertificates.js';
+export { formatMyPubkeys, type MyPubkeyView } from './myPubkey.js';
+export { iosHexLines } from './hexWords.js';
 export { formatIpsecSa, formatIpsecFlow, hex8 } from './ipsecSa.js';
 export { formatCryptoMap, formatCryptoMapEntry } from './cryptoMap.js';
 export { formatLocalPools, type LocalPoolView } from './localPool.js';
