@@ -16,7 +16,7 @@ interface ShowOptions {
 const USAGE =
   'show crypto isakmp sa [detail] | crypto ipsec sa [peer ADDRESS] [detail] | crypto session [detail] | ' +
   'crypto engine connections active | crypto map | crypto isakmp policy | crypto ipsec transform-set | ip local pool | crypto ca certificates | ' +
-  'crypto key pubkey-chain rsa [address ADDRESS] | debug';
+  'crypto key mypubkey rsa | crypto key pubkey-chain rsa [address ADDRESS] | debug';
 
 /** `detail` at the end of `words`, IOS abbreviations allowed. */
 function detailOf(words: readonly string[]): { rest: readonly string[]; detail: boolean } {
@@ -24,6 +24,11 @@ function detailOf(words: readonly string[]): { rest: readonly string[]; detail: 
   if (words.length > 0 && expandKeyword(last, ['detail']) === 'detail')
     return { rest: words.slice(0, -1), detail: true };
   return { rest: words, detail: false };
+}
+
+/** `words` are exactly `keywords`, each possibly abbreviated. */
+function fixedWords(words: readonly string[], keywords: readonly string[]): boolean {
+  return words.length === keywords.length && keywords.every((k, i) => expandKeyword(words[i], [k]) === k);
 }
 
 /** The show target and peer filter of `words` (after `show`), IOS abbreviations allowed. */
@@ -52,6 +57,7 @@ export function parseShowWords(words: readonly string[]): { what: ShowWhat; peer
   const area = expandKeyword(w1, ['isakmp', 'ipsec', 'map', 'session', 'engine', 'ca', 'key']);
   switch (area) {
     case 'key': {
+      if (!detail && fixedWords(rest.slice(1), ['mypubkey', 'rsa'])) return { what: 'key mypubkey rsa' };
       if (
         detail ||
         expandKeyword(w2, ['pubkey-chain']) !== 'pubkey-chain' ||
@@ -66,7 +72,7 @@ export function parseShowWords(words: readonly string[]): { what: ShowWhat; peer
       throw bad();
     }
     case 'ca':
-      if (detail || expandKeyword(w2, ['certificates']) !== 'certificates' || w3 !== undefined) throw bad();
+      if (detail || !fixedWords(rest.slice(1), ['certificates'])) throw bad();
       return { what: 'ca certificates' };
     case 'map':
       if (w2 !== undefined || detail) throw bad();
@@ -75,13 +81,7 @@ export function parseShowWords(words: readonly string[]): { what: ShowWhat; peer
       if (w2 !== undefined) throw bad();
       return { what: detail ? 'session detail' : 'session' };
     case 'engine':
-      if (
-        detail ||
-        expandKeyword(w2, ['connections']) !== 'connections' ||
-        expandKeyword(w3, ['active']) !== 'active' ||
-        w4 !== undefined
-      )
-        throw bad();
+      if (detail || !fixedWords(rest.slice(1), ['connections', 'active'])) throw bad();
       return { what: 'engine connections active' };
     case 'isakmp': {
       const item = expandKeyword(w2, ['sa', 'policy']);

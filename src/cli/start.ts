@@ -53,7 +53,7 @@ import { DaemonLog, parseLogFormat, parseLogLevel, Severity } from './daemonLog.
 import { serverGroups } from '../aaa/index.js';
 import { RuntimeFailure, UsageError } from './errors.js';
 import type { CliIo } from './io.js';
-import { DEFAULT_KEYSTORE } from '../pki/keystore.js';
+import { DEFAULT_KEYSTORE, listKeyPairs } from '../pki/keystore.js';
 
 export interface StartOptions {
   readonly config: string;
@@ -453,6 +453,8 @@ function buildGateway(
     },
     // XAUTH's `group radius`, `group tacacs+` and PIX `aaa-server` methods.
     aaa: serverGroups(),
+    // Read when shown, as IOS reads NVRAM: keys generated since start are listed too.
+    keyPairs: () => listKeyPairs(options.keystore ?? DEFAULT_KEYSTORE),
     ...(keylog
       ? { onSaInstalled: (sa: IpsecSa) => keylog.ipsecSa(sa), onIkeKeys: (keys) => keylog.ikeSa(keys) }
       : {}),

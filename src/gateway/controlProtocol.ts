@@ -21,7 +21,8 @@ export type ShowWhat =
   | 'debug'
   | 'ip local pool'
   | 'ca certificates'
-  | 'key pubkey-chain rsa';
+  | 'key pubkey-chain rsa'
+  | 'key mypubkey rsa';
 export const SHOW_WHATS: readonly ShowWhat[] = [
   'isakmp sa',
   'isakmp sa detail',
@@ -37,6 +38,7 @@ export const SHOW_WHATS: readonly ShowWhat[] = [
   'ip local pool',
   'ca certificates',
   'key pubkey-chain rsa',
+  'key mypubkey rsa',
 ];
 /** What the gateway renders; `show debug` is the control server's (it knows the debug streams). */
 export type GatewayShowWhat = Exclude<ShowWhat, 'debug'>;

@@ -14,6 +14,7 @@ import { refuseUnsupported } from './configFile.js';
 import { DataPlaneAdapter } from './dataPlaneAdapter.js';
 import { Gateway, type GatewayAdapters } from './gateway.js';
 import type { DataPlane } from './ports.js';
+import type { StoredKeyPair } from '../pki/keystore.js';
 
 export interface CreateGatewayInput {
   readonly config: RouterConfig;
@@ -31,6 +32,8 @@ export interface CreateGatewayInput {
   readonly onIkeKeys?: (keys: IkeSaKeys) => void;
   /** RADIUS and TACACS+ clients for XAUTH's `group` methods. */
   readonly aaa?: ServerGroupFactories;
+  /** The router's key pairs for `show crypto key mypubkey rsa`. */
+  readonly keyPairs?: () => readonly StoredKeyPair[];
 }
 
 /** What a key log needs of an IKE SA: Wireshark's ikev1_decryption_table takes exactly these. */
@@ -77,6 +80,7 @@ export function createGateway(input: CreateGatewayInput): Gateway {
     dataPlane,
     pools,
     ...(input.aaa !== undefined ? { aaa: input.aaa } : {}),
+    ...(input.keyPairs !== undefined ? { keyPairs: input.keyPairs } : {}),
     ...(input.holdQueueLimit !== undefined ? { holdQueueLimit: input.holdQueueLimit } : {}),
     ...(input.mtu !== undefined ? { mtu: input.mtu } : {}),
   });

@@ -21,6 +21,7 @@ import {
   formatSaList,
   formatTransformSets,
   caCertificateViews,
+  formatMyPubkeys,
   formatCaCertificates,
   formatPubkeyChain,
   formatPubkeyDetail,
@@ -61,6 +62,7 @@ import { refuseUnsupported } from './configFile.js';
 import { AcquireQueue } from './acquireQueue.js';
 import { discoverRequest, isDiscoverRule, tedDatagram, transitPacket } from './ted.js';
 import type { AddressPools, PoolView } from './addressPool.js';
+import type { StoredKeyPair } from '../pki/keystore.js';
 import { FailedNegotiations } from './failedNegotiations.js';
 import type { DataPlane, DataPlaneCounters, DataPlaneOutput, IkeEngine } from './ports.js';
 import { dynamicTemplates, policyRules, type DynamicTemplate, type PolicyRule } from './spdFromConfig.js';
@@ -95,6 +97,8 @@ export interface GatewayOptions {
   readonly pools?: AddressPools;
   /** RADIUS and TACACS+ server groups for XAUTH's login lists; without them those groups answer `error`. */
   readonly aaa?: ServerGroupFactories;
+  /** The router's own key pairs, read when shown (`show crypto key mypubkey rsa`). */
+  readonly keyPairs?: () => readonly StoredKeyPair[];
 }
 
 const NON_ESP_MARKER = new Uint8Array(4);
@@ -878,6 +882,15 @@ export class Gateway implements ControlTarget {
         if (options.peer === undefined) return { text: formatPubkeyChain(all), data: all };
         const data = all.filter((v) => v.address === options.peer);
         return { text: formatPubkeyDetail(data), data };
+      }
+      case 'key mypubkey rsa': {
+        const data = (this.options.keyPairs?.() ?? []).map((k) => ({
+          label: k.label,
+          usage: k.usage,
+          generatedAt: k.generatedAt.toISOString(),
+          keyData: k.publicKey.export({ type: 'spki', format: 'der' }).toString('hex'),
+        }));
+        return { text: formatMyPubkeys(data), data };
       }
     }
   }

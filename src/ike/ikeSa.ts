@@ -115,8 +115,11 @@ export class IkeSa {
     }
     const known = fresh ? undefined : this.phase2Ivs.get(messageId);
     if (known) return known;
-    if (!this.cipher || !this.lastPhase1Block) throw new Error('phase 1 not complete');
-    return phase2Iv(this.hash, this.lastPhase1Block, messageId, this.cipher.blockSize);
+    // RFC 2409 App. B: a new message ID starts from the last phase-1 CBC block; while phase 1
+    // still runs (an informational refusing it) that is the chain's current block.
+    const last = this.lastPhase1Block ?? this.iv;
+    if (!this.cipher || !last) throw new Error('no phase-1 IV');
+    return phase2Iv(this.hash, last, messageId, this.cipher.blockSize);
   }
 
   /** Pads with zeros to the block size (RFC 2409 §5.3 leaves padding content open) and encrypts. */

@@ -61,21 +61,44 @@ export class Informational {
         protocol: n.protocolId,
       });
       if (sa && !sa.authenticated && n.notifyType < 8192 && source === sa.peerAddress) {
-        // The peer did answer: it refused (IOS: "IKMP_MODE_FAILURE"), it is not unreachable.
-        h.emit({
-          type: 'peerRefused',
-          connId: sa.connId,
-          peer: sa.peerAddress,
-          messageId: 0,
-          notify: name,
-          authenticated: false,
-        });
-        h.deleteIkeSa(sa, `peer sent ${name}`);
+        this.phase1Refused(sa, name, false);
         return;
       }
     }
     if (reported === 0 && ignored === 0)
       h.drop(sa?.connId ?? 0, source, 'unauthenticated informational without a valid notify');
+  }
+
+  /** The peer did answer: it refused (IOS: "IKMP_MODE_FAILURE"), it is not unreachable. */
+  private phase1Refused(sa: IkeSa, name: string, authenticated: boolean): void {
+    this.host.emit({
+      type: 'peerRefused',
+      connId: sa.connId,
+      peer: sa.peerAddress,
+      messageId: 0,
+      notify: name,
+      authenticated,
+    });
+    this.host.deleteIkeSa(sa, `peer sent ${name}`);
+  }
+
+  /** A verified informational before phase 1 completed: an error notify or a DELETE ends it. */
+  processDuringPhase1(sa: IkeSa, payloads: readonly Payload[]): void {
+    for (const p of payloads) {
+      if (p.type === PayloadType.D) this.processDelete(sa, p);
+      else if (p.type === PayloadType.N) {
+        const name = notifyName(p.notifyType);
+        this.host.emit({
+          type: 'notifyReceived',
+          connId: sa.connId,
+          notify: name,
+          authenticated: true,
+          protocol: p.protocolId,
+        });
+        if (p.notifyType < 8192) this.phase1Refused(sa, name, true);
+      }
+      if (sa.deleted) return;
+    }
   }
 
   /** Payloads of a verified informational (HASH(1) already checked). */

@@ -54,7 +54,13 @@ import { InvalidSpiLimiter, invalidSpiPayload } from './invalidSpi.js';
 import { MainMode } from './mainMode.js';
 import { Phase1Pending } from './rsaSig.js';
 import { trustStore, type TrustPointCredentials } from './trustStore.js';
-import { Phase1Failure, phase1Failed, type Phase1Context } from './phase1.js';
+import {
+  Phase1Failure,
+  phase1Failed,
+  refusalDelivery,
+  type Phase1Context,
+  type RefusalDelivery,
+} from './phase1.js';
 import { CONNECTED, QUICK_MODE_EXCHANGE, QuickMode, type QuickModeContext } from './quickMode.js';
 import { selectorsEqual } from './selectors.js';
 import { DeadlineHeap } from './deadlines.js';
@@ -676,16 +682,21 @@ export class IkeManager {
     });
   }
 
-  /** Informational exchange: protected once keys exist, clear before (RFC 2409 §5.7). */
+  /**
+   * Informational exchange: protected once phase 1 is up, clear before (RFC 2409 §5.7);
+   * `phase-1 keys` protects it with the keys of a phase 1 still running (a refusal, RFC 2408 §4.8).
+   */
   private sendInformational(
     sa: IkeSa,
     payloads: readonly Payload[],
-    forceClear = false,
+    protection: RefusalDelivery | 'auto' = 'auto',
     detail?: string,
   ): void {
     const mid = sa.newMessageId(() => this.randomU32());
     const encrypt =
-      !forceClear && sa.authenticated && sa.keys !== undefined && sa.lastPhase1Block !== undefined;
+      protection === 'auto'
+        ? sa.authenticated && sa.keys !== undefined && sa.lastPhase1Block !== undefined
+        : protection !== 'clear' && sa.keys !== undefined && sa.encKey !== undefined;
     const body = encrypt ? protect(sa, mid, payloads) : [...payloads];
     this.send(sa, ExchangeType.INFORMATIONAL, mid, body, { encrypt });
     sa.phase2Ivs.delete(mid);
@@ -952,6 +963,8 @@ export class IkeManager {
       sa.ckyR = msg.responderCookie.slice();
     let payloads: readonly Payload[] = msg.payloads;
     let nextIv: Uint8Array | undefined;
+    let keysDiffer = false;
+    const stateBefore = sa.p1;
     const encrypted = msg.flags.encryption;
     if (sa.p1 !== 'IKE_READY')
       this.emitPacket(
@@ -977,6 +990,7 @@ export class IkeManager {
           payloadLengths(msg.nextPayload, dec.plain);
         } catch {
           // Garbage after decryption: the keys differ, i.e. the pre-shared keys do not match.
+          keysDiffer = true;
           this.emit({
             type: 'authFailed',
             connId: sa.connId,
@@ -1000,7 +1014,10 @@ export class IkeManager {
       result = failed;
     }
     if (result?.status === 'failed') {
-      this.failPhase1(sa, result.notify, result.reason);
+      const delivery = keysDiffer ? 'clear' : refusalDelivery(sa, stateBefore);
+      // The protected refusal's IV starts where the refused message left the chain (App. B).
+      if (delivery !== 'clear' && nextIv) sa.commitIv(0, nextIv);
+      this.failPhase1(sa, result.notify, result.reason, delivery);
       return;
     }
     if (!result) {
@@ -1016,9 +1033,10 @@ export class IkeManager {
     if (result.status === 'success') this.phase1Complete(sa, step.initialContact === true);
   }
 
-  private failPhase1(sa: IkeSa, notify: number, reason: string): void {
-    // Before authentication the notify goes in the clear (the peer may not share our keys).
-    this.sendInformational(sa, [notifyPayload(notify, ProtocolId.ISAKMP, cookiesSpi(sa))], true, reason);
+  private failPhase1(sa: IkeSa, notify: number, reason: string, delivery: RefusalDelivery): void {
+    this.sendInformational(sa, [notifyPayload(notify, ProtocolId.ISAKMP, cookiesSpi(sa))], delivery, reason);
+    if (delivery === 'protected, then delete')
+      this.sendInformational(sa, [deleteIsakmpPayload(sa)], delivery);
     this.deleteSa(sa, reason, false);
   }
 
@@ -1151,6 +1169,17 @@ export class IkeManager {
     const name = reg.name;
     if (!msg.flags.encryption && reg.clear) {
       reg.clear(sa, msg, d);
+      return;
+    }
+    if (
+      msg.exchangeType === ExchangeType.INFORMATIONAL &&
+      sa.p1 !== 'IKE_P1_COMPLETE' &&
+      sa.keys !== undefined &&
+      msg.flags.encryption &&
+      msg.encrypted &&
+      msg.messageId !== 0
+    ) {
+      this.phase1Informational(sa, msg, d);
       return;
     }
     if (
@@ -1320,7 +1349,7 @@ export class IkeManager {
     this.sendInformational(
       sa,
       [notifyPayload(notify, ProtocolId.ESP, spi !== undefined ? spiBytes(spi) : new Uint8Array(0))],
-      false,
+      'auto',
       reason,
     );
     this.dropNode(sa, node);
@@ -1336,6 +1365,34 @@ export class IkeManager {
     tm?.forgetReply(node.messageId);
     if (!node.pairs || !this.installed.some((i) => i.pairs === node.pairs))
       for (const s of node.ourSpis) this.spisInUse.delete(s);
+  }
+
+  /**
+   * A protected informational while phase 1 still runs: the peer refused with the keys both
+   * hold (RFC 2408 §4.8). Its IV starts from the phase-1 chain (App. B); once HASH(1) verifies,
+   * an error notify or a DELETE of this SA ends the negotiation.
+   */
+  private phase1Informational(sa: IkeSa, msg: Message, d: IkeDatagram): void {
+    const dec = msg.encrypted ? sa.decrypt(msg.messageId, msg.encrypted, true) : undefined;
+    let payloads: Payload[] | undefined;
+    try {
+      payloads = dec ? verifyProtected(sa, msg.messageId, msg.nextPayload, dec.plain) : undefined;
+    } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
+    }
+    if (!payloads) {
+      this.drop(sa.connId, d.srcAddress, 'informational during phase 1: HASH invalid or undecodable');
+      return;
+    }
+    this.emitPacket(
+      sa,
+      'received',
+      msg.exchangeType,
+      msg.messageId,
+      ['HASH', ...payloadNames(payloads)],
+      false,
+    );
+    this.informational().processDuringPhase1(sa, payloads);
   }
 
   /** A clear informational on an IKE SA: reported, never acted on once authenticated (RFC 2408 §5.15). */

@@ -42,7 +42,7 @@ import {
   Situation,
 } from '../wire/index.js';
 import { idTypeLabel, NotifyType, PayloadType, ProtocolId } from './constants.js';
-import type { IkeEvent } from './events.js';
+import type { IkeEvent, Phase1State } from './events.js';
 import type { IkeSa } from './ikeSa.js';
 import { settle, settleBuild, type Failed, type Step, type Task, type TaskResult } from './task.js';
 import {
@@ -81,7 +81,7 @@ export interface Phase1Context {
   emit(e: IkeEvent): void;
 }
 
-/** A refusal that becomes a notify to the peer (unencrypted in phase 1) and the SA's end. */
+/** A refusal that becomes a notify to the peer (see refusalDelivery) and the SA's end. */
 export class Phase1Failure extends Error {
   constructor(
     readonly notify: number,
@@ -89,6 +89,23 @@ export class Phase1Failure extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * How a phase-1 refusal reaches the peer. RFC 2408 §4.8: in the clear before keying material
+ * is exchanged, protected by it after, that is once the peer holds our KE (an initiator with
+ * keys, a responder past its KE reply); strongSwan ignores a clear one then. When the refused
+ * message was the peer's last of phase 1 (MM6, AM3) the peer holds the SA established, so a
+ * DELETE follows, as strongSwan's own refusals do.
+ */
+export type RefusalDelivery = 'clear' | 'protected' | 'protected, then delete';
+
+export function refusalDelivery(sa: IkeSa, stateBefore: Phase1State): RefusalDelivery {
+  const peerHasKeys =
+    sa.keys !== undefined &&
+    (sa.role === 'initiator' || stateBefore === 'IKE_R_MM4' || stateBefore === 'IKE_R_AM2');
+  if (!peerHasKeys) return 'clear';
+  return stateBefore === 'IKE_I_MM5' || stateBefore === 'IKE_R_AM2' ? 'protected, then delete' : 'protected';
 }
 
 /** Phase-1 refusals, ours or a payload that does not decode: a notify, then the SA's end. */

@@ -4,8 +4,16 @@
 // LABEL is the IOS key label; by default `hostname.ip-domain-name`. Files are PKCS#8 PEM,
 // mode 0600.
 
-import { createPrivateKey, type KeyObject } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import {
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+  existsSync,
+  chmodSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 export const DEFAULT_KEYSTORE = '/var/lib/typeswan/keys';
@@ -59,4 +67,46 @@ export function writeKeyPair(
 /** Where `typeswan pki` keeps a label's certificate chain (PEM, own certificate first). */
 export function certificateFile(dir: string, label: string): string {
   return keyFile(dir, label).replace(/\.pem$/, '.crt');
+}
+
+/** One key pair of the store, as `show crypto key mypubkey rsa` lists it. */
+export interface StoredKeyPair {
+  readonly label: string;
+  readonly usage: KeyUsage;
+  readonly publicKey: KeyObject;
+  /** When the key file was written: IOS's "Key pair was generated at". */
+  readonly generatedAt: Date;
+}
+
+const USAGE_ORDER: Readonly<Record<KeyUsage, number>> = { general: 0, sign: 1, encr: 2 };
+
+/**
+ * Every key pair in `dir` by label, usage keys signature first. A file that is not a private
+ * key (or not readable) is skipped: the store may hold certificates (`LABEL.crt`) and more.
+ */
+export function listKeyPairs(dir: string): StoredKeyPair[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const pairs: StoredKeyPair[] = [];
+  for (const name of names) {
+    const m = /^(.+?)(?:\.(sign|encr))?\.pem$/.exec(name);
+    if (!m?.[1]) continue;
+    const label = m[1];
+    const usage: KeyUsage = m[2] === 'sign' ? 'sign' : m[2] === 'encr' ? 'encr' : 'general';
+    try {
+      const file = keyFile(dir, label, usage);
+      const key = createPrivateKey(readFileSync(file));
+      if (key.asymmetricKeyType !== 'rsa') continue;
+      pairs.push({ label, usage, publicKey: createPublicKey(key), generatedAt: statSync(file).mtime });
+    } catch {
+      continue;
+    }
+  }
+  return pairs.sort((a, b) =>
+    a.label === b.label ? USAGE_ORDER[a.usage] - USAGE_ORDER[b.usage] : a.label < b.label ? -1 : 1,
+  );
 }

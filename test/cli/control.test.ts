@@ -38,6 +38,8 @@ test('show/clear words: IOS abbreviations and peer filters', () => {
   assert.deepEqual(parseShowWords(['crypto', 'map']), { what: 'map' });
   assert.deepEqual(parseShowWords(['crypto', 'isakmp', 'policy']), { what: 'isakmp policy' });
   assert.deepEqual(parseShowWords(['crypto', 'ipsec', 'transform-set']), { what: 'ipsec transform-set' });
+  assert.deepEqual(parseShowWords(['cry', 'key', 'mypub', 'rsa']), { what: 'key mypubkey rsa' });
+  assert.throws(() => parseShowWords(['crypto', 'key', 'mypubkey']), /unknown show command/);
   assert.throws(() => parseShowWords(['crypto', 'i', 'sa']), /unknown show command/);
   assert.deepEqual(parseClearWords(['crypto', 'sa', 'peer', '1.2.3.4']), { what: 'sa', peer: '1.2.3.4' });
   assert.deepEqual(parseClearWords(['crypto', 'isakmp']), { what: 'isakmp' });

@@ -169,19 +169,23 @@ describe('rsa-sig between two engines', { skip }, () => {
 
   const refusals: {
     name: string;
-    setup: () => Lab;
+    setup: (aggressive: boolean) => Lab;
     notify: string;
     reason: RegExp;
     refuser: 'a' | 'b';
   }[] = [
     {
       name: 'a certificate from a CA that is no trust point',
-      setup: () => {
+      setup: (aggressive) => {
         const fake = pki.issue('a-rogue', rogue, {
           dn: 'C=XX, O=Lab, CN=Initiator.lab.example',
           sans: [A_WAN],
         });
-        return pair({ aBlocks: [block('labca', 'ca', ca), block('labca', 'router', fake)], aKey: fake.key });
+        return pair({
+          aggressive,
+          aBlocks: [block('labca', 'ca', ca), block('labca', 'router', fake)],
+          aKey: fake.key,
+        });
       },
       notify: 'INVALID_CERT_AUTHORITY',
       reason: /trust point/,
@@ -189,7 +193,7 @@ describe('rsa-sig between two engines', { skip }, () => {
     },
     {
       name: 'an expired certificate',
-      setup: () => {
+      setup: (aggressive) => {
         const s = Math.floor(Date.now() / 1000);
         const old = pki.issue('a-old', ca, {
           dn: 'C=XX, O=Lab, CN=Initiator.lab.example',
@@ -197,7 +201,11 @@ describe('rsa-sig between two engines', { skip }, () => {
           notBefore: s - 10 * 86400,
           notAfter: s - 3600,
         });
-        return pair({ aBlocks: [block('labca', 'ca', ca), block('labca', 'router', old)], aKey: old.key });
+        return pair({
+          aggressive,
+          aBlocks: [block('labca', 'ca', ca), block('labca', 'router', old)],
+          aKey: old.key,
+        });
       },
       notify: 'INVALID_CERTIFICATE',
       reason: /expired/,
@@ -205,12 +213,13 @@ describe('rsa-sig between two engines', { skip }, () => {
     },
     {
       name: 'a certificate without the identity its ID claims',
-      setup: () => {
+      setup: (aggressive) => {
         const other = pki.issue('a-other', ca, {
           dn: 'C=XX, O=Lab, CN=someone.else',
           sans: ['198.51.100.7'],
         });
         return pair({
+          aggressive,
           aBlocks: [block('labca', 'ca', ca), block('labca', 'router', other)],
           aKey: other.key,
         });
@@ -221,9 +230,13 @@ describe('rsa-sig between two engines', { skip }, () => {
     },
     {
       name: "a certificate the CA's CRL revokes (crl required, fetched from the CDP)",
-      setup: () => {
+      setup: (aggressive) => {
         const crl = pki.crl(ca, [bCert]);
-        return pair({ aCrlOptional: false, aCrls: new Crls(() => ({ state: 'ready', der: crl })) });
+        return pair({
+          aggressive,
+          aCrlOptional: false,
+          aCrls: new Crls(() => ({ state: 'ready', der: crl })),
+        });
       },
       notify: 'INVALID_CERTIFICATE',
       reason: /revoked/,
@@ -231,28 +244,48 @@ describe('rsa-sig between two engines', { skip }, () => {
     },
     {
       name: 'a required CRL that cannot be fetched',
-      setup: () =>
-        pair({ aCrlOptional: false, aCrls: new Crls(() => ({ state: 'failed', reason: 'HTTP 404' })) }),
+      setup: (aggressive) =>
+        pair({
+          aggressive,
+          aCrlOptional: false,
+          aCrls: new Crls(() => ({ state: 'failed', reason: 'HTTP 404' })),
+        }),
       notify: 'INVALID_CERTIFICATE',
       reason: /HTTP 404/,
       refuser: 'a',
     },
   ];
-  for (const r of refusals)
-    it(`refused: ${r.name} (${r.notify})`, () => {
-      const lab = r.setup();
-      lab.acquire('a');
-      lab.run(30);
-      assert.equal(lab.a.installed.length + lab.b.installed.length, 0);
-      const refuser = lab.node(r.refuser);
-      assert.ok(
-        notifiesSent(refuser).includes(r.notify),
-        `${r.refuser} sent ${notifiesSent(refuser).join(', ')}`,
-      );
-      const refused = eventsOf(refuser, 'certRefused');
-      assert.equal(refused.length, 1);
-      assert.match(refused[0]?.reason ?? '', r.reason);
-    });
+  // The refused peer holds the keys by then, so the notify is protected (RFC 2408 §4.8) and it
+  // ends the peer's negotiation; a peer that sent its last phase-1 message also gets a DELETE.
+  for (const aggressive of [false, true])
+    for (const r of refusals)
+      it(`refused in ${aggressive ? 'aggressive' : 'main'} mode: ${r.name} (${r.notify}, protected)`, () => {
+        const lab = r.setup(aggressive);
+        lab.acquire('a');
+        lab.run(30);
+        assert.equal(lab.a.installed.length + lab.b.installed.length, 0);
+        const refuser = lab.node(r.refuser);
+        const refused = r.refuser === 'a' ? lab.b : lab.a;
+        assert.ok(
+          notifiesSent(refuser).includes(r.notify),
+          `${r.refuser} sent ${notifiesSent(refuser).join(', ')}`,
+        );
+        const why = eventsOf(refuser, 'certRefused');
+        assert.equal(why.length, 1);
+        assert.match(why[0]?.reason ?? '', r.reason);
+        assert.ok(
+          eventsOf(refused, 'notifyReceived').some((n) => n.notify === r.notify && n.authenticated),
+          `the refused side got ${JSON.stringify(eventsOf(refused, 'notifyReceived'))}`,
+        );
+        const peerDone = aggressive ? r.refuser === 'b' : r.refuser === 'a';
+        assert.equal(
+          eventsOf(refused, 'deleteReceived').some((e) => e.protocol === 'isakmp'),
+          peerDone,
+          'a DELETE exactly when the refused message was the last of phase 1',
+        );
+        assert.equal(eventsOf(refused, 'ikeSaDeleted').length, 1, 'the refused side ended its IKE SA');
+        assert.equal(eventsOf(refused, 'retransmit').length, 0, 'the refused side retransmitted');
+      });
 
   it('a CRL still being fetched holds MM6 until the retransmission; then a clean CRL lets it through', () => {
     const clean = pki.crl(ca, []);

@@ -3,8 +3,8 @@
 // mode, each side initiating, pings across; then strongSwan presenting a certificate from an
 // untrusted CA, an expired one, a revoked one (typeswan fetches the CRL over HTTP from the
 // certificate's distribution point), each refused by typeswan with the reason in its log and the
-// RFC 2408 notify on the wire. (strongSwan will not claim an identity its own certificate does
-// not carry: that refusal is tested between two engines, test/ike/rsaSig.test.ts.)
+// RFC 2408 notify on the wire, protected since strongSwan holds the keys by then; and strongSwan
+// claiming an ID its certificate does not carry, in aggressive mode too, each side initiating.
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,6 +24,7 @@ import { iosConfig } from './ios.js';
 import { checkPingsAndCounters, ipsecCounters, triggerFromHa } from './scenario.js';
 import { pkiSkipReason, SwanPki, type Issued } from '../util/swanPki.js';
 import { writeKeyPair } from '../../src/pki/keystore.js';
+import { iosHexLines } from '../../src/observe/show/index.js';
 
 const skip = interopSkipReason({ charon: true, typeswan: true }) ?? pkiSkipReason();
 announceSkip('rsa-sig typeswan <-> strongSwan', skip);
@@ -31,17 +32,8 @@ announceSkip('rsa-sig typeswan <-> strongSwan', skip);
 const CRL_PORT = 8089;
 const CRL_URL = `http://127.0.0.1:${CRL_PORT}/lab.crl`;
 
-/** IOS `crypto ca certificate chain` hex: eight-digit words, eight to a line. */
-function hexBlock(der: Uint8Array): string {
-  const words =
-    Buffer.from(der)
-      .toString('hex')
-      .toUpperCase()
-      .match(/.{1,8}/g) ?? [];
-  const lines: string[] = [];
-  for (let i = 0; i < words.length; i += 8) lines.push(`  ${words.slice(i, i + 8).join(' ')}`);
-  return lines.join('\n');
-}
+/** IOS `crypto ca certificate chain` hex, as `write terminal` prints it. */
+const hexBlock = (der: Uint8Array): string => iosHexLines(der).join('\n');
 
 function typeswanConfig(
   ca: Issued,
@@ -234,59 +226,104 @@ describe(
       it(`aggressive mode, FQDN identities, ${initiator === 'typeswan' ? 'typeswan' : 'strongSwan'} initiates`, () =>
         working(`am-${initiator}`, initiator, fqdn(), 'hostname'));
 
-    /** strongSwan logs IKEv1 notifies by short names or numbers: N(INVAL_CERT), N((28)). */
+    /**
+     * typeswan refuses strongSwan's certificate: the reason in its log, the notify on the wire,
+     * and strongSwan acting on it. By then strongSwan holds the phase-1 keys, so the notify is
+     * protected (RFC 2408 §4.8; strongSwan ignores a clear one then: "ignoring unprotected
+     * INFORMATIONAL"), and it ends strongSwan's negotiation instead of its retransmissions.
+     * strongSwan logs IKEv1 notifies by short names or numbers: N(INVAL_CERT), N((28)).
+     */
     async function refused(
       name: string,
       swan: SwanSide,
       notify: string,
       charonNotify: RegExp,
       reason: RegExp,
-      crlOptional = true,
+      o: {
+        crlOptional?: boolean;
+        initiator?: 'typeswan' | 'strongswan';
+        identity?: 'address' | 'hostname' | 'dn';
+      } = {},
     ) {
-      const t = await setUp(name, swan, { identity: 'address', crlOptional });
-      const r = await charon.initiate('net', 12);
-      assert.notEqual(r.code, 0, `strongSwan got a tunnel with ${name}`);
+      const t = await setUp(name, swan, {
+        identity: o.identity ?? 'address',
+        crlOptional: o.crlOptional ?? true,
+        aggressive: swan.aggressive === true,
+      });
+      const logStart = charon.log().length;
+      if (o.initiator === 'typeswan') assert.ok(!(await triggerFromHa(lab, 8000)), 'a tunnel came up');
+      else {
+        const r = await charon.initiate('net', 12);
+        assert.notEqual(r.code, 0, `strongSwan got a tunnel with ${name}`);
+      }
       const seen = await until(() => reason.test(t.log()), 5000);
       assert.ok(seen, `typeswan's log lacks ${reason}:\n${t.log().slice(-4000)}`);
       assert.match(t.log(), new RegExp(`sending NOTIFY ${notify}`));
-      assert.match(charon.log(), charonNotify, 'strongSwan did not receive the notify');
+      const swanLog = (): string => charon.log().slice(logStart);
+      // strongSwan's peer is done with phase 1 after MM6 / AM3: typeswan deletes the IKE SA too.
+      // As an aggressive-mode responder waiting for AM3, strongSwan queues any informational
+      // until its task ends, so it only retransmits AM2 until it gives up. (How often strongSwan
+      // retransmits before the refusal arrives depends on the machine's load: not asserted.)
+      const peerDone = swan.aggressive === true ? o.initiator !== 'typeswan' : o.initiator === 'typeswan';
+      const amResponder = swan.aggressive === true && o.initiator === 'typeswan';
+      const acted = amResponder
+        ? /queueing INFORMATIONAL_V1 request as tasks still active/
+        : peerDone
+          ? /received DELETE for IKE_SA/
+          : /received \S+ error notify/;
+      assert.ok(
+        await until(() => acted.test(swanLog()), 8000),
+        `strongSwan did not act on the refusal (${acted}):\n${swanLog().slice(-3000)}`,
+      );
+      if (!amResponder) {
+        assert.match(swanLog(), charonNotify, 'strongSwan did not receive the notify');
+        assert.doesNotMatch(swanLog(), /ignoring unprotected INFORMATIONAL/);
+      }
       assert.ok(t.daemon.running, 'typeswan died');
       assert.equal((await ipsecCounters(t)).outboundSpis, 0, 'typeswan installed SAs');
       await tearDown();
     }
 
-    it('refused: a certificate from a CA that is no trust point (INVALID_CERT_AUTHORITY)', () => {
-      const rogueCa = pki.selfSigned('rogue-ca', { dn: 'C=XX, O=IPsec Lab, CN=Lab Root CA 2' });
-      copyFileSync(rogueCa.certFile, join(charon.dir, 'x509ca', 'rogue-ca.pem'));
-      const rogue = pki.issue('r2-rogue', rogueCa, {
-        dn: 'C=XX, O=IPsec Lab, CN=r2-rogue.lab.example',
-        sans: [ADDR.r2Wan],
-      });
-      return refused(
-        'untrusted',
-        { cert: rogue, localId: ADDR.r2Wan },
-        'INVALID_CERT_AUTHORITY',
-        /INFORMATIONAL_V1 request \d+ \[ N\((INVAL_CA|INVAL_CERT_AUTH\w*|\(22\))\) \]/,
-        /no path to a trust point/,
-      );
-    });
+    /** A certificate from a CA that is no trust point of typeswan's (strongSwan trusts it). */
+    function rogueCert(name: string, san: string): Issued {
+      const rogueCa = pki.selfSigned(`${name}-ca`, { dn: `C=XX, O=IPsec Lab, CN=Rogue CA ${name}` });
+      copyFileSync(rogueCa.certFile, join(charon.dir, 'x509ca', `${name}-ca.pem`));
+      return pki.issue(name, rogueCa, { dn: `C=XX, O=IPsec Lab, CN=${name}.lab.example`, sans: [san] });
+    }
 
-    it('refused: an expired certificate (INVALID_CERTIFICATE)', () => {
+    function expiredCert(name: string): Issued {
       const s = Math.floor(Date.now() / 1000);
-      const old = pki.issue('r2-old', ca, {
-        dn: 'C=XX, O=IPsec Lab, CN=r2-old.lab.example',
+      return pki.issue(name, ca, {
+        dn: `C=XX, O=IPsec Lab, CN=${name}.lab.example`,
         sans: [ADDR.r2Wan],
         notBefore: s - 30 * 86400,
         notAfter: s - 86400,
       });
-      return refused(
-        'expired',
-        { cert: old, localId: ADDR.r2Wan },
-        'INVALID_CERTIFICATE',
-        /INFORMATIONAL_V1 request \d+ \[ N\(INVAL_CERT\) \]/,
-        /expired or not yet valid/,
-      );
-    });
+    }
+
+    const INVAL_CA = /INFORMATIONAL_V1 request \d+ \[ HASH N\((INVAL_CA|INVAL_CERT_AUTH\w*|\(22\))\) \]/;
+    const INVAL_CERT = /INFORMATIONAL_V1 request \d+ \[ HASH N\(INVAL_CERT\) \]/;
+    const INVAL_ID = /INFORMATIONAL_V1 request \d+ \[ HASH N\((INVAL_ID|\(18\))\) \]/;
+
+    it('refused: a certificate from a CA that is no trust point, main mode (INVALID_CERT_AUTHORITY)', () =>
+      refused(
+        'untrusted',
+        { cert: rogueCert('r2-rogue', ADDR.r2Wan), localId: ADDR.r2Wan },
+        'INVALID_CERT_AUTHORITY',
+        INVAL_CA,
+        /no path to a trust point/,
+      ));
+
+    for (const initiator of ['strongswan', 'typeswan'] as const)
+      it(`refused: an expired certificate, main mode, ${initiator === 'typeswan' ? 'typeswan initiates (INVALID_CERTIFICATE, then DELETE)' : 'strongSwan initiates (INVALID_CERTIFICATE)'}`, () =>
+        refused(
+          `expired-${initiator}`,
+          { cert: expiredCert(`r2-old-${initiator}`), localId: ADDR.r2Wan },
+          'INVALID_CERTIFICATE',
+          INVAL_CERT,
+          /expired or not yet valid/,
+          { initiator },
+        ));
 
     it('refused: a certificate the CA revoked, the CRL fetched from its distribution point (INVALID_CERTIFICATE)', async () => {
       const crlFile = join(lab.dir, 'lab.crl');
@@ -304,12 +341,53 @@ describe(
         'revoked',
         { cert: r2, localId: ADDR.r2Wan },
         'INVALID_CERTIFICATE',
-        /INFORMATIONAL_V1 request \d+ \[ N\(INVAL_CERT\) \]/,
+        INVAL_CERT,
         /revoked by the CRL/,
-        false,
+        { crlOptional: false },
       );
       await crlServer.stop();
       crlServer = undefined;
     });
+
+    // strongSwan signs only for an ID its certificate carries, but it matches a wildcard ID
+    // against the certificate and then sends that ID as it is: a DN with CN=*, an FQDN *.lab.example.
+    const impostor = (aggressive: boolean): SwanSide => ({
+      cert: r2,
+      aggressive,
+      ...(aggressive
+        ? { localId: '*.lab.example', remoteId: 'r1.lab.example' }
+        : { localId: '"C=XX, O=IPsec Lab, CN=*"' }),
+    });
+    it('refused: an ID the certificate does not carry, main mode, strongSwan initiates (INVALID_ID_INFORMATION)', () =>
+      refused(
+        'id-mm',
+        impostor(false),
+        'INVALID_ID_INFORMATION',
+        INVAL_ID,
+        /ID DN [0-9a-f]+\.\.\. is neither the subject nor a subjectAltName/,
+      ));
+    it('refused: an ID the certificate does not carry, aggressive mode, typeswan initiates (INVALID_ID_INFORMATION)', () =>
+      refused(
+        'id-am',
+        impostor(true),
+        'INVALID_ID_INFORMATION',
+        INVAL_ID,
+        /ID \*\.lab\.example is neither the subject nor a subjectAltName/,
+        { initiator: 'typeswan', identity: 'hostname' },
+      ));
+    it('refused: a certificate from a CA that is no trust point, aggressive mode, strongSwan initiates (INVALID_CERT_AUTHORITY, then DELETE)', () =>
+      refused(
+        'untrusted-am',
+        {
+          cert: rogueCert('r2-rogue-am', 'r2.lab.example'),
+          aggressive: true,
+          localId: 'r2.lab.example',
+          remoteId: 'r1.lab.example',
+        },
+        'INVALID_CERT_AUTHORITY',
+        INVAL_CA,
+        /no path to a trust point/,
+        { identity: 'hostname' },
+      ));
   },
 );

@@ -38,7 +38,8 @@ function usageText(bits: number | undefined): string {
   return sign && encr ? 'General Purpose' : sign ? 'Signature' : encr ? 'Encryption' : 'Not Set';
 }
 
-function iosDate(text: string): string {
+/** IOS's date in show output: `06:07:49 UTC Jan 13 1996`. */
+export function iosDate(text: string): string {
   const d = new Date(text);
   const month = d.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
   return `${d.toISOString().slice(11, 19)} UTC ${month} ${d.getUTCDate()} ${d.getUTCFullYear()}`;

@@ -6,6 +6,8 @@ export {
   pubkeyChainViews,
   type PubkeyChainView,
 } from './pubkeyChain.js';
+export { formatMyPubkeys, type MyPubkeyView } from './myPubkey.js';
+export { iosHexLines } from './hexWords.js';
 export { formatIpsecSa, formatIpsecFlow, hex8 } from './ipsecSa.js';
 export { formatCryptoMap, formatCryptoMapEntry } from './cryptoMap.js';
 export { formatLocalPools, type LocalPoolView } from './localPool.js';
