@@ -12,6 +12,9 @@ export interface RouteTarget {
   addRoute(destination: string): void;
   addRouteExceptIpsec(destination: string): void;
   removeRoute(destination: string): void;
+  /** UDP 500 toward `destination` into the TUN (a TED entry's protected network). */
+  captureIke?(destination: string): void;
+  releaseIke?(destination: string): void;
 }
 
 export interface RouteChanges {
@@ -23,6 +26,7 @@ export interface RouteChanges {
 export class TunnelRoutes {
   /** Routed networks; true when policy-routed around our own IPsec traffic. */
   private readonly routed = new Map<string, boolean>();
+  private readonly captured = new Set<string>();
 
   constructor(
     private readonly target: RouteTarget,
@@ -42,17 +46,24 @@ export class TunnelRoutes {
       if (r.rule.peer !== undefined) peers.add(r.rule.peer);
     }
     const wanted = new Map<string, boolean>();
+    const capture = new Set<string>();
     for (const r of rules) {
       if (r.rule.action !== 'protect') continue;
+      // TED (gateway/ted.ts): our probes toward the remote side leave through the main table,
+      // and probes (and answers) toward our side come into the TUN.
+      const discover = r.entry.dynamic?.discover === true;
       for (const cidr of rangeToCidrs(r.rule.selector.remoteStart, r.rule.selector.remoteEnd))
         wanted.set(
           cidr,
-          [...peers].some((peer) => cidrContains(cidr, peer)),
+          wanted.get(cidr) === true || discover || [...peers].some((peer) => cidrContains(cidr, peer)),
         );
+      if (discover)
+        for (const cidr of rangeToCidrs(r.rule.selector.localStart, r.rule.selector.localEnd))
+          capture.add(cidr);
     }
+    const failed: { destination: string; error: string }[] = this.syncCaptures(capture);
     const added: string[] = [];
     const removed: string[] = [];
-    const failed: { destination: string; error: string }[] = [];
     for (const [cidr, exceptIpsec] of [...this.routed]) {
       if (wanted.get(cidr) === exceptIpsec) continue;
       this.target.removeRoute(cidr);
@@ -71,5 +82,27 @@ export class TunnelRoutes {
       }
     }
     return { added, removed, failed };
+  }
+
+  private syncCaptures(wanted: ReadonlySet<string>): { destination: string; error: string }[] {
+    const failed: { destination: string; error: string }[] = [];
+    for (const cidr of [...this.captured]) {
+      if (wanted.has(cidr)) continue;
+      this.target.releaseIke?.(cidr);
+      this.captured.delete(cidr);
+    }
+    for (const cidr of wanted) {
+      if (this.captured.has(cidr) || this.target.captureIke === undefined) continue;
+      try {
+        this.target.captureIke(cidr);
+        this.captured.add(cidr);
+      } catch (error) {
+        failed.push({
+          destination: `UDP 500 to ${cidr}`,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+    }
+    return failed;
   }
 }

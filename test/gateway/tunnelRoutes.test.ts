@@ -12,6 +12,7 @@ import type { IkeAction } from '../../src/ike/types.js';
 import type { TrafficSelector } from '../../src/policy/model.js';
 import { EventBus } from '../../src/observe/bus.js';
 import { FakeIke } from './helpers.js';
+import { EXAMPLE_13_24_TED_INITIATOR } from '../../src/lab/scenarios/ted.js';
 import {
   cleartext,
   ManualScheduler,
@@ -165,4 +166,30 @@ test('a dynamic peer whose proxy is its own address is policy-routed around our 
     },
   ]);
   assert.deepEqual(s.target.log.slice(1), [`add-except-ipsec ${peer}/32`]);
+});
+
+test('a TED entry: its remote networks are routed except IKE, UDP 500 toward its own side is captured', () => {
+  const config = parseConfigText(EXAMPLE_13_24_TED_INITIATOR, 'example-13-24');
+  const log: string[] = [];
+  const target: RouteTarget = {
+    addRoute: (d) => log.push(`add ${d}`),
+    addRouteExceptIpsec: (d) => log.push(`add-except-ipsec ${d}`),
+    removeRoute: (d) => log.push(`del ${d}`),
+    captureIke: (d) => log.push(`capture ${d}`),
+    releaseIke: (d) => log.push(`release ${d}`),
+  };
+  const routes = new TunnelRoutes(target, ['11.11.11.1']);
+  const gateway = new Gateway({
+    config,
+    ike: new FakeIke('11.11.11.1', 0x100),
+    dataPlane: new DataPlaneAdapter(),
+    adapters: { udp: [], raw: [], tunnel: new RecordingTunnel() },
+    scheduler: new ManualScheduler(),
+    bus: new EventBus(),
+  });
+  routes.sync(gateway.policy);
+  assert.deepEqual(log, ['capture 13.13.13.0/24', 'add-except-ipsec 12.12.12.0/24']);
+  log.length = 0;
+  routes.sync([]);
+  assert.deepEqual(log, ['release 13.13.13.0/24', 'del 12.12.12.0/24']);
 });

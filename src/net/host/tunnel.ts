@@ -32,6 +32,9 @@ interface AddedRoute {
  */
 export const TUNNEL_TABLE = 7450;
 const RULE_PREF_BASE = 7450;
+/** Table and rule preferences that hand UDP 500 toward a TED-protected network to the TUN. */
+export const IKE_CAPTURE_TABLE = 7449;
+const CAPTURE_PREF_BASE = 7400;
 
 export class HostTunnel implements PacketTunnel {
   readonly name: string;
@@ -41,6 +44,7 @@ export class HostTunnel implements PacketTunnel {
   private readonly writer: WriteBatcher;
   private readonly handlers: ((packet: Uint8Array) => void)[] = [];
   private readonly routes: AddedRoute[] = [];
+  private readonly captures: { readonly destination: string; readonly pref: number }[] = [];
   private closed = false;
 
   constructor(options: HostTunnelOptions = {}) {
@@ -117,6 +121,33 @@ export class HostTunnel implements PacketTunnel {
     }
   }
 
+  /**
+   * UDP 500 routed toward `destination` (a network a TED entry protects) comes into this device
+   * instead, as IOS takes a peer discovery probe off its crypto map interface: the gateway
+   * answers the probes for its networks and receives the answers to its own.
+   */
+  captureIke(destination: string): void {
+    if (this.captures.some((c) => c.destination === destination)) return;
+    const used = new Set(this.captures.map((c) => c.pref));
+    let pref = CAPTURE_PREF_BASE;
+    while (used.has(pref)) pref++;
+    runIp(['route', 'replace', 'default', 'dev', this.name, 'table', String(IKE_CAPTURE_TABLE)]);
+    runIp(['rule', 'add', 'pref', String(pref), ...captureArgs(destination)]);
+    this.captures.push({ destination, pref });
+  }
+
+  releaseIke(destination: string): void {
+    const index = this.captures.findIndex((c) => c.destination === destination);
+    const capture = this.captures[index];
+    if (capture === undefined) return;
+    this.captures.splice(index, 1);
+    try {
+      runIp(['rule', 'del', 'pref', String(capture.pref), ...captureArgs(destination)]);
+    } catch {
+      // already gone
+    }
+  }
+
   removeRoute(destination: string): void {
     const index = this.routes.findIndex((r) => r.destination === destination);
     const route = this.routes[index];
@@ -148,12 +179,17 @@ export class HostTunnel implements PacketTunnel {
     if (this.closed) return;
     this.closed = true;
     for (const route of [...this.routes]) this.removeRoute(route.destination);
+    for (const capture of [...this.captures]) this.releaseIke(capture.destination);
     const addon = nativeAddon();
     this.writer.flush();
     this.writer.discard();
     addon.stopReader(this.reader);
     addon.closeFd(this.fd);
   }
+}
+
+function captureArgs(destination: string): string[] {
+  return ['to', destination, 'ipproto', 'udp', 'dport', '500', 'lookup', String(IKE_CAPTURE_TABLE)];
 }
 
 /**
