@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import {
   createGateway,
   defaultControlPath,
+  defaultDhThreads,
   ikeLocalAddresses,
   isConfigProblem,
   loadRunnableConfig,
@@ -445,6 +446,8 @@ function buildGateway(
     },
     // XAUTH's `group radius`, `group tacacs+` and PIX `aaa-server` methods.
     aaa: serverGroups(),
+    dhThreads: defaultDhThreads(),
+    ikeIngress: true,
     ...(keylog
       ? { onSaInstalled: (sa: IpsecSa) => keylog.ipsecSa(sa), onIkeKeys: (keys) => keylog.ikeSa(keys) }
       : {}),
