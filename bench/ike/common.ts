@@ -3,6 +3,7 @@
 // the orchestrator (main.ts) exchanges with the load generator (load.ts) and with typeswan's
 // responder (responder.ts) over Node's IPC channel.
 
+import { readFileSync } from 'node:fs';
 import { ipv4NumberToText, ipv4TextToNumber } from '../../src/packet/address.js';
 import type { TrafficSelector } from '../../src/policy/model.js';
 
@@ -196,9 +197,19 @@ export interface ResponderStats {
   readonly ipsecSas: number;
   readonly ikeSas: number;
   readonly cpuSeconds: number;
+  /** The main (packet) thread's CPU seconds; cpuSeconds counts the DH threads too. */
+  readonly loopBusySeconds: number;
+  /** IKE datagrams the gateway's ingress queues dropped (full). */
+  readonly ingressDropped: number;
 }
 
 export type ResponderRequest = { readonly kind: 'stats' } | { readonly kind: 'stop' };
+
+/** utime + stime of a /proc/PID/stat or /proc/PID/task/TID/stat file, in seconds. */
+export function statCpuSeconds(path: string): number {
+  const fields = readFileSync(path, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / 100;
+}
 
 /** Percentile of sorted values (nearest rank). */
 export function percentile(sorted: readonly number[], p: number): number {

@@ -27,6 +27,7 @@ import {
   MAX_TUNNELS,
   RESPONDER,
   responderConfig,
+  statCpuSeconds,
   swanctlConfig,
   type Algorithms,
   type LoadJob,
@@ -60,6 +61,11 @@ export interface TargetResult {
   readonly settledBytesPerTunnel?: number;
   readonly responderSas: number;
   readonly responderCpuSeconds: number;
+  /** Datagrams to the responder the kernel dropped because its socket buffer was full. */
+  readonly rcvbufErrors: number;
+  /** typeswan: the packet thread's CPU seconds, and datagrams its ingress queues dropped. */
+  readonly loopSeconds?: number;
+  readonly ingressDropped?: number;
 }
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -170,9 +176,20 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
+interface ResponderSnapshot {
+  readonly bytes: number;
+  readonly rss: number;
+  readonly sas: number;
+  readonly cpu: number;
+  readonly rcvbufErrors: number;
+  /** typeswan: the packet thread's CPU seconds and its ingress drops (strongSwan: absent). */
+  readonly loop?: number;
+  readonly ingressDropped?: number;
+}
+
 interface Responder {
-  /** Memory (bytes) and SAs and CPU seconds as the responder sees them now. */
-  stats(): Promise<{ bytes: number; rss: number; sas: number; cpu: number }>;
+  /** Memory (bytes), SAs, CPU seconds and the namespace's UDP receive-buffer drops now. */
+  stats(): Promise<ResponderSnapshot>;
   stop(): Promise<void>;
 }
 
@@ -188,7 +205,15 @@ async function typeswanResponder(ns: Namespaces, a: Algorithms): Promise<Respond
     stats: async () => {
       child.send({ kind: 'stats' });
       const s = await nextMessage<ResponderStats>(child, 'stats', 30_000);
-      return { bytes: s.heapBytes, rss: s.rssBytes, sas: s.ipsecSas, cpu: s.cpuSeconds };
+      return {
+        bytes: s.heapBytes,
+        rss: s.rssBytes,
+        sas: s.ipsecSas,
+        cpu: s.cpuSeconds,
+        rcvbufErrors: udpRcvbufErrors(child.pid ?? 0),
+        loop: s.loopBusySeconds,
+        ingressDropped: s.ingressDropped,
+      };
     },
     stop: async () => {
       child.send({ kind: 'stop' });
@@ -227,9 +252,18 @@ function procStatus(pid: number, field: string): number {
   return Number(m?.[1] ?? 0) * 1024;
 }
 
+/** UDP datagrams the kernel dropped for a full socket receive buffer in `pid`'s namespace. */
+function udpRcvbufErrors(pid: number): number {
+  const lines = readFileSync(`/proc/${pid}/net/snmp`, 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('Udp: '));
+  const names = lines[0]?.split(/\s+/) ?? [];
+  const values = lines[1]?.split(/\s+/) ?? [];
+  return Number(values[names.indexOf('RcvbufErrors')] ?? 0);
+}
+
 function procCpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / 100;
+  return statCpuSeconds(`/proc/${pid}/stat`);
 }
 
 async function strongswanResponder(ns: Namespaces, a: Algorithms): Promise<Responder> {
@@ -263,7 +297,7 @@ async function strongswanResponder(ns: Namespaces, a: Algorithms): Promise<Respo
       // "IKE_SAs: 1000 total, 0 half-open": every IKE SA carries its one CHILD_SA here.
       const sas = Number(/IKE_SAs: (\d+) total, (\d+) half-open/.exec(s.stdout)?.[1] ?? 0);
       const rss = procStatus(pid, 'VmRSS');
-      return { bytes: rss, rss, sas, cpu: procCpuSeconds(pid) };
+      return { bytes: rss, rss, sas, cpu: procCpuSeconds(pid), rcvbufErrors: udpRcvbufErrors(pid) };
     },
     stop: async () => {
       await daemon.stop('SIGTERM', 10_000);
@@ -312,6 +346,13 @@ async function runTarget(ns: Namespaces, target: Target, o: BenchOptions): Promi
       rssBytesPerTunnel: Math.round((after.rss - before.rss) / n),
       responderSas: after.sas - before.sas,
       responderCpuSeconds: after.cpu - before.cpu,
+      rcvbufErrors: after.rcvbufErrors - before.rcvbufErrors,
+      ...(after.loop !== undefined && before.loop !== undefined
+        ? { loopSeconds: after.loop - before.loop }
+        : {}),
+      ...(after.ingressDropped !== undefined && before.ingressDropped !== undefined
+        ? { ingressDropped: after.ingressDropped - before.ingressDropped }
+        : {}),
     };
   } finally {
     await stopChild(generator);
@@ -335,7 +376,12 @@ export async function runBench(o: BenchOptions): Promise<Record<string, number |
         `${target}: ${l.established}/${o.tunnels} up in ${l.seconds.toFixed(2)} s = ${r.tunnelsPerSecond.toFixed(0)} tunnels/s; ` +
           `p50 ${l.p50Ms.toFixed(0)} ms p99 ${l.p99Ms.toFixed(0)} ms; ${l.retransmissions} retransmissions; ` +
           `${l.failed} failed ${JSON.stringify(l.failures)}; responder ${r.responderSas} SAs, ` +
-          `${r.bytesPerTunnel} B/tunnel (RSS ${r.rssBytesPerTunnel}), CPU ${r.responderCpuSeconds.toFixed(2)} s; ` +
+          `${r.bytesPerTunnel} B/tunnel (RSS ${r.rssBytesPerTunnel}), CPU ${r.responderCpuSeconds.toFixed(2)} s, ` +
+          `${r.rcvbufErrors} datagrams dropped at its socket` +
+          (r.loopSeconds !== undefined
+            ? `, packet thread CPU ${r.loopSeconds.toFixed(2)} s, ${r.ingressDropped ?? 0} dropped queued`
+            : '') +
+          '; ' +
           `generator CPU ${l.cpuSeconds.toFixed(2)} s`,
       );
     }
@@ -365,6 +411,8 @@ export async function runBench(o: BenchOptions): Promise<Record<string, number |
     strongswan_p99_ms: num(s?.load.p99Ms),
     typeswan_retransmissions: t?.load.retransmissions ?? null,
     strongswan_retransmissions: s?.load.retransmissions ?? null,
+    typeswan_rcvbuf_drops: t?.rcvbufErrors ?? null,
+    strongswan_rcvbuf_drops: s?.rcvbufErrors ?? null,
     typeswan_failed: t?.load.failed ?? null,
     strongswan_failed: s?.load.failed ?? null,
     // CPU time per tunnel is what a loaded machine distorts least (tunnels/s follows the share
@@ -373,6 +421,9 @@ export async function runBench(o: BenchOptions): Promise<Record<string, number |
     strongswan_cpu_ms_per_tunnel: s
       ? num((s.responderCpuSeconds * 1000) / Math.max(1, s.responderSas))
       : null,
+    typeswan_packet_thread_cpu_ms_per_tunnel:
+      t?.loopSeconds !== undefined ? num((t.loopSeconds * 1000) / Math.max(1, t.responderSas)) : null,
+    typeswan_ingress_drops: t?.ingressDropped ?? null,
     typeswan_responder_cpu_s: num(t?.responderCpuSeconds),
     strongswan_responder_cpu_s: num(s?.responderCpuSeconds),
     generator_cpu_per_s_typeswan: t && t.load.seconds > 0 ? share(t.load.cpuSeconds / t.load.seconds) : null,

@@ -6,12 +6,12 @@
 // Argument: the configuration text's file. Answers `stats` with memory after a full GC.
 
 import { readFileSync } from 'node:fs';
-import { createGateway } from '../../src/gateway/create.js';
+import { createGateway, defaultDhThreads } from '../../src/gateway/create.js';
 import { parseConfigText } from '../../src/gateway/configFile.js';
 import { HostScheduler, HostUdpEndpoint } from '../../src/net/host/index.js';
 import type { PacketTunnel, RawIpEndpoint } from '../../src/net/types.js';
 import { EventBus } from '../../src/observe/bus.js';
-import { RESPONDER, type ResponderRequest, type ResponderStats } from './common.js';
+import { RESPONDER, statCpuSeconds, type ResponderRequest, type ResponderStats } from './common.js';
 
 const file = process.argv[2];
 if (file === undefined) throw new Error('usage: responder.js CONFIG');
@@ -47,8 +47,16 @@ const gateway = createGateway({
   // A concentrator expecting a reboot's worth of peers: no half-open limit below the run's size
   // (strongSwan's side runs with init_limit_half_open = 0 too).
   ike: { halfOpen: { max: 1_000_000, maxAge: 150, perSource: 16 } },
+  // As `typeswan start`: Diffie-Hellman on worker threads (BENCH_IKE_DH_THREADS=0: inline).
+  dhThreads: Number(process.env.BENCH_IKE_DH_THREADS ?? defaultDhThreads()),
+  ikeIngress: process.env.BENCH_IKE_INGRESS !== '0',
 });
 gateway.start();
+
+/** CPU seconds of this process's main thread alone (the packet thread; the DH threads are others). */
+function mainThreadCpuSeconds(): number {
+  return statCpuSeconds(`/proc/${process.pid}/task/${process.pid}/stat`);
+}
 
 function stats(): ResponderStats {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -57,6 +65,8 @@ function stats(): ResponderStats {
   const m = process.memoryUsage();
   const cpu = process.cpuUsage();
   return {
+    loopBusySeconds: mainThreadCpuSeconds(),
+    ingressDropped: (gateway.ikeIngress?.dropped.first ?? 0) + (gateway.ikeIngress?.dropped.underWay ?? 0),
     kind: 'stats',
     heapBytes: m.heapUsed + m.external,
     rssBytes: m.rss,

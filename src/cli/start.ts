@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import {
   createGateway,
   defaultControlPath,
+  defaultDhThreads,
   ikeLocalAddresses,
   isConfigProblem,
   loadRunnableConfig,
@@ -455,6 +456,8 @@ function buildGateway(
     aaa: serverGroups(),
     // Read when shown, as IOS reads NVRAM: keys generated since start are listed too.
     keyPairs: () => listKeyPairs(options.keystore ?? DEFAULT_KEYSTORE),
+    dhThreads: defaultDhThreads(),
+    ikeIngress: true,
     ...(keylog
       ? { onSaInstalled: (sa: IpsecSa) => keylog.ipsecSa(sa), onIkeKeys: (keys) => keylog.ikeSa(keys) }
       : {}),

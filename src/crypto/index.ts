@@ -28,6 +28,7 @@ export {
   SUPPORTED_DH_GROUPS,
   getDhGroup,
 } from './dh/index.js';
+export { computeDh, type DhRequest, type DhResult } from './dh/compute.js';
 export { rsaDecrypt, rsaEncrypt, rsaSignIkev1, rsaVerifyIkev1, type MessageLengths } from './rsa.js';
 export { CertificateError, type ParsedCertificate, parseCertificate } from './x509.js';
 export { type PathFailureCode, type PathRequest, type PathResult, validatePath } from './pathValidation.js';

@@ -3,6 +3,7 @@
 // and hands the IKE engine only what it can run (inert ISAKMP policies left out).
 
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { IkeManager, type IkeManagerOptions, type Rng } from '../ike/index.js';
 import type { EventBus } from '../observe/bus.js';
 import type { Scheduler } from '../net/types.js';
@@ -12,6 +13,7 @@ import type { ServerGroupFactories } from '../aaa/index.js';
 import { AddressPools } from './addressPool.js';
 import { refuseUnsupported } from './configFile.js';
 import { DataPlaneAdapter } from './dataPlaneAdapter.js';
+import { DhWorkerPool } from './dhWorkers.js';
 import { Gateway, type GatewayAdapters } from './gateway.js';
 import type { DataPlane } from './ports.js';
 import type { StoredKeyPair } from '../pki/keystore.js';
@@ -34,6 +36,10 @@ export interface CreateGatewayInput {
   readonly aaa?: ServerGroupFactories;
   /** The router's key pairs for `show crypto key mypubkey rsa`. */
   readonly keyPairs?: () => readonly StoredKeyPair[];
+  /** Worker threads for Diffie-Hellman (dhWorkers.ts); 0 or absent: inline, on the packet thread. */
+  readonly dhThreads?: number;
+  /** Process IKE datagrams established-first from bounded queues (ikeIngress.ts), as `start` does. */
+  readonly ikeIngress?: boolean;
 }
 
 /** What a key log needs of an IKE SA: Wireshark's ikev1_decryption_table takes exactly these. */
@@ -46,9 +52,11 @@ export function createGateway(input: CreateGatewayInput): Gateway {
   const runnable = refuseUnsupported(input.config);
   const localAddresses = [...new Set(input.adapters.udp.map((u) => u.localAddress))];
   const pools = new AddressPools(runnable.localPools, () => input.scheduler.clock.now());
+  const dh = (input.dhThreads ?? 0) > 0 ? new DhWorkerPool(input.dhThreads ?? 0) : undefined;
   const ike = new IkeManager({
     addressLeases: pools,
     ...input.ike,
+    ...(dh !== undefined ? { dhOffload: true } : {}),
     config: runnable,
     ...(input.rng !== undefined ? { rng: input.rng } : { rng: cryptoRng }),
     localAddresses,
@@ -79,11 +87,18 @@ export function createGateway(input: CreateGatewayInput): Gateway {
     ike,
     dataPlane,
     pools,
+    ...(dh !== undefined ? { dh } : {}),
+    ...(input.ikeIngress === true ? { ikeDefer: (f: () => void) => void setImmediate(f) } : {}),
     ...(input.aaa !== undefined ? { aaa: input.aaa } : {}),
     ...(input.keyPairs !== undefined ? { keyPairs: input.keyPairs } : {}),
     ...(input.holdQueueLimit !== undefined ? { holdQueueLimit: input.holdQueueLimit } : {}),
     ...(input.mtu !== undefined ? { mtu: input.mtu } : {}),
   });
+}
+
+/** `typeswan start`'s DH threads: one per core, two to four. */
+export function defaultDhThreads(): number {
+  return Math.min(4, Math.max(2, availableParallelism()));
 }
 
 const cryptoRng: Rng = { randomBytes: (n) => new Uint8Array(randomBytes(n)) };

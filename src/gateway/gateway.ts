@@ -61,6 +61,9 @@ import {
 import { refuseUnsupported } from './configFile.js';
 import { AcquireQueue } from './acquireQueue.js';
 import { discoverRequest, isDiscoverRule, tedDatagram, transitPacket } from './ted.js';
+import type { DhRequest } from '../crypto/index.js';
+import { inlineDh, type DhRunner } from './dhWorkers.js';
+import { IkeIngress } from './ikeIngress.js';
 import type { AddressPools, PoolView } from './addressPool.js';
 import type { StoredKeyPair } from '../pki/keystore.js';
 import { FailedNegotiations } from './failedNegotiations.js';
@@ -99,6 +102,13 @@ export interface GatewayOptions {
   readonly aaa?: ServerGroupFactories;
   /** The router's own key pairs, read when shown (`show crypto key mypubkey rsa`). */
   readonly keyPairs?: () => readonly StoredKeyPair[];
+  /** Where the engine's `dh` actions run (worker threads); without it, inline. */
+  readonly dh?: DhRunner;
+  /**
+   * Queue IKE datagrams and process them established-first (ikeIngress.ts), deferring with
+   * this function (setImmediate on a host); without it each is processed as it arrives.
+   */
+  readonly ikeDefer?: (callback: () => void) => void;
 }
 
 const NON_ESP_MARKER = new Uint8Array(4);
@@ -126,8 +136,18 @@ export class Gateway implements ControlTarget {
   /** Drops the gateway itself decided (no rule, no adapter, hold queue full), by reason. */
   readonly drops = new Map<string, number>();
 
+  /** IKE datagrams read but not yet processed (with `ikeDefer`). */
+  readonly ikeIngress: IkeIngress<IkeDatagram> | undefined;
+
   constructor(private readonly options: GatewayOptions) {
     this.name = options.config.hostname;
+    const defer = options.ikeDefer;
+    this.ikeIngress =
+      defer === undefined
+        ? undefined
+        : new IkeIngress<IkeDatagram>((d) => {
+            if (this.started) this.performIke(this.options.ike.receive(d, this.now()));
+          }, defer);
     this.configNow = options.config;
     this.rules = policyRules(options.config);
     this.templates = dynamicTemplates(options.config);
@@ -232,6 +252,7 @@ export class Gateway implements ControlTarget {
     for (const endpoint of this.options.adapters.udp) endpoint.close();
     for (const raw of this.options.adapters.raw) raw.close();
     this.options.adapters.tunnel.close();
+    this.options.dh?.close();
     this.publish({ type: 'stopped' });
   }
 
@@ -240,7 +261,7 @@ export class Gateway implements ControlTarget {
   private onUdp(endpoint: UdpEndpoint, d: UdpDatagram): void {
     const now = this.now();
     if (endpoint.localPort !== 4500) {
-      this.performIke(this.options.ike.receive(d, now));
+      this.receiveIke(d, now);
       return;
     }
     // RFC 3948 §2.2: a 1-byte 0xFF payload is a NAT keepalive
@@ -248,10 +269,15 @@ export class Gateway implements ControlTarget {
     // RFC 3948 §2.1: a zero non-ESP marker means IKE; anything else is ESP (SPI is never 0)
     if (d.data.length >= 4 && d.data[0] === 0 && d.data[1] === 0 && d.data[2] === 0 && d.data[3] === 0) {
       const ike: IkeDatagram = { ...d, data: d.data.subarray(4) };
-      this.performIke(this.options.ike.receive(ike, now));
+      this.receiveIke(ike, now);
       return;
     }
     this.perform(this.options.dataPlane.inboundUdp(d, now));
+  }
+
+  private receiveIke(d: IkeDatagram, now: number): void {
+    if (this.ikeIngress !== undefined) this.ikeIngress.offer(d);
+    else this.performIke(this.options.ike.receive(d, now));
   }
 
   // ------------------------------------------------------------------ IKE actions
@@ -282,6 +308,9 @@ export class Gateway implements ControlTarget {
           break;
         case 'xauthVerify':
           this.verifyXauth(action);
+          break;
+        case 'dh':
+          this.runDh(action.id, action.request);
           break;
         case 'install':
           for (const pair of action.pairs) {
@@ -325,6 +354,14 @@ export class Gateway implements ControlTarget {
         if (this.started && ike.xauthResult)
           this.performIke(ike.xauthResult(a.connId, a.request, outcome, this.now()));
       });
+  }
+
+  /** The engine waits on this exponentiation; its result goes back as soon as it is there. */
+  private runDh(id: number, request: DhRequest): void {
+    (this.options.dh ?? inlineDh).run(request, (result) => {
+      const ike = this.options.ike;
+      if (this.started && ike.dhResult) this.performIke(ike.dhResult(id, result, this.now()));
+    });
   }
 
   /** A client whose IKE and IPsec SAs are all gone gives its Mode Config address back. */

@@ -1,7 +1,7 @@
 // The gateway layer's public API: one router's Gateway (engines + adapters + event bus), its
 // factory with the real engines, configuration loading, and the control socket.
 export { Gateway, type GatewayAdapters, type GatewayOptions } from './gateway.js';
-export { createGateway, observeInstalls, type CreateGatewayInput } from './create.js';
+export { createGateway, defaultDhThreads, observeInstalls, type CreateGatewayInput } from './create.js';
 export type { IkeEngine, DataPlane, DataPlaneOutput, DataPlaneCounters } from './ports.js';
 export { DataPlaneAdapter } from './dataPlaneAdapter.js';
 export { policyRules, type PolicyRule } from './spdFromConfig.js';

@@ -2,6 +2,7 @@
 // signature (src/ike/types.ts); the data-plane side is the narrow surface the gateway uses,
 // implemented over src/ipsec by dataPlaneAdapter.ts (and by small fakes in tests).
 
+import type { DhResult } from '../crypto/index.js';
 import type {
   AcquireRequest,
   ClearFilter,
@@ -40,6 +41,8 @@ export interface IkeEngine {
   discover?(request: DiscoverRequest, now: number): IkeAction[];
   /** The AAA verdict on the credentials of an `xauthVerify` action. */
   xauthResult?(connId: number, request: number, outcome: XauthOutcome, now: number): IkeAction[];
+  /** The result of a `dh` action (undefined: refused, the queue was full). */
+  dhResult?(id: number, result: DhResult | undefined, now: number): IkeAction[];
 }
 
 /** Where a protected packet leaves: raw ESP/AH, or ESP in UDP 4500 (RFC 3948). */

@@ -41,6 +41,16 @@ export class DeadlineHeap<K extends object> {
     else this.down(e.index);
   }
 
+  /** Takes out every key due by `now` (deadline <= now), earliest first. */
+  popDue(now: number): K[] {
+    const out: K[] = [];
+    for (let top = this.heap[0]; top !== undefined && top.at <= now; top = this.heap[0]) {
+      out.push(top.key);
+      this.removeAt(0);
+    }
+    return out;
+  }
+
   delete(key: K): void {
     const e = this.entries.get(key);
     if (e) this.removeAt(e.index);

@@ -86,12 +86,21 @@ export class DeadPeerDetection {
     return t;
   }
 
-  /** Sends the R-U-THEREs that are due, and clears the peers that stopped answering. */
+  /** The last IKE SA with `peer` is gone: its traffic is not kept (the table stays as small as the SA table). */
+  forgetPeer(peer: string): void {
+    this.unanswered.delete(peer);
+  }
+
+  /**
+   * Sends the R-U-THEREs that are due, and clears the peers that stopped answering. `sas`
+   * holds every IKE SA of the peers looked at (the manager passes those with a deadline now).
+   */
   run(sas: Iterable<IkeSa>, host: DpdHost): void {
-    const probed = [...this.probed(sas)];
-    // Traffic of peers we hold no IKE SA with is not kept: the table stays as small as the SA table.
+    const given = [...sas];
+    const probed = [...this.probed(given)];
+    // Traffic of peers none of whose SAs is probed is not kept.
     const peers = new Set(probed.map((sa) => sa.peerAddress));
-    for (const peer of this.unanswered.keys()) if (!peers.has(peer)) this.unanswered.delete(peer);
+    for (const sa of given) if (!peers.has(sa.peerAddress)) this.unanswered.delete(sa.peerAddress);
     for (const sa of probed) {
       if (sa.deleted || host.now < this.dueAt(sa)) continue;
       const s = this.stateOf(sa, host.now);

@@ -1,7 +1,16 @@
 // Key material for IKEv1 (RFC 2409 §5 and App. B), DH groups and the IKE CBC cipher: a thin
 // adapter over src/crypto (derivations, DH, ciphers).
 
-import { getCipher, getDhGroup, InvalidPublicValueError, type CipherSuite } from '../crypto/index.js';
+import {
+  computeDh,
+  getCipher,
+  getDhGroup,
+  InvalidPublicValueError,
+  type CipherSuite,
+  type DhRequest,
+  type DhResult,
+} from '../crypto/index.js';
+import { bytesEqual } from '../packet/address.js';
 
 // ------------------------------------------------------------------ Diffie-Hellman
 
@@ -52,6 +61,66 @@ export function dhExchange(group: number, privateBytes: Uint8Array): DhExchange 
       wiped = true;
     },
   };
+}
+
+/**
+ * An exchange whose exponentiations ran ahead of the task that uses it (inline, or in a worker
+ * thread: the manager's `dh` action): the public value, and the shared secret for the peer
+ * value it was computed with. Any other peer value is computed here, from the private value
+ * kept for it (the initiator's second exponentiation, asked for as a request of its own).
+ */
+export class PrecomputedDh implements DhExchange {
+  readonly publicValue: Uint8Array;
+  private secret: Uint8Array | undefined;
+  private readonly peer: Uint8Array | undefined;
+  /** The peer value was refused: sharedSecret for it throws this reason. */
+  private readonly refused: string | undefined;
+  private wiped = false;
+
+  constructor(request: DhRequest, result: DhResult, publicValue: Uint8Array) {
+    this.group = request.group;
+    this.privateValue = request.privateValue;
+    this.peer = request.peerPublic;
+    this.publicValue = publicValue;
+    if (result.ok) this.secret = result.sharedSecret;
+    else this.refused = result.reason;
+  }
+  readonly group: number;
+  /** x, kept while the exchange may still need it; zeroed by wipe. */
+  readonly privateValue: Uint8Array;
+
+  get hasSecret(): boolean {
+    return this.secret !== undefined || this.refused !== undefined;
+  }
+
+  sharedSecret(peerPublic: Uint8Array): Uint8Array {
+    if (this.wiped) throw new Error(`DH group ${this.group}: private value already wiped`);
+    if (this.peer !== undefined && bytesEqual(this.peer, peerPublic)) {
+      if (this.refused !== undefined) throw new InvalidKeError(this.refused);
+      if (this.secret !== undefined) return this.secret.slice();
+    }
+    const r = computeDh({ group: this.group, privateValue: this.privateValue, peerPublic });
+    if (!r.ok) throw new InvalidKeError(r.reason);
+    if (!r.sharedSecret) throw new InvalidKeError(`DH group ${this.group}: no shared secret`);
+    return r.sharedSecret;
+  }
+
+  wipe(): void {
+    this.privateValue.fill(0);
+    this.secret?.fill(0);
+    this.secret = undefined;
+    this.wiped = true;
+  }
+}
+
+/**
+ * The exchange a finished computation gives, or undefined when our own private value was
+ * unusable (the task then draws another inline, as it always could).
+ */
+export function precomputedDh(request: DhRequest, result: DhResult): PrecomputedDh | undefined {
+  return result.publicValue === undefined
+    ? undefined
+    : new PrecomputedDh(request, result, result.publicValue);
 }
 
 export function dhPublicLength(group: number): number {

@@ -9,6 +9,7 @@ import { AggressiveMode } from './aggressiveMode.js';
 import {
   DecodeError,
   encodeMessage,
+  findPayload,
   encodePayloads,
   payloadLengths,
   payloadsOfType,
@@ -17,6 +18,8 @@ import {
   type Payload,
 } from '../wire/index.js';
 import { decodeBody, decodeDatagram, type Message } from './message.js';
+import { computeDh, type DhRequest, type DhResult } from '../crypto/index.js';
+import { dhPrivateLength, dhSupported, PrecomputedDh, precomputedDh, type DhExchange } from './keys.js';
 import {
   ExchangeType,
   IKE_PORT,
@@ -61,7 +64,7 @@ import {
   type Phase1Context,
   type RefusalDelivery,
 } from './phase1.js';
-import { CONNECTED, QUICK_MODE_EXCHANGE, QuickMode, type QuickModeContext } from './quickMode.js';
+import { CONNECTED, offeredPfs, QUICK_MODE_EXCHANGE, QuickMode, type QuickModeContext } from './quickMode.js';
 import { selectorsEqual } from './selectors.js';
 import { DeadlineHeap } from './deadlines.js';
 import { fingerprintOf, TaskManager } from './taskManager.js';
@@ -100,6 +103,17 @@ const MAX_NODES_PER_SA = 32;
 /** An IKE SA this close to its hard lifetime takes no new quick mode: a new phase 1 does. */
 const EXPIRING_MARGIN = 30;
 
+/** A message waiting for its Diffie-Hellman result (`dh` action, `dhResult`). */
+interface PendingDh {
+  readonly sa: IkeSa;
+  readonly messageId: number;
+  readonly request: DhRequest;
+  /** Hands the computed exchange to whoever needs it (the IKE SA, a quick mode). */
+  readonly apply: (dh: DhExchange | undefined) => void;
+  /** Takes the message up again where it stopped. */
+  readonly resume: () => void;
+}
+
 interface InstalledSa {
   readonly connId: number;
   readonly messageId: number;
@@ -112,6 +126,8 @@ interface InstalledSa {
   readonly createdAt: number;
   readonly expiresAt: number;
   readonly softAt: number;
+  /** Install order: timers handle SAs due together in it. */
+  readonly order: number;
   rekeyed: boolean;
   removeAt?: number;
 }
@@ -165,7 +181,15 @@ export class IkeManager {
   private readonly sas = new Map<number, IkeSa>();
   private readonly byCookie = new Map<string, IkeSa>();
   private readonly taskManagers = new Map<number, TaskManager>();
-  private installed: InstalledSa[] = [];
+  private readonly installed = new Set<InstalledSa>();
+  /** Indexes of the tables by peer (and SPI), so nothing per tunnel walks every tunnel. */
+  private readonly sasByPeer = new Map<string, Set<IkeSa>>();
+  private readonly installedByPeer = new Map<string, Set<InstalledSa>>();
+  private readonly installedBySpi = new Map<number, InstalledSa>();
+  private readonly installedPairs = new Set<readonly IpsecSaPair[]>();
+  /** Responder IKE SAs not yet authenticated (the half-open table). */
+  private readonly halfOpen = new Set<IkeSa>();
+  private installOrder = 0;
   private readonly spisInUse = new Set<number>();
   private readonly cookieSecret: Uint8Array;
   private readonly invalidSpiLimiter = new InvalidSpiLimiter();
@@ -189,6 +213,10 @@ export class IkeManager {
   private readonly touched = new Set<IkeSa>();
   private readonly touchedInstalled = new Set<InstalledSa>();
   private rescanAll = true;
+  private readonly pendingDh = new Map<number, PendingDh>();
+  /** IKE SAs with a message waiting for DH: nothing else of theirs is processed meanwhile. */
+  private readonly waitingDh = new Set<IkeSa>();
+  private nextDhId = 1;
   readonly counters: IkeCounters = { duplicates: 0, retransmissions: 0, drops: 0, replayedQm1: 0 };
 
   constructor(options: IkeManagerOptions) {
@@ -239,7 +267,7 @@ export class IkeManager {
   }
 
   tick(now: number): IkeAction[] {
-    this.begin(now);
+    this.begin(now, true);
     this.guard('-', () => this.runTimers());
     return this.finish();
   }
@@ -250,8 +278,10 @@ export class IkeManager {
    * it made the next deadline earlier.
    */
   trafficSeen(peer: string, direction: 'inbound' | 'outbound', now: number): boolean {
+    // Traffic of a peer we hold no IKE SA with has nothing to probe (dpd.ts forgets it too).
+    if (!this.sasByPeer.has(peer)) return false;
     const earlier = this.dpd.trafficSeen(peer, direction, now);
-    if (earlier) this.rescanAll = true;
+    if (earlier) this.touchPeer(peer);
     return earlier;
   }
 
@@ -265,6 +295,18 @@ export class IkeManager {
   }
 
   nextDeadline(): number | undefined {
+    this.refreshDeadlines();
+    const t = Math.min(
+      this.ted.nextDeadline(),
+      this.saDeadlines.peek(),
+      this.installedDeadlines.peek(),
+      this.remoteAccess.nextDeadline(),
+    );
+    return Number.isFinite(t) ? t : undefined;
+  }
+
+  /** Brings the heaps up to date with what the last calls touched. */
+  private refreshDeadlines(): void {
     if (this.rescanAll) {
       this.rescanAll = false;
       this.saDeadlines.clear();
@@ -279,13 +321,23 @@ export class IkeManager {
     }
     this.touched.clear();
     this.touchedInstalled.clear();
-    const t = Math.min(
-      this.ted.nextDeadline(),
-      this.saDeadlines.peek(),
-      this.installedDeadlines.peek(),
-      this.remoteAccess.nextDeadline(),
-    );
-    return Number.isFinite(t) ? t : undefined;
+  }
+
+  /** The IKE SAs with `peer`, oldest first. */
+  private peerSas(peer: string): IkeSa[] {
+    const set = this.sasByPeer.get(peer);
+    return set === undefined ? [] : [...set];
+  }
+
+  /** The installed IPsec SAs with `peer`, oldest first. */
+  private peerInstalled(peer: string): InstalledSa[] {
+    const set = this.installedByPeer.get(peer);
+    return set === undefined ? [] : [...set];
+  }
+
+  /** Every SA of the peer may have a new deadline (DPD probes the newest one). */
+  private touchPeer(peer: string): void {
+    for (const sa of this.sasByPeer.get(peer) ?? []) this.touched.add(sa);
   }
 
   /** The earliest time `runTimers` has something to do for this SA. */
@@ -307,8 +359,7 @@ export class IkeManager {
   /** `clear crypto sa [peer A]`: deletes IPsec SAs and tells the peer. */
   clearIpsec(filter: ClearFilter = {}, now = this.now): IkeAction[] {
     this.begin(now);
-    for (const i of [...this.installed]) {
-      if (filter.peer && i.peer !== filter.peer) continue;
+    for (const i of filter.peer ? this.peerInstalled(filter.peer) : [...this.installed]) {
       if (
         filter.spi !== undefined &&
         !i.pairs.some((p) => p.inbound.spi === filter.spi || p.outbound.spi === filter.spi)
@@ -336,9 +387,7 @@ export class IkeManager {
   /** The data plane reached a soft (volume) limit on an SA: rekey it now. */
   rekeyRequest(spi: number, now = this.now): IkeAction[] {
     this.begin(now);
-    const i = this.installed.find((x) =>
-      x.pairs.some((p) => p.inbound.spi === spi || p.outbound.spi === spi),
-    );
+    const i = this.installedBySpi.get(spi >>> 0);
     if (i && !i.rekeyed && i.removeAt === undefined) this.rekeyIpsec(i);
     return this.finish();
   }
@@ -439,7 +488,7 @@ export class IkeManager {
   /** `show crypto ipsec sa`. */
   listIpsecSas(now?: number): IpsecSaInfo[] {
     if (now !== undefined) this.now = Math.max(this.now, now);
-    return this.installed.map((i) => {
+    return [...this.installed].map((i) => {
       const first = i.pairs[0]?.outbound;
       return {
         connId: i.connId,
@@ -534,13 +583,10 @@ export class IkeManager {
       drop: (connId, peer, reason) => this.drop(connId, peer, reason),
       deleteIkeSa: (sa, reason) => this.deleteSa(sa, reason, false),
       ikeSaByCookie: (cky) => this.byCookie.get(hex(cky)),
-      ikeSasWithPeer: (peer) => [...this.sas.values()].filter((s) => s.peerAddress === peer),
+      ikeSasWithPeer: (peer) => this.peerSas(peer),
       removeIpsecByOutbound: (peer, protocol, spis, reason) => {
-        for (const i of [...this.installed])
-          if (
-            i.peer === peer &&
-            i.pairs.some((p) => p.outbound.protocol === protocol && spis.has(p.outbound.spi))
-          )
+        for (const i of this.peerInstalled(peer))
+          if (i.pairs.some((p) => p.outbound.protocol === protocol && spis.has(p.outbound.spi)))
             this.removeInstalled(i, reason, false);
       },
       dpdNotify: (sa, notifyType, data) => this.dpd.receive(sa, notifyType, data, this.dpdHost()),
@@ -569,15 +615,14 @@ export class IkeManager {
         // A negotiation the peer started after `dead` (it rebooted and is back) is spared.
         const peer = dead.peerAddress;
         const newer = new Set(
-          [...this.sas.values()]
-            .filter((s) => s.peerAddress === peer && s.connId > dead.connId)
+          this.peerSas(peer)
+            .filter((s) => s.connId > dead.connId)
             .map((s) => s.connId),
         );
         // IPsec deletes first: they travel on the IKE SA deleted next.
-        for (const i of [...this.installed])
-          if (i.peer === peer && !newer.has(i.connId)) this.removeInstalled(i, reason, true);
-        for (const sa of [...this.sas.values()])
-          if (sa.peerAddress === peer && !newer.has(sa.connId)) this.deleteSa(sa, reason, true);
+        for (const i of this.peerInstalled(peer))
+          if (!newer.has(i.connId)) this.removeInstalled(i, reason, true);
+        for (const sa of this.peerSas(peer)) if (!newer.has(sa.connId)) this.deleteSa(sa, reason, true);
       },
     };
   }
@@ -586,7 +631,7 @@ export class IkeManager {
     return {
       now: this.now,
       emit: this.emit,
-      hasIpsecWith: (peer) => this.installed.some((i) => i.peer === peer && i.removeAt === undefined),
+      hasIpsecWith: (peer) => this.peerInstalled(peer).some((i) => i.removeAt === undefined),
       canInitiateTo: (peer) => entryForPeer(this.opts.config, peer) !== undefined,
       startPhase1: (peer, local) => this.startPhase1(peer, local),
       deleteSa: (sa, reason) => this.deleteSa(sa, reason, true),
@@ -850,10 +895,9 @@ export class IkeManager {
   }
 
   private halfOpenCount(source?: string): number {
+    if (source === undefined) return this.halfOpen.size;
     let n = 0;
-    for (const sa of this.sas.values())
-      if (sa.role === 'responder' && !sa.authenticated && (source === undefined || sa.peerAddress === source))
-        n++;
+    for (const sa of this.sasByPeer.get(source) ?? []) if (this.halfOpen.has(sa)) n++;
     return n;
   }
 
@@ -912,6 +956,10 @@ export class IkeManager {
   private register(sa: IkeSa): void {
     this.touched.add(sa);
     this.sas.set(sa.connId, sa);
+    let peerSet = this.sasByPeer.get(sa.peerAddress);
+    if (peerSet === undefined) this.sasByPeer.set(sa.peerAddress, (peerSet = new Set()));
+    peerSet.add(sa);
+    if (sa.role === 'responder') this.halfOpen.add(sa);
     this.byCookie.set(hex(sa.ckyI), sa);
     const tm = new TaskManager(this.retransmit);
     this.taskManagers.set(sa.connId, tm);
@@ -926,9 +974,9 @@ export class IkeManager {
     return tm;
   }
 
-  /** Every SA's quick modes. */
-  private allQuickModes(): QuickMode[] {
-    return [...this.taskManagers.values()].flatMap((tm) => tm.quickModes());
+  /** The quick modes of every IKE SA with `peer`. */
+  private peerQuickModes(peer: string): QuickMode[] {
+    return this.peerSas(peer).flatMap((sa) => this.taskManagers.get(sa.connId)?.quickModes() ?? []);
   }
 
   private task(sa: IkeSa): MainMode | AggressiveMode {
@@ -950,7 +998,7 @@ export class IkeManager {
     sa.lastHeardAt = this.now;
   }
 
-  private phase1Receive(sa: IkeSa, msg: Message, d: IkeDatagram, fingerprint: string): void {
+  private phase1Receive(sa: IkeSa, msg: Message, d: IkeDatagram, fingerprint: string, dhDone = false): void {
     if ((msg.exchangeType === ExchangeType.ID_PROT) !== (sa.exchange === 'main') || msg.messageId !== 0) {
       this.drop(sa.connId, d.srcAddress, 'exchange type does not match the IKE SA');
       return;
@@ -959,8 +1007,29 @@ export class IkeManager {
       this.drop(sa.connId, d.srcAddress, 'phase-1 message after phase 1 completed');
       return;
     }
+    if (!dhDone && this.waitingDh.has(sa)) {
+      this.drop(sa.connId, d.srcAddress, 'Diffie-Hellman computation in progress');
+      return;
+    }
     if (sa.role === 'initiator' && isZero(sa.ckyR) && !isZero(msg.responderCookie))
       sa.ckyR = msg.responderCookie.slice();
+    const dh = dhDone ? undefined : this.phase1DhRequest(sa, msg);
+    if (
+      dh &&
+      !this.runDh(
+        sa,
+        0,
+        fingerprint,
+        dh,
+        (exchange) => {
+          sa.dh?.wipe();
+          if (exchange) sa.dh = exchange;
+          else delete sa.dh;
+        },
+        () => this.phase1Receive(sa, msg, d, fingerprint, true),
+      )
+    )
+      return;
     let payloads: readonly Payload[] = msg.payloads;
     let nextIv: Uint8Array | undefined;
     let keysDiffer = false;
@@ -1041,6 +1110,7 @@ export class IkeManager {
   }
 
   private phase1Complete(sa: IkeSa, initialContact: boolean): void {
+    this.halfOpen.delete(sa);
     sa.wipePhase1Scratch();
     this.taskManagers.get(sa.connId)?.endPhase1();
     sa.lastPhase1Block = sa.iv?.slice();
@@ -1051,22 +1121,14 @@ export class IkeManager {
     this.emit({ type: 'ikeSaCreated', connId: sa.connId, peer: sa.peerAddress, role: sa.role });
     if (initialContact) {
       // RFC 2407 §4.6.3.3: the peer has no state with us; what we hold for it is stale.
-      for (const other of [...this.sas.values()])
-        if (other !== sa && other.peerAddress === sa.peerAddress && other.authenticated)
-          this.deleteSa(other, 'INITIAL-CONTACT', false);
-      for (const i of [...this.installed])
-        if (i.peer === sa.peerAddress && i.createdAt < sa.createdAt)
-          this.removeInstalled(i, 'INITIAL-CONTACT', false);
+      for (const other of this.peerSas(sa.peerAddress))
+        if (other !== sa && other.authenticated) this.deleteSa(other, 'INITIAL-CONTACT', false);
+      for (const i of this.peerInstalled(sa.peerAddress))
+        if (i.createdAt < sa.createdAt) this.removeInstalled(i, 'INITIAL-CONTACT', false);
     }
     // An IKE rekey: the older SA with this peer is replaced once the new one is up.
-    for (const other of [...this.sas.values()]) {
-      if (
-        other !== sa &&
-        other.peerAddress === sa.peerAddress &&
-        other.authenticated &&
-        other.rekeyStarted &&
-        sa.role === 'initiator'
-      ) {
+    for (const other of this.peerSas(sa.peerAddress)) {
+      if (other !== sa && other.authenticated && other.rekeyStarted && sa.role === 'initiator') {
         this.ikeRekey.replaced(other, this.now);
         this.touched.add(other);
       }
@@ -1132,6 +1194,87 @@ export class IkeManager {
       if (sa && !sa.deleted) this.remoteAccess.xauthResult(sa, request, outcome, this.remoteAccessHost());
     });
     return this.finish();
+  }
+
+  /**
+   * The result of a `dh` action (undefined: it was not run). The message that asked for it is
+   * processed from where it stopped; its SA may be gone meanwhile, and the result with it.
+   */
+  dhResult(id: number, result: DhResult | undefined, now: number): IkeAction[] {
+    this.begin(now, true);
+    const p = this.pendingDh.get(id);
+    this.pendingDh.delete(id);
+    if (p === undefined || p.sa.deleted || this.sas.get(p.sa.connId) !== p.sa) {
+      if (result?.ok) result.sharedSecret?.fill(0);
+      return this.finish();
+    }
+    this.waitingDh.delete(p.sa);
+    this.touched.add(p.sa);
+    this.guard(p.sa.peerAddress, () => {
+      if (result === undefined) {
+        // Not run (the workers' queue is full): the peer's retransmission is processed anew.
+        this.tasksOf(p.sa).forgetReply(p.messageId);
+        p.request.privateValue.fill(0);
+        this.drop(p.sa.connId, p.sa.peerAddress, 'Diffie-Hellman queue full');
+        return;
+      }
+      p.apply(precomputedDh(p.request, result));
+      p.resume();
+    });
+    return this.finish();
+  }
+
+  /**
+   * Runs `request` for a message: inline (and goes on at once, true), or as a `dh` action the
+   * message waits on (false). The message counts as seen meanwhile, so the peer's
+   * retransmissions of it are duplicates.
+   */
+  private runDh(
+    sa: IkeSa,
+    messageId: number,
+    fingerprint: string,
+    request: DhRequest,
+    apply: (dh: DhExchange | undefined) => void,
+    resume: () => void,
+  ): boolean {
+    if (this.opts.dhOffload !== true) {
+      apply(precomputedDh(request, computeDh(request)));
+      return true;
+    }
+    const id = this.nextDhId++;
+    this.pendingDh.set(id, { sa, messageId, request, apply, resume });
+    this.waitingDh.add(sa);
+    this.tasksOf(sa).remember(messageId, fingerprint);
+    // The worker gets its own copy (structured clone); ours stays for the exchange.
+    this.out.push({ kind: 'dh', id, request });
+    return false;
+  }
+
+  /**
+   * The exponentiations a main-mode message will need, ahead of its task (RFC 2409 §5): the
+   * responder's g^xr and g^xy on message 3, the initiator's g^xi on message 2 (when every
+   * policy offered has the one group) and g^xy on message 4. The private value is drawn where
+   * the task would draw it, so the RNG's order is unchanged.
+   */
+  private phase1DhRequest(sa: IkeSa, msg: Message): DhRequest | undefined {
+    if (sa.exchange !== 'main' || msg.flags.encryption || msg.malformed) return undefined;
+    const ke = findPayload(msg.payloads, PayloadType.KE);
+    const draw = (group: number): Uint8Array => this.opts.rng.randomBytes(dhPrivateLength(group));
+    if (sa.role === 'responder') {
+      const group = sa.policy?.group;
+      if (sa.p1 !== 'IKE_R_MM2' || sa.dh || !ke || group === undefined || !dhSupported(group))
+        return undefined;
+      return { group, privateValue: draw(group), peerPublic: ke.data };
+    }
+    if (sa.p1 === 'IKE_I_MM1' && !sa.dh) {
+      const groups = new Set(sa.offeredPolicies.map((p) => p.group));
+      const [group] = groups;
+      if (groups.size !== 1 || group === undefined || !dhSupported(group)) return undefined;
+      return { group, privateValue: draw(group) };
+    }
+    if (sa.p1 === 'IKE_I_MM3' && sa.dh instanceof PrecomputedDh && !sa.dh.hasSecret && ke)
+      return { group: sa.dh.group, privateValue: sa.dh.privateValue.slice(), peerPublic: ke.data };
+    return undefined;
   }
 
   /**
@@ -1246,6 +1389,52 @@ export class IkeManager {
       this.tasksOf(sa).remember(msg.messageId, fingerprint);
       this.updateEndpoint(sa, d);
     }
+    // A responder's PFS exponentiations (RFC 2409 §5.5) run before its task, as phase 1's do,
+    // and only for a message whose HASH(1) verifies (quick mode's HASH(1) is computed as an
+    // informational's: prf(SKEYID_a, M-ID | the payloads after it), §5.5 and §5.7).
+    const node = task;
+    const pfs =
+      fresh && node instanceof QuickMode && node.role === 'responder'
+        ? this.quickModePfs(sa, msg, dec.plain)
+        : undefined;
+    const proceed = (): void => this.exchangeStep(reg, sa, msg, d, fingerprint, node, fresh, dec, payloads);
+    if (pfs && node instanceof QuickMode && dhSupported(pfs.group)) {
+      const request = {
+        group: pfs.group,
+        privateValue: this.opts.rng.randomBytes(dhPrivateLength(pfs.group)),
+        peerPublic: pfs.ke,
+      };
+      if (!this.runDh(sa, msg.messageId, fingerprint, request, (ex) => node.computedAhead(ex), proceed))
+        return;
+    }
+    proceed();
+  }
+
+  private quickModePfs(sa: IkeSa, msg: Message, plain: Uint8Array): ReturnType<typeof offeredPfs> {
+    try {
+      const verified = verifyProtected(sa, msg.messageId, msg.nextPayload, plain);
+      return verified ? offeredPfs(verified) : undefined;
+    } catch (e) {
+      // The task finds and answers what is wrong with it.
+      if (e instanceof DecodeError) return undefined;
+      throw e;
+    }
+  }
+
+  /** The rest of `exchangeReceive`, once what the message needs computed is there. */
+  private exchangeStep(
+    reg: ExchangeRegistration,
+    sa: IkeSa,
+    msg: Message,
+    d: IkeDatagram,
+    fingerprint: string,
+    task: ExchangeTask,
+    fresh: boolean,
+    dec: { plain: Uint8Array; nextIv: Uint8Array },
+    payloads: Payload[] | undefined,
+  ): void {
+    const name = reg.name;
+    const tm = this.tasksOf(sa);
     const names = payloads ? ['HASH', ...payloadNames(payloads)] : ['encrypted'];
     this.emitPacket(sa, 'received', msg.exchangeType, msg.messageId, names, false);
     const result = task.receive(this.qmCtx(), {
@@ -1363,7 +1552,7 @@ export class IkeManager {
     tm?.answered(node.messageId);
     sa.phase2Ivs.delete(node.messageId);
     tm?.forgetReply(node.messageId);
-    if (!node.pairs || !this.installed.some((i) => i.pairs === node.pairs))
+    if (!node.pairs || !this.installedPairs.has(node.pairs))
       for (const s of node.ourSpis) this.spisInUse.delete(s);
   }
 
@@ -1440,11 +1629,10 @@ export class IkeManager {
         lifetimeKilobytes: life.kilobytes,
         spi: 0,
       });
-    for (const n of this.allQuickModes()) {
+    for (const n of this.peerQuickModes(peer)) {
       if (
         n.role === 'initiator' &&
         n.state === 'IKE_QM_I_QM1' &&
-        n.sa.peerAddress === peer &&
         n.selector &&
         selectorsEqual(n.selector, req.selector)
       )
@@ -1453,12 +1641,8 @@ export class IkeManager {
     let replacing = replaces;
     const held =
       replaces.length === 0
-        ? this.installed.find(
-            (i) =>
-              i.peer === peer &&
-              i.removeAt === undefined &&
-              !i.rekeyed &&
-              selectorsEqual(i.selector, req.selector),
+        ? this.peerInstalled(peer).find(
+            (i) => i.removeAt === undefined && !i.rekeyed && selectorsEqual(i.selector, req.selector),
           )
         : undefined;
     if (held) {
@@ -1469,9 +1653,8 @@ export class IkeManager {
       this.emit({ type: 'rekey', connId: held.connId, what: 'ipsec', spi: held.pairs[0]?.inbound.spi ?? 0 });
       replacing = held.pairs.map((p) => p.inbound.spi);
     }
-    const ready = [...this.sas.values()].filter(
+    const ready = this.peerSas(peer).filter(
       (s) =>
-        s.peerAddress === peer &&
         s.authenticated &&
         s.p1 === 'IKE_P1_COMPLETE' &&
         !s.deleted &&
@@ -1497,8 +1680,8 @@ export class IkeManager {
     }
     // Only a phase 1 we started may carry the request: a half-open responder SA may be a
     // spoofed or replayed message 1 that never completes.
-    const inProgress = [...this.sas.values()].find(
-      (s) => s.peerAddress === peer && s.role === 'initiator' && !s.authenticated && !s.deleted,
+    const inProgress = this.peerSas(peer).find(
+      (s) => s.role === 'initiator' && !s.authenticated && !s.deleted,
     );
     const queued = { ...req, peer, cryptoMapEntry: entry, localAddress: local };
     if (inProgress) {
@@ -1618,6 +1801,7 @@ export class IkeManager {
       createdAt: this.now,
       expiresAt: this.now + life.seconds,
       softAt: this.now + life.seconds * Math.min(fraction, 0.97),
+      order: this.installOrder++,
       rekeyed: false,
     };
     // Make before break: the SAs our rekey replaces stay until the overlap ends, then we delete
@@ -1627,9 +1811,8 @@ export class IkeManager {
     // the two sides with different survivors.
     const overlap = this.opts.rekeyOverlap ?? 10;
     const replaced: number[] = [];
-    for (const old of this.installed) {
-      if (old.peer !== rec.peer || !selectorsEqual(old.selector, selector) || old.removeAt !== undefined)
-        continue;
+    for (const old of this.peerInstalled(rec.peer)) {
+      if (!selectorsEqual(old.selector, selector) || old.removeAt !== undefined) continue;
       old.rekeyed = true;
       this.touchedInstalled.add(old);
       const ours = node.role === 'initiator' && old.pairs.some((p) => node.replaces.includes(p.inbound.spi));
@@ -1638,7 +1821,15 @@ export class IkeManager {
         replaced.push(...old.pairs.map((p) => p.inbound.spi));
       }
     }
-    this.installed.push(rec);
+    this.installed.add(rec);
+    let peerSet = this.installedByPeer.get(rec.peer);
+    if (peerSet === undefined) this.installedByPeer.set(rec.peer, (peerSet = new Set()));
+    peerSet.add(rec);
+    for (const p of pairs) {
+      this.installedBySpi.set(p.inbound.spi >>> 0, rec);
+      this.installedBySpi.set(p.outbound.spi >>> 0, rec);
+    }
+    this.installedPairs.add(pairs);
     this.touchedInstalled.add(rec);
     this.out.push({
       kind: 'install',
@@ -1651,12 +1842,19 @@ export class IkeManager {
   }
 
   private removeInstalled(i: InstalledSa, reason: string, notifyPeer: boolean): void {
-    this.installed = this.installed.filter((x) => x !== i);
+    if (!this.installed.delete(i)) return;
+    const peerSet = this.installedByPeer.get(i.peer);
+    peerSet?.delete(i);
+    if (peerSet?.size === 0) this.installedByPeer.delete(i.peer);
+    for (const p of i.pairs)
+      for (const spi of [p.inbound.spi >>> 0, p.outbound.spi >>> 0])
+        if (this.installedBySpi.get(spi) === i) this.installedBySpi.delete(spi);
+    this.installedPairs.delete(i.pairs);
     this.touchedInstalled.delete(i);
     this.installedDeadlines.delete(i);
     if (notifyPeer) {
-      const sa = [...this.sas.values()]
-        .filter((s) => s.peerAddress === i.peer && s.authenticated && !s.deleted)
+      const sa = this.peerSas(i.peer)
+        .filter((s) => s.authenticated && !s.deleted)
         .pop();
       if (sa) {
         for (const proto of ['esp', 'ah'] as const) {
@@ -1690,9 +1888,18 @@ export class IkeManager {
   private deleteSa(sa: IkeSa, reason: string, notifyPeer: boolean): void {
     if (sa.deleted) return;
     if (notifyPeer && sa.authenticated && sa.keys) this.sendInformational(sa, [deleteIsakmpPayload(sa)]);
-    // Another SA of the peer may become the one DPD probes.
-    this.rescanAll = true;
     sa.deleted = true;
+    this.waitingDh.delete(sa);
+    this.halfOpen.delete(sa);
+    const peerSet = this.sasByPeer.get(sa.peerAddress);
+    peerSet?.delete(sa);
+    if (peerSet?.size === 0) {
+      this.sasByPeer.delete(sa.peerAddress);
+      this.dpd.forgetPeer(sa.peerAddress);
+    }
+    // Another SA of the peer may become the one DPD probes.
+    this.touchPeer(sa.peerAddress);
+    this.touched.add(sa);
     sa.p1 = 'IKE_DEST_SA';
     this.remoteAccess.forget(sa);
     const tm = this.tasksOf(sa);
@@ -1737,12 +1944,20 @@ export class IkeManager {
 
   // ================================================================ timers
 
+  /**
+   * What is due now, from the heaps: only the IKE SAs (and installed IPsec SAs) whose deadline
+   * has come are looked at, with the other SAs of their peers for DPD and IKE rekeys (both
+   * pick the peer's newest), in the order the SAs were made; the rest are not touched.
+   */
   private runTimers(): void {
     const now = this.now;
     const hoMax = this.halfOpenMaxAge;
     this.ted.run(this.tedHost(), now);
-    for (const sa of [...this.sas.values()]) {
-      if (sa.deleted) continue;
+    this.refreshDeadlines();
+    const due = this.saDeadlines.popDue(now).sort((a, b) => a.connId - b.connId);
+    for (const sa of due) this.touched.add(sa);
+    for (const sa of due) {
+      if (sa.deleted || this.sas.get(sa.connId) !== sa) continue;
       const tm = this.tasksOf(sa);
       for (const p of tm.due(now)) {
         if (tm.exhausted(p)) {
@@ -1815,17 +2030,29 @@ export class IkeManager {
         sa.keepaliveAt = now + (this.opts.natKeepalive ?? 20);
       }
     }
-    this.dpd.run(this.sas.values(), this.dpdHost());
-    this.ikeRekey.run(this.sas.values(), this.ikeRekeyHost());
-    this.remoteAccess.run(this.sas.values(), this.remoteAccessHost());
-    for (const tm of this.taskManagers.values())
+    const peers = [...new Set(due.map((sa) => sa.peerAddress))];
+    const withPeers = (): IkeSa[] =>
+      peers.flatMap((peer) => this.peerSas(peer)).sort((a, b) => a.connId - b.connId);
+    for (const sa of withPeers()) this.touched.add(sa);
+    this.dpd.run(withPeers(), this.dpdHost());
+    this.ikeRekey.run(withPeers(), this.ikeRekeyHost());
+    // Phase 1.5 keeps its own deadlines (few: clients in XAUTH or Mode Config right now).
+    if (this.remoteAccess.nextDeadline() <= now)
+      this.remoteAccess.run(this.sas.values(), this.remoteAccessHost());
+    for (const sa of due) {
+      const tm = this.taskManagers.get(sa.connId);
+      if (tm === undefined) continue;
       for (const n of tm.quickModes()) {
         if (n.doneAt === undefined || now < n.doneAt + this.purgeAfter) continue;
         tm.removeExchange(n.messageId);
         n.sa.phase2Ivs.delete(n.messageId);
         tm.forgetReply(n.messageId);
       }
-    for (const i of [...this.installed]) {
+    }
+    const dueInstalled = this.installedDeadlines.popDue(now).sort((a, b) => a.order - b.order);
+    for (const i of dueInstalled) this.touchedInstalled.add(i);
+    for (const i of dueInstalled) {
+      if (!this.installed.has(i)) continue;
       if (i.removeAt !== undefined && now >= i.removeAt) this.removeInstalled(i, 'replaced by rekey', true);
       else if (now >= i.expiresAt) this.removeInstalled(i, 'lifetime expired', true);
       else if (!i.rekeyed && now >= i.softAt) this.rekeyIpsec(i);
@@ -1840,17 +2067,14 @@ export class IkeManager {
    * drop their IPsec SAs with the IKE SA; keeping ours would encrypt into nothing.
    */
   private clearChildren(sa: IkeSa): void {
-    for (const i of [...this.installed]) {
-      if (i.peer !== sa.peerAddress) continue;
+    for (const i of this.peerInstalled(sa.peerAddress)) {
       if (i.connId === sa.connId || !this.sas.has(i.connId))
         this.removeInstalled(i, 'cleared with its IKE SA', true);
     }
   }
 
   private hasNewerIkeSa(sa: IkeSa): boolean {
-    return [...this.sas.values()].some(
-      (s) => s !== sa && s.peerAddress === sa.peerAddress && s.authenticated && !s.deleted,
-    );
+    return this.peerSas(sa.peerAddress).some((s) => s !== sa && s.authenticated && !s.deleted);
   }
 
   /**
@@ -1860,9 +2084,8 @@ export class IkeManager {
    */
   private evictHalfOpen(source: string): boolean {
     let oldest: IkeSa | undefined;
-    for (const sa of this.sas.values()) {
+    for (const sa of this.peerSas(source)) {
       if (sa.role !== 'responder' || sa.authenticated || sa.deleted || sa.keys !== undefined) continue;
-      if (sa.peerAddress !== source) continue;
       if (!oldest || sa.createdAt < oldest.createdAt) oldest = sa;
     }
     if (!oldest) return false;
@@ -1885,7 +2108,7 @@ export class IkeManager {
   /** A responder quick mode that never saw message 3 deletes the SPIs it offered. */
   private withdrawOffer(sa: IkeSa, node: QuickMode): void {
     const pairs = node.pairs;
-    if (!pairs || this.installed.some((i) => i.pairs === pairs) || !sa.authenticated) return;
+    if (!pairs || this.installedPairs.has(pairs) || !sa.authenticated) return;
     for (const proto of ['esp', 'ah'] as const) {
       const spis = pairs.filter((p) => p.inbound.protocol === proto).map((p) => p.inbound.spi);
       if (spis.length > 0) this.sendInformational(sa, [deleteIpsecPayload(proto, spis)]);
@@ -1893,11 +2116,10 @@ export class IkeManager {
   }
 
   private reportInvalidSpi(peer: string, spi: number, protocol: 'esp' | 'ah'): void {
-    for (const node of this.allQuickModes()) {
+    for (const node of this.peerQuickModes(peer)) {
       if (
         node.role !== 'responder' ||
         node.state !== 'IKE_QM_R_QM2' ||
-        node.sa.peerAddress !== peer ||
         !node.pairs?.some((p) => p.inbound.protocol === protocol && p.inbound.spi === spi)
       )
         continue;
@@ -1924,8 +2146,8 @@ export class IkeManager {
       return;
     }
     if (!this.invalidSpiLimiter.allow(peer, protocol, spi, this.now)) return;
-    const sa = [...this.sas.values()]
-      .filter((s) => s.peerAddress === peer && s.authenticated && !s.deleted)
+    const sa = this.peerSas(peer)
+      .filter((s) => s.authenticated && !s.deleted)
       .pop();
     if (sa) {
       this.sendInvalidSpi(sa, protocol, spi);
@@ -1937,9 +2159,8 @@ export class IkeManager {
       return;
     }
     const starting =
-      [...this.sas.values()].find(
-        (s) => s.peerAddress === peer && s.role === 'initiator' && !s.authenticated && !s.deleted,
-      ) ?? this.startPhase1(peer, localAddressFor(this.opts.config, entry, this.opts.localAddresses));
+      this.peerSas(peer).find((s) => s.role === 'initiator' && !s.authenticated && !s.deleted) ??
+      this.startPhase1(peer, localAddressFor(this.opts.config, entry, this.opts.localAddresses));
     if (starting.deleted) return;
     const list = this.invalidSpiQueue.get(starting.connId) ?? [];
     if (list.length < 16) list.push({ protocol, spi });
@@ -1961,10 +2182,8 @@ export class IkeManager {
 
   /** An authenticated INVALID-SPI for our outbound SPI: the peer has no such SA. */
   private peerInvalidSpi(sa: IkeSa, protocol: 'esp' | 'ah', spi: number): void {
-    const i = this.installed.find(
-      (x) =>
-        x.peer === sa.peerAddress &&
-        x.pairs.some((p) => p.outbound.protocol === protocol && p.outbound.spi === spi),
+    const i = this.peerInstalled(sa.peerAddress).find((x) =>
+      x.pairs.some((p) => p.outbound.protocol === protocol && p.outbound.spi === spi),
     );
     const event = {
       type: 'invalidSpi',

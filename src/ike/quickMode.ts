@@ -64,6 +64,19 @@ import type { Rng } from './types.js';
 
 export const CONNECTED = 16384;
 
+/**
+ * The PFS group and KE data of a first quick-mode message (RFC 2409 §5.5: the KE is for the
+ * group every proposal names), so the responder's exponentiations can run before its task.
+ */
+export function offeredPfs(payloads: readonly Payload[]): { group: number; ke: Uint8Array } | undefined {
+  const ke = findPayload(payloads, PayloadType.KE);
+  const p = findPayload(payloads, PayloadType.SA)?.proposals[0];
+  const t = p?.transforms[0];
+  if (!ke || !p || !t) return undefined;
+  const group = decodeTransform(p.protocolId, t).group;
+  return group === undefined ? undefined : { group, ke: ke.data };
+}
+
 const IPSEC_PROTOCOLS: ReadonlySet<number> = new Set([ProtocolId.AH, ProtocolId.ESP, ProtocolId.IPCOMP]);
 
 export interface QuickModeContext {
@@ -140,6 +153,8 @@ export class QuickMode
   ni?: Uint8Array;
   nr?: Uint8Array;
   private dh?: DhExchange;
+  /** The responder's exchange computed ahead of qm1 (IkeManager's `dh` action), if any. */
+  private ahead?: DhExchange;
   private peerKe?: Uint8Array;
   pfsGroup?: number;
   private proposals: OurProposal[] = [];
@@ -155,6 +170,13 @@ export class QuickMode
   /** RFC 3947 §5.2 original addresses (transport mode behind NAT). */
   private natOaPeer?: string;
   private natOaLocal?: string;
+
+  /** Responder: the PFS exchange for the first message, computed before `receive` runs. */
+  computedAhead(dh: DhExchange | undefined): void {
+    this.ahead?.wipe();
+    if (dh) this.ahead = dh;
+    else delete this.ahead;
+  }
 
   private takeNatOa(payloads: readonly Payload[]): void {
     const oa = payloadsOfType(payloads, PayloadType.NAT_OA, PayloadType.NAT_OA_DRAFT).map((p) => p.address);
@@ -451,7 +473,13 @@ export class QuickMode
         throw new QuickModeFailure(NotifyType.ATTRIBUTES_NOT_SUPPORTED, `PFS group ${c.group} not supported`);
       ctx.emit({ type: 'processing', connId: sa.connId, payload: 'KE', messageId: this.messageId });
       this.peerKe = ke.data;
-      this.dh = dhExchange(c.group, ctx.rng.randomBytes(dhPrivateLength(c.group)));
+      const ahead = this.ahead;
+      delete this.ahead;
+      if (ahead?.group === c.group) this.dh = ahead;
+      else {
+        ahead?.wipe();
+        this.dh = dhExchange(c.group, ctx.rng.randomBytes(dhPrivateLength(c.group)));
+      }
     }
     const udp = c.transforms.some((t) => 'udp' in t.transform && t.transform.udp === true);
     const outbound: { ah?: number; esp?: number } = {};

@@ -7,6 +7,7 @@ import type { IkeEvent } from './events.js';
 import type { ExchangeRegistration } from './exchange.js';
 import type { KeyObject } from 'node:crypto';
 import type { PkiOptions } from './rsaSig.js';
+import type { DhRequest } from '../crypto/index.js';
 
 export interface Rng {
   randomBytes(n: number): Uint8Array;
@@ -68,6 +69,12 @@ export interface IkeManagerOptions {
   readonly addressLeases?: AddressLeases;
   /** Seconds XAUTH and Mode Config wait for each answer (the user typing, AAA); default 60 (IOS `crypto isakmp xauth timeout`). */
   readonly xauthTimeout?: number;
+  /**
+   * Diffie-Hellman runs outside the engine: a main-mode message (or a quick mode with PFS)
+   * that needs an exponentiation returns a `dh` action and is taken up again by `dhResult`.
+   * Without it the same computation runs inline, before the task that uses it.
+   */
+  readonly dhOffload?: boolean;
   /** As a remote-access client: answer the gateway's XAUTH and take its Mode Config address. */
   readonly remoteAccessClient?: RemoteAccessClient;
 }
@@ -150,7 +157,14 @@ export type IkeAction =
       readonly list: string;
       readonly username: string;
       readonly password: string;
-    };
+    }
+  /**
+   * With `dhOffload`: a Diffie-Hellman computation the message that asked for it waits on.
+   * Run `computeDh(request)` (src/crypto, a worker thread) and answer with
+   * IkeManager.dhResult(id, result), or with undefined when it cannot be run now (queue full):
+   * the message is then dropped and its peer's retransmission asks again.
+   */
+  | { readonly kind: 'dh'; readonly id: number; readonly request: DhRequest };
 
 export interface IkeSaInfo {
   readonly dst: string;

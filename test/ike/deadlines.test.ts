@@ -55,4 +55,20 @@ describe('DeadlineHeap', () => {
       }
     }
   });
+
+  it('pops exactly the keys due, earliest first, and keeps the rest', () => {
+    const h = new DeadlineHeap<{ i: number }>();
+    const keys = [9, 3, 7, 1, 12, 5, 5, 20].map((at, i) => ({ i, at }));
+    for (const k of keys) h.set(k, k.at);
+    const due = h.popDue(5) as { i: number; at: number }[];
+    assert.deepEqual(
+      due.map((k) => k.at),
+      [1, 3, 5, 5],
+    );
+    assert.equal(h.size, 4);
+    assert.equal(h.peek(), 7);
+    assert.deepEqual(h.popDue(0), []);
+    h.set(due[0] ?? { i: -1 }, 2);
+    assert.equal(h.peek(), 2, 'a popped key can be set again');
+  });
 });

@@ -18,6 +18,7 @@ import type {
   TransformSet,
 } from '../../src/policy/model.js';
 import type { IpsecSaPair } from '../../src/policy/sa.js';
+import { computeDh, type DhRequest, type DhResult } from '../../src/crypto/index.js';
 
 /** Deterministic RNG: SHA-256 in counter mode over a seed. */
 export function seededRng(seed: string): Rng & { float(): number } {
@@ -254,6 +255,12 @@ export class Lab {
   delivered = 0;
   /** NAT in front of A: A's address and ports are rewritten on the way to B. */
   nat?: { outside: string; ports: Map<number, number> };
+  /** `dh` actions (dhOffload): each result comes back this many seconds later. */
+  dhDelay = 0.002;
+  /** Return false to answer one `dh` action with "not run" (a full queue). */
+  dhFilter?: (side: Side, request: DhRequest) => boolean;
+  readonly dhRequests: { side: Side; request: DhRequest }[] = [];
+  private dhQueue: { at: number; side: Side; id: number; result: DhResult | undefined }[] = [];
 
   constructor(
     optsA: Omit<IkeManagerOptions, 'rng' | 'localAddresses'> & { seed?: string },
@@ -280,7 +287,14 @@ export class Lab {
     for (const act of actions) {
       if (act.kind === 'event') from.events.push(act.event);
       else if (act.kind === 'install') from.installed.push({ pairs: act.pairs, at: this.now });
-      else if (act.kind === 'remove') {
+      else if (act.kind === 'dh') {
+        this.dhRequests.push({ side: from.name, request: act.request });
+        const run = this.dhFilter?.(from.name, act.request) ?? true;
+        const result = run
+          ? computeDh({ ...act.request, privateValue: act.request.privateValue.slice() })
+          : undefined;
+        this.dhQueue.push({ at: this.now + this.dhDelay, side: from.name, id: act.id, result });
+      } else if (act.kind === 'remove') {
         const gone = new Set(act.pairs.map((p) => p.inboundSpi));
         from.installed = from.installed.filter((i) => !i.pairs.some((p) => gone.has(p.inbound.spi)));
         from.removed.push(...gone);
@@ -347,6 +361,7 @@ export class Lab {
     for (let step = 0; step < maxSteps; step++) {
       const times = [
         this.queue.reduce((m, q) => Math.min(m, q.at), Number.POSITIVE_INFINITY),
+        this.dhQueue.reduce((m, q) => Math.min(m, q.at), Number.POSITIVE_INFINITY),
         this.a.engine.nextDeadline() ?? Number.POSITIVE_INFINITY,
         this.b.engine.nextDeadline() ?? Number.POSITIVE_INFINITY,
       ];
@@ -362,6 +377,12 @@ export class Lab {
         const n = this.node(q.to);
         this.delivered++;
         this.apply(n, n.engine.receive(q.d, this.now));
+      }
+      const results = this.dhQueue.filter((q) => q.at <= this.now);
+      this.dhQueue = this.dhQueue.filter((q) => q.at > this.now);
+      for (const r of results) {
+        const n = this.node(r.side);
+        this.apply(n, n.engine.dhResult(r.id, r.result, this.now));
       }
       for (const n of [this.a, this.b]) {
         const dl = n.engine.nextDeadline();

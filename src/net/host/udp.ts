@@ -4,6 +4,23 @@
 import { createSocket, type Socket } from 'node:dgram';
 import type { UdpDatagram, UdpEndpoint } from '../types.js';
 
+/**
+ * A concentrator's peers come back together after a reboot: the default receive buffer
+ * (net.core.rmem_default, 208 kB, a few hundred datagrams) overflows while the event loop runs
+ * a burst, and every datagram the kernel drops there costs its peer a retransmission timeout.
+ * 4 MB, or as much as net.core.rmem_max allows (Linux caps SO_RCVBUF there).
+ */
+const SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
+
+function widenBuffers(socket: Socket): void {
+  try {
+    socket.setRecvBufferSize(SOCKET_BUFFER_BYTES);
+    socket.setSendBufferSize(SOCKET_BUFFER_BYTES);
+  } catch {
+    // A socket that cannot take it keeps the defaults.
+  }
+}
+
 export class HostUdpEndpoint implements UdpEndpoint {
   private readonly handlers: ((datagram: UdpDatagram) => void)[] = [];
   private closed = false;
@@ -42,6 +59,7 @@ export class HostUdpEndpoint implements UdpEndpoint {
       socket.once('error', onError);
       socket.bind({ address, port, exclusive: true }, () => {
         socket.off('error', onError);
+        widenBuffers(socket);
         const bound = socket.address();
         resolve(new HostUdpEndpoint(socket, bound.address, bound.port));
       });
