@@ -3,6 +3,7 @@
 // `address A` the key itself as `write terminal` prints a key-string.
 
 import type { PublicKeyEntry } from '../../policy/model.js';
+import { iosHexLines } from './hexWords.js';
 
 export interface PubkeyChainView {
   readonly code: 'M';
@@ -43,14 +44,6 @@ export function formatPubkeyChain(views: readonly PubkeyChainView[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The key-string as IOS prints it: 8-hex-digit words, eight to a line. */
-export function keyStringLines(der: string): string[] {
-  const words = der.toUpperCase().match(/.{1,8}/g) ?? [];
-  const out: string[] = [];
-  for (let i = 0; i < words.length; i += 8) out.push(`  ${words.slice(i, i + 8).join(' ')}`);
-  return out;
-}
-
 /** `show crypto key pubkey-chain rsa name NAME | address A`. */
 export function formatPubkeyDetail(views: readonly PubkeyChainView[]): string {
   if (views.length === 0) return '% No matching key\n';
@@ -61,7 +54,9 @@ export function formatPubkeyDetail(views: readonly PubkeyChainView[]): string {
       ` Usage: ${v.usage} ${v.usage === 'General' ? 'Purpose ' : ''}Key`,
       ' Source: Manually entered',
       ' Data:',
-      ...(v.der !== undefined ? keyStringLines(v.der) : ['  (the key-string did not decode)']),
+      ...(v.der !== undefined
+        ? iosHexLines(Buffer.from(v.der, 'hex'))
+        : ['  (the key-string did not decode)']),
     ].join('\n'),
   );
   return `${blocks.join('\n\n')}\n`;
