@@ -17,6 +17,7 @@ import { DhWorkerPool } from './dhWorkers.js';
 import { Gateway, type GatewayAdapters } from './gateway.js';
 import type { DataPlane } from './ports.js';
 import type { StoredKeyPair } from '../pki/keystore.js';
+import type { SpdRule } from '../ipsec/spd.js';
 
 export interface CreateGatewayInput {
   readonly config: RouterConfig;
@@ -101,12 +102,33 @@ export function defaultDhThreads(): number {
   return Math.min(4, Math.max(2, availableParallelism()));
 }
 
-const cryptoRng: Rng = { randomBytes: (n) => new Uint8Array(randomBytes(n)) };
+/**
+ * Node's CSPRNG, drawn 4 kB at a time: a tunnel takes a dozen small values (cookies, SPIs,
+ * nonces, IVs, DH exponents) and each call into OpenSSL costs more than the bytes. What is
+ * handed out is a copy, and its place in the pool is zeroed.
+ */
+const RNG_POOL_BYTES = 4096;
+let rngPool = Buffer.alloc(0);
+let rngOffset = 0;
+const cryptoRng: Rng = {
+  randomBytes: (n) => {
+    if (n > RNG_POOL_BYTES / 16) return new Uint8Array(randomBytes(n));
+    if (rngOffset + n > rngPool.length) {
+      rngPool = randomBytes(RNG_POOL_BYTES);
+      rngOffset = 0;
+    }
+    const out = new Uint8Array(rngPool.subarray(rngOffset, rngOffset + n));
+    rngPool.fill(0, rngOffset, rngOffset + n);
+    rngOffset += n;
+    return out;
+  },
+};
 
 /** The same data plane, telling `onSaInstalled` about each SA it installs. */
 export function observeInstalls(inner: DataPlane, onSaInstalled: (sa: IpsecSa) => void): DataPlane {
   return {
     setPolicy: (rules) => inner.setPolicy(rules),
+    ...(inner.appendPolicy ? { appendPolicy: (rule: SpdRule) => inner.appendPolicy?.(rule) } : {}),
     installSa: (sa, now) => {
       inner.installSa(sa, now);
       onSaInstalled(sa);

@@ -51,7 +51,8 @@ function defaultEspCrypto(): EspBatchCrypto | undefined {
 
 export class DataPlaneAdapter implements DataPlane {
   private readonly engine: IpsecDataPlane;
-  private rules: readonly SpdRule[] = [];
+  private rules: SpdRule[] = [];
+  private spd = Spd.fromRules([]);
   private readonly sas = new Map<string, IpsecSa>();
   private lastTick = 0;
 
@@ -60,8 +61,14 @@ export class DataPlaneAdapter implements DataPlane {
   }
 
   setPolicy(rules: readonly SpdRule[]): void {
-    this.rules = rules;
-    this.engine.setSpd(Spd.fromRules(rules));
+    this.rules = [...rules];
+    this.spd = Spd.fromRules(rules);
+    this.engine.setSpd(this.spd);
+  }
+
+  appendPolicy(rule: SpdRule): void {
+    this.rules.push(rule);
+    this.spd.append(rule);
   }
 
   installSa(sa: IpsecSa, now: number): void {

@@ -150,6 +150,7 @@ export class Gateway implements ControlTarget {
           }, defer);
     this.configNow = options.config;
     this.rules = policyRules(options.config);
+    for (const r of this.rules) this.indexRule(r);
     this.templates = dynamicTemplates(options.config);
     this.waiting = new AcquireQueue(
       options.holdQueueLimit ?? 0,
@@ -212,6 +213,8 @@ export class Gateway implements ControlTarget {
     }
     this.waiting.remap(moved);
     this.rules = next;
+    this.rulesByPeer.clear();
+    for (const r of next) this.indexRule(r);
     this.options.dataPlane.setPolicy(next.map((r) => r.rule));
     for (const listener of this.policyListeners) listener(next);
   }
@@ -326,7 +329,7 @@ export class Gateway implements ControlTarget {
             this.uninstall(pair.protocol, pair.inboundSpi, 'inbound', action.reason);
             this.uninstall(pair.protocol, pair.outboundSpi, 'outbound', action.reason);
           }
-          this.retireDynamic();
+          this.retireDynamic([action.peer]);
           break;
       }
     }
@@ -456,6 +459,11 @@ export class Gateway implements ControlTarget {
       peer,
     };
     this.installed.set(`${sa.direction}/${sa.spi}`, record);
+    if (sa.direction === 'outbound') {
+      const set = this.outboundByPeer.get(peer);
+      if (set === undefined) this.outboundByPeer.set(peer, new Set([record]));
+      else set.add(record);
+    }
     this.publish({
       type: 'saInstalled',
       direction: sa.direction,
@@ -489,14 +497,29 @@ export class Gateway implements ControlTarget {
    * re-key and remap every rule, per peer that comes up).
    */
   private appendRule(rule: PolicyRule): void {
-    this.rules = [...this.rules, rule];
-    this.options.dataPlane.setPolicy(this.rules.map((r) => r.rule));
+    this.rules.push(rule);
+    this.indexRule(rule);
+    const dataPlane = this.options.dataPlane;
+    if (dataPlane.appendPolicy) dataPlane.appendPolicy(rule.rule);
+    else dataPlane.setPolicy(this.rules.map((r) => r.rule));
     for (const listener of this.policyListeners) listener(this.rules);
+  }
+
+  /** Protect rules by peer, for the dynamic-map checks (what a peer's SA needs, what may go). */
+  private readonly rulesByPeer = new Map<string, PolicyRule[]>();
+
+  private indexRule(r: PolicyRule): void {
+    const peer = r.rule.peer;
+    if (r.rule.action !== 'protect' || peer === undefined) return;
+    const list = this.rulesByPeer.get(peer);
+    if (list === undefined) this.rulesByPeer.set(peer, [r]);
+    else list.push(r);
   }
 
   /** The dynamic-map rule `sa` needs beside `rules`; undefined when a rule covers it already. */
   private dynamicInstance(rules: readonly PolicyRule[], sa: IpsecSa, peer: string): PolicyRule | undefined {
-    const covered = rules.some(
+    const candidates = rules === this.rules ? (this.rulesByPeer.get(peer) ?? []) : rules;
+    const covered = candidates.some(
       (r) =>
         r.rule.action === 'protect' && r.rule.peer === peer && selectorContains(r.rule.selector, sa.selector),
     );
@@ -520,14 +543,29 @@ export class Gateway implements ControlTarget {
   }
 
   /** A dynamic-map instance goes with its last outbound SA (IOS removes the instance too). */
-  private retireDynamic(): void {
-    const live = [...this.installed.values()].filter((i) => i.sa.direction === 'outbound');
-    const next = this.rules.filter(
-      (r) =>
-        !this.dynamicInstances.has(r) ||
-        live.some((i) => i.peer === r.rule.peer && selectorContains(r.rule.selector, i.sa.selector)),
-    );
-    if (next.length !== this.rules.length) this.replaceRules(next);
+  private retireDynamic(peers: Iterable<string>): void {
+    const gone = new Set<PolicyRule>();
+    for (const peer of new Set(peers)) {
+      const live = [...(this.outboundByPeer.get(peer) ?? [])];
+      for (const r of this.rulesByPeer.get(peer) ?? [])
+        if (
+          this.dynamicInstances.has(r) &&
+          !live.some((i) => selectorContains(r.rule.selector, i.sa.selector))
+        )
+          gone.add(r);
+    }
+    if (gone.size > 0) this.replaceRules(this.rules.filter((r) => !gone.has(r)));
+  }
+
+  /** Installed outbound SAs by peer: what keeps a dynamic-map instance. */
+  private readonly outboundByPeer = new Map<string, Set<InstalledSa>>();
+
+  private forgetInstalled(key: string, record: InstalledSa): void {
+    this.installed.delete(key);
+    if (record.sa.direction !== 'outbound') return;
+    const set = this.outboundByPeer.get(record.peer);
+    set?.delete(record);
+    if (set?.size === 0) this.outboundByPeer.delete(record.peer);
   }
 
   private uninstall(
@@ -539,7 +577,7 @@ export class Gateway implements ControlTarget {
     const key = `${direction}/${spi}`;
     const record = this.installed.get(key);
     if (record === undefined) return;
-    this.installed.delete(key);
+    this.forgetInstalled(key, record);
     const counters = this.options.dataPlane.counters(spi, direction) ?? this.lastSeen.get(key);
     this.retire(record, counters);
     this.options.dataPlane.removeSa(protocol, spi, record.sa.destination);
@@ -623,7 +661,7 @@ export class Gateway implements ControlTarget {
         case 'expired': {
           const record = this.installed.get(`${out.direction}/${out.spi}`);
           if (record !== undefined) {
-            this.installed.delete(`${out.direction}/${out.spi}`);
+            this.forgetInstalled(`${out.direction}/${out.spi}`, record);
             // The data plane has already removed it: its last counts seen by `show` are kept.
             const last = this.lastSeen.get(`${out.direction}/${out.spi}`);
             this.retire(record, undefined);
@@ -635,7 +673,7 @@ export class Gateway implements ControlTarget {
               reason: `lifetime expired (${out.reason})`,
               ...removedTraffic(record, last),
             });
-            this.retireDynamic();
+            this.retireDynamic([record.peer]);
           }
           break;
         }

@@ -92,6 +92,8 @@ export interface DataPlaneCounters {
 
 export interface DataPlane {
   setPolicy(rules: readonly SpdRule[]): void;
+  /** One rule after all the others (setPolicy with it appended, without recompiling the rest). */
+  appendPolicy?(rule: SpdRule): void;
   installSa(sa: IpsecSa, now: number): void;
   removeSa(protocol: 'esp' | 'ah', spi: number, destination: string): void;
   /** A cleartext packet from the protected side. */

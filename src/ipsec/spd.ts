@@ -76,12 +76,24 @@ function compiledOf(rule: SpdRule): CompiledSelector {
 }
 
 export class Spd {
-  private readonly matches: readonly SpdMatch[];
-  /** flow key -> index of the first matching rule, -1 for none */
+  private readonly matches: SpdMatch[];
+  /**
+   * flow key -> index of the first matching rule; a miss is -(n + 1): none of the first n
+   * rules matches, so a rule appended later is all a cached miss still has to try.
+   */
   private readonly cache = new Map<string, number>();
 
-  private constructor(private readonly compiled: readonly { rule: SpdRule; c: CompiledSelector }[]) {
+  private constructor(private readonly compiled: { rule: SpdRule; c: CompiledSelector }[]) {
     this.matches = compiled.map((x, index) => ({ rule: x.rule, index }));
+  }
+
+  /**
+   * Adds a rule after all others (a dynamic-map peer's instance): no index moves and no flow
+   * the cache holds changes its match, so nothing is recompiled and the cache stays.
+   */
+  append(rule: SpdRule): void {
+    this.matches.push({ rule, index: this.compiled.length });
+    this.compiled.push({ rule, c: compiledOf(rule) });
   }
 
   static fromRules(rules: readonly SpdRule[]): Spd {
@@ -96,18 +108,18 @@ export class Spd {
   lookup(flow: PacketFlow, direction: TrafficDirection = 'outbound'): SpdMatch | undefined {
     const key = flowKey(flow, direction);
     let index = this.cache.get(key);
-    if (index === undefined) {
-      index = this.scan(flow, direction);
+    if (index === undefined || (index < 0 && -index - 1 < this.compiled.length)) {
+      index = this.scan(flow, direction, index === undefined ? 0 : -index - 1);
       if (this.cache.size >= FLOW_CACHE_LIMIT) this.cache.clear();
       this.cache.set(key, index);
     }
     return index < 0 ? undefined : this.matches[index];
   }
 
-  private scan(flow: PacketFlow, direction: TrafficDirection): number {
-    for (let index = 0; index < this.compiled.length; index++) {
+  private scan(flow: PacketFlow, direction: TrafficDirection, from: number): number {
+    for (let index = from; index < this.compiled.length; index++) {
       if (selectorMatches(this.compiled[index]!.c, flow, direction)) return index;
     }
-    return -1;
+    return -(this.compiled.length + 1);
   }
 }
