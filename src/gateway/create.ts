@@ -13,6 +13,7 @@ import { AddressPools } from './addressPool.js';
 import { refuseUnsupported } from './configFile.js';
 import { DataPlaneAdapter } from './dataPlaneAdapter.js';
 import { Gateway, type GatewayAdapters } from './gateway.js';
+import type { L2tpClientSettings } from './l2tpService.js';
 import type { DataPlane } from './ports.js';
 
 export interface CreateGatewayInput {
@@ -29,8 +30,10 @@ export interface CreateGatewayInput {
   readonly onSaInstalled?: (sa: IpsecSa) => void;
   /** Called once per IKE SA when phase 1 completes, with its cookie and Ka (for `--keylog`). */
   readonly onIkeKeys?: (keys: IkeSaKeys) => void;
-  /** RADIUS and TACACS+ clients for XAUTH's `group` methods. */
+  /** RADIUS and TACACS+ clients for XAUTH's and PPP's `group` methods. */
   readonly aaa?: ServerGroupFactories;
+  /** Be the L2TP client (LAC + PPP) of this LNS (`typeswan lab l2tp`'s Windows client). */
+  readonly l2tpClient?: L2tpClientSettings;
 }
 
 /** What a key log needs of an IKE SA: Wireshark's ikev1_decryption_table takes exactly these. */
@@ -76,7 +79,9 @@ export function createGateway(input: CreateGatewayInput): Gateway {
     ike,
     dataPlane,
     pools,
+    randomBytes: (n) => (input.rng ?? cryptoRng).randomBytes(n),
     ...(input.aaa !== undefined ? { aaa: input.aaa } : {}),
+    ...(input.l2tpClient !== undefined ? { l2tpClient: input.l2tpClient } : {}),
     ...(input.holdQueueLimit !== undefined ? { holdQueueLimit: input.holdQueueLimit } : {}),
     ...(input.mtu !== undefined ? { mtu: input.mtu } : {}),
   });

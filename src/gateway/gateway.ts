@@ -5,6 +5,7 @@
 import { loginMethods, runMethodList, type ServerGroupFactories } from '../aaa/index.js';
 import type { IkeAction, IkeDatagram, IkeSaInfo, XauthOutcome } from '../ike/types.js';
 import { iosTransformName } from '../ipsec/transform.js';
+import { transportSelectorBehindNat } from '../ipsec/natt.js';
 import type { EventBus } from '../observe/bus.js';
 import type { SaTraffic } from '../observe/metrics.js';
 import type { DebugCategory, GatewayEvent, TypeswanEvent } from '../observe/events.js';
@@ -59,6 +60,7 @@ import { AcquireQueue } from './acquireQueue.js';
 import type { AddressPools, PoolView } from './addressPool.js';
 import { FailedNegotiations } from './failedNegotiations.js';
 import type { DataPlane, DataPlaneCounters, DataPlaneOutput, IkeEngine } from './ports.js';
+import { L2tpService, type L2tpClientSettings } from './l2tpService.js';
 import { dynamicTemplates, policyRules, type DynamicTemplate, type PolicyRule } from './spdFromConfig.js';
 
 export interface GatewayAdapters {
@@ -91,6 +93,10 @@ export interface GatewayOptions {
   readonly pools?: AddressPools;
   /** RADIUS and TACACS+ server groups for XAUTH's login lists; without them those groups answer `error`. */
   readonly aaa?: ServerGroupFactories;
+  /** Run the L2TP client (LAC + PPP) toward an LNS; without it a `vpdn-group` makes an LNS. */
+  readonly l2tpClient?: L2tpClientSettings;
+  /** Randomness for L2TP tunnel and session IDs and CHAP challenges. */
+  readonly randomBytes?: (n: number) => Uint8Array;
 }
 
 const NON_ESP_MARKER = new Uint8Array(4);
@@ -117,6 +123,8 @@ export class Gateway implements ControlTarget {
   private started = false;
   /** Drops the gateway itself decided (no rule, no adapter, hold queue full), by reason. */
   readonly drops = new Map<string, number>();
+  /** L2TP over IPsec: the LNS of a `vpdn-group`, or the client's LAC. */
+  readonly l2tp: L2tpService | undefined;
 
   constructor(private readonly options: GatewayOptions) {
     this.name = options.config.hostname;
@@ -128,6 +136,27 @@ export class Gateway implements ControlTarget {
       options.acquireTimeout ?? 30,
       options.acquireBackoffLimit ?? 30,
     );
+    const randomBytes = options.randomBytes;
+    this.l2tp =
+      L2tpService.wanted(options.config, options.l2tpClient) && randomBytes !== undefined
+        ? new L2tpService(
+            options.config,
+            {
+              sendThroughPolicy: (packet) =>
+                this.perform(this.options.dataPlane.outbound(packet, this.now())),
+              deliver: (packet) => this.options.adapters.tunnel.writePacket(packet),
+              log: (text) => this.publish({ type: 'vpdn', text }),
+              now: () => this.now(),
+              rearm: () => this.rearm(),
+            },
+            {
+              randomBytes,
+              ...(options.pools !== undefined ? { pools: options.pools } : {}),
+              ...(options.aaa !== undefined ? { aaa: options.aaa } : {}),
+              ...(options.l2tpClient !== undefined ? { client: options.l2tpClient } : {}),
+            },
+          )
+        : undefined;
   }
 
   get config(): RouterConfig {
@@ -204,16 +233,20 @@ export class Gateway implements ControlTarget {
     dataPlane.setPolicy(this.rules.map((r) => r.rule));
     for (const endpoint of adapters.udp) endpoint.onReceive((d) => this.onUdp(endpoint, d));
     for (const raw of adapters.raw) raw.onPacket((p) => this.perform(dataPlane.inbound(p, this.now())));
-    adapters.tunnel.onPacket((p) => this.perform(dataPlane.outbound(p, this.now())));
+    adapters.tunnel.onPacket((p) => {
+      if (this.l2tp?.outbound(p) !== true) this.perform(dataPlane.outbound(p, this.now()));
+    });
     this.publish({
       type: 'started',
       interfaces: this.rules.map((r) => r.iface.name).filter((n, i, a) => a.indexOf(n) === i),
     });
+    this.l2tp?.start();
     this.rearm();
   }
 
   stop(): void {
     if (!this.started) return;
+    this.l2tp?.stop();
     this.started = false;
     this.timer?.cancel();
     this.timer = undefined;
@@ -321,7 +354,7 @@ export class Gateway implements ControlTarget {
       ...this.options.ike.listIpsecSas(now).map((i) => i.peer),
     ]);
     for (const client of pools.clients()) {
-      if (live.has(client)) continue;
+      if (live.has(client) || this.l2tp?.holds(client) === true) continue;
       const addresses = pools.release(client);
       if (addresses.length > 0) this.publish({ type: 'addressReleased', client, addresses });
     }
@@ -374,7 +407,8 @@ export class Gateway implements ControlTarget {
     }
   }
 
-  private install(sa: IpsecSa, peer: string, now: number, bundleHasEsp: boolean): void {
+  private install(negotiated: IpsecSa, peer: string, now: number, bundleHasEsp: boolean): void {
+    const sa = transportSelectorBehindNat(negotiated);
     try {
       this.options.dataPlane.installSa(sa, now);
     } catch (error) {
@@ -533,7 +567,7 @@ export class Gateway implements ControlTarget {
           break;
         }
         case 'deliver':
-          adapters.tunnel.writePacket(out.packet);
+          if (this.l2tp?.inbound(out.packet) !== true) adapters.tunnel.writePacket(out.packet);
           break;
         case 'icmp':
           adapters.tunnel.writePacket(out.packet);
@@ -686,9 +720,11 @@ export class Gateway implements ControlTarget {
 
   private rearm(): void {
     if (!this.started) return;
-    const deadlines = [this.ikeDeadline, this.options.dataPlane.nextDeadline()].filter(
-      (d): d is number => d !== undefined,
-    );
+    const deadlines = [
+      this.ikeDeadline,
+      this.options.dataPlane.nextDeadline(),
+      this.l2tp?.nextDeadline(),
+    ].filter((d): d is number => d !== undefined);
     const next = deadlines.length === 0 ? Number.POSITIVE_INFINITY : Math.min(...deadlines);
     if (next === this.timerAt) return;
     this.timer?.cancel();
@@ -704,6 +740,7 @@ export class Gateway implements ControlTarget {
       const now = this.now();
       this.performIke(this.options.ike.tick(now));
       this.perform(this.options.dataPlane.tick(now));
+      this.l2tp?.tick();
     });
   }
 

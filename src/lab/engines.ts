@@ -20,6 +20,7 @@ export const realEngines: LabEngines = {
       ...(context.onIkeKeys !== undefined ? { onIkeKeys: context.onIkeKeys } : {}),
       rng: { randomBytes: (n) => random.bytes(n) },
       ...(context.aggressiveMode ? { ike: { aggressiveMode: true } } : {}),
+      ...(context.l2tpClient !== undefined ? { l2tpClient: context.l2tpClient } : {}),
     });
   },
 };

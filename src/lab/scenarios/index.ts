@@ -1,6 +1,9 @@
 // The lab's scenarios: the chapter's case studies as configurations plus what to ping.
 
 import { EXAMPLE_13_1_INITIATOR, EXAMPLE_13_2_RESPONDER, NAT_T_INITIATOR } from './chapterPsk.js';
+import { EXAMPLE_13_23_LNS_REPAIRED, windowsClient } from './l2tp.js';
+import type { LabEngines, LabOptions, LabResult } from '../run.js';
+import { runL2tpLab } from '../l2tpRun.js';
 import { EXAMPLE_13_13_ROUTER1, EXAMPLE_13_14_ROUTER2, EXAMPLE_13_15_ROUTER3_REPAIRED } from './oneToMany.js';
 
 export interface ScenarioRouter {
@@ -20,6 +23,8 @@ export interface Scenario {
   readonly pings: readonly { readonly from: number; readonly to: number }[];
   /** Put one router behind a PAT box (NAT traversal, RFC 3947/3948). */
   readonly nat?: { readonly router: number; readonly outsideAddress: string };
+  /** A case study with a topology and traffic of its own (the L2TP clients): runs instead of pings. */
+  readonly run?: (routers: readonly ScenarioRouter[], engines: LabEngines, options: LabOptions) => LabResult;
 }
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -68,6 +73,18 @@ export const SCENARIOS: readonly Scenario[] = [
       { from: 0, to: 2 },
       { from: 1, to: 2 },
     ],
+  },
+  {
+    name: 'l2tp',
+    title: 'L2TP over IPsec transport mode to an LNS, a client direct and one behind PAT',
+    source: 'Example 13-23, Figure 13-52 (repaired: see EXAMPLE_13_23_LNS_REPAIRED)',
+    routers: [
+      { file: 'example-13-23 (LNS)', text: EXAMPLE_13_23_LNS_REPAIRED },
+      { file: 'windows-client-1', text: windowsClient('Client1', '10.0.0.10') },
+      { file: 'windows-client-2 (behind PAT)', text: windowsClient('Client2', '172.16.1.10') },
+    ],
+    pings: [],
+    run: runL2tpLab,
   },
 ];
 
