@@ -29,11 +29,12 @@ export function loginMethods(
   config: RouterConfig,
   list: string,
   factories: ServerGroupFactories = {},
+  service: 'login' | 'ppp' = 'login',
 ): LoginMethod[] {
   const entry =
-    config.aaa.find((a) => a.list === list && (a.service ?? 'login') === 'login') ??
+    config.aaa.find((a) => a.list === list && (a.service ?? 'login') === service) ??
     (list.startsWith('group ') ? { list, methods: [list] } : undefined);
-  if (!entry) return [unavailable(list, `no aaa authentication login list ${list}`)];
+  if (!entry) return [unavailable(list, `no aaa authentication ${service} list ${list}`)];
   return entry.methods.map((written): LoginMethod => {
     const m = LEGACY_METHODS.get(written.toLowerCase()) ?? written;
     const word = m.toLowerCase();

@@ -12,6 +12,11 @@ export interface LoginMethod {
   /** As IOS prints it: `local`, `group radius`, `group tacacs+`, `group RAD1`. */
   readonly name: string;
   authenticate(username: string, password: string): Promise<AaaOutcome>;
+  /**
+   * PPP CHAP answers (local users, RADIUS); a method without it answers `error` to CHAP. A
+   * method that knows at once (local) answers at once, so PPP need not wait a turn.
+   */
+  authenticateChap?(credentials: ChapCredentials): Promise<ChapOutcome> | ChapOutcome;
 }
 
 /** A server's message (RADIUS Reply-Message, TACACS+ server_msg) made fit for a reason: printable, bounded. */
@@ -72,28 +77,36 @@ export type ChapOutcome =
   | { readonly kind: 'accept'; readonly authenticatorResponse?: string }
   | Exclude<AaaOutcome, { readonly kind: 'accept' }>;
 
-/** A method that can check CHAP answers (local users, RADIUS); others answer `error`. */
-export interface ChapMethod {
-  readonly name: string;
-  authenticateChap?(credentials: ChapCredentials): Promise<ChapOutcome>;
-}
-
-/** As runMethodList, for CHAP: a method without CHAP is an error, so the next is tried. */
-export async function runChapMethodList(
-  methods: readonly (LoginMethod & ChapMethod)[],
+/**
+ * As runMethodList, for CHAP: a method without CHAP is an error, so the next is tried. `done`
+ * is called in this turn when every method tried answered at once, later otherwise.
+ */
+export function runChapMethodList(
+  methods: readonly LoginMethod[],
   credentials: ChapCredentials,
-): Promise<{ readonly outcome: ChapOutcome; readonly method: string }> {
-  let last: { outcome: ChapOutcome; method: string } = {
-    outcome: { kind: 'error', reason: 'no authentication method' },
-    method: 'none',
+  done: (result: { readonly outcome: ChapOutcome; readonly method: string }) => void,
+): void {
+  const step = (index: number, last: { outcome: ChapOutcome; method: string }): void => {
+    const method = methods[index];
+    if (method === undefined) return done(last);
+    const next = (outcome: ChapOutcome): void => {
+      const result = { outcome, method: method.name };
+      if (outcome.kind !== 'error') done(result);
+      else step(index + 1, result);
+    };
+    if (method.authenticateChap === undefined)
+      return next({ kind: 'error', reason: `${method.name} cannot check CHAP` });
+    let answer: Promise<ChapOutcome> | ChapOutcome;
+    try {
+      answer = method.authenticateChap(credentials);
+    } catch (e) {
+      return next({ kind: 'error', reason: e instanceof Error ? e.message : String(e) });
+    }
+    if (answer instanceof Promise)
+      answer.then(next, (e: unknown) =>
+        next({ kind: 'error', reason: e instanceof Error ? e.message : String(e) }),
+      );
+    else next(answer);
   };
-  for (const method of methods) {
-    const outcome: ChapOutcome =
-      method.authenticateChap === undefined
-        ? { kind: 'error', reason: `${method.name} cannot check CHAP` }
-        : await method.authenticateChap(credentials);
-    last = { outcome, method: method.name };
-    if (outcome.kind !== 'error') return last;
-  }
-  return last;
+  step(0, { outcome: { kind: 'error', reason: 'no authentication method' }, method: 'none' });
 }

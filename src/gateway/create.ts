@@ -15,6 +15,7 @@ import { refuseUnsupported } from './configFile.js';
 import { DataPlaneAdapter } from './dataPlaneAdapter.js';
 import { DhWorkerPool } from './dhWorkers.js';
 import { Gateway, type GatewayAdapters } from './gateway.js';
+import type { L2tpClientSettings } from './l2tpService.js';
 import type { DataPlane } from './ports.js';
 import type { StoredKeyPair } from '../pki/keystore.js';
 import type { SpdRule } from '../ipsec/spd.js';
@@ -33,7 +34,7 @@ export interface CreateGatewayInput {
   readonly onSaInstalled?: (sa: IpsecSa) => void;
   /** Called once per IKE SA when phase 1 completes, with its cookie and Ka (for `--keylog`). */
   readonly onIkeKeys?: (keys: IkeSaKeys) => void;
-  /** RADIUS and TACACS+ clients for XAUTH's `group` methods. */
+  /** RADIUS and TACACS+ clients for XAUTH's and PPP's `group` methods. */
   readonly aaa?: ServerGroupFactories;
   /** The router's key pairs for `show crypto key mypubkey rsa`. */
   readonly keyPairs?: () => readonly StoredKeyPair[];
@@ -41,6 +42,8 @@ export interface CreateGatewayInput {
   readonly dhThreads?: number;
   /** Process IKE datagrams established-first from bounded queues (ikeIngress.ts), as `start` does. */
   readonly ikeIngress?: boolean;
+  /** Be the L2TP client (LAC + PPP) of this LNS (`typeswan lab l2tp`'s Windows client). */
+  readonly l2tpClient?: L2tpClientSettings;
 }
 
 /** What a key log needs of an IKE SA: Wireshark's ikev1_decryption_table takes exactly these. */
@@ -92,6 +95,8 @@ export function createGateway(input: CreateGatewayInput): Gateway {
     ...(input.ikeIngress === true ? { ikeDefer: (f: () => void) => void setImmediate(f) } : {}),
     ...(input.aaa !== undefined ? { aaa: input.aaa } : {}),
     ...(input.keyPairs !== undefined ? { keyPairs: input.keyPairs } : {}),
+    randomBytes: (n) => (input.rng ?? cryptoRng).randomBytes(n),
+    ...(input.l2tpClient !== undefined ? { l2tpClient: input.l2tpClient } : {}),
     ...(input.holdQueueLimit !== undefined ? { holdQueueLimit: input.holdQueueLimit } : {}),
     ...(input.mtu !== undefined ? { mtu: input.mtu } : {}),
   });

@@ -5,6 +5,7 @@
 import { loginMethods, runMethodList, type ServerGroupFactories } from '../aaa/index.js';
 import type { IkeAction, IkeDatagram, IkeSaInfo, XauthOutcome } from '../ike/types.js';
 import { iosTransformName } from '../ipsec/transform.js';
+import { transportSelectorBehindNat } from '../ipsec/natt.js';
 import type { EventBus } from '../observe/bus.js';
 import type { SaTraffic } from '../observe/metrics.js';
 import type { DebugCategory, GatewayEvent, TypeswanEvent } from '../observe/events.js';
@@ -68,6 +69,7 @@ import type { AddressPools, PoolView } from './addressPool.js';
 import type { StoredKeyPair } from '../pki/keystore.js';
 import { FailedNegotiations } from './failedNegotiations.js';
 import type { DataPlane, DataPlaneCounters, DataPlaneOutput, IkeEngine } from './ports.js';
+import { L2tpService, type L2tpClientSettings } from './l2tpService.js';
 import { dynamicTemplates, policyRules, type DynamicTemplate, type PolicyRule } from './spdFromConfig.js';
 
 export interface GatewayAdapters {
@@ -109,6 +111,10 @@ export interface GatewayOptions {
    * this function (setImmediate on a host); without it each is processed as it arrives.
    */
   readonly ikeDefer?: (callback: () => void) => void;
+  /** Run the L2TP client (LAC + PPP) toward an LNS; without it a `vpdn-group` makes an LNS. */
+  readonly l2tpClient?: L2tpClientSettings;
+  /** Randomness for L2TP tunnel and session IDs and CHAP challenges. */
+  readonly randomBytes?: (n: number) => Uint8Array;
 }
 
 const NON_ESP_MARKER = new Uint8Array(4);
@@ -135,6 +141,8 @@ export class Gateway implements ControlTarget {
   private started = false;
   /** Drops the gateway itself decided (no rule, no adapter, hold queue full), by reason. */
   readonly drops = new Map<string, number>();
+  /** L2TP over IPsec: the LNS of a `vpdn-group`, or the client's LAC. */
+  readonly l2tp: L2tpService | undefined;
 
   /** IKE datagrams read but not yet processed (with `ikeDefer`). */
   readonly ikeIngress: IkeIngress<IkeDatagram> | undefined;
@@ -157,6 +165,27 @@ export class Gateway implements ControlTarget {
       options.acquireTimeout ?? 30,
       options.acquireBackoffLimit ?? 30,
     );
+    const randomBytes = options.randomBytes;
+    this.l2tp =
+      L2tpService.wanted(options.config, options.l2tpClient) && randomBytes !== undefined
+        ? new L2tpService(
+            options.config,
+            {
+              sendThroughPolicy: (packet) =>
+                this.perform(this.options.dataPlane.outbound(packet, this.now())),
+              deliver: (packet) => this.options.adapters.tunnel.writePacket(packet),
+              log: (text) => this.publish({ type: 'vpdn', text }),
+              now: () => this.now(),
+              rearm: () => this.rearm(),
+            },
+            {
+              randomBytes,
+              ...(options.pools !== undefined ? { pools: options.pools } : {}),
+              ...(options.aaa !== undefined ? { aaa: options.aaa } : {}),
+              ...(options.l2tpClient !== undefined ? { client: options.l2tpClient } : {}),
+            },
+          )
+        : undefined;
   }
 
   get config(): RouterConfig {
@@ -238,17 +267,19 @@ export class Gateway implements ControlTarget {
     adapters.tunnel.onPacket((p) => {
       const ted = this.options.ike.discover === undefined ? undefined : tedDatagram(p);
       if (ted !== undefined) this.performIke(this.options.ike.receive(ted, this.now()));
-      else this.perform(dataPlane.outbound(p, this.now()));
+      else if (this.l2tp?.outbound(p) !== true) this.perform(dataPlane.outbound(p, this.now()));
     });
     this.publish({
       type: 'started',
       interfaces: this.rules.map((r) => r.iface.name).filter((n, i, a) => a.indexOf(n) === i),
     });
+    this.l2tp?.start();
     this.rearm();
   }
 
   stop(): void {
     if (!this.started) return;
+    this.l2tp?.stop();
     this.started = false;
     this.timer?.cancel();
     this.timer = undefined;
@@ -377,7 +408,7 @@ export class Gateway implements ControlTarget {
       ...this.options.ike.listIpsecSas(now).map((i) => i.peer),
     ]);
     for (const client of pools.clients()) {
-      if (live.has(client)) continue;
+      if (live.has(client) || this.l2tp?.holds(client) === true) continue;
       const addresses = pools.release(client);
       if (addresses.length > 0) this.publish({ type: 'addressReleased', client, addresses });
     }
@@ -437,7 +468,8 @@ export class Gateway implements ControlTarget {
     }
   }
 
-  private install(sa: IpsecSa, peer: string, now: number, bundleHasEsp: boolean): void {
+  private install(negotiated: IpsecSa, peer: string, now: number, bundleHasEsp: boolean): void {
+    const sa = transportSelectorBehindNat(negotiated);
     try {
       this.options.dataPlane.installSa(sa, now);
     } catch (error) {
@@ -631,7 +663,7 @@ export class Gateway implements ControlTarget {
           break;
         }
         case 'deliver':
-          adapters.tunnel.writePacket(out.packet);
+          if (this.l2tp?.inbound(out.packet) !== true) adapters.tunnel.writePacket(out.packet);
           break;
         case 'icmp':
           adapters.tunnel.writePacket(out.packet);
@@ -813,9 +845,11 @@ export class Gateway implements ControlTarget {
 
   private rearm(): void {
     if (!this.started) return;
-    const deadlines = [this.ikeDeadline, this.options.dataPlane.nextDeadline()].filter(
-      (d): d is number => d !== undefined,
-    );
+    const deadlines = [
+      this.ikeDeadline,
+      this.options.dataPlane.nextDeadline(),
+      this.l2tp?.nextDeadline(),
+    ].filter((d): d is number => d !== undefined);
     const next = deadlines.length === 0 ? Number.POSITIVE_INFINITY : Math.min(...deadlines);
     if (next === this.timerAt) return;
     this.timer?.cancel();
@@ -831,6 +865,7 @@ export class Gateway implements ControlTarget {
       const now = this.now();
       this.performIke(this.options.ike.tick(now));
       this.perform(this.options.dataPlane.tick(now));
+      this.l2tp?.tick();
     });
   }
 

@@ -7,6 +7,7 @@
 import { updateChecksumBytes } from '../packet/checksum.js';
 import { IPPROTO_TCP, TCP_CHECKSUM_OFFSET } from '../packet/tcp.js';
 import { IPPROTO_UDP, transportChecksum } from '../packet/udp.js';
+import type { IpsecSa } from '../policy/sa.js';
 
 export const NAT_T_PORT = 4500;
 
@@ -56,4 +57,18 @@ export function fixTransportChecksum(
   if (protocol === IPPROTO_UDP && c === 0) c = 0xffff;
   segment[at] = c >> 8;
   segment[at + 1] = c & 0xff;
+}
+
+/**
+ * A transport-mode SA with a peer behind NAT (RFC 3948 §3.1.2, RFC 3947 §5.2): the peer's
+ * proxy ID is its private address, but decapsulated packets carry, and replies go to, the
+ * address NAT gave it. The SA's selector names that outer address instead (what strongSwan
+ * installs for transport mode behind NAT), so the inbound check and the SPD see one address.
+ */
+export function transportSelectorBehindNat<S extends IpsecSa>(sa: S): S {
+  if (sa.mode !== 'transport' || sa.udpEncapsulation === undefined) return sa;
+  const peer = sa.direction === 'outbound' ? sa.destination : sa.source;
+  const t = sa.selector;
+  if (t.remoteStart !== t.remoteEnd || t.remoteStart === peer) return sa;
+  return { ...sa, selector: { ...t, remoteStart: peer, remoteEnd: peer } };
 }

@@ -26,6 +26,7 @@ export const realEngines: LabEngines = {
           : {}),
       },
       ...(context.aaa !== undefined ? { aaa: context.aaa } : {}),
+      ...(context.l2tpClient !== undefined ? { l2tpClient: context.l2tpClient } : {}),
     });
   },
 };

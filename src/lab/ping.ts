@@ -27,3 +27,20 @@ export function pingSummary(result: PingResult): string {
   const avg = Math.round(rtts.reduce((a, b) => a + b, 0) / rtts.length);
   return `${base}, round-trip min/avg/max = ${min}/${avg}/${max} ms`;
 }
+
+/** The `ping` command as IOS prints it, with the debug lines it set off between banner and marks. */
+export function pingTranscript(
+  command: string,
+  result: PingResult,
+  count: number,
+  debug: string[],
+): string[] {
+  return [
+    command,
+    ...pingBanner({ ...result, count }),
+    ...debug.splice(0),
+    pingMarks(result),
+    pingSummary(result),
+    '',
+  ];
+}

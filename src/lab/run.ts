@@ -9,6 +9,7 @@
 import type { Gateway } from '../gateway/gateway.js';
 import type { GatewayAdapters } from '../gateway/gateway.js';
 import type { IkeSaKeys } from '../gateway/create.js';
+import type { L2tpClientSettings } from '../gateway/l2tpService.js';
 import { EventBus } from '../observe/bus.js';
 import { renderDebug, stampDebug, type DebugLine } from '../observe/debug.js';
 import { Metrics } from '../observe/metrics.js';
@@ -20,7 +21,7 @@ import type { RouterConfig } from '../policy/model.js';
 import type { IpsecSa } from '../policy/sa.js';
 import type { ServerGroupFactories } from '../aaa/index.js';
 import type { RemoteAccessClient } from '../ike/types.js';
-import { pingBanner, pingMarks, pingSummary } from './ping.js';
+import { pingTranscript } from './ping.js';
 import { gatewayOf, labAaa, vpnClientOf } from './remoteAccess.js';
 import type { Scenario, ScenarioRouter } from './scenarios/index.js';
 import { buildTopology, type LabRouter } from './topology.js';
@@ -42,6 +43,8 @@ export interface GatewayContext {
   readonly remoteAccessClient?: RemoteAccessClient;
   /** The `group` login methods of XAUTH (the lab's stand-in AAA server). */
   readonly aaa?: ServerGroupFactories;
+  /** This router is an L2TP client (LAC + PPP) of that LNS. */
+  readonly l2tpClient?: L2tpClientSettings;
 }
 
 export interface LabEngines {
@@ -112,6 +115,7 @@ export function runLab(
   engines: LabEngines,
   options: LabOptions,
 ): LabResult {
+  if (scenario.run !== undefined) return scenario.run(routers, engines, options);
   const steps = labSteps(scenario, routers, engines, options);
   for (;;) {
     const step = steps.next();
@@ -128,6 +132,7 @@ export async function runLabAsync(
   engines: LabEngines,
   options: LabOptions,
 ): Promise<LabResult> {
+  if (scenario.run !== undefined) return scenario.run(routers, engines, options);
   const steps = labSteps(scenario, routers, engines, options);
   for (;;) {
     const step = steps.next();
@@ -172,15 +177,8 @@ function* labSteps(
   const bus = new EventBus();
   const metrics = new Metrics(bus);
   const categories = options.debug ?? ['isakmp', 'ipsec', 'engine'];
-  const trace: string[] = [];
-  let debugMessages = 0;
-  bus.subscribe((event) => {
-    for (const line of renderDebug(event)) {
-      if (!categories.includes(line.category)) continue;
-      debugMessages++;
-      trace.push(prefixed(event.router, stampDebug(event.time, line.text)));
-    }
-  });
+  const debug = collectDebug(bus, categories);
+  const trace = debug.trace;
 
   const remoteAccess = scenario.remoteAccess;
   const aaa = remoteAccess?.aaaUsers !== undefined ? labAaa(remoteAccess.aaaUsers) : undefined;
@@ -216,7 +214,12 @@ function* labSteps(
   out('');
   if (categories.length > 0) {
     // As the chapter opens Examples 13-3 and 13-5.
-    const names: Record<DebugCategory, string> = { isakmp: 'ISAKMP', engine: 'Engine', ipsec: 'IPSEC' };
+    const names: Record<DebugCategory, string> = {
+      isakmp: 'ISAKMP',
+      engine: 'Engine',
+      ipsec: 'IPSEC',
+      vpdn: 'VPDN',
+    };
     for (const r of topology.routers) {
       out(`${r.config.hostname}#show debug`);
       out('Cryptographic Subsystem:');
@@ -308,12 +311,8 @@ function* labSteps(
     const origin = source ?? from.host.address;
     pings.push({ from: origin, to: to.host.address, result: finished, encaps, decaps, tunnelOk });
 
-    out(`${from.host.name}#ping ${to.host.address}${source !== undefined ? ` source ${source}` : ''}`);
-    for (const line of pingBanner({ ...finished, count })) out(line);
-    for (const line of trace.splice(0)) out(line);
-    out(pingMarks(finished));
-    out(pingSummary(finished));
-    out('');
+    const command = `${from.host.name}#ping ${to.host.address}${source !== undefined ? ` source ${source}` : ''}`;
+    for (const line of pingTranscript(command, finished, count, trace)) out(line);
   }
   // Let the last quick-mode messages and deletes settle before showing state.
   yield { scheduler: net.scheduler, until: net.scheduler.now() + 1, maxEvents: 100_000 };
@@ -350,7 +349,31 @@ function* labSteps(
     `lab: ${ok ? 'PASS' : 'FAIL'}: ${ok ? 'every ping crossed its IPsec tunnel' : 'a ping did not cross its tunnel'}`,
   );
   for (const g of gateways) g.stop();
-  return { ok, pings, gateways, virtualSeconds: net.scheduler.now() - START_SECONDS, debugMessages, frames };
+  return {
+    ok,
+    pings,
+    gateways,
+    virtualSeconds: net.scheduler.now() - START_SECONDS,
+    debugMessages: debug.count(),
+    frames,
+  };
+}
+
+/** The debug lines of `categories` from the bus, each prefixed with its router, as they come. */
+export function collectDebug(
+  bus: EventBus,
+  categories: readonly DebugCategory[],
+): { readonly trace: string[]; count(): number } {
+  const trace: string[] = [];
+  let count = 0;
+  bus.subscribe((event) => {
+    for (const line of renderDebug(event)) {
+      if (!categories.includes(line.category)) continue;
+      count++;
+      trace.push(prefixed(event.router, stampDebug(event.time, line.text)));
+    }
+  });
+  return { trace, count: () => count };
 }
 
 function prefixed(router: string, text: string): string {
@@ -360,7 +383,11 @@ function prefixed(router: string, text: string): string {
     .join('\n');
 }
 
-function tunnelCounters(gateway: Gateway | undefined, peer: string): { encaps: number; decaps: number } {
+/** ESP/AH packets a gateway's flows (toward `peer`, or all) encapsulated and decapsulated. */
+export function tunnelCounters(
+  gateway: Gateway | undefined,
+  peer?: string,
+): { encaps: number; decaps: number } {
   if (gateway === undefined) return { encaps: 0, decaps: 0 };
   let encaps = 0;
   let decaps = 0;

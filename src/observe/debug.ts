@@ -67,6 +67,8 @@ function gatewayLines(event: GatewayEvent): DebugLine[] {
       ];
     case 'warning':
       return [{ category: 'engine', text: `CRYPTO_ENGINE: ${event.message}` }];
+    case 'vpdn':
+      return [{ category: 'vpdn', text: event.text }];
     case 'addressReleased':
       return [
         {

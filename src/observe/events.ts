@@ -59,6 +59,8 @@ export type GatewayEvent =
     }
   | { readonly type: 'configReloaded'; readonly file: string }
   | { readonly type: 'warning'; readonly message: string }
+  /** L2TP and PPP of the LNS or the client (`debug vpdn l2x-events`, `debug ppp negotiation`). */
+  | { readonly type: 'vpdn'; readonly text: string }
   /** A remote-access client's SAs are all gone: its Mode Config addresses are free again. */
   | { readonly type: 'addressReleased'; readonly client: string; readonly addresses: readonly string[] };
 
@@ -72,4 +74,4 @@ export type TypeswanEvent =
     };
 
 /** The `debug crypto ...` categories a subscriber can ask for. */
-export type DebugCategory = 'isakmp' | 'ipsec' | 'engine';
+export type DebugCategory = 'isakmp' | 'ipsec' | 'engine' | 'vpdn';

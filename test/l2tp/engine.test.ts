@@ -84,7 +84,9 @@ async function handle(p: Pair, side: 'lns' | 'lac', actions: L2tpAction[]): Prom
       if (m.kind === 'control') p.sent.push({ to, type: m.messageType });
       if (!p.drop(to, a.datagram)) p.wire.push({ to, d: a.datagram });
     } else if (a.kind === 'authenticate') {
-      const r = await runChapMethodList([localMethod(users)], a.credentials);
+      const r = await new Promise<Parameters<Parameters<typeof runChapMethodList>[2]>[0]>((resolve) =>
+        runChapMethodList([localMethod(users)], a.credentials, resolve),
+      );
       await handle(p, side, p.lns.authResult(a.session, r.outcome, p.now));
     } else if (a.kind === 'sessionUp') {
       (side === 'lns' ? p.upLns : p.upLac).push(a);

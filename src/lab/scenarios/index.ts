@@ -1,6 +1,9 @@
 // The lab's scenarios: the chapter's case studies as configurations plus what to ping.
 
 import { EXAMPLE_13_1_INITIATOR, EXAMPLE_13_2_RESPONDER, NAT_T_INITIATOR } from './chapterPsk.js';
+import { EXAMPLE_13_23_LNS_REPAIRED, windowsClient } from './l2tp.js';
+import type { LabEngines, LabOptions, LabResult } from '../run.js';
+import { runL2tpLab } from '../l2tpRun.js';
 import { EXAMPLE_13_13_ROUTER1, EXAMPLE_13_14_ROUTER2, EXAMPLE_13_15_ROUTER3_REPAIRED } from './oneToMany.js';
 import type { LabHost } from '../topology.js';
 import type { LabRemoteAccess } from '../remoteAccess.js';
@@ -28,6 +31,8 @@ export interface Scenario {
   readonly nat?: { readonly router: number; readonly outsideAddress: string };
   /** VPN clients and the AAA server behind XAUTH (Examples 13-19 to 13-21); see src/lab/remoteAccess.ts. */
   readonly remoteAccess?: LabRemoteAccess;
+  /** A case study with a topology and traffic of its own (the L2TP clients): runs instead of pings. */
+  readonly run?: (routers: readonly ScenarioRouter[], engines: LabEngines, options: LabOptions) => LabResult;
 }
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -88,6 +93,18 @@ export const SCENARIOS: readonly Scenario[] = [
       { file: 'example-13-25 (TED-Responder)', text: EXAMPLE_13_25_TED_RESPONDER },
     ],
     pings: [{ from: 0, to: 1 }],
+  },
+  {
+    name: 'l2tp',
+    title: 'L2TP over IPsec transport mode to an LNS, a client direct and one behind PAT',
+    source: 'Example 13-23, Figure 13-52 (repaired: see EXAMPLE_13_23_LNS_REPAIRED)',
+    routers: [
+      { file: 'example-13-23 (LNS)', text: EXAMPLE_13_23_LNS_REPAIRED },
+      { file: 'windows-client-1', text: windowsClient('Client1', '10.0.0.10') },
+      { file: 'windows-client-2 (behind PAT)', text: windowsClient('Client2', '172.16.1.10') },
+    ],
+    pings: [],
+    run: runL2tpLab,
   },
 ];
 
