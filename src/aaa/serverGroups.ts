@@ -1,9 +1,17 @@
 // The server groups a login list names, built from the configuration: `group radius` is
-// every `radius-server host` in order, `group tacacs+` every `tacacs-server host`, and on a
-// PIX `group TAG` is the `aaa-server TAG` group of its protocol.
+// every `radius-server host` in order, `group tacacs+` every `tacacs-server host`, `group NAME`
+// an IOS `aaa group server` (its `server` members), and on a PIX `group TAG` is the
+// `aaa-server TAG` group of its protocol.
 
 import { isRedacted } from '../config/redact.js';
-import type { AaaServerGroup, RouterConfig } from '../policy/model.js';
+import type {
+  AaaGroupMember,
+  AaaGroupServer,
+  AaaServerGroup,
+  RadiusServerEntry,
+  RouterConfig,
+  TacacsServerEntry,
+} from '../policy/model.js';
 import { type AaaIo, nodeAaaIo } from './io.js';
 import type { ServerGroupFactories } from './loginList.js';
 import type { LoginMethod } from './method.js';
@@ -47,8 +55,14 @@ function radiusGroup(
   return radiusMethod(name, servers, hostname, io);
 }
 
-function iosRadius(config: RouterConfig, io: AaaIo): LoginMethod {
-  const { usable, missing } = withKey(config.radiusServers);
+function iosRadiusServers(
+  config: RouterConfig,
+  hosts: readonly RadiusServerEntry[],
+): {
+  servers: RadiusServer[];
+  missing: string[];
+} {
+  const { usable, missing } = withKey(hosts);
   const servers = usable.map((h): RadiusServer => ({
     host: h.host,
     port: h.authPort ?? RADIUS_DEFAULTS.authPort,
@@ -56,6 +70,11 @@ function iosRadius(config: RouterConfig, io: AaaIo): LoginMethod {
     timeoutMs: (h.timeout ?? config.radiusTimeout ?? RADIUS_DEFAULTS.timeoutSeconds) * 1000,
     retransmit: h.retransmit ?? config.radiusRetransmit ?? RADIUS_DEFAULTS.retransmit,
   }));
+  return { servers, missing };
+}
+
+function iosRadius(config: RouterConfig, io: AaaIo): LoginMethod {
+  const { servers, missing } = iosRadiusServers(config, config.radiusServers);
   return radiusGroup('group radius', servers, missing, config.hostname, io);
 }
 
@@ -65,9 +84,7 @@ function tacacsKey(key: string | undefined): string | undefined | null {
   return isRedacted(key) ? null : key;
 }
 
-function iosTacacs(config: RouterConfig, io: AaaIo): LoginMethod {
-  const hosts = config.tacacsServers ?? [];
-  if (hosts.length === 0) return unusable('group tacacs+', 'no TACACS+ server configured');
+function iosTacacsServers(config: RouterConfig, hosts: readonly TacacsServerEntry[]): TacacsServer[] {
   const servers: TacacsServer[] = [];
   for (const h of hosts) {
     const key = tacacsKey(h.key);
@@ -79,8 +96,73 @@ function iosTacacs(config: RouterConfig, io: AaaIo): LoginMethod {
       timeoutMs: (h.timeout ?? config.tacacsTimeout ?? TACACS_DEFAULTS.timeoutSeconds) * 1000,
     });
   }
+  return servers;
+}
+
+function iosTacacs(config: RouterConfig, io: AaaIo): LoginMethod {
+  const hosts = config.tacacsServers ?? [];
+  if (hosts.length === 0) return unusable('group tacacs+', 'no TACACS+ server configured');
+  const servers = iosTacacsServers(config, hosts);
   if (servers.length === 0) return unusable('group tacacs+', 'every TACACS+ key is redacted');
   return tacacsMethod('group tacacs+', servers, io);
+}
+
+/**
+ * IOS `aaa group server radius|tacacs+ NAME`: its members in order. `server A [auth-port P]` is
+ * the global `radius-server host A` (or `tacacs-server host A`) with that port, whose key and
+ * timeouts it takes; one that names no such host is left out, as IOS does. `server-private`
+ * members bring their own key; timeouts they leave out are the global ones.
+ */
+function iosNamedGroup(config: RouterConfig, group: AaaGroupServer, io: AaaIo): LoginMethod {
+  const name = `group ${group.name}`;
+  const undefinedHosts: string[] = [];
+  const members = <T extends Host>(
+    globals: readonly T[],
+    same: (h: T, m: AaaGroupMember) => boolean,
+    own: (m: AaaGroupMember) => T,
+  ): T[] =>
+    group.servers.flatMap((m) => {
+      if (m.private) return [own(m)];
+      const global = globals.find((h) => same(h, m));
+      if (global === undefined) undefinedHosts.push(m.host);
+      return global === undefined ? [] : [global];
+    });
+  const none = (): LoginMethod =>
+    unusable(
+      name,
+      undefinedHosts.length > 0
+        ? `aaa group server ${group.protocol} ${group.name}: no ${group.protocol === 'radius' ? 'radius' : 'tacacs'}-server host ${undefinedHosts.join(', ')}`
+        : `aaa group server ${group.protocol} ${group.name} has no server`,
+    );
+  const optional = (m: AaaGroupMember) => ({
+    ...(m.key !== undefined ? { key: m.key } : {}),
+    ...(m.timeout !== undefined ? { timeout: m.timeout } : {}),
+  });
+  if (group.protocol === 'radius') {
+    const hosts = members<RadiusServerEntry>(
+      config.radiusServers,
+      (h, m) =>
+        h.host === m.host && (m.port === undefined || (h.authPort ?? RADIUS_DEFAULTS.authPort) === m.port),
+      (m) => ({
+        host: m.host,
+        ...optional(m),
+        ...(m.port !== undefined ? { authPort: m.port } : {}),
+        ...(m.retransmit !== undefined ? { retransmit: m.retransmit } : {}),
+      }),
+    );
+    if (hosts.length === 0) return none();
+    const { servers, missing } = iosRadiusServers(config, hosts);
+    return radiusGroup(name, servers, missing, config.hostname, io);
+  }
+  const hosts = members<TacacsServerEntry>(
+    config.tacacsServers ?? [],
+    (h, m) => h.host === m.host,
+    (m) => ({ host: m.host, ...optional(m), ...(m.port !== undefined ? { port: m.port } : {}) }),
+  );
+  if (hosts.length === 0) return none();
+  const servers = iosTacacsServers(config, hosts);
+  if (servers.length === 0) return unusable(name, 'every TACACS+ key is redacted');
+  return tacacsMethod(name, servers, io);
 }
 
 /**
@@ -119,6 +201,8 @@ export function serverGroups(io: AaaIo = nodeAaaIo): ServerGroupFactories {
     serverGroup(config: RouterConfig, group: string): LoginMethod | undefined {
       const pix = config.aaaServers?.find((g) => g.tag === group);
       if (pix) return pixGroup(config, pix, io);
+      const named = config.aaaGroupServers?.find((g) => g.name === group);
+      if (named) return iosNamedGroup(config, named, io);
       const word = group.toLowerCase();
       if (word === 'radius') return iosRadius(config, io);
       if (word === 'tacacs+') return iosTacacs(config, io);

@@ -38,6 +38,9 @@ interface LabCliOptions {
   readonly keylog?: string;
 }
 
+/** The scenario names' column in --list and --help. */
+const NAME_WIDTH = Math.max(...SCENARIOS.map((s) => s.name.length)) + 1;
+
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
@@ -86,7 +89,7 @@ export function registerLab(program: Command, io: CliIo): void {
     .option('--no-debug', 'do not print the debug trace')
     .addHelpText(
       'after',
-      `\nScenarios:\n${SCENARIOS.map((s) => `  ${s.name.padEnd(12)} ${s.title} (${s.source})`).join('\n')}\n\nExamples:\n  typeswan lab\n  typeswan lab one-to-many --loss 20 --count 10\n  typeswan lab --config r1.cfg --config r2.cfg`,
+      `\nScenarios:\n${SCENARIOS.map((s) => `  ${s.name.padEnd(NAME_WIDTH)} ${s.title} (${s.source})`).join('\n')}\n\nExamples:\n  typeswan lab\n  typeswan lab one-to-many --loss 20 --count 10\n  typeswan lab --config r1.cfg --config r2.cfg`,
     )
     .action(async (name: string | undefined, options: LabCliOptions) => {
       await runLabCommand(name, options, io);
@@ -101,7 +104,7 @@ export async function runLabCommand(
   if (options.list === true) {
     for (const s of SCENARIOS)
       io.stdout(
-        `${s.name.padEnd(12)} ${s.title} (${s.source})${s.name === DEFAULT_SCENARIO ? ' [default]' : ''}\n`,
+        `${s.name.padEnd(NAME_WIDTH)} ${s.title} (${s.source})${s.name === DEFAULT_SCENARIO ? ' [default]' : ''}\n`,
       );
     return;
   }

@@ -3,7 +3,8 @@
 
 import type { ParseContext } from './context.js';
 import type { Cursor } from './cursor.js';
-import type { ParsedRadiusServer, ParsedTacacsServer } from './builder.js';
+import type { Mutable, ParsedAaaGroup, ParsedRadiusServer, ParsedTacacsServer } from './builder.js';
+import type { AaaGroupMember } from '../policy/model.js';
 
 export function usernameCommand(ctx: ParseContext, cur: Cursor): void {
   cur.word('username');
@@ -47,6 +48,20 @@ export function aaaCommand(ctx: ParseContext, cur: Cursor): void {
     ctx.b.aaa.push({ list, methods, service: service ?? '' });
     return;
   }
+  if (what === 'group' && service === 'server') {
+    cur.word('');
+    cur.word('');
+    const protocol = cur.keyword(['radius', 'tacacs+'] as const);
+    const name = cur.word('a server group name').text;
+    cur.end();
+    let group = ctx.b.aaaGroupServers.find((g) => g.name === name);
+    if (group === undefined) {
+      group = { name, protocol, servers: [] };
+      ctx.b.aaaGroupServers.push(group);
+    }
+    ctx.mode = { kind: 'aaa-group', group };
+    return;
+  }
   cur.rest();
   ctx.b.ignore(line, cur.src.text);
 }
@@ -81,6 +96,39 @@ function serverCommand(ctx: ParseContext, cur: Cursor, word: string, forms: Form
   }
   forms[form]?.(cur);
   cur.end();
+}
+
+/** What `aaa group server` takes; other lines of the sub-mode (`deadtime`, `ip vrf ...`) are ignored. */
+export const AAA_GROUP_WORDS: readonly string[] = ['server', 'server-private'];
+
+/**
+ * In `aaa group server radius NAME`: `server A [auth-port P] [acct-port P]` and
+ * `server-private A [auth-port P] [acct-port P] [timeout N] [retransmit N] key K`; in
+ * `aaa group server tacacs+ NAME`: `server A` and `server-private A [port P] [timeout N] key K`.
+ */
+export function aaaGroupSubCommand(cur: Cursor, group: ParsedAaaGroup): void {
+  const which = cur.keyword(['server', 'server-private'] as const);
+  const member: Mutable<AaaGroupMember> = { host: cur.ipv4(), private: which === 'server-private' };
+  const port = (): void => {
+    member.port = cur.integer(0, 65535);
+  };
+  const forms: Record<string, () => void> =
+    group.protocol === 'radius' ? { 'auth-port': port, 'acct-port': () => cur.integer(0, 65535) } : { port };
+  if (member.private) {
+    forms['timeout'] = () => {
+      member.timeout = cur.integer(1, 1000);
+    };
+    if (group.protocol === 'radius')
+      forms['retransmit'] = () => {
+        member.retransmit = cur.integer(0, 100);
+      };
+    forms['key'] = () => {
+      member.key = keyRest(cur);
+    };
+  }
+  options(cur, forms);
+  if (member.private && member.key === undefined) throw cur.error(undefined, '"key" and the server\'s key');
+  group.servers.push(member);
 }
 
 /**

@@ -18,6 +18,8 @@ import {
   type IsakmpPolicy,
   type LocalPool,
   type LocalUser,
+  type AaaGroupMember,
+  type AaaGroupServer,
   type LoggingSettings,
   type PresharedKey,
   type PublicKeyEntry,
@@ -45,6 +47,7 @@ export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 export type ParsedRadiusServer = Mutable<RadiusServerEntry>;
 export type ParsedTacacsServer = Mutable<TacacsServerEntry>;
+export type ParsedAaaGroup = Mutable<AaaGroupServer> & { servers: AaaGroupMember[] };
 
 /** Where a reference was written, so cross-checks can point at the exact token. */
 export interface TokenRef {
@@ -91,6 +94,7 @@ export class ConfigBuilder {
     string,
     Mutable<AaaServerGroup> & { hosts: AaaServerGroup['hosts'][number][] }
   >();
+  readonly aaaGroupServers: ParsedAaaGroup[] = [];
   readonly hosts: HostEntry[] = [];
   readonly routes: StaticRoute[] = [];
   domainName?: string;
@@ -228,6 +232,7 @@ export class ConfigBuilder {
       ignored: this.ignored,
       warnings: [...this.warnings].sort((a, b) => a.line - b.line),
       ...(this.aaaServers.size > 0 ? { aaaServers: [...this.aaaServers.values()] } : {}),
+      ...(this.aaaGroupServers.length > 0 ? { aaaGroupServers: this.aaaGroupServers } : {}),
       ...(this.hosts.length > 0 ? { hosts: this.hosts } : {}),
       ...(this.routes.length > 0 ? { staticRoutes: this.routes } : {}),
       ...(this.radiusTimeout !== undefined ? { radiusTimeout: this.radiusTimeout } : {}),

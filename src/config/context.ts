@@ -8,7 +8,13 @@ import type {
   Interface,
   VpdnGroup,
 } from '../policy/model.js';
-import type { ConfigBuilder, Mutable, MutableDynamicEntry, MutableMapEntry } from './builder.js';
+import type {
+  ConfigBuilder,
+  Mutable,
+  MutableDynamicEntry,
+  MutableMapEntry,
+  ParsedAaaGroup,
+} from './builder.js';
 import type { SourceLine } from './lexer.js';
 
 /** A hex block being collected (`certificate ... quit`, `key-string ... quit`). */
@@ -31,6 +37,8 @@ export type Mode =
   | { readonly kind: 'pubkey-chain' }
   | { readonly kind: 'pubkey'; readonly key: Mutable<PublicKeyEntry> }
   | { readonly kind: 'vpdn-group'; readonly group: Mutable<VpdnGroup> }
+  /** `aaa group server radius|tacacs+ NAME`: its `server` lines. */
+  | { readonly kind: 'aaa-group'; readonly group: ParsedAaaGroup }
   /** Inside a sub-mode we do not model (`line vty 0 4`, `router ospf 1`): its lines are ignored. */
   | { readonly kind: 'other' }
   /** After a global command with an error: its indented lines are skipped, not reported again. */

@@ -412,6 +412,24 @@ const routerConfig = (defaultFile: string): Check<RouterConfig> =>
         }),
       ),
     ),
+    aaaGroupServers: opt(
+      arr(
+        obj({
+          name: str,
+          protocol: oneOf(['radius', 'tacacs+'] as const),
+          servers: arr(
+            obj({
+              host: ipv4,
+              private: bool,
+              port: opt(int(0, 65535)),
+              key: opt(str),
+              timeout: opt(int(1, 1000)),
+              retransmit: opt(int(0, 100)),
+            }),
+          ),
+        }),
+      ),
+    ),
     hosts: opt(arr(obj({ name: str, address: ipv4 }))),
     staticRoutes: opt(
       arr(

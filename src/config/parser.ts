@@ -9,7 +9,9 @@ import { MAP_WORDS, dynamicMapCommand, mapCommand, mapSubCommand } from './mapCo
 import { TRANSFORM_SET_WORDS, ipsecCommand, transformSetSubCommand } from './transformSetCommands.js';
 import { Cursor, describeOptions, matchKeyword } from './cursor.js';
 import {
+  AAA_GROUP_WORDS,
   aaaCommand,
+  aaaGroupSubCommand,
   aaaServerCommand,
   radiusCommand,
   tacacsCommand,
@@ -242,6 +244,8 @@ function modeWords(ctx: ParseContext): readonly string[] | undefined {
       return PUBKEY_CHAIN_WORDS;
     case 'pubkey':
       return PUBKEY_WORDS;
+    case 'aaa-group':
+      return AAA_GROUP_WORDS;
     default:
       return undefined;
   }
@@ -271,6 +275,16 @@ function subModeCommand(ctx: ParseContext, src: SourceLine): boolean {
       else if (startsGlobalCommand(first)) return false;
       else ctx.b.ignore(src.line, src.text); // other trustpoint settings
       return true;
+    case 'aaa-group':
+      if (isModeWord) {
+        aaaGroupSubCommand(cur, mode.group);
+        return true;
+      }
+      if (src.indent > 0 && !startsGlobalCommand(first)) {
+        ctx.b.ignore(src.line, src.text); // deadtime, ip vrf forwarding, ...
+        return true;
+      }
+      break;
     case 'acl':
       if (/^\d+$/.test(first) || isModeWord) {
         addAclEntry(ctx, cur, mode.name, mode.standard);

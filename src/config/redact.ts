@@ -39,5 +39,13 @@ export function redactSecrets(config: RouterConfig): RouterConfig {
           })),
         }
       : {}),
+    ...(config.aaaGroupServers !== undefined
+      ? {
+          aaaGroupServers: config.aaaGroupServers.map((g) => ({
+            ...g,
+            servers: g.servers.map((m) => ({ ...m, ...(m.key !== undefined ? { key: REDACTED } : {}) })),
+          })),
+        }
+      : {}),
   };
 }

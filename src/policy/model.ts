@@ -264,6 +264,28 @@ export interface AaaServerGroup {
   }[];
 }
 
+/**
+ * Added (aaa): IOS `aaa group server radius|tacacs+ NAME`, named in login lists as `group NAME`.
+ * A `server A [auth-port P]` member is the `radius-server host` / `tacacs-server host` A (its key
+ * and timeouts); a `server-private A ... key K` member carries its own.
+ */
+export interface AaaGroupServer {
+  readonly name: string;
+  readonly protocol: 'radius' | 'tacacs+';
+  readonly servers: readonly AaaGroupMember[];
+}
+
+export interface AaaGroupMember {
+  readonly host: Ipv4;
+  /** `server-private`: the member's own key, timeout and retransmit, not a global host's. */
+  readonly private: boolean;
+  /** RADIUS `auth-port`, TACACS+ `port`. */
+  readonly port?: number;
+  readonly key?: string;
+  readonly timeout?: number;
+  readonly retransmit?: number;
+}
+
 /** `radius-server host A [auth-port P] [timeout N] [retransmit N] [key K]`; `key` may come from `radius-server key`. */
 export interface RadiusServerEntry {
   readonly host: Ipv4;
@@ -373,6 +395,8 @@ export interface RouterConfig {
   readonly warnings: readonly Warning[];
   /** Added (config): PIX `aaa-server` groups. */
   readonly aaaServers?: readonly AaaServerGroup[];
+  /** Added (aaa): IOS `aaa group server` groups. */
+  readonly aaaGroupServers?: readonly AaaGroupServer[];
   /** Added (config): `ip host NAME A` entries. */
   readonly hosts?: readonly HostEntry[];
   /** Added (config): `ip domain-name X` (or `ip domain name X`): the FQDN is hostname.X. */

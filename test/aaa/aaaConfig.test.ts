@@ -68,3 +68,56 @@ aaa-server RAD (inside) host 192.0.2.11 k2
   ]);
   assert.deepEqual(loadConfigJson(JSON.stringify(c), 'pix.json'), c);
 });
+
+test('aaa group server radius|tacacs+: server and server-private members, other sub-mode lines ignored; a saved model reads back without keys', () => {
+  const c = parseConfig(
+    `hostname gw
+aaa new-model
+aaa group server radius RAD1
+ server 192.0.2.10 auth-port 1812 acct-port 1813
+ server-private 192.0.2.12 auth-port 1812 timeout 3 retransmit 1 key private key
+ deadtime 5
+aaa group server tacacs+ TAC1
+ server 192.0.2.20
+ server-private 192.0.2.21 port 4949 key tk
+aaa authentication login xauth group RAD1 group TAC1 local
+radius-server host 192.0.2.10 auth-port 1812 key k1
+`,
+    'gw.cfg',
+  );
+  assert.deepEqual(c.aaaGroupServers, [
+    {
+      name: 'RAD1',
+      protocol: 'radius',
+      servers: [
+        { host: '192.0.2.10', private: false, port: 1812 },
+        { host: '192.0.2.12', private: true, port: 1812, timeout: 3, retransmit: 1, key: 'private key' },
+      ],
+    },
+    {
+      name: 'TAC1',
+      protocol: 'tacacs+',
+      servers: [
+        { host: '192.0.2.20', private: false },
+        { host: '192.0.2.21', private: true, port: 4949, key: 'tk' },
+      ],
+    },
+  ]);
+  assert.deepEqual(c.aaa[0]?.methods, ['group RAD1', 'group TAC1', 'local']);
+  assert.ok(c.ignored.some((i) => i.text.trim() === 'deadtime 5'));
+  assert.deepEqual(loadConfigJson(JSON.stringify(c), 'gw.json'), c);
+  const shown = JSON.stringify(redactSecrets(c));
+  for (const secret of ['private key', '"tk"', 'k1']) assert.ok(!shown.includes(secret), secret);
+});
+
+test('aaa group server: server-private needs its key; tacacs+ takes no auth-port', () => {
+  assert.throws(
+    () => parseConfig('aaa group server radius R\n server-private 192.0.2.1 auth-port 1812\n', 'gw.cfg'),
+    /gw\.cfg:2/,
+  );
+  assert.throws(
+    () => parseConfig('aaa group server tacacs+ T\n server 192.0.2.1 auth-port 1812\n', 'gw.cfg'),
+    /gw\.cfg:2/,
+  );
+  assert.throws(() => parseConfig('aaa group server ldap L\n', 'gw.cfg'), /gw\.cfg:1/);
+});

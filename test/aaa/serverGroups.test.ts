@@ -141,6 +141,60 @@ tacacs-server timeout 2
     assert.deepEqual(viaLocal, { outcome: { kind: 'accept' }, method: 'local' });
   });
 
+  test('aaa group server: `server A` takes the radius-server host A (its key), server-private its own; a reject is final', async () => {
+    const config = parseConfig(
+      `${ios()}aaa group server radius RAD1
+ server 127.0.0.1 auth-port ${fr.port}
+aaa group server radius PRIV
+ server-private 127.0.0.1 auth-port ${dead.address().port} timeout 1 retransmit 0 key ${RADIUS_KEY}
+ server-private 127.0.0.1 auth-port ${fr.port} timeout 2 key ${RADIUS_KEY}
+aaa group server radius NOHOST
+ server 192.0.2.99
+aaa group server tacacs+ TAC1
+ server 127.0.0.1
+aaa authentication login named group RAD1 local
+aaa authentication login priv group PRIV
+aaa authentication login nohost group NOHOST local
+aaa authentication login tacnamed group TAC1
+`,
+      'vpn.cfg',
+    );
+    const named = loginMethods(config, 'named', serverGroups());
+    assert.deepEqual(
+      named.map((m) => m.name),
+      ['group RAD1', 'local'],
+    );
+    assert.deepEqual(await runMethodList(named, 'alice', 'radius-pw'), {
+      outcome: { kind: 'accept' },
+      method: 'group RAD1',
+    });
+    const rejected = await runMethodList(named, 'alice', 'local-pw');
+    assert.deepEqual([rejected.method, rejected.outcome.kind], ['group RAD1', 'reject']);
+    // The first private member does not answer: the second (FreeRADIUS) does.
+    assert.deepEqual(
+      await runMethodList(loginMethods(config, 'priv', serverGroups()), 'alice', 'radius-pw'),
+      {
+        outcome: { kind: 'accept' },
+        method: 'group PRIV',
+      },
+    );
+    // A member without its radius-server host: the group cannot answer, local does.
+    const nohost = await runMethodList(loginMethods(config, 'nohost', serverGroups()), 'alice', 'local-pw');
+    assert.deepEqual(nohost, { outcome: { kind: 'accept' }, method: 'local' });
+    const [noHostGroup] = loginMethods(config, 'nohost', serverGroups());
+    assert.deepEqual(await noHostGroup?.authenticate('alice', 'x'), {
+      kind: 'error',
+      reason: 'group NOHOST: aaa group server radius NOHOST: no radius-server host 192.0.2.99',
+    });
+    // `server 127.0.0.1` in a tacacs+ group: the first tacacs-server host 127.0.0.1 (refusing).
+    const tacNamed = await runMethodList(
+      loginMethods(config, 'tacnamed', serverGroups()),
+      'alice',
+      'tacacs-pw',
+    );
+    assert.deepEqual([tacNamed.method, tacNamed.outcome.kind], ['group TAC1', 'error']);
+  });
+
   test('a model read back from check --json has no keys: its servers are unusable, never keyed by the mask', async () => {
     const config = redactSecrets(parseConfig(ios(), 'vpn.cfg'));
     const result = await runMethodList(loginMethods(config, 'radonly', serverGroups()), 'alice', 'radius-pw');
