@@ -19,7 +19,10 @@ export const realEngines: LabEngines = {
       ...(context.onSaInstalled !== undefined ? { onSaInstalled: context.onSaInstalled } : {}),
       ...(context.onIkeKeys !== undefined ? { onIkeKeys: context.onIkeKeys } : {}),
       rng: { randomBytes: (n) => random.bytes(n) },
-      ...(context.aggressiveMode ? { ike: { aggressiveMode: true } } : {}),
+      ike: {
+        ...(context.aggressiveMode ? { aggressiveMode: true } : {}),
+        ...(context.decryptionKeys ? { decryptionKeys: context.decryptionKeys } : {}),
+      },
     });
   },
 };

@@ -3,6 +3,7 @@
 // the ping results and `show crypto isakmp sa` / `show crypto ipsec sa` of every router.
 // Passes only if every ping got replies through the tunnel (the SA counters prove it).
 
+import type { KeyObject } from 'node:crypto';
 import type { Gateway } from '../gateway/gateway.js';
 import type { GatewayAdapters } from '../gateway/gateway.js';
 import type { IkeSaKeys } from '../gateway/create.js';
@@ -26,6 +27,8 @@ export interface GatewayContext {
   readonly bus: EventBus;
   readonly seed: number;
   readonly aggressiveMode: boolean;
+  /** The router's encryption keys (rsa-encr), when the scenario made some. */
+  readonly decryptionKeys?: readonly KeyObject[];
   /** Packets held per acquire while IKE runs (0: dropped, as IOS does). */
   readonly holdQueueLimit: number;
   /** Told about every installed SA with its keys (the lab's `--keylog`). */
@@ -134,6 +137,7 @@ export function runLab(
       bus,
       seed: seed * 1000 + index,
       aggressiveMode: routers[index]?.aggressiveMode === true,
+      ...(routers[index]?.decryptionKeys ? { decryptionKeys: routers[index].decryptionKeys } : {}),
       holdQueueLimit: options.hold ?? 0,
       ...(options.onSaInstalled !== undefined ? { onSaInstalled: options.onSaInstalled } : {}),
       ...(options.onIkeKeys !== undefined ? { onIkeKeys: options.onIkeKeys } : {}),

@@ -2,6 +2,8 @@
 
 import { EXAMPLE_13_1_INITIATOR, EXAMPLE_13_2_RESPONDER, NAT_T_INITIATOR } from './chapterPsk.js';
 import { EXAMPLE_13_13_ROUTER1, EXAMPLE_13_14_ROUTER2, EXAMPLE_13_15_ROUTER3_REPAIRED } from './oneToMany.js';
+import type { KeyObject } from 'node:crypto';
+import { RSA_ENCR_SCENARIO } from './rsaEncr.js';
 
 export interface ScenarioRouter {
   /** Shown as the config's file name in errors. */
@@ -9,6 +11,8 @@ export interface ScenarioRouter {
   readonly text: string;
   /** Initiate with aggressive mode instead of main mode. */
   readonly aggressiveMode?: boolean;
+  /** The router's key store encryption keys (rsa-encr), made by the scenario. */
+  readonly decryptionKeys?: readonly KeyObject[];
 }
 
 export interface Scenario {
@@ -69,6 +73,7 @@ export const SCENARIOS: readonly Scenario[] = [
       { from: 1, to: 2 },
     ],
   },
+  RSA_ENCR_SCENARIO,
 ];
 
 export const DEFAULT_SCENARIO = 'psk';
