@@ -7,23 +7,16 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 import { ADDR, announceSkip, interopSkipReason, Lab, Typeswan } from './harness.js';
 import { iosConfig } from './ios.js';
 import { checkPingsAndCounters, triggerFromHa } from './scenario.js';
 import { writeKeyPair } from '../../src/pki/keystore.js';
+import { keyStringText } from '../../src/lab/scenarios/rsaEncr.js';
 
 const skip = interopSkipReason({ charon: false, typeswan: true });
 announceSkip('typeswan <-> typeswan rsa-encr', skip);
-
-function keyString(k: KeyObject): string {
-  const hex = createPublicKey(k).export({ format: 'der', type: 'spki' }).toString('hex').toUpperCase();
-  const words = hex.match(/.{1,8}/g) ?? [];
-  const lines: string[] = [];
-  for (let i = 0; i < words.length; i += 8) lines.push(`  ${words.slice(i, i + 8).join(' ')}`);
-  return lines.join('\n');
-}
 
 function encrConfig(
   o: { hostname: string; lan: string; wan: string; peer: string; peerName: string; acl: string },
@@ -48,7 +41,7 @@ crypto isakmp identity hostname
 crypto key pubkey-chain rsa
  named-key ${o.peerName}
   key-string
-${keyString(peerKey)}
+${keyStringText(peerKey)}
   quit
 !
 `;
