@@ -24,6 +24,7 @@ export const realEngines: LabEngines = {
         ...(context.remoteAccessClient !== undefined
           ? { remoteAccessClient: context.remoteAccessClient }
           : {}),
+        ...(context.decryptionKeys ? { decryptionKeys: context.decryptionKeys } : {}),
       },
       ...(context.aaa !== undefined ? { aaa: context.aaa } : {}),
       ...(context.l2tpClient !== undefined ? { l2tpClient: context.l2tpClient } : {}),

@@ -6,6 +6,7 @@
 // `runLabAsync` runs them in slices and lets promises settle between slices, which XAUTH's AAA
 // checks (asynchronous, as in the gateway) need.
 
+import type { KeyObject } from 'node:crypto';
 import type { Gateway } from '../gateway/gateway.js';
 import type { GatewayAdapters } from '../gateway/gateway.js';
 import type { IkeSaKeys } from '../gateway/create.js';
@@ -33,6 +34,8 @@ export interface GatewayContext {
   readonly bus: EventBus;
   readonly seed: number;
   readonly aggressiveMode: boolean;
+  /** The router's encryption keys (rsa-encr), when the scenario made some. */
+  readonly decryptionKeys?: readonly KeyObject[];
   /** Packets held per acquire while IKE runs (0: dropped, as IOS does). */
   readonly holdQueueLimit: number;
   /** Told about every installed SA with its keys (the lab's `--keylog`). */
@@ -197,6 +200,7 @@ function* labSteps(
       bus,
       seed: seed * 1000 + index,
       aggressiveMode: routers[index]?.aggressiveMode === true,
+      ...(routers[index]?.decryptionKeys ? { decryptionKeys: routers[index].decryptionKeys } : {}),
       holdQueueLimit: options.hold ?? 0,
       ...(options.onSaInstalled !== undefined ? { onSaInstalled: options.onSaInstalled } : {}),
       ...(options.onIkeKeys !== undefined ? { onIkeKeys: options.onIkeKeys } : {}),

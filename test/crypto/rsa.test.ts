@@ -128,4 +128,13 @@ describe('RSA encryption for encrypted nonces (RFC 2409 §5.2)', () => {
       assert.equal(toHex(rsaDecrypt(r1Private, rsaEncrypt(r1Public, m))), toHex(m), `length ${length}`);
     }
   });
+
+  it('a well-padded message of a length the caller refuses is rejected implicitly too', () => {
+    const short = rsaEncrypt(r1Public, new Uint8Array([1, 2, 3]));
+    const m = rsaDecrypt(r1Private, short, { min: 8, max: 256 });
+    assert.ok(m.length >= 8 && m.length <= 256, `length ${m.length}`);
+    assert.equal(toHex(rsaDecrypt(r1Private, short, { min: 8, max: 256 })), toHex(m));
+    const ok = new Uint8Array(randomBytes(32));
+    assert.equal(toHex(rsaDecrypt(r1Private, rsaEncrypt(r1Public, ok), { min: 8, max: 256 })), toHex(ok));
+  });
 });

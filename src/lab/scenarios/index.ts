@@ -9,6 +9,8 @@ import type { LabHost } from '../topology.js';
 import type { LabRemoteAccess } from '../remoteAccess.js';
 import { PIX_SCENARIO, REMOTE_ACCESS_SCENARIO } from './remoteAccess.js';
 import { EXAMPLE_13_24_TED_INITIATOR, EXAMPLE_13_25_TED_RESPONDER } from './ted.js';
+import type { KeyObject } from 'node:crypto';
+import { RSA_ENCR_SCENARIO } from './rsaEncr.js';
 
 export interface ScenarioRouter {
   /** Shown as the config's file name in errors. */
@@ -18,6 +20,8 @@ export interface ScenarioRouter {
   readonly aggressiveMode?: boolean;
   /** The router's host on a LAN of its own (see LabHost) instead of on its second interface. */
   readonly host?: LabHost;
+  /** The router's key store encryption keys (rsa-encr), made by the scenario. */
+  readonly decryptionKeys?: readonly KeyObject[];
 }
 
 export interface Scenario {
@@ -106,6 +110,7 @@ export const SCENARIOS: readonly Scenario[] = [
     pings: [],
     run: runL2tpLab,
   },
+  RSA_ENCR_SCENARIO,
 ];
 
 export const DEFAULT_SCENARIO = 'psk';
