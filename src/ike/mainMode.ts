@@ -112,7 +112,7 @@ export class MainMode implements Phase1Task {
     transition(sa, ctx.emit, PROCESS_MM, 'IKE_I_MM4');
     sa.isakmp = 'MM_KEY_EXCH';
     const id = identityPayload(sa, ctx);
-    const send: Payload[] = [id, ...sa.auth.prove(ourHash(sa))];
+    const send: Payload[] = [id, ...sa.auth.prove(ourHash(sa, ctx))];
     if (!sa.sentInitialContact) {
       // RFC 2407 §4.6.3.3: tell the peer we have no state with it, so it drops stale SAs.
       send.push(initialContactNotify(sa.ckyI, sa.ckyR));
@@ -175,7 +175,7 @@ export class MainMode implements Phase1Task {
     verifyPeer(sa, ctx, payloads);
     transition(sa, ctx.emit, PROCESS_MM, 'IKE_R_MM5');
     if (!sa.auth) throw new Phase1Failure(NotifyType.AUTHENTICATION_FAILED, 'no authenticator');
-    const send = [identityPayload(sa, ctx), ...sa.auth.prove(ourHash(sa))];
+    const send = [identityPayload(sa, ctx), ...sa.auth.prove(ourHash(sa, ctx))];
     sa.isakmp = 'QM_IDLE';
     return {
       send,
