@@ -19,7 +19,12 @@ export const realEngines: LabEngines = {
       ...(context.onSaInstalled !== undefined ? { onSaInstalled: context.onSaInstalled } : {}),
       ...(context.onIkeKeys !== undefined ? { onIkeKeys: context.onIkeKeys } : {}),
       rng: { randomBytes: (n) => random.bytes(n) },
-      ...(context.aggressiveMode ? { ike: { aggressiveMode: true } } : {}),
+      ike: {
+        ...(context.aggressiveMode ? { aggressiveMode: true } : {}),
+        // Certificate validity is wall-clock time; the lab's clock is virtual.
+        ...(context.pki ? { pki: { signingKeys: context.pki.signingKeys, now: Date.now } } : {}),
+      },
+      ...(context.pki ? { keyPairs: () => context.pki?.keyPairs ?? [] } : {}),
     });
   },
 };

@@ -18,6 +18,7 @@ import type { IpsecSa } from '../policy/sa.js';
 import { pingBanner, pingMarks, pingSummary } from './ping.js';
 import type { Scenario, ScenarioRouter } from './scenarios/index.js';
 import { buildTopology, type LabRouter } from './topology.js';
+import { labCaCredentials, type LabRouterPki } from './labPki.js';
 
 export interface GatewayContext {
   readonly router: LabRouter;
@@ -32,6 +33,8 @@ export interface GatewayContext {
   readonly onSaInstalled?: (sa: IpsecSa) => void;
   /** Told each IKE SA's cookie and Ka when phase 1 completes (the lab's `--keylog`). */
   readonly onIkeKeys?: (keys: IkeSaKeys) => void;
+  /** The router's keys from the lab CA (scenarios with `labCa`). */
+  readonly pki?: Omit<LabRouterPki, 'config'>;
 }
 
 export interface LabEngines {
@@ -93,7 +96,9 @@ export function runLab(
   const out = options.out;
   const seed = options.seed ?? 1;
   const loss = options.loss ?? 0;
-  const configs = routers.map((r) => engines.parse(r.text, r.file));
+  const parsed = routers.map((r) => engines.parse(r.text, r.file));
+  const pki = scenario.labCa !== undefined ? labCaCredentials(parsed, scenario.labCa) : undefined;
+  const configs = pki?.map((p) => p.config) ?? parsed;
   const net = new VirtualNetwork({ seed, startSeconds: START_SECONDS });
   const duplicate = options.duplicate ?? 0;
   const reorder = options.reorder ?? 0;
@@ -137,6 +142,7 @@ export function runLab(
       holdQueueLimit: options.hold ?? 0,
       ...(options.onSaInstalled !== undefined ? { onSaInstalled: options.onSaInstalled } : {}),
       ...(options.onIkeKeys !== undefined ? { onIkeKeys: options.onIkeKeys } : {}),
+      ...(pki?.[index] !== undefined ? { pki: pki[index] } : {}),
     });
     return gateway;
   });
@@ -211,6 +217,12 @@ export function runLab(
     out(`${gateway.name}#show crypto ipsec sa`);
     out(gateway.show('ipsec sa').text.trimEnd());
     out('');
+    if (pki !== undefined)
+      for (const what of ['key mypubkey rsa', 'ca certificates'] as const) {
+        out(`${gateway.name}#show crypto ${what}`);
+        out(gateway.show(what).text.trimEnd());
+        out('');
+      }
   }
   const ok = pings.length > 0 && pings.every((p) => p.tunnelOk);
   for (const [router, m] of Object.entries(metrics.snapshot())) {
