@@ -7,7 +7,10 @@ _typeswan_words() {
   local path="$1"
   case "$path" in
     show) echo "crypto debugging" ;;
-    "show crypto") echo "isakmp ipsec map session engine" ;;
+    "show crypto") echo "isakmp ipsec map session engine ca key" ;;
+    "show crypto ca") echo "certificates" ;;
+    "show crypto key") echo "mypubkey" ;;
+    "show crypto key mypubkey") echo "rsa" ;;
     "show crypto isakmp") echo "sa policy" ;;
     "show crypto isakmp sa") echo "detail" ;;
     "show crypto ipsec") echo "sa transform-set" ;;
@@ -75,7 +78,7 @@ _typeswan() {
     return 0
   fi
   if [ "$command" = lab ]; then
-    mapfile -t COMPREPLY < <(compgen -W "psk aggressive nat-t one-to-many" -- "$cur")
+    mapfile -t COMPREPLY < <(compgen -W "psk aggressive nat-t rsa-sig one-to-many" -- "$cur")
     return 0
   fi
   if [ "$command" = decode ]; then

@@ -114,7 +114,7 @@ export class AggressiveMode implements Phase1Task {
     transition(sa, ctx.emit, PROCESS_AM, 'IKE_R_AM1');
     sa.isakmp = 'AG_INIT_EXCH';
     const id = identityPayload(sa, ctx);
-    const proof = sa.auth.prove(ourHash(sa));
+    const proof = sa.auth.prove(ourHash(sa, ctx));
     const send: Payload[] = [
       reply,
       ...keNonce,
@@ -143,7 +143,7 @@ export class AggressiveMode implements Phase1Task {
       ...sealed,
       ...vendorIdPayloads(sa, ctx),
       ...natdPayloads(sa, ctx),
-      ...sa.auth.prove(ourHash(sa)),
+      ...sa.auth.prove(ourHash(sa, ctx)),
     ];
     return { send, expectReply: true, after: () => transition(sa, ctx.emit, PROCESS_COMPLETE, 'IKE_R_AM2') };
   }
@@ -173,7 +173,7 @@ export class AggressiveMode implements Phase1Task {
     verifyPeer(sa, ctx, payloads);
     transition(sa, ctx.emit, PROCESS_AM, 'IKE_I_AM2');
     const natd = natdPayloads(sa, ctx);
-    const send: Payload[] = [...sa.auth.prove(ourHash(sa)), ...natd];
+    const send: Payload[] = [...sa.auth.prove(ourHash(sa, ctx)), ...natd];
     sa.isakmp = 'QM_IDLE';
     return {
       send,

@@ -177,7 +177,19 @@ export type IkeEvent =
       readonly selector: TrafficSelector;
     }
   | { readonly type: 'vendorId'; readonly connId: number; readonly name: string }
-  | { readonly type: 'authMethod'; readonly connId: number; readonly method: string; readonly idType: string }
+  /** The method in use: when the policy is chosen (IOS 11.3, Example 13-9), or with the ID's type. */
+  | {
+      readonly type: 'authMethod';
+      readonly connId: number;
+      readonly method: string;
+      readonly idType?: string;
+    }
+  /** A crypto engine step of phase 1 (`debug crypto engine`, Example 13-9). */
+  | {
+      readonly type: 'cryptoEngine';
+      readonly connId: number;
+      readonly operation: 'dh-keypair' | 'dh-shared' | 'skeyid' | 'hmac';
+    }
   | {
       readonly type: 'idPayload';
       readonly connId: number;

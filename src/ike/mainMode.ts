@@ -121,7 +121,7 @@ export class MainMode implements Phase1Task {
     sa.isakmp = 'MM_KEY_EXCH';
     // With encrypted nonces the ID went in MM3 already (RFC 2409 §5.2).
     const id = encr ? [] : [identityPayload(sa, ctx)];
-    const send: Payload[] = [...id, ...sa.auth.prove(ourHash(sa))];
+    const send: Payload[] = [...id, ...sa.auth.prove(ourHash(sa, ctx))];
     if (!sa.sentInitialContact) {
       // RFC 2407 §4.6.3.3: tell the peer we have no state with it, so it drops stale SAs.
       send.push(initialContactNotify(sa.ckyI, sa.ckyR));
@@ -189,7 +189,7 @@ export class MainMode implements Phase1Task {
     verifyPeer(sa, ctx, payloads);
     transition(sa, ctx.emit, PROCESS_MM, 'IKE_R_MM5');
     if (!sa.auth) throw new Phase1Failure(NotifyType.AUTHENTICATION_FAILED, 'no authenticator');
-    const send = [...(encr ? [] : [identityPayload(sa, ctx)]), ...sa.auth.prove(ourHash(sa))];
+    const send = [...(encr ? [] : [identityPayload(sa, ctx)]), ...sa.auth.prove(ourHash(sa, ctx))];
     sa.isakmp = 'QM_IDLE';
     return {
       send,

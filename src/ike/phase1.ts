@@ -418,6 +418,9 @@ export function acceptReply(sa: IkeSa, ctx: Phase1Context, decoded: SaPayload): 
 
 function adoptPolicy(sa: IkeSa, p: IsakmpPolicy, ctx: Phase1Context): void {
   sa.policy = p;
+  // Example 13-9: IOS names a signature SA's method once the policy is chosen.
+  if (p.authentication === 'rsa-sig')
+    ctx.emit({ type: 'authMethod', connId: sa.connId, method: methodDescription(p) });
   sa.hash = hashAlgOf(p.hash);
   sa.cipher = policyCipher(p);
   sa.expiresAt = ctx.now + p.lifetimeSeconds;
@@ -503,7 +506,10 @@ export function makeKeNonce(sa: IkeSa, ctx: Phase1Context, groupOverride?: numbe
   const group = groupOverride ?? sa.policy?.group ?? 1;
   if (!dhSupported(group))
     throw new Phase1Failure(NotifyType.ATTRIBUTES_NOT_SUPPORTED, `DH group ${group} not supported`);
-  sa.dh ??= dhExchange(group, ctx.rng.randomBytes(dhPrivateLength(group)));
+  if (!sa.dh) {
+    sa.dh = dhExchange(group, ctx.rng.randomBytes(dhPrivateLength(group)));
+    ctx.emit({ type: 'cryptoEngine', connId: sa.connId, operation: 'dh-keypair' });
+  }
   const nonce = ctx.rng.randomBytes(NONCE_LENGTH);
   if (sa.role === 'initiator') {
     sa.gxi = sa.dh.publicValue;
@@ -541,12 +547,14 @@ export function deriveKeys(sa: IkeSa, ctx: Phase1Context): void {
   if (!sa.dh || !sa.gxi || !sa.gxr || !sa.ni || !sa.nr || !sa.auth || !sa.cipher)
     throw new Phase1Failure(NotifyType.PAYLOAD_MALFORMED, 'key material incomplete');
   let gxy: Uint8Array;
+  ctx.emit({ type: 'cryptoEngine', connId: sa.connId, operation: 'dh-shared' });
   try {
     gxy = sa.dh.sharedSecret(sa.role === 'initiator' ? sa.gxr : sa.gxi);
   } catch (e) {
     if (e instanceof InvalidKeError) throw new Phase1Failure(NotifyType.INVALID_KEY_INFORMATION, e.message);
     throw e;
   }
+  ctx.emit({ type: 'cryptoEngine', connId: sa.connId, operation: 'skeyid' });
   sa.skeyid = sa.auth.skeyid({ hash: sa.hash, ni: sa.ni, nr: sa.nr, gxy, ckyI: sa.ckyI, ckyR: sa.ckyR });
   sa.keys = deriveSkeyids(sa.hash, sa.skeyid, gxy, sa.ckyI, sa.ckyR);
   sa.encKey = expandEncryptionKey(sa.hash, sa.keys.e, sa.cipher.keyLength);
@@ -645,7 +653,8 @@ export function adoptIdentity(sa: IkeSa, id: IdPayload): IdPayload {
   return id;
 }
 
-export function ourHash(sa: IkeSa): Uint8Array {
+export function ourHash(sa: IkeSa, ctx: Phase1Context): Uint8Array {
+  ctx.emit({ type: 'cryptoEngine', connId: sa.connId, operation: 'hmac' });
   if (!sa.skeyid || !sa.gxi || !sa.gxr || !sa.saiB || !sa.idLocalB) throw new Error('hash inputs missing');
   return sa.role === 'initiator'
     ? hashI(sa.hash, sa.skeyid, sa.gxi, sa.gxr, sa.ckyI, sa.ckyR, sa.saiB, sa.idLocalB)
@@ -662,7 +671,10 @@ export function peerHash(sa: IkeSa): Uint8Array {
 /** Verifies the peer's proof; a failure is AUTHENTICATION-FAILED / INVALID-HASH-INFORMATION. */
 export function verifyPeer(sa: IkeSa, ctx: Phase1Context, payloads: readonly Payload[]): void {
   if (!sa.auth) throw new Phase1Failure(NotifyType.AUTHENTICATION_FAILED, 'no authenticator');
-  ctx.emit({ type: 'processing', connId: sa.connId, payload: 'HASH', messageId: 0 });
+  // Signatures carry SIG, not HASH (RFC 2409 §5.1): the authenticator reports what it reads.
+  if (findPayload(payloads, PayloadType.HASH))
+    ctx.emit({ type: 'processing', connId: sa.connId, payload: 'HASH', messageId: 0 });
+  ctx.emit({ type: 'cryptoEngine', connId: sa.connId, operation: 'hmac' });
   const r = sa.auth.verify(payloads, peerHash(sa));
   if (typeof r === 'object') {
     ctx.emit({ type: 'authFailed', connId: sa.connId, peer: sa.peerAddress, reason: r.reason });

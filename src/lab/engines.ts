@@ -25,9 +25,12 @@ export const realEngines: LabEngines = {
           ? { remoteAccessClient: context.remoteAccessClient }
           : {}),
         ...(context.decryptionKeys ? { decryptionKeys: context.decryptionKeys } : {}),
+        // Certificate validity is wall-clock time; the lab's clock is virtual.
+        ...(context.pki ? { pki: { signingKeys: context.pki.signingKeys, now: Date.now } } : {}),
       },
       ...(context.aaa !== undefined ? { aaa: context.aaa } : {}),
       ...(context.l2tpClient !== undefined ? { l2tpClient: context.l2tpClient } : {}),
+      ...(context.pki ? { keyPairs: () => context.pki?.keyPairs ?? [] } : {}),
     });
   },
 };

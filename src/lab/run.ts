@@ -26,6 +26,7 @@ import { pingTranscript } from './ping.js';
 import { gatewayOf, labAaa, vpnClientOf } from './remoteAccess.js';
 import type { Scenario, ScenarioRouter } from './scenarios/index.js';
 import { buildTopology, type LabRouter } from './topology.js';
+import { labCaCredentials, type LabRouterPki } from './labPki.js';
 
 export interface GatewayContext {
   readonly router: LabRouter;
@@ -48,6 +49,8 @@ export interface GatewayContext {
   readonly aaa?: ServerGroupFactories;
   /** This router is an L2TP client (LAC + PPP) of that LNS. */
   readonly l2tpClient?: L2tpClientSettings;
+  /** The router's keys from the lab CA (scenarios with `labCa`). */
+  readonly pki?: Omit<LabRouterPki, 'config'>;
 }
 
 export interface LabEngines {
@@ -162,7 +165,9 @@ function* labSteps(
   const out = options.out;
   const seed = options.seed ?? 1;
   const loss = options.loss ?? 0;
-  const configs = routers.map((r) => engines.parse(r.text, r.file));
+  const parsed = routers.map((r) => engines.parse(r.text, r.file));
+  const pki = scenario.labCa !== undefined ? labCaCredentials(parsed, scenario.labCa) : undefined;
+  const configs = pki?.map((p) => p.config) ?? parsed;
   const net = new VirtualNetwork({ seed, startSeconds: START_SECONDS });
   const duplicate = options.duplicate ?? 0;
   const reorder = options.reorder ?? 0;
@@ -206,6 +211,7 @@ function* labSteps(
       ...(options.onIkeKeys !== undefined ? { onIkeKeys: options.onIkeKeys } : {}),
       ...(client !== undefined ? { remoteAccessClient: client } : {}),
       ...(aaa !== undefined ? { aaa } : {}),
+      ...(pki?.[index] !== undefined ? { pki: pki[index] } : {}),
     });
     return gateway;
   });
@@ -334,6 +340,12 @@ function* labSteps(
       out(gateway.show('ip local pool').text.trimEnd());
       out('');
     }
+    if (pki !== undefined)
+      for (const what of ['key mypubkey rsa', 'ca certificates'] as const) {
+        out(`${gateway.name}#show crypto ${what}`);
+        out(gateway.show(what).text.trimEnd());
+        out('');
+      }
   });
   const ok = pings.length > 0 && pings.every((p) => p.tunnelOk);
   for (const [router, m] of Object.entries(metrics.snapshot())) {

@@ -11,6 +11,13 @@ export interface IkeDebugMessage {
   readonly text: string;
 }
 
+/** `debug crypto engine` prints the engine's lines (Example 13-9), `debug crypto ipsec` IPSEC(...). */
+function categoryOf(line: string): DebugCategory {
+  if (line.startsWith('IPSEC(')) return 'ipsec';
+  if (/^(Crypto engine \d+:|CRYPTO_ENGINE:|generate hmac context)/.test(line)) return 'engine';
+  return 'isakmp';
+}
+
 export function ikeDebugMessages(event: IkeEvent): IkeDebugMessage[] {
   const messages: { category: DebugCategory; lines: string[] }[] = [];
   for (const line of debugIsakmpLines(event)) {
@@ -18,7 +25,7 @@ export function ikeDebugMessages(event: IkeEvent): IkeDebugMessage[] {
     if (last !== undefined && (line.startsWith('Old State') || line.startsWith(' '))) {
       last.lines.push(line);
     } else {
-      messages.push({ category: line.startsWith('IPSEC(') ? 'ipsec' : 'isakmp', lines: [line] });
+      messages.push({ category: categoryOf(line), lines: [line] });
     }
   }
   return messages.map((m) => ({ category: m.category, text: m.lines.join('\n') }));

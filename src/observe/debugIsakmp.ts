@@ -165,6 +165,16 @@ function createSa(dest: string, p: SaPairSummary, dir: 'in' | 'out'): string[] {
   ];
 }
 
+/** `debug crypto engine` lines of phase 1, as Example 13-9 prints them. */
+const ENGINE_LINES: Readonly<
+  Record<Extract<IkeEvent, { type: 'cryptoEngine' }>['operation'], (connId: number) => string[]>
+> = {
+  'dh-keypair': () => ['Crypto engine 0: generate alg param', 'CRYPTO_ENGINE: Dh phase 1 status: 0'],
+  'dh-shared': () => ['Crypto engine 0: generate alg param'],
+  skeyid: (connId) => [`Crypto engine 0: create ISAKMP SKEYID for conn id ${connId}`],
+  hmac: (connId) => [`generate hmac context for conn id ${connId}`],
+};
+
 /** The debug lines one event prints (without timestamps). */
 export function debugIsakmpLines(e: IkeEvent): string[] {
   switch (e.type) {
@@ -262,7 +272,13 @@ export function debugIsakmpLines(e: IkeEvent): string[] {
       if (e.name === 'Cisco IOS') return [`${tag(e.connId)} speaking to another IOS box!`];
       return [`${tag(e.connId)} vendor ID is ${VID[e.name] ?? e.name}`];
     case 'authMethod':
-      return [`${tag(e.connId)} SA is doing ${e.method} authentication using id type ${e.idType}`];
+      return [
+        e.idType === undefined
+          ? `${tag(e.connId)} SA is doing ${e.method} authentication`
+          : `${tag(e.connId)} SA is doing ${e.method} authentication using id type ${e.idType}`,
+      ];
+    case 'cryptoEngine':
+      return ENGINE_LINES[e.operation](e.connId);
     case 'idPayload':
       return [
         `ISAKMP (${e.connId}): ID payload`,

@@ -12,15 +12,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { signCertificate, time } from './certificate.js';
 import { readCsr } from './csr.js';
-import {
-  KeyUsageBit,
-  OID,
-  authorityKeyIdentifier,
-  basicConstraints,
-  keyUsage,
-  subjectAltName,
-  subjectKeyIdentifier,
-} from './extensions.js';
+import { KeyUsageBit, OID, authorityKeyIdentifier, caExtensions, endEntityExtensions } from './extensions.js';
 import { readKeyPair, writeKeyPair } from './keystore.js';
 import { generateRsaKey } from './keygen.js';
 import { parseDn } from './name.js';
@@ -143,11 +135,7 @@ export async function initCa(options: InitOptions): Promise<Ca> {
       notBefore: options.now,
       notAfter: new Date(options.now.getTime() + options.days * DAY_MS),
       subjectPublicKeyInfo: spki,
-      extensions: [
-        basicConstraints(true),
-        keyUsage(KeyUsageBit.digitalSignature | KeyUsageBit.keyCertSign | KeyUsageBit.cRLSign),
-        subjectKeyIdentifier(spki),
-      ],
+      extensions: caExtensions(spki),
     },
     key,
   );
@@ -190,14 +178,12 @@ export async function issue(ca: Ca, csrDer: Uint8Array, options: IssueOptions): 
   const notAfter = new Date(
     Math.min(options.now.getTime() + options.days * DAY_MS, ca.certificate.notAfter.value.getTime()),
   );
-  const extensions = [
-    basicConstraints(false),
-    keyUsage(KeyUsageBit.digitalSignature | KeyUsageBit.keyEncipherment),
-    subjectKeyIdentifier(spki),
-    authorityKeyIdentifier(ca.certificate.subjectPublicKeyInfo),
-  ];
-  const san = subjectAltName(request.altNames);
-  if (san !== undefined) extensions.push(san);
+  const extensions = endEntityExtensions(
+    spki,
+    ca.certificate.subjectPublicKeyInfo,
+    KeyUsageBit.digitalSignature | KeyUsageBit.keyEncipherment,
+    request.altNames,
+  );
   const { der } = await signCertificate(
     {
       serialNumber: serialInteger(serial),

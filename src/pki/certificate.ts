@@ -1,9 +1,9 @@
 // Building and signing an X.509 v3 certificate (RFC 5280 §4.1) with SHA-256 and RSA.
 
-import type { KeyObject } from 'node:crypto';
-import type * as asn1js from 'asn1js';
+import { sign, type KeyObject } from 'node:crypto';
+import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { signingKey, toDer } from './pkix.js';
+import { toDer } from './pkix.js';
 
 export function time(date: Date): pkijs.Time {
   // RFC 5280 §4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050.
@@ -20,10 +20,21 @@ export interface CertificateFields {
   readonly extensions: readonly pkijs.Extension[];
 }
 
-export async function signCertificate(
+/** sha256WithRSAEncryption (RFC 4055 §5), its parameters NULL. */
+const SHA256_WITH_RSA = '1.2.840.113549.1.1.11';
+
+/**
+ * Signs with Node's RSASSA-PKCS1-v1_5 over the TBSCertificate DER: synchronous, so the in-process
+ * lab can make its CA and certificates at start.
+ */
+export function signCertificateSync(
   fields: CertificateFields,
   issuerKey: KeyObject,
-): Promise<{ certificate: pkijs.Certificate; der: Uint8Array }> {
+): { certificate: pkijs.Certificate; der: Uint8Array } {
+  const algorithm = new pkijs.AlgorithmIdentifier({
+    algorithmId: SHA256_WITH_RSA,
+    algorithmParams: new asn1js.Null(),
+  });
   const certificate = new pkijs.Certificate({
     version: 2,
     serialNumber: fields.serialNumber,
@@ -32,8 +43,20 @@ export async function signCertificate(
     notBefore: time(fields.notBefore),
     notAfter: time(fields.notAfter),
     subjectPublicKeyInfo: fields.subjectPublicKeyInfo,
+    signature: algorithm,
+    signatureAlgorithm: algorithm,
     ...(fields.extensions.length > 0 ? { extensions: [...fields.extensions] } : {}),
   });
-  await certificate.sign(await signingKey(issuerKey), 'SHA-256');
+  certificate.tbsView = new Uint8Array(certificate.encodeTBS().toBER());
+  certificate.signatureValue = new asn1js.BitString({
+    valueHex: sign('sha256', certificate.tbsView, issuerKey),
+  });
   return { certificate, der: toDer(certificate) };
+}
+
+export function signCertificate(
+  fields: CertificateFields,
+  issuerKey: KeyObject,
+): Promise<{ certificate: pkijs.Certificate; der: Uint8Array }> {
+  return Promise.resolve(signCertificateSync(fields, issuerKey));
 }

@@ -110,3 +110,30 @@ export function authorityKeyIdentifier(issuerSpki: pkijs.PublicKeyInfo): pkijs.E
   const aki = new pkijs.AuthorityKeyIdentifier({ keyIdentifier: keyIdentifierValue });
   return extension(OID.authorityKeyIdentifier, false, aki.toSchema());
 }
+
+/** A CA certificate's extensions (RFC 5280 §4.2.1.9, §4.2.1.3): it signs certificates and CRLs. */
+export function caExtensions(spki: pkijs.PublicKeyInfo): pkijs.Extension[] {
+  return [
+    basicConstraints(true),
+    keyUsage(KeyUsageBit.digitalSignature | KeyUsageBit.keyCertSign | KeyUsageBit.cRLSign),
+    subjectKeyIdentifier(spki),
+  ];
+}
+
+/** An end entity's extensions: not a CA, `usage` bits, key identifiers, its alternative names. */
+export function endEntityExtensions(
+  spki: pkijs.PublicKeyInfo,
+  issuerSpki: pkijs.PublicKeyInfo,
+  usage: number,
+  names: AltNames,
+): pkijs.Extension[] {
+  const extensions = [
+    basicConstraints(false),
+    keyUsage(usage),
+    subjectKeyIdentifier(spki),
+    authorityKeyIdentifier(issuerSpki),
+  ];
+  const san = subjectAltName(names);
+  if (san !== undefined) extensions.push(san);
+  return extensions;
+}

@@ -134,8 +134,11 @@ test('bash completion: commands, IOS words, option values', () => {
     'map',
     'session',
     'engine',
+    'ca',
+    'key',
   ]);
   assert.deepEqual(complete(['typeswan', 'show', 'crypto', 'engine', 'c']), ['connections']);
+  assert.deepEqual(complete(['typeswan', 'show', 'crypto', 'key', 'mypubkey', '']), ['rsa']);
   assert.deepEqual(complete(['typeswan', 'show', '--control', '/run/x.sock', 'crypto', 'ses']), ['session']);
   assert.deepEqual(complete(['typeswan', 'clear', 'crypto', '']), ['sa', 'isakmp']);
   assert.deepEqual(complete(['typeswan', 'debug', 'crypto', 'isakmp', 'e']), ['engine']);

@@ -1,9 +1,11 @@
 // The lab's scenarios: the chapter's case studies as configurations plus what to ping.
 
+import type { LabCaOptions } from '../labPki.js';
 import { EXAMPLE_13_1_INITIATOR, EXAMPLE_13_2_RESPONDER, NAT_T_INITIATOR } from './chapterPsk.js';
 import { EXAMPLE_13_23_LNS_REPAIRED, windowsClient } from './l2tp.js';
 import type { LabEngines, LabOptions, LabResult } from '../run.js';
 import { runL2tpLab } from '../l2tpRun.js';
+import { EXAMPLE_13_7_LAB_ISDN1, EXAMPLE_13_8_LAB_ISDN } from './rsaSig.js';
 import { EXAMPLE_13_13_ROUTER1, EXAMPLE_13_14_ROUTER2, EXAMPLE_13_15_ROUTER3_REPAIRED } from './oneToMany.js';
 import type { LabHost } from '../topology.js';
 import type { LabRemoteAccess } from '../remoteAccess.js';
@@ -37,6 +39,8 @@ export interface Scenario {
   readonly remoteAccess?: LabRemoteAccess;
   /** A case study with a topology and traffic of its own (the L2TP clients): runs instead of pings. */
   readonly run?: (routers: readonly ScenarioRouter[], engines: LabEngines, options: LabOptions) => LabResult;
+  /** Replace the trust points' certificate chains by a lab CA's, for keys made at start (labPki.ts). */
+  readonly labCa?: LabCaOptions;
 }
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -70,6 +74,17 @@ export const SCENARIOS: readonly Scenario[] = [
     ],
     pings: [{ from: 0, to: 1 }],
     nat: { router: 0, outsideAddress: '172.16.172.10' },
+  },
+  {
+    name: 'rsa-sig',
+    title: 'Router-to-router IPsec with RSA signatures and certificates (usage keys from a lab CA)',
+    source: 'Examples 13-7 to 13-9, Figure 13-46',
+    routers: [
+      { file: 'example-13-7 (lab-isdn1)', text: EXAMPLE_13_7_LAB_ISDN1 },
+      { file: 'example-13-8 (lab-isdn)', text: EXAMPLE_13_8_LAB_ISDN },
+    ],
+    pings: [{ from: 0, to: 1 }],
+    labCa: { usageKeys: true },
   },
   {
     name: 'one-to-many',
