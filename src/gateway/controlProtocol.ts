@@ -20,7 +20,8 @@ export type ShowWhat =
   | 'engine connections active'
   | 'debug'
   | 'ip local pool'
-  | 'ca certificates';
+  | 'ca certificates'
+  | 'ipsec client ezvpn';
 export const SHOW_WHATS: readonly ShowWhat[] = [
   'isakmp sa',
   'isakmp sa detail',
@@ -35,6 +36,7 @@ export const SHOW_WHATS: readonly ShowWhat[] = [
   'debug',
   'ip local pool',
   'ca certificates',
+  'ipsec client ezvpn',
 ];
 /** What the gateway renders; `show debug` is the control server's (it knows the debug streams). */
 export type GatewayShowWhat = Exclude<ShowWhat, 'debug'>;

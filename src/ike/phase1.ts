@@ -72,6 +72,8 @@ export interface Phase1Context {
   readonly sig?: SigContext;
   /** As a remote-access client: whether we answer XAUTH from this gateway (our offer says so). */
   readonly xauthClient?: (peer: string) => boolean;
+  /** As a remote-access client with a group name: the ID_KEY_ID we identify with toward `peer`. */
+  readonly groupIdentity?: (peer: string) => string | undefined;
   emit(e: IkeEvent): void;
 }
 
@@ -518,6 +520,8 @@ export function localIdentity(sa: IkeSa, ctx: Phase1Context): IdPayload {
   const subject =
     sa.auth?.ownSubject ??
     (ctx.sig ? ownCredential(ctx.sig.points, sa.peerCertRequests)?.own?.cert.subjectDer : undefined);
+  const group = sa.role === 'initiator' ? ctx.groupIdentity?.(sa.peerAddress) : undefined;
+  if (group !== undefined) return idPayloadFromData(IdType.KEY_ID, 17, 500, new TextEncoder().encode(group));
   if (ctx.config.isakmp.identity === 'dn' && subject !== undefined)
     return idPayloadFromData(IdType.DER_ASN1_DN, 17, 500, subject);
   if (ctx.config.isakmp.identity === 'hostname') {

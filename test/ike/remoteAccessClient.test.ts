@@ -61,3 +61,22 @@ test('the Concentrator takes the XAUTHInitPreShared transform and the client ado
   );
   assert.equal(client.installed.length, 1);
 });
+
+test('with a group name the client starts aggressive mode identified as ID_KEY_ID NAME', () => {
+  const client = new IkeManager({
+    config: clientConfig(CLIENT),
+    rng: seededRng('client'),
+    localAddresses: [CLIENT],
+    remoteAccessClient: { credentials: () => ({ username: 'u', password: 'p' }), group: 'vpngroup' },
+  });
+  const first = client
+    .acquire({ peer: GATEWAY, selector: clientSelector(CLIENT) }, 0)
+    .find((a) => a.kind === 'send');
+  assert.ok(first?.kind === 'send');
+  const message = decodeMessage(first.data);
+  // RFC 2408 §3.1: exchange type 4 is Aggressive; RFC 2407 §4.6.2.1: ID type 11 is ID_KEY_ID.
+  assert.equal(message.header.exchangeType, 4);
+  const id = findPayload(message.payloads, PayloadType.ID);
+  assert.equal(id?.idType, 11);
+  assert.equal(Buffer.from(id?.data ?? []).toString('utf8'), 'vpngroup');
+});

@@ -90,6 +90,9 @@ describe(
       const address = /Mode Config address (10\.1\.10\.\d+)/.exec(daemon.text())?.[1] ?? '';
       const addr = await lab.exec('r2', ['ip', '-4', '-o', 'addr', 'show', 'dev', 'tsclient0']);
       assert.match(addr.stdout, new RegExp(`inet ${address.replace(/\./g, '\\.')}/32`), addr.stdout);
+      // No split-include from this gateway: the configured remote network is what is routed.
+      const route = await lab.exec('r2', ['ip', '-4', 'route', 'show', 'dev', 'tsclient0']);
+      assert.match(route.stdout, /10\.1\.0\.0\/24/, route.stdout);
       assert.ok(!daemon.text().includes('cisco1234'), 'the password is in no log line');
       assert.ok(
         await until(() => /route 10\.1\.10\.\d+\/32 into \S+ added/.test(gateway.log()), 10_000),

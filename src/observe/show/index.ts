@@ -3,6 +3,7 @@ export { caCertificateViews, formatCaCertificates, type CaCertificateView } from
 export { formatIpsecSa, formatIpsecFlow, hex8 } from './ipsecSa.js';
 export { formatCryptoMap, formatCryptoMapEntry } from './cryptoMap.js';
 export { formatLocalPools, type LocalPoolView } from './localPool.js';
+export { formatEzvpnClient, type EzvpnClientView } from './ezvpnClient.js';
 export {
   formatIsakmpPolicy,
   formatTransformSets,
