@@ -56,7 +56,7 @@ import {
   type HashAlg,
 } from './keys.js';
 import { buildNatd, checkNatd } from './natd.js';
-import { pskByAddress, pskByHostname } from './psk.js';
+import { pskByAddress, pskByGroup, pskByHostname } from './psk.js';
 import type { Rng } from './types.js';
 import { capabilitiesOf, recognizeVendorId, vendorIdBytes, type VendorIdName } from './vendorIds.js';
 
@@ -421,6 +421,9 @@ export function authenticatorFor(sa: IkeSa, ctx: Phase1Context, peerIdentity?: I
   let found = undefined as ReturnType<typeof pskByAddress>;
   if (peerIdentity?.idType === IdType.FQDN || peerIdentity?.idType === IdType.USER_FQDN)
     found = pskByHostname(ctx.config, Buffer.from(peerIdentity.data).toString('utf8'));
+  // A VPN client's group name (ID_KEY_ID, aggressive mode) selects its group's key.
+  else if (peerIdentity?.idType === IdType.KEY_ID)
+    found = pskByGroup(ctx.config, Buffer.from(peerIdentity.data).toString('utf8'));
   else if (peerIdentity?.idType === IdType.IPV4_ADDR && peerIdentity.data.length === 4)
     found = pskByAddress(ctx.config, ipv4ToText(peerIdentity.data));
   found ??= pskByAddress(ctx.config, sa.peerAddress);
