@@ -11,7 +11,14 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parseConfigText, isConfigProblem } from '../gateway/index.js';
 import { runIp } from '../net/host/index.js';
-import { ipv4NumberToText, ipv4ToNumber, parsePrefixText, prefixToNetmask } from '../packet/address.js';
+import {
+  ipv4NumberToText,
+  ipv4TextToNumber,
+  ipv4ToNumber,
+  netmaskPrefix,
+  parsePrefixText,
+  prefixToNetmask,
+} from '../packet/address.js';
 import type { RouterConfig } from '../policy/model.js';
 import { Severity, type DaemonLog } from './daemonLog.js';
 import { RuntimeFailure, UsageError } from './errors.js';
@@ -26,6 +33,11 @@ export interface ClientSettings {
   readonly local?: string;
   /** The group's pre-shared key. */
   readonly key: string;
+  /**
+   * The group name: with it the client identifies as ID_KEY_ID NAME in aggressive mode (the
+   * Cisco VPN Client's group authentication); without it, by its address in main mode.
+   */
+  readonly group?: string;
   readonly username: string;
   /** "Remote party address": the networks behind the gateway, as CIDR. */
   readonly remoteNetworks: readonly string[];
@@ -39,16 +51,17 @@ const DEFAULT_IKE = { encryption: 'aes', hash: 'sha', group: '14' } as const;
 const DEFAULT_ESP = ['esp-aes', 'esp-sha-hmac'] as const;
 
 /** The settings that take one word, by their keyword. */
-const SINGLE: ReadonlyMap<string, 'gateway' | 'local' | 'key' | 'username'> = new Map([
+const SINGLE: ReadonlyMap<string, 'gateway' | 'local' | 'key' | 'group' | 'username'> = new Map([
   ['gateway', 'gateway'],
   ['local', 'local'],
   ['key', 'key'],
+  ['group', 'group'],
   ['username', 'username'],
 ]);
 
 /**
  * Reads the client file: one `keyword value...` per line, `#` or `!` comments. Keywords:
- * gateway, local, key, username, remote-network (repeatable), ike-proposal ENC HASH GROUP,
+ * gateway, local, key, group, username, remote-network (repeatable), ike-proposal ENC HASH GROUP,
  * esp-proposal TRANSFORM... Unknown keywords are refused with their line.
  */
 export function parseClientFile(text: string, file: string): Partial<ClientSettings> {
@@ -56,6 +69,7 @@ export function parseClientFile(text: string, file: string): Partial<ClientSetti
     gateway?: string;
     local?: string;
     key?: string;
+    group?: string;
     username?: string;
     remoteNetworks?: string[];
     ike?: ClientSettings['ike'];
@@ -132,6 +146,7 @@ interface ClientOptions extends StartOptions {
   readonly gateway?: string;
   readonly local?: string;
   readonly username?: string;
+  readonly group?: string;
   readonly remoteNetwork?: string[];
   readonly passwordFile?: string;
 }
@@ -144,6 +159,7 @@ export function registerClient(program: Command, io: CliIo): void {
     .option('--gateway <address>', "the gateway's address (overrides the file)")
     .option('--local <address>', 'our address toward the gateway (default: the route to it)')
     .option('--username <name>', 'the XAUTH username (overrides the file)')
+    .option('--group <name>', 'the group name: aggressive mode with it as ID_KEY_ID (overrides the file)')
     .option('--remote-network <cidr...>', 'protected networks behind the gateway (override the file)')
     .option(
       '--password-file <file>',
@@ -179,10 +195,12 @@ export function clientSettings(options: ClientOptions): ClientSettings {
   if (username === undefined) throw new UsageError(`${options.config}: no username`);
   if (remoteNetworks.length === 0) throw new UsageError(`${options.config}: no remote-network`);
   const local = options.local ?? file.local;
+  const group = options.group ?? file.group;
   return {
     gateway,
     ...(local !== undefined ? { local } : {}),
     key,
+    ...(group !== undefined ? { group } : {}),
     username,
     remoteNetworks,
     ike: file.ike ?? DEFAULT_IKE,
@@ -245,13 +263,15 @@ export async function runClient(options: ClientOptions, io: CliIo): Promise<void
   const password = await readPassword(options, io);
   const log = daemonLog(options, io);
   const local = settings.local ?? sourceToward(settings.gateway);
-  let config: RouterConfig;
-  try {
-    config = parseConfigText(clientRouterConfig({ ...settings, local }), options.config);
-  } catch (error) {
-    if (isConfigProblem(error)) throw new UsageError(error.message);
-    throw error;
-  }
+  const configFor = (remoteNetworks: readonly string[]): RouterConfig => {
+    try {
+      return parseConfigText(clientRouterConfig({ ...settings, local, remoteNetworks }), options.config);
+    } catch (error) {
+      if (isConfigProblem(error)) throw new UsageError(error.message);
+      throw error;
+    }
+  };
+  const config = configFor(settings.remoteNetworks);
   let refused: string | undefined;
   let stop: () => void = () => undefined;
   const until = new Promise<void>((resolve) => (stop = resolve));
@@ -263,12 +283,16 @@ export async function runClient(options: ClientOptions, io: CliIo): Promise<void
         credentials: (peer) =>
           peer === settings.gateway ? { username: settings.username, password } : undefined,
         modeConfig: 'pull',
+        ...(settings.group !== undefined ? { group: settings.group } : {}),
       },
       until,
       running: (gateway, tunnel, runLog) =>
-        connect(gateway, tunnel, runLog, settings, (reason) => {
-          refused = reason;
-          stop();
+        connect(gateway, tunnel, runLog, settings, {
+          fail: (reason) => {
+            refused = reason;
+            stop();
+          },
+          configFor,
         }),
     });
   } finally {
@@ -280,14 +304,32 @@ export async function runClient(options: ClientOptions, io: CliIo): Promise<void
 type RunHooks = NonNullable<Parameters<typeof runGateway>[4]>;
 type Running = NonNullable<RunHooks['running']>;
 
-/** Initiates, puts the Mode Config address on the TUN, and stops on a refused XAUTH. */
+/** A split-include network as CIDR; undefined for a mask that is no prefix. */
+function splitCidr(n: { readonly address: string; readonly mask: string }): string | undefined {
+  const mask = ipv4TextToNumber(n.mask);
+  const address = ipv4TextToNumber(n.address);
+  const length = mask === undefined ? undefined : netmaskPrefix(mask);
+  if (address === undefined || mask === undefined || length === undefined) return undefined;
+  return `${ipv4NumberToText((address & mask) >>> 0)}/${length}`;
+}
+
+/**
+ * Initiates, puts the Mode Config address on the TUN, and stops on a refused XAUTH. A
+ * split-include from the gateway replaces the configured remote networks: the crypto map's ACL
+ * (so the SPD and the TUN's routes) then names only those (the engine proposes them too).
+ */
 function connect(
   gateway: Parameters<Running>[0],
   tunnel: Parameters<Running>[1],
   log: DaemonLog,
   settings: ClientSettings,
-  fail: (reason: string) => void,
+  hooks: {
+    readonly fail: (reason: string) => void;
+    readonly configFor: (remoteNetworks: readonly string[]) => RouterConfig;
+  },
 ): () => void {
+  const { fail } = hooks;
+  let routed = settings.remoteNetworks;
   const addresses: string[] = [];
   const unsubscribe = gateway.events((e) => {
     if (e.source !== 'ike') return;
@@ -300,6 +342,18 @@ function connect(
         log.log(Severity.notifications, `Mode Config address ${ev.address} on ${tunnel.name}`);
       } catch (error) {
         log.log(Severity.errors, `address ${ev.address} on ${tunnel.name}: ${String(error)}`);
+      }
+      const split = (ev.received?.splitInclude ?? []).flatMap((n) => splitCidr(n) ?? []);
+      if (split.length > 0 && split.join() !== routed.join()) {
+        routed = split;
+        // Not from inside the engine's call that reported it.
+        setImmediate(() => {
+          gateway.reconfigure(hooks.configFor(split));
+          log.log(
+            Severity.notifications,
+            `split tunnel from ${ev.peer}: only ${split.join(', ')} through ${tunnel.name}`,
+          );
+        });
       }
     }
     if ((ev.type === 'xauth' || ev.type === 'modeConfig') && ev.step === 'failed')

@@ -15,7 +15,8 @@ interface ShowOptions {
 
 const USAGE =
   'show crypto isakmp sa [detail] | crypto ipsec sa [peer ADDRESS] [detail] | crypto session [detail] | ' +
-  'crypto engine connections active | crypto map | crypto isakmp policy | crypto ipsec transform-set | ip local pool | crypto ca certificates | ' +
+  'crypto engine connections active | crypto map | crypto isakmp policy | crypto ipsec transform-set | ' +
+  'crypto ipsec client ezvpn | ip local pool | crypto ca certificates | ' +
   'crypto key mypubkey rsa | crypto key pubkey-chain rsa [address ADDRESS] | debug';
 
 /** `detail` at the end of `words`, IOS abbreviations allowed. */
@@ -90,8 +91,12 @@ export function parseShowWords(words: readonly string[]): { what: ShowWhat; peer
       return { what: detail ? 'isakmp sa detail' : 'isakmp sa' };
     }
     case 'ipsec': {
-      const item = expandKeyword(w2, ['sa', 'transform-set']);
+      const item = expandKeyword(w2, ['sa', 'transform-set', 'client']);
       if (item === 'transform-set' && w3 === undefined && !detail) return { what: 'ipsec transform-set' };
+      if (item === 'client') {
+        if (detail || expandKeyword(w3, ['ezvpn']) !== 'ezvpn' || w4 !== undefined) throw bad();
+        return { what: 'ipsec client ezvpn' };
+      }
       if (item !== 'sa') throw bad();
       const what = detail ? 'ipsec sa detail' : 'ipsec sa';
       if (w3 === undefined) return { what };

@@ -39,6 +39,8 @@ export type Mode =
   | { readonly kind: 'vpdn-group'; readonly group: Mutable<VpdnGroup> }
   /** `aaa group server radius|tacacs+ NAME`: its `server` lines. */
   | { readonly kind: 'aaa-group'; readonly group: ParsedAaaGroup }
+  /** `crypto isakmp client configuration group NAME`: its `key` is the group's pre-shared key. */
+  | { readonly kind: 'client-group'; readonly group: string; readonly line: number }
   /** Inside a sub-mode we do not model (`line vty 0 4`, `router ospf 1`): its lines are ignored. */
   | { readonly kind: 'other' }
   /** After a global command with an error: its indented lines are skipped, not reported again. */

@@ -111,6 +111,11 @@ export function isakmpCommand(ctx: ParseContext, cur: Cursor): void {
     }
     case 'client': {
       cur.keyword(['configuration'] as const);
+      if (cur.optionalKeyword(['group'] as const) !== undefined) {
+        ctx.mode = { kind: 'client-group', group: cur.word('a group name').text, line };
+        cur.end();
+        return;
+      }
       cur.keyword(['address-pool'] as const);
       cur.keyword(['local'] as const);
       const pool = cur.word('an address pool name');
@@ -132,6 +137,15 @@ export function isakmpCommand(ctx: ParseContext, cur: Cursor): void {
   }
   ctx.mode = { kind: 'global' };
   cur.end();
+}
+
+/** In `crypto isakmp client configuration group NAME`: `key K`; other settings are not modelled. */
+export function clientGroupCommand(ctx: ParseContext, cur: Cursor, group: string): void {
+  const line = cur.src.line;
+  cur.keyword(['key'] as const);
+  const key = cur.word('the group key').text;
+  cur.end();
+  ctx.b.keys.push({ key, group, noXauth: false, noConfigMode: false, at: ctx.b.at(line) });
 }
 
 /** `key [0|6] K address A [[netmask] M] [no-xauth] [no-config-mode]` or `key K hostname H`. */

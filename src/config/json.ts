@@ -196,6 +196,7 @@ const routerConfig = (defaultFile: string): Check<RouterConfig> =>
           address: opt(ipv4),
           netmask: opt(netmask),
           hostname: opt(str),
+          group: opt(str),
           noXauth: orDefault(bool, () => false),
           noConfigMode: orDefault(bool, () => false),
           at: opt(sourceRef),

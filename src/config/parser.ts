@@ -4,7 +4,7 @@
 import { ConfigBuilder } from './builder.js';
 import { addAclEntry, parseAccessListCommand } from './aclCommands.js';
 import type { ParseContext } from './context.js';
-import { POLICY_WORDS, isakmpCommand, policyCommand } from './isakmpCommands.js';
+import { POLICY_WORDS, clientGroupCommand, isakmpCommand, policyCommand } from './isakmpCommands.js';
 import { MAP_WORDS, dynamicMapCommand, mapCommand, mapSubCommand } from './mapCommands.js';
 import { TRANSFORM_SET_WORDS, ipsecCommand, transformSetSubCommand } from './transformSetCommands.js';
 import { Cursor, describeOptions, matchKeyword } from './cursor.js';
@@ -246,6 +246,8 @@ function modeWords(ctx: ParseContext): readonly string[] | undefined {
       return PUBKEY_WORDS;
     case 'aaa-group':
       return AAA_GROUP_WORDS;
+    case 'client-group':
+      return ['key'];
     default:
       return undefined;
   }
@@ -299,6 +301,7 @@ function subModeCommand(ctx: ParseContext, src: SourceLine): boolean {
         else if (mode.kind === 'chain') chainSubCommand(ctx, cur, mode.trustpoint);
         else if (mode.kind === 'pubkey-chain') pubkeySubCommand(ctx, cur, undefined);
         else if (mode.kind === 'pubkey') pubkeySubCommand(ctx, cur, mode.key);
+        else if (mode.kind === 'client-group') clientGroupCommand(ctx, cur, mode.group);
         return true;
       }
       if (

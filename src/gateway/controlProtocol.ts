@@ -22,7 +22,8 @@ export type ShowWhat =
   | 'ip local pool'
   | 'ca certificates'
   | 'key pubkey-chain rsa'
-  | 'key mypubkey rsa';
+  | 'key mypubkey rsa'
+  | 'ipsec client ezvpn';
 export const SHOW_WHATS: readonly ShowWhat[] = [
   'isakmp sa',
   'isakmp sa detail',
@@ -39,6 +40,7 @@ export const SHOW_WHATS: readonly ShowWhat[] = [
   'ca certificates',
   'key pubkey-chain rsa',
   'key mypubkey rsa',
+  'ipsec client ezvpn',
 ];
 /** What the gateway renders; `show debug` is the control server's (it knows the debug streams). */
 export type GatewayShowWhat = Exclude<ShowWhat, 'debug'>;

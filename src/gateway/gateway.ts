@@ -18,6 +18,7 @@ import {
   formatIsakmpPolicy,
   formatIsakmpSa,
   formatLocalPools,
+  formatEzvpnClient,
   formatIsakmpSaDetail,
   formatSaList,
   formatTransformSets,
@@ -30,6 +31,7 @@ import {
   cryptoMapViews,
   ipsecSaDetailLines,
   type SaListView,
+  type EzvpnClientView,
 } from '../observe/show/index.js';
 import {
   zeroCounters,
@@ -882,6 +884,29 @@ export class Gateway implements ControlTarget {
   }
 
   /** The Mode Config pools and their leases (`show ip local pool`, metrics). */
+  /** As a VPN client (`typeswan client`): each gateway's tunnel and what Mode Config gave us. */
+  private ezvpnClientViews(): EzvpnClientView[] {
+    const now = this.now();
+    const ipsecPeers = new Set(this.options.ike.listIpsecSas(now).map((s) => s.peer));
+    return this.options.ike
+      .listIkeSas(now)
+      .filter((s) => s.role === 'initiator' && s.modeConfig !== undefined)
+      .map((s) => {
+        const m = s.modeConfig;
+        return {
+          tunnel: this.configNow.cryptoMaps.find((e) => e.peers.includes(s.dst))?.map ?? '',
+          gateway: s.dst,
+          state: ipsecPeers.has(s.dst) ? 'IPSEC_ACTIVE' : s.state,
+          ...(m?.address !== undefined ? { address: m.address } : {}),
+          ...(m?.netmask !== undefined ? { netmask: m.netmask } : {}),
+          dns: m?.dns ?? [],
+          wins: m?.wins ?? [],
+          ...(m?.domain !== undefined ? { domain: m.domain } : {}),
+          splitInclude: m?.splitInclude ?? [],
+        };
+      });
+  }
+
   poolViews(): PoolView[] {
     return this.options.pools?.views() ?? [];
   }
@@ -1001,6 +1026,10 @@ export class Gateway implements ControlTarget {
           keyData: k.publicKey.export({ type: 'spki', format: 'der' }).toString('hex'),
         }));
         return { text: formatMyPubkeys(data), data };
+      }
+      case 'ipsec client ezvpn': {
+        const data = this.ezvpnClientViews();
+        return { text: formatEzvpnClient(data), data };
       }
     }
   }

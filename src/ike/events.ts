@@ -392,9 +392,21 @@ export type IkeEvent =
       readonly messageId?: number;
       readonly attributes?: readonly string[];
       readonly address?: string;
+      /** `assigned`: what else the gateway gave the client. */
+      readonly received?: ModeConfigReceived;
       readonly accepted?: boolean;
       readonly reason?: string;
     };
+
+/** A client's Mode Config beside its address: servers, domain, Cisco Unity split-include. */
+export interface ModeConfigReceived {
+  readonly netmask?: string;
+  readonly dns: readonly string[];
+  readonly wins: readonly string[];
+  readonly domain?: string;
+  /** UNITY_SPLIT_INCLUDE: the only networks to send through the tunnel. */
+  readonly splitInclude: readonly { readonly address: string; readonly mask: string }[];
+}
 
 /**
  * Server: need, request (REQUEST out), reply (REPLY in), verify (asking AAA), accepted,

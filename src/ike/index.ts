@@ -18,6 +18,7 @@ export type {
 export type {
   IkeEvent,
   IsakmpState,
+  ModeConfigReceived,
   ModeConfigStep,
   Phase1State,
   Phase2TransformDescription,

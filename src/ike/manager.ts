@@ -479,6 +479,7 @@ export class IkeManager {
         : {}),
       ...(sa.peerId !== undefined ? { peerId: sa.peerId } : {}),
       ...(sa.establishedAt !== undefined ? { establishedAt: sa.establishedAt } : {}),
+      ...this.remoteAccess.clientView(sa),
       ...(sa.role === 'initiator' && sa.authenticated && !sa.rekeyStarted && Number.isFinite(sa.softAt)
         ? { rekeyAt: sa.softAt }
         : {}),
@@ -555,7 +556,10 @@ export class IkeManager {
       ...(this.domainName !== undefined ? { domainName: this.domainName } : {}),
       ...(this.opts.pki ? { sig: { points: this.trust, pki: this.opts.pki, emit: this.emit } } : {}),
       ...(this.opts.remoteAccessClient
-        ? { xauthClient: (peer: string) => this.opts.remoteAccessClient?.credentials(peer) !== undefined }
+        ? {
+            xauthClient: (peer: string) => this.opts.remoteAccessClient?.credentials(peer) !== undefined,
+            groupIdentity: (peer: string) => this.groupFor(peer),
+          }
         : {}),
       ...(this.opts.decryptionKeys?.length
         ? { encr: { peers: this.pubkeys, ownKeys: this.opts.decryptionKeys } }
@@ -1148,7 +1152,15 @@ export class IkeManager {
   private phase15Done(sa: IkeSa): void {
     // A client's side of its tunnels is the address Mode Config gave it.
     const address = sa.role === 'initiator' ? this.remoteAccess.address(sa) : undefined;
-    const queued = sa.queued.splice(0);
+    let queued = sa.queued.splice(0);
+    // A gateway's split-include (Cisco Unity) names the remote networks: one proxy ID each.
+    const split = sa.role === 'initiator' ? this.remoteAccess.splitRanges(sa) : [];
+    const [template] = queued;
+    if (template !== undefined && split.length > 0)
+      queued = split.map((r) => ({
+        ...template,
+        selector: { ...template.selector, remoteStart: r.start, remoteEnd: r.end },
+      }));
     for (const q of queued)
       this.doAcquire(
         address === undefined
@@ -1695,7 +1707,13 @@ export class IkeManager {
 
   private useAggressive(peer: string): boolean {
     const a = this.opts.aggressiveMode;
-    return a === true || (Array.isArray(a) && a.includes(peer));
+    return a === true || (Array.isArray(a) && a.includes(peer)) || this.groupFor(peer) !== undefined;
+  }
+
+  /** As a remote-access client of `peer` with a group name: our ID_KEY_ID identity. */
+  private groupFor(peer: string): string | undefined {
+    const client = this.opts.remoteAccessClient;
+    return client?.group !== undefined && client.credentials(peer) !== undefined ? client.group : undefined;
   }
 
   private initiatorCookie(local: string, peer: string): Uint8Array {

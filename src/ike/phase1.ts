@@ -60,7 +60,7 @@ import {
   type HashAlg,
 } from './keys.js';
 import { buildNatd, checkNatd } from './natd.js';
-import { pskByAddress, pskByHostname } from './psk.js';
+import { pskByAddress, pskByGroup, pskByHostname } from './psk.js';
 import type { Rng } from './types.js';
 import { capabilitiesOf, recognizeVendorId, vendorIdBytes, type VendorIdName } from './vendorIds.js';
 
@@ -78,6 +78,8 @@ export interface Phase1Context {
   readonly xauthClient?: (peer: string) => boolean;
   /** The pubkey chain and our decryption keys: present when the key store holds one. */
   readonly encr?: EncrContext;
+  /** As a remote-access client with a group name: the ID_KEY_ID we identify with toward `peer`. */
+  readonly groupIdentity?: (peer: string) => string | undefined;
   emit(e: IkeEvent): void;
 }
 
@@ -466,6 +468,9 @@ export function authenticatorFor(sa: IkeSa, ctx: Phase1Context, peerIdentity?: I
   let found = undefined as ReturnType<typeof pskByAddress>;
   if (peerIdentity?.idType === IdType.FQDN || peerIdentity?.idType === IdType.USER_FQDN)
     found = pskByHostname(ctx.config, Buffer.from(peerIdentity.data).toString('utf8'));
+  // A VPN client's group name (ID_KEY_ID, aggressive mode) selects its group's key.
+  else if (peerIdentity?.idType === IdType.KEY_ID)
+    found = pskByGroup(ctx.config, Buffer.from(peerIdentity.data).toString('utf8'));
   else if (peerIdentity?.idType === IdType.IPV4_ADDR && peerIdentity.data.length === 4)
     found = pskByAddress(ctx.config, ipv4ToText(peerIdentity.data));
   found ??= pskByAddress(ctx.config, sa.peerAddress);
@@ -570,6 +575,8 @@ export function localIdentity(sa: IkeSa, ctx: Phase1Context): IdPayload {
   const subject =
     sa.auth?.ownSubject ??
     (ctx.sig ? ownCredential(ctx.sig.points, sa.peerCertRequests)?.own?.cert.subjectDer : undefined);
+  const group = sa.role === 'initiator' ? ctx.groupIdentity?.(sa.peerAddress) : undefined;
+  if (group !== undefined) return idPayloadFromData(IdType.KEY_ID, 17, 500, new TextEncoder().encode(group));
   if (ctx.config.isakmp.identity === 'dn' && subject !== undefined)
     return idPayloadFromData(IdType.DER_ASN1_DN, 17, 500, subject);
   if (ctx.config.isakmp.identity === 'hostname') {

@@ -26,6 +26,12 @@ export function pskByAddress(config: RouterConfig, peer: string): PskMatch | und
   return k ? { key: k.key, match: peer } : undefined;
 }
 
+/** `crypto isakmp client configuration group NAME` / `key K`: the group's key, by its exact name. */
+export function pskByGroup(config: RouterConfig, name: string): PskMatch | undefined {
+  const k = config.presharedKeys.find((x) => x.group === name);
+  return k ? { key: k.key, match: name } : undefined;
+}
+
 /** Exact, case-insensitive (src/policy's lookup also ignores a trailing dot: not the engine's rule). */
 export function pskByHostname(config: RouterConfig, name: string): PskMatch | undefined {
   const lower = name.toLowerCase();

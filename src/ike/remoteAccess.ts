@@ -12,11 +12,11 @@
 // REPLY. Quick mode waits until these are done.
 
 import { cfgAttrName, CfgAttr, CfgType, XauthStatus, XauthType } from '../wire/constants/modeConfig.js';
-import { tlv, tv, type Attribute, type AttributePayload } from '../wire/index.js';
-import { ipv4FromText, ipv4ToText } from '../packet/address.js';
+import { tlv, tv, unitySplitNetworks, type Attribute, type AttributePayload } from '../wire/index.js';
+import { ipv4FromText, ipv4NumberToText, ipv4TextToNumber, ipv4ToText } from '../packet/address.js';
 import type { RouterConfig } from '../policy/model.js';
 import { remoteAccessPlan, type RemoteAccessPlan } from '../policy/remoteAccess.js';
-import type { IkeEvent, IsakmpState } from './events.js';
+import type { IkeEvent, IsakmpState, ModeConfigReceived } from './events.js';
 import type { IkeSa } from './ikeSa.js';
 import { attributePayload, TransactionRequest, type TransactionAnswer } from './transaction.js';
 import type { RemoteAccessClient, XauthOutcome } from './types.js';
@@ -66,6 +66,7 @@ interface ClientSession {
   xauth: 'await' | 'status' | 'done';
   config?: 'request' | 'await' | 'done';
   address?: string;
+  received?: ModeConfigReceived;
   deadline: number;
   done: boolean;
 }
@@ -96,6 +97,35 @@ function ipv4Of(value: number | Uint8Array | undefined): string | undefined {
   if (!(value instanceof Uint8Array) || value.length !== 4 || value.every((b) => b === 0)) return undefined;
   return ipv4ToText(value);
 }
+
+/** What a client takes from the gateway's REPLY or SET besides its address. */
+function receivedOf(attributes: readonly Attribute[]): ModeConfigReceived {
+  const ipv4s = (type: number): string[] =>
+    attributes.filter((a) => a.type === type).flatMap((a) => ipv4Of(a.value) ?? []);
+  const domain = text(attributes.find((a) => a.type === CfgAttr.UNITY_DEF_DOMAIN)?.value);
+  const [netmask] = ipv4s(CfgAttr.INTERNAL_IP4_NETMASK);
+  return {
+    ...(netmask !== undefined ? { netmask } : {}),
+    dns: ipv4s(CfgAttr.INTERNAL_IP4_DNS),
+    wins: ipv4s(CfgAttr.INTERNAL_IP4_NBNS),
+    ...(domain !== undefined && domain !== '' ? { domain } : {}),
+    splitInclude: attributes.flatMap((a) =>
+      a.type === CfgAttr.UNITY_SPLIT_INCLUDE && a.value instanceof Uint8Array
+        ? (unitySplitNetworks(a.value) ?? [])
+        : [],
+    ),
+  };
+}
+
+/** What a client asks for (the Cisco VPN Client's list): address, mask, servers, domain, split-include. */
+const CLIENT_REQUEST = [
+  CfgAttr.INTERNAL_IP4_ADDRESS,
+  CfgAttr.INTERNAL_IP4_NETMASK,
+  CfgAttr.INTERNAL_IP4_DNS,
+  CfgAttr.INTERNAL_IP4_NBNS,
+  CfgAttr.UNITY_DEF_DOMAIN,
+  CfgAttr.UNITY_SPLIT_INCLUDE,
+] as const;
 
 /** The event `transact` announces a transaction with; it adds the SA, message ID and attributes. */
 type Announce =
@@ -158,6 +188,29 @@ export class RemoteAccess {
   /** The Mode Config address of this IKE SA's client (ours as a client). */
   address(sa: IkeSa): string | undefined {
     return this.sessions.get(sa.connId)?.address;
+  }
+
+  /**
+   * As a client: the address ranges of the gateway's split-include, the only networks to
+   * propose (as remote proxy IDs) and to route into the tunnel; empty when it sent none.
+   */
+  splitRanges(sa: IkeSa): { readonly start: string; readonly end: string }[] {
+    const s = this.sessions.get(sa.connId);
+    if (s?.role !== 'client') return [];
+    return (s.received?.splitInclude ?? []).flatMap((n) => {
+      const address = ipv4TextToNumber(n.address);
+      const mask = ipv4TextToNumber(n.mask);
+      if (address === undefined || mask === undefined) return [];
+      const start = (address & mask) >>> 0;
+      return [{ start: ipv4NumberToText(start), end: ipv4NumberToText((start | ~mask) >>> 0) }];
+    });
+  }
+
+  /** As a client: the address and what else Mode Config gave us (`show crypto ipsec client ezvpn`). */
+  clientView(sa: IkeSa): { modeConfig?: { readonly address: string } & ModeConfigReceived } {
+    const s = this.sessions.get(sa.connId);
+    if (s?.role !== 'client' || s.address === undefined || s.received === undefined) return {};
+    return { modeConfig: { address: s.address, ...s.received } };
   }
 
   forget(sa: IkeSa): void {
@@ -519,8 +572,9 @@ export class RemoteAccess {
       const address = ipv4Of(pushed.value);
       if (address === undefined) return undefined;
       s.address = address;
+      s.received = receivedOf(request.attributes);
       s.config = 'done';
-      host.emit({ type: 'modeConfig', ...base, step: 'assigned', address });
+      host.emit({ type: 'modeConfig', ...base, step: 'assigned', address, received: s.received });
       return {
         attributes: [tlv(CfgAttr.INTERNAL_IP4_ADDRESS, new Uint8Array(0))],
         after: () => this.finish(sa, s, host),
@@ -542,10 +596,7 @@ export class RemoteAccess {
       return;
     }
     s.config = 'request';
-    const attributes = [
-      tlv(CfgAttr.INTERNAL_IP4_ADDRESS, new Uint8Array(0)),
-      tlv(CfgAttr.INTERNAL_IP4_NETMASK, new Uint8Array(0)),
-    ];
+    const attributes = CLIENT_REQUEST.map((type) => tlv(type, new Uint8Array(0)));
     this.transact(
       sa,
       host,
@@ -553,13 +604,15 @@ export class RemoteAccess {
       attributes,
       { type: 'modeConfig', step: 'asking' },
       (reply) => {
-        if (this.sessions.get(sa.connId) !== s) return;
+        // A gateway that pushed its SET meanwhile (strongSwan with `pull = no`) has answered.
+        if (this.sessions.get(sa.connId) !== s || s.config === 'done') return;
         const address = ipv4Of(attr(reply, CfgAttr.INTERNAL_IP4_ADDRESS)?.value);
         if (address === undefined) {
           this.fail(sa, host, 'modeConfig', 'Mode Config: the gateway gave no address');
           return;
         }
         s.address = address;
+        s.received = receivedOf(reply.attributes);
         s.config = 'done';
         host.emit({
           type: 'modeConfig',
@@ -567,6 +620,7 @@ export class RemoteAccess {
           peer: sa.peerAddress,
           step: 'assigned',
           address,
+          received: s.received,
         });
         this.finish(sa, s, host);
       },

@@ -3,7 +3,7 @@
 
 import type { IpsecSaPair } from '../policy/sa.js';
 import type { CryptoMapEntry, RouterConfig, TrafficSelector } from '../policy/model.js';
-import type { IkeEvent } from './events.js';
+import type { IkeEvent, ModeConfigReceived } from './events.js';
 import type { ExchangeRegistration } from './exchange.js';
 import type { KeyObject } from 'node:crypto';
 import type { PkiOptions } from './rsaSig.js';
@@ -90,6 +90,11 @@ export interface RemoteAccessClient {
   credentials(peer: string): { readonly username: string; readonly password: string } | undefined;
   /** `pull`: we send a REQUEST; `push`: we wait for the gateway's SET; absent: no Mode Config. */
   readonly modeConfig?: 'pull' | 'push';
+  /**
+   * The group name, for group authentication as the Cisco VPN Client does it: aggressive mode
+   * with the name as our ID_KEY_ID identity, so the gateway finds the group's key by it.
+   */
+  readonly group?: string;
 }
 
 /** What the gateway's AAA said of XAUTH credentials (src/aaa's outcome, and the method that gave it). */
@@ -187,6 +192,8 @@ export interface IkeSaInfo {
   readonly peerId?: string;
   /** Engine time phase 1 completed. */
   readonly establishedAt?: number;
+  /** As a remote-access client: the Mode Config address and what else the gateway gave. */
+  readonly modeConfig?: { readonly address: string } & ModeConfigReceived;
   /** Engine time this side starts a rekey (the initiator of the IKE SA; a responder waits for the peer). */
   readonly rekeyAt?: number;
 }

@@ -18,6 +18,7 @@ import {
   type Attribute,
   type Identification,
   type NotificationPayload,
+  unitySplitNetworks,
 } from '../wire/index.js';
 
 /** "192.0.2.1:500", "[2001:db8::1]:4500". */
@@ -131,17 +132,9 @@ export function cfgAttributeView(a: Attribute): CfgAttributeView {
   if (a.type === CfgAttr.INTERNAL_IP4_SUBNET && bytes.length === 8) {
     return { ...base, value: `${formatIpv4(bytes.subarray(0, 4))}/${formatIpv4(bytes.subarray(4, 8))}` };
   }
-  // Cisco Unity split tunnel lists: address and mask, in 14-byte entries (Cisco: 6 more
-  // bytes of protocol and ports) or 8-byte ones (strongSwan).
   if (a.type === CfgAttr.UNITY_SPLIT_INCLUDE || a.type === CfgAttr.UNITY_LOCAL_LAN) {
-    const size = bytes.length % 14 === 0 ? 14 : bytes.length % 8 === 0 ? 8 : 0;
-    if (size > 0) {
-      const nets: string[] = [];
-      for (let i = 0; i < bytes.length; i += size) {
-        nets.push(`${formatIpv4(bytes.subarray(i, i + 4))}/${formatIpv4(bytes.subarray(i + 4, i + 8))}`);
-      }
-      return { ...base, value: nets };
-    }
+    const nets = unitySplitNetworks(bytes);
+    if (nets !== undefined) return { ...base, value: nets.map((n) => `${n.address}/${n.mask}`) };
   }
   const n = attributeNumber(a);
   if (n !== undefined && bytes.length <= 4) return { ...base, value: n, ...cfgValueName(a.type, n) };

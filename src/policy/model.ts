@@ -39,6 +39,11 @@ export interface PresharedKey {
   readonly netmask?: Ipv4; // default 255.255.255.255
   /** Present for hostname keys (aggressive mode identity lookup). */
   readonly hostname?: string;
+  /**
+   * `crypto isakmp client configuration group NAME` / `key K`: the key of the VPN clients that
+   * identify as ID_KEY_ID NAME (aggressive mode, group authentication).
+   */
+  readonly group?: string;
   readonly noXauth: boolean;
   readonly noConfigMode: boolean;
   readonly at?: SourceRef;

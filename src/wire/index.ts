@@ -140,3 +140,4 @@ export {
   responderLifetimeAttributes,
   responderLifetimeNotify,
 } from './notifyData.js';
+export { unitySplitNetworks, type UnityNetwork } from './unitySplit.js';

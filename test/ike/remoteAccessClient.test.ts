@@ -6,7 +6,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { IkeManager } from '../../src/ike/index.js';
 import { decodeMessage, findPayload, PayloadType, attributeNumber } from '../../src/wire/index.js';
-import { clientConfig, clientSelector, concentratorConfig, GATEWAY, RaLab } from './remoteAccessLab.js';
+import {
+  clientConfig,
+  clientSelector,
+  concentratorConfig,
+  GATEWAY,
+  RaLab,
+  RaNode,
+} from './remoteAccessLab.js';
 import { seededRng } from './harness.js';
 
 const CLIENT = '171.68.118.143';
@@ -60,4 +67,51 @@ test('the Concentrator takes the XAUTHInitPreShared transform and the client ado
     [['QM_IDLE', 'pre-share']],
   );
   assert.equal(client.installed.length, 1);
+});
+
+test('with a group name the client starts aggressive mode identified as ID_KEY_ID NAME', () => {
+  const client = new IkeManager({
+    config: clientConfig(CLIENT),
+    rng: seededRng('client'),
+    localAddresses: [CLIENT],
+    remoteAccessClient: { credentials: () => ({ username: 'u', password: 'p' }), group: 'vpngroup' },
+  });
+  const first = client
+    .acquire({ peer: GATEWAY, selector: clientSelector(CLIENT) }, 0)
+    .find((a) => a.kind === 'send');
+  assert.ok(first?.kind === 'send');
+  const message = decodeMessage(first.data);
+  // RFC 2408 §3.1: exchange type 4 is Aggressive; RFC 2407 §4.6.2.1: ID type 11 is ID_KEY_ID.
+  assert.equal(message.header.exchangeType, 4);
+  const id = findPayload(message.payloads, PayloadType.ID);
+  assert.equal(id?.idType, 11);
+  assert.equal(Buffer.from(id?.data ?? []).toString('utf8'), 'vpngroup');
+});
+
+/** A client of group `group` (key `groupKey`) against a Concentrator with group vpngroup, run for 10 s. */
+async function groupClient(group: string, groupKey: string): Promise<{ lab: RaLab; client: RaNode }> {
+  const extra = `crypto isakmp client configuration group vpngroup\n key ${groupKey}`;
+  const spec = { address: CLIENT, username: 'ciscouser', password: 'cisco1234', modeConfig: 'pull' } as const;
+  const lab = new RaLab(concentratorConfig({ modes: ['respond'], extra }), [{ ...spec, group }], {
+    key: groupKey,
+  });
+  const [client] = lab.clients;
+  assert.ok(client);
+  lab.connect(client);
+  await lab.run(10);
+  return { lab, client };
+}
+
+test('the Concentrator selects the group key by the client ID_KEY_ID (crypto isakmp client configuration group)', async () => {
+  const { lab, client } = await groupClient('vpngroup', 'group-secret-17');
+  assert.equal(client.address4, '10.1.10.1');
+  assert.deepEqual(
+    lab.gateway.engine.listIkeSas(lab.now).map((s) => [s.exchange, s.peerId, s.state]),
+    [['aggressive', 'vpngroup', 'QM_IDLE']],
+  );
+  assert.equal(client.installed.length, 1);
+  // Another group name finds no group key: the wildcard key (cisco123) is not the client's.
+  const stranger = (await groupClient('other', 'group-secret-17')).client;
+  assert.equal(stranger.address4, undefined);
+  assert.equal(stranger.installed.length, 0);
 });

@@ -139,6 +139,8 @@ export interface ClientSpec {
   readonly username: string;
   readonly password: string;
   readonly modeConfig?: 'pull' | 'push';
+  /** Group authentication: aggressive mode identified as ID_KEY_ID group. */
+  readonly group?: string;
 }
 
 export class RaLab {
@@ -187,6 +189,7 @@ export class RaLab {
       const client: RemoteAccessClient = {
         credentials: () => ({ username: spec.username, password: spec.password }),
         ...(spec.modeConfig ? { modeConfig: spec.modeConfig } : {}),
+        ...(spec.group !== undefined ? { group: spec.group } : {}),
       };
       this.clients.push(
         new RaNode(

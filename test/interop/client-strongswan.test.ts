@@ -78,6 +78,8 @@ pools {
         addrs = ${POOL}
         dns = 10.2.0.53, 10.2.0.54
         nbns = 10.2.0.55
+        # UNITY_DEF_DOMAIN, as raw bytes
+        28674 = lab.example
     }
 }
 secrets {
@@ -177,7 +179,7 @@ describe(
 
     before(async () => {
       lab = await Lab.create({ tag: 'clsw' });
-      charon = await Charon.start(lab, 'r2', 'rw');
+      charon = await Charon.start(lab, 'r2', 'rw', { extra: '    cisco_unity = yes' });
     });
 
     after(async () => {
@@ -198,6 +200,19 @@ describe(
       await pingsThrough(lab, client, charon, address);
       const listed = await charon.listSas();
       assert.match(listed, new RegExp(`remote\\s+${quote(address)}/32`), listed);
+      const ezvpn = await client.show(['crypto', 'ipsec', 'client', 'ezvpn']);
+      for (const line of [
+        'Current State: IPSEC_ACTIVE',
+        `Address: ${address}`,
+        'DNS Primary: 10.2.0.53',
+        'DNS Secondary: 10.2.0.54',
+        'NBMS/WINS Primary: 10.2.0.55',
+        'Default Domain: lab.example',
+        'Split Tunnel List: 1',
+        '       Address    : 10.2.0.0',
+        '       Mask       : 255.255.255.0',
+      ])
+        assert.ok(ezvpn.stdout.includes(line), `${line} in:\n${ezvpn.stdout}${ezvpn.stderr}`);
       const ipsec = await client.show(['crypto', 'ipsec', 'sa']);
       assert.match(
         ipsec.stdout,
@@ -216,6 +231,52 @@ describe(
       const address = await assigned(client, charon, 'tsclpush0');
       await pingsThrough(lab, client, charon, address);
       await leaves(lab, client, charon, 'tsclpush0', 'push');
+    });
+
+    it('split tunnel: the Unity split-include replaces the configured network; only it is routed', async (t) => {
+      await charon.load(serverConf({ name: 'split', pull: true }), 'split.swanctl.conf');
+      const config = clientCfg().replace('remote-network 10.2.0.0/24', 'remote-network 10.9.0.0/24');
+      const client = startClient(lab, 'client-split', config, 'cisco1234', 'tsclsplit0');
+      t.after(() => client.daemon.stop('SIGINT', 8000));
+      const address = await assigned(client, charon, 'tsclsplit0');
+      assert.ok(
+        await until(
+          () => /split tunnel from 192\.0\.2\.2: only 10\.2\.0\.0\/24/.test(client.daemon.text()),
+          10_000,
+        ),
+        client.daemon.text().slice(-3000),
+      );
+      await pingsThrough(lab, client, charon, address);
+      const route = await lab.exec('r1', ['ip', '-4', 'route', 'show', 'dev', 'tsclsplit0']);
+      assert.match(route.stdout, /10\.2\.0\.0\/24/, route.stdout);
+      assert.doesNotMatch(route.stdout, /10\.9\.0\.0/, route.stdout);
+      const listed = await charon.listSas();
+      assert.match(
+        listed,
+        new RegExp(`local\\s+10\\.2\\.0\\.0/24\\s+remote\\s+${quote(address)}/32`),
+        listed,
+      );
+      await leaves(lab, client, charon, 'tsclsplit0', 'split');
+    });
+
+    it('group authentication: aggressive mode with the group name as ID_KEY_ID and the group key', async (t) => {
+      await charon.load(
+        serverConf({ name: 'group', pull: true, aggressive: true, group: 'vpngroup' }),
+        'group.swanctl.conf',
+      );
+      const client = startClient(lab, 'client-group', clientCfg('group vpngroup\n'), 'cisco1234', 'tsclgrp0');
+      t.after(() => client.daemon.stop('SIGINT', 8000));
+      const address = await assigned(client, charon, 'tsclgrp0');
+      const log = charon.log();
+      assert.match(log, /parsed AGGRESSIVE request 0 \[ SA KE No ID/, log.slice(-3000));
+      // strongSwan matched the peer config `remote { id = keyid:vpngroup }` by our ID_KEY_ID.
+      assert.match(
+        log,
+        /IKE_SA group\[\d+\] established between 192\.0\.2\.2\[192\.0\.2\.2\]\.\.\.192\.0\.2\.1\[vpngroup\]/,
+        log.slice(-3000),
+      );
+      await pingsThrough(lab, client, charon, address);
+      await leaves(lab, client, charon, 'tsclgrp0', 'group');
     });
 
     it('a wrong password is refused: the client says so and exits 1', async (t) => {

@@ -19,7 +19,15 @@ import {
   typeswanCommand,
   until,
 } from './harness.js';
-import { CONCENTRATOR, GROUP_KEY } from './concentrator.js';
+import { GROUP_KEY, LAB_CONCENTRATOR } from './concentrator.js';
+import { concentratorText } from '../ike/remoteAccessLab.js';
+
+/** Group authentication beside the wildcard key: the clients of group vpngroup have their own key. */
+const VPNGROUP_KEY = 'vpngroup-key-42';
+const CONCENTRATOR = concentratorText({
+  ...LAB_CONCENTRATOR,
+  extra: `${LAB_CONCENTRATOR.extra}\ncrypto isakmp client configuration group vpngroup\n key ${VPNGROUP_KEY}`,
+});
 
 const skip = interopSkipReason({ typeswan: true });
 announceSkip('typeswan client <-> typeswan XAUTH/Mode Config gateway', skip);
@@ -54,13 +62,21 @@ describe(
       lab = await Lab.create({ tag: 'tscl' });
       gateway = await Typeswan.start(lab, 'r1', CONCENTRATOR, 'typeswan-concentrator');
       writeFileSync(join(lab.dir, 'client.cfg'), CLIENT_CFG);
+      writeFileSync(
+        join(lab.dir, 'group.cfg'),
+        `${CLIENT_CFG.replace(`key ${GROUP_KEY}`, `key ${VPNGROUP_KEY}`)}group vpngroup\n`,
+      );
     });
 
     after(async () => {
       await lab?.destroy();
     });
 
-    function client(name: string, password: string): { daemon: ReturnType<Lab['spawnIn']>; control: string } {
+    function client(
+      name: string,
+      password: string,
+      file = 'client.cfg',
+    ): { daemon: ReturnType<Lab['spawnIn']>; control: string } {
       const control = join(lab.dir, `${name}.sock`);
       const daemon = lab.spawnIn(
         'r2',
@@ -69,7 +85,7 @@ describe(
           ...typeswanCommand(),
           'client',
           '-c',
-          join(lab.dir, 'client.cfg'),
+          join(lab.dir, file),
           '--control',
           control,
           '--tun',
@@ -90,6 +106,9 @@ describe(
       const address = /Mode Config address (10\.1\.10\.\d+)/.exec(daemon.text())?.[1] ?? '';
       const addr = await lab.exec('r2', ['ip', '-4', '-o', 'addr', 'show', 'dev', 'tsclient0']);
       assert.match(addr.stdout, new RegExp(`inet ${address.replace(/\./g, '\\.')}/32`), addr.stdout);
+      // No split-include from this gateway: the configured remote network is what is routed.
+      const route = await lab.exec('r2', ['ip', '-4', 'route', 'show', 'dev', 'tsclient0']);
+      assert.match(route.stdout, /10\.1\.0\.0\/24/, route.stdout);
       assert.ok(!daemon.text().includes('cisco1234'), 'the password is in no log line');
       assert.ok(
         await until(() => /route 10\.1\.10\.\d+\/32 into \S+ added/.test(gateway.log()), 10_000),
@@ -124,6 +143,22 @@ describe(
       );
       const link = await lab.exec('r2', ['ip', 'link', 'show', 'tsclient0']);
       assert.notEqual(link.code, 0, `the TUN is gone: ${link.stdout}`);
+    });
+
+    it('group authentication: aggressive mode as ID_KEY_ID vpngroup; the gateway takes the group key', async (t) => {
+      const { daemon } = client('client-group', 'cisco1234', 'group.cfg');
+      t.after(() => daemon.stop('SIGINT', 8000));
+      const up = await until(
+        () => /Mode Config address 10\.1\.10\.\d+ on tsclient0/.test(daemon.text()),
+        30_000,
+      );
+      assert.ok(up, `client:\n${daemon.text().slice(-4000)}\ngateway:\n${gateway.log().slice(-3000)}`);
+      const address = /Mode Config address (10\.1\.10\.\d+)/.exec(daemon.text())?.[1] ?? '';
+      assert.match(gateway.log(), /found peer pre-shared key matching vpngroup/, gateway.log().slice(-3000));
+      await lab.ping('r2', ADDR.ha, 2, 0.5, address);
+      const ping = await lab.ping('r2', ADDR.ha, 5, 0.2, address);
+      assert.equal(ping.received, 5, `r2 (${address}) -> ha:\n${ping.output}`);
+      assert.equal(await daemon.stop('SIGINT', 8000), 0, daemon.text().slice(-3000));
     });
 
     it('a wrong password is refused: the client says so and exits 1', async () => {

@@ -11,6 +11,7 @@ export { iosHexLines } from './hexWords.js';
 export { formatIpsecSa, formatIpsecFlow, hex8 } from './ipsecSa.js';
 export { formatCryptoMap, formatCryptoMapEntry } from './cryptoMap.js';
 export { formatLocalPools, type LocalPoolView } from './localPool.js';
+export { formatEzvpnClient, type EzvpnClientView } from './ezvpnClient.js';
 export {
   formatIsakmpPolicy,
   formatTransformSets,
