@@ -4,6 +4,7 @@
 
 import { loginMethods, runMethodList, type ServerGroupFactories } from '../aaa/index.js';
 import type { IkeAction, IkeDatagram, IkeSaInfo, XauthOutcome } from '../ike/types.js';
+import { GreTunnels, type GreAction } from '../ipsec/gre.js';
 import { iosTransformName } from '../ipsec/transform.js';
 import type { EventBus } from '../observe/bus.js';
 import type { SaTraffic } from '../observe/metrics.js';
@@ -20,7 +21,9 @@ import {
   formatIsakmpSaDetail,
   formatSaList,
   formatTransformSets,
+  formatTunnelInterfaces,
   caCertificateViews,
+  type TunnelInterfaceView,
   formatCaCertificates,
   cryptoMapViews,
   ipsecSaDetailLines,
@@ -60,12 +63,15 @@ import type { AddressPools, PoolView } from './addressPool.js';
 import { FailedNegotiations } from './failedNegotiations.js';
 import type { DataPlane, DataPlaneCounters, DataPlaneOutput, IkeEngine } from './ports.js';
 import { dynamicTemplates, policyRules, type DynamicTemplate, type PolicyRule } from './spdFromConfig.js';
+import { greTunnelSpecs } from './greFromConfig.js';
 
 export interface GatewayAdapters {
   /** UDP endpoints on 500 and 4500 of the local addresses. */
   readonly udp: readonly UdpEndpoint[];
   readonly raw: readonly RawIpEndpoint[];
   readonly tunnel: PacketTunnel;
+  /** One packet tunnel per GRE tunnel interface (`interface TunnelN`), by interface name. */
+  readonly greTunnels?: ReadonlyMap<string, PacketTunnel>;
 }
 
 export interface GatewayOptions {
@@ -115,6 +121,8 @@ export class Gateway implements ControlTarget {
   private timer: { cancel(): void } | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
   private started = false;
+  /** The GRE tunnel interfaces (undefined when the configuration has none). */
+  private gre: GreTunnels | undefined;
   /** Drops the gateway itself decided (no rule, no adapter, hold queue full), by reason. */
   readonly drops = new Map<string, number>();
 
@@ -123,11 +131,17 @@ export class Gateway implements ControlTarget {
     this.configNow = options.config;
     this.rules = policyRules(options.config);
     this.templates = dynamicTemplates(options.config);
+    this.gre = this.greTunnelsFor(options.config);
     this.waiting = new AcquireQueue(
       options.holdQueueLimit ?? 0,
       options.acquireTimeout ?? 30,
       options.acquireBackoffLimit ?? 30,
     );
+  }
+
+  private greTunnelsFor(config: RouterConfig): GreTunnels | undefined {
+    const specs = greTunnelSpecs(config);
+    return specs.length === 0 ? undefined : new GreTunnels(specs, this.now());
   }
 
   get config(): RouterConfig {
@@ -152,6 +166,7 @@ export class Gateway implements ControlTarget {
     // The engine gets what it can run: inert policies and masked keys left out (planRun).
     this.performIke(this.options.ike.reconfigure?.(refuseUnsupported(config), now) ?? []);
     this.templates = dynamicTemplates(config);
+    this.gre = this.greTunnelsFor(config);
     const next = policyRules(config);
     for (const record of this.installed.values()) {
       if (record.sa.direction !== 'outbound') continue;
@@ -205,6 +220,9 @@ export class Gateway implements ControlTarget {
     for (const endpoint of adapters.udp) endpoint.onReceive((d) => this.onUdp(endpoint, d));
     for (const raw of adapters.raw) raw.onPacket((p) => this.perform(dataPlane.inbound(p, this.now())));
     adapters.tunnel.onPacket((p) => this.perform(dataPlane.outbound(p, this.now())));
+    for (const [name, tunnel] of adapters.greTunnels ?? []) {
+      tunnel.onPacket((p) => this.performGre(this.gre?.encapsulate(name, p, this.now()) ?? []));
+    }
     this.publish({
       type: 'started',
       interfaces: this.rules.map((r) => r.iface.name).filter((n, i, a) => a.indexOf(n) === i),
@@ -220,6 +238,7 @@ export class Gateway implements ControlTarget {
     for (const endpoint of this.options.adapters.udp) endpoint.close();
     for (const raw of this.options.adapters.raw) raw.close();
     this.options.adapters.tunnel.close();
+    for (const tunnel of this.options.adapters.greTunnels?.values() ?? []) tunnel.close();
     this.publish({ type: 'stopped' });
   }
 
@@ -513,16 +532,9 @@ export class Gateway implements ControlTarget {
     for (const out of outputs) {
       if (out.kind === 'send' || out.kind === 'sendUdp' || out.kind === 'deliver') this.trafficSeen(out, now);
       switch (out.kind) {
-        case 'send': {
-          const source =
-            out.packet.length >= 20
-              ? `${out.packet[12]}.${out.packet[13]}.${out.packet[14]}.${out.packet[15]}`
-              : '';
-          const raw = adapters.raw.find((r) => r.localAddress === source) ?? adapters.raw[0];
-          if (raw === undefined) this.drop('outbound', 'no raw IP endpoint');
-          else raw.sendPacket(out.packet);
+        case 'send':
+          this.sendRaw(out.packet);
           break;
-        }
         case 'sendUdp': {
           const endpoint =
             adapters.udp.find((e) => e.localAddress === out.srcAddress && e.localPort === out.srcPort) ??
@@ -533,7 +545,9 @@ export class Gateway implements ControlTarget {
           break;
         }
         case 'deliver':
-          adapters.tunnel.writePacket(out.packet);
+          // GRE for one of our tunnel interfaces (decrypted, or cleartext that policy let in)
+          if (this.gre?.claims(out.packet) === true) this.performGre(this.gre.decapsulate(out.packet, now));
+          else adapters.tunnel.writePacket(out.packet);
           break;
         case 'icmp':
           adapters.tunnel.writePacket(out.packet);
@@ -544,8 +558,10 @@ export class Gateway implements ControlTarget {
           });
           break;
         case 'bypass':
-          // Cleartext traffic is routed by the host, not by the tunnel: nothing to forward it to.
-          this.drop('outbound', 'bypass');
+          // Our own GRE packets that no crypto ACL protects leave in the clear; other cleartext
+          // traffic is routed by the host, not by the tunnel: nothing to forward it to.
+          if (this.gre?.sends(out.packet) === true) this.sendRaw(out.packet);
+          else this.drop('outbound', 'bypass');
           break;
         case 'drop':
           this.drop(out.direction, out.reason);
@@ -583,6 +599,46 @@ export class Gateway implements ControlTarget {
     }
     this.rearm();
   }
+
+  private sendRaw(packet: Uint8Array): void {
+    const raw = this.options.adapters.raw;
+    const source = packet.length >= 20 ? `${packet[12]}.${packet[13]}.${packet[14]}.${packet[15]}` : '';
+    const endpoint = raw.find((r) => r.localAddress === source) ?? raw[0];
+    if (endpoint === undefined) this.drop('outbound', 'no raw IP endpoint');
+    else endpoint.sendPacket(packet);
+  }
+
+  /** What the GRE tunnel interfaces asked for: GRE packets go through the SPD like any other. */
+  private performGre(actions: readonly GreAction[]): void {
+    const now = this.now();
+    const tunnels = this.options.adapters.greTunnels;
+    for (const a of actions) {
+      switch (a.kind) {
+        case 'transmit':
+          this.perform(this.options.dataPlane.outbound(a.packet, now));
+          break;
+        case 'deliver':
+        case 'icmp': {
+          const tunnel = tunnels?.get(a.tunnel);
+          if (tunnel === undefined) this.drop('inbound', 'no adapter for the tunnel interface', a.tunnel);
+          else tunnel.writePacket(a.packet);
+          break;
+        }
+        case 'lineProtocol':
+          tunnels?.get(a.tunnel)?.setLinkUp?.(a.up);
+          this.publish({ type: 'lineProtocol', interface: a.tunnel, up: a.up, reason: a.reason });
+          this.onLineProtocol(a.tunnel, a.up, now);
+          break;
+        case 'drop':
+          this.drop('outbound', `GRE: ${a.reason}`, a.tunnel);
+          break;
+      }
+    }
+    this.rearm();
+  }
+
+  /** A tunnel interface went down or up (hook for peer failover). */
+  private onLineProtocol(_tunnel: string, _up: boolean, _now: number): void {}
 
   /** Tells IKE which peer's SA carried a packet: dead peer detection on demand needs it. */
   private trafficSeen(out: { readonly kind: string; readonly spi: number }, now: number): void {
@@ -686,9 +742,11 @@ export class Gateway implements ControlTarget {
 
   private rearm(): void {
     if (!this.started) return;
-    const deadlines = [this.ikeDeadline, this.options.dataPlane.nextDeadline()].filter(
-      (d): d is number => d !== undefined,
-    );
+    const deadlines = [
+      this.ikeDeadline,
+      this.options.dataPlane.nextDeadline(),
+      this.gre?.nextDeadline(),
+    ].filter((d): d is number => d !== undefined);
     const next = deadlines.length === 0 ? Number.POSITIVE_INFINITY : Math.min(...deadlines);
     if (next === this.timerAt) return;
     this.timer?.cancel();
@@ -704,6 +762,7 @@ export class Gateway implements ControlTarget {
       const now = this.now();
       this.performIke(this.options.ike.tick(now));
       this.perform(this.options.dataPlane.tick(now));
+      if (this.gre !== undefined) this.performGre(this.gre.tick(now));
     });
   }
 
@@ -779,7 +838,10 @@ export class Gateway implements ControlTarget {
     );
   }
 
-  show(what: GatewayShowWhat, options: { readonly peer?: string } = {}): { text: string; data: unknown } {
+  show(
+    what: GatewayShowWhat,
+    options: { readonly peer?: string; readonly interface?: string } = {},
+  ): { text: string; data: unknown } {
     const config = this.configNow;
     switch (what) {
       case 'isakmp sa': {
@@ -824,7 +886,27 @@ export class Gateway implements ControlTarget {
         const data = caCertificateViews(config.certificates);
         return { text: formatCaCertificates(data), data };
       }
+      case 'interfaces': {
+        const data = this.tunnelInterfaces(options.interface);
+        return { text: formatTunnelInterfaces(data, this.now()), data };
+      }
     }
+  }
+
+  /** The GRE tunnel interfaces (`show interfaces [NAME]`); throws ControlNotFound for an unknown name. */
+  tunnelInterfaces(name?: string): TunnelInterfaceView[] {
+    const all = (this.gre?.views() ?? []).map((v): TunnelInterfaceView => {
+      const iface = this.configNow.interfaces.find((i) => i.name === v.spec.name);
+      return {
+        ...v,
+        ...(iface?.netmask !== undefined ? { netmask: iface.netmask } : {}),
+        ...(iface?.cryptoMap !== undefined ? { cryptoMap: iface.cryptoMap } : {}),
+      };
+    });
+    if (name === undefined) return all;
+    const one = all.filter((v) => v.spec.name.toLowerCase() === name.toLowerCase());
+    if (one.length === 0) throw new ControlNotFound(`no tunnel interface ${name}`);
+    return one;
   }
 
   /** `typeswan list-sas`: the SA list in swanctl's layout. */

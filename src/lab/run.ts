@@ -10,7 +10,7 @@ import { EventBus } from '../observe/bus.js';
 import { renderDebug, stampDebug, type DebugLine } from '../observe/debug.js';
 import { Metrics } from '../observe/metrics.js';
 import type { DebugCategory } from '../observe/events.js';
-import { DEFAULT_PING, type PingResult } from '../net/virtual/host.js';
+import { DEFAULT_PING, type PingResult, type VirtualHost } from '../net/virtual/host.js';
 import { VirtualNetwork } from '../net/virtual/network.js';
 import type { VirtualScheduler } from '../net/virtual/scheduler.js';
 import type { RouterConfig } from '../policy/model.js';
@@ -79,10 +79,12 @@ export interface LabResult {
   readonly debugMessages: number;
   /** WAN packets with their virtual time, when `capture` was asked for. */
   readonly frames: readonly { readonly time: number; readonly data: Uint8Array }[];
+  /** Seconds from a link cut until traffic crossed again (scenarios that cut a link). */
+  readonly failoverSeconds?: number;
 }
 
 /** The chapter's debug starts at uptime 00:04:10; so does the lab's virtual clock. */
-const START_SECONDS = 250;
+export const START_SECONDS = 250;
 
 export function runLab(
   scenario: Scenario,
@@ -90,6 +92,7 @@ export function runLab(
   engines: LabEngines,
   options: LabOptions,
 ): LabResult {
+  if (scenario.run !== undefined) return scenario.run(engines, options);
   const out = options.out;
   const seed = options.seed ?? 1;
   const loss = options.loss ?? 0;
@@ -110,15 +113,8 @@ export function runLab(
   const bus = new EventBus();
   const metrics = new Metrics(bus);
   const categories = options.debug ?? ['isakmp', 'ipsec', 'engine'];
-  const trace: string[] = [];
-  let debugMessages = 0;
-  bus.subscribe((event) => {
-    for (const line of renderDebug(event)) {
-      if (!categories.includes(line.category)) continue;
-      debugMessages++;
-      trace.push(prefixed(event.router, stampDebug(event.time, line.text)));
-    }
-  });
+  const debugTrace = collectTrace(bus, categories);
+  const trace = debugTrace.lines;
 
   const gateways = topology.routers.map((router, index) => {
     const wan = router.wan.address;
@@ -169,18 +165,8 @@ export function runLab(
     const from = topology.routers[p.from];
     const to = topology.routers[p.to];
     if (from === undefined || to === undefined) continue;
-    let result: PingResult | undefined;
     const before = tunnelCounters(gateways[p.from], to.publicAddress);
-    from.host.ping(to.host.address, { ...DEFAULT_PING, count }, (r) => {
-      result = r;
-    });
-    net.scheduler.run(deadline, { stop: () => result !== undefined, maxEvents: 2_000_000 });
-    const finished = result ?? {
-      destination: to.host.address,
-      size: DEFAULT_PING.size,
-      timeout: DEFAULT_PING.timeout,
-      replies: [],
-    };
+    const finished = pingUntilDone(net, from.host, to.host.address, count, deadline);
     const after = tunnelCounters(gateways[p.from], to.publicAddress);
     const encaps = after.encaps - before.encaps;
     const decaps = after.decaps - before.decaps;
@@ -230,7 +216,47 @@ export function runLab(
     `lab: ${ok ? 'PASS' : 'FAIL'}: ${ok ? 'every ping crossed its IPsec tunnel' : 'a ping did not cross its tunnel'}`,
   );
   for (const g of gateways) g.stop();
-  return { ok, pings, gateways, virtualSeconds: net.scheduler.now() - START_SECONDS, debugMessages, frames };
+  return {
+    ok,
+    pings,
+    gateways,
+    virtualSeconds: net.scheduler.now() - START_SECONDS,
+    debugMessages: debugTrace.count(),
+    frames,
+  };
+}
+
+/** The debug lines of `categories` from every router on `bus`, prefixed with the router's name. */
+export function collectTrace(
+  bus: EventBus,
+  categories: readonly DebugCategory[],
+): { readonly lines: string[]; count(): number } {
+  const lines: string[] = [];
+  let count = 0;
+  bus.subscribe((event) => {
+    for (const line of renderDebug(event)) {
+      if (!categories.includes(line.category)) continue;
+      count++;
+      lines.push(prefixed(event.router, stampDebug(event.time, line.text)));
+    }
+  });
+  return { lines, count: () => count };
+}
+
+/** One IOS ping from `host`, run in virtual time until every echo is answered or timed out. */
+export function pingUntilDone(
+  net: VirtualNetwork,
+  host: VirtualHost,
+  destination: string,
+  count: number,
+  deadline: number,
+): PingResult {
+  let result: PingResult | undefined;
+  host.ping(destination, { ...DEFAULT_PING, count }, (r) => {
+    result = r;
+  });
+  net.scheduler.run(deadline, { stop: () => result !== undefined, maxEvents: 2_000_000 });
+  return result ?? { destination, size: DEFAULT_PING.size, timeout: DEFAULT_PING.timeout, replies: [] };
 }
 
 function prefixed(router: string, text: string): string {

@@ -58,6 +58,22 @@ export type GatewayEvent =
       readonly retryIn: number;
     }
   | { readonly type: 'configReloaded'; readonly file: string }
+  /** A GRE tunnel interface's line protocol changed (keepalives answered or not). */
+  | {
+      readonly type: 'lineProtocol';
+      readonly interface: string;
+      readonly up: boolean;
+      readonly reason: string;
+    }
+  /** A crypto map entry with several `set peer` moved to its next peer. */
+  | {
+      readonly type: 'peerFailover';
+      readonly cryptoMap: string;
+      readonly seq: number;
+      readonly from: string;
+      readonly to: string;
+      readonly reason: string;
+    }
   | { readonly type: 'warning'; readonly message: string }
   /** A remote-access client's SAs are all gone: its Mode Config addresses are free again. */
   | { readonly type: 'addressReleased'; readonly client: string; readonly addresses: readonly string[] };

@@ -50,12 +50,12 @@ test('typeswan lab --list names the scenarios', { skip: missing }, () => {
       .trim()
       .split('\n')
       .map((l) => l.split(/\s+/)[0]),
-    ['psk', 'aggressive', 'nat-t', 'one-to-many'],
+    ['psk', 'aggressive', 'nat-t', 'one-to-many', 'gre-ha'],
   );
 });
 
-test('typeswan lab one-to-many, aggressive and nat-t exit 0', { skip: missing }, () => {
-  for (const name of ['one-to-many', 'aggressive', 'nat-t']) {
+test('typeswan lab one-to-many, aggressive, nat-t and gre-ha exit 0', { skip: missing }, () => {
+  for (const name of ['one-to-many', 'aggressive', 'nat-t', 'gre-ha']) {
     const run = runTypeswan(['lab', name, '--no-debug']);
     assert.equal(run.status, 0, `${name}: ${run.stderr}`);
     assert.match(run.stdout, /lab: PASS/);

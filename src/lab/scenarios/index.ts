@@ -1,5 +1,7 @@
 // The lab's scenarios: the chapter's case studies as configurations plus what to ping.
 
+import type { LabEngines, LabOptions, LabResult } from '../run.js';
+import { GRE_HA } from './greHa.js';
 import { EXAMPLE_13_1_INITIATOR, EXAMPLE_13_2_RESPONDER, NAT_T_INITIATOR } from './chapterPsk.js';
 import { EXAMPLE_13_13_ROUTER1, EXAMPLE_13_14_ROUTER2, EXAMPLE_13_15_ROUTER3_REPAIRED } from './oneToMany.js';
 
@@ -20,6 +22,11 @@ export interface Scenario {
   readonly pings: readonly { readonly from: number; readonly to: number }[];
   /** Put one router behind a PAT box (NAT traversal, RFC 3947/3948). */
   readonly nat?: { readonly router: number; readonly outsideAddress: string };
+  /**
+   * A scenario with its own topology and script (links cut mid-run, several tunnels per
+   * router): it runs instead of the pings above and says itself whether traffic crossed.
+   */
+  readonly run?: (engines: LabEngines, options: LabOptions) => LabResult;
 }
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -69,6 +76,7 @@ export const SCENARIOS: readonly Scenario[] = [
       { from: 1, to: 2 },
     ],
   },
+  GRE_HA,
 ];
 
 export const DEFAULT_SCENARIO = 'psk';
