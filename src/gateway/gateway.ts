@@ -627,7 +627,6 @@ export class Gateway implements ControlTarget {
         case 'lineProtocol':
           tunnels?.get(a.tunnel)?.setLinkUp?.(a.up);
           this.publish({ type: 'lineProtocol', interface: a.tunnel, up: a.up, reason: a.reason });
-          this.onLineProtocol(a.tunnel, a.up, now);
           break;
         case 'drop':
           this.drop('outbound', `GRE: ${a.reason}`, a.tunnel);
@@ -636,9 +635,6 @@ export class Gateway implements ControlTarget {
     }
     this.rearm();
   }
-
-  /** A tunnel interface went down or up (hook for peer failover). */
-  private onLineProtocol(_tunnel: string, _up: boolean, _now: number): void {}
 
   /** Tells IKE which peer's SA carried a packet: dead peer detection on demand needs it. */
   private trafficSeen(out: { readonly kind: string; readonly spi: number }, now: number): void {

@@ -88,13 +88,6 @@ function gatewayLines(event: GatewayEvent): DebugLine[] {
           text: `%LINEPROTO-5-UPDOWN: Line protocol on Interface ${event.interface}, changed state to ${event.up ? 'up' : 'down'} (${event.reason})`,
         },
       ];
-    case 'peerFailover':
-      return [
-        {
-          category: 'isakmp',
-          text: `ISAKMP: crypto map ${event.cryptoMap} ${event.seq}: peer ${event.from} ${event.reason}; trying peer ${event.to}`,
-        },
-      ];
     case 'configReloaded':
       return [{ category: 'engine', text: `CRYPTO_ENGINE: configuration ${event.file} reloaded` }];
     case 'started':

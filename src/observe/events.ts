@@ -65,15 +65,6 @@ export type GatewayEvent =
       readonly up: boolean;
       readonly reason: string;
     }
-  /** A crypto map entry with several `set peer` moved to its next peer. */
-  | {
-      readonly type: 'peerFailover';
-      readonly cryptoMap: string;
-      readonly seq: number;
-      readonly from: string;
-      readonly to: string;
-      readonly reason: string;
-    }
   | { readonly type: 'warning'; readonly message: string }
   /** A remote-access client's SAs are all gone: its Mode Config addresses are free again. */
   | { readonly type: 'addressReleased'; readonly client: string; readonly addresses: readonly string[] };
