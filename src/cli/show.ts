@@ -16,7 +16,7 @@ interface ShowOptions {
 const USAGE =
   'show crypto isakmp sa [detail] | crypto ipsec sa [peer ADDRESS] [detail] | crypto session [detail] | ' +
   'crypto engine connections active | crypto map | crypto isakmp policy | crypto ipsec transform-set | ' +
-  'crypto ipsec client ezvpn | ip local pool | crypto ca certificates | ' +
+  'crypto ipsec client ezvpn | ip local pool | crypto ca certificates | interfaces [TunnelN] | ' +
   'crypto key mypubkey rsa | crypto key pubkey-chain rsa [address ADDRESS] | debug';
 
 /** `detail` at the end of `words`, IOS abbreviations allowed. */
@@ -33,11 +33,19 @@ function fixedWords(words: readonly string[], keywords: readonly string[]): bool
 }
 
 /** The show target and peer filter of `words` (after `show`), IOS abbreviations allowed. */
-export function parseShowWords(words: readonly string[]): { what: ShowWhat; peer?: string } {
+export function parseShowWords(words: readonly string[]): {
+  what: ShowWhat;
+  peer?: string;
+  interface?: string;
+} {
   const bad = (): UsageError =>
     new UsageError(`unknown show command "${words.join(' ')}"; expected ${USAGE}`);
   const [first, ...after] = words;
-  const top = expandKeyword(first, ['crypto', 'debugging', 'ip']);
+  const top = expandKeyword(first, ['crypto', 'debugging', 'ip', 'interfaces']);
+  if (top === 'interfaces') {
+    if (after.length > 1) throw bad();
+    return after[0] === undefined ? { what: 'interfaces' } : { what: 'interfaces', interface: after[0] };
+  }
   if (top === 'ip') {
     const [p1, p2, p3] = after;
     if (
@@ -121,11 +129,13 @@ export function registerShow(program: Command, io: CliIo): void {
     .argument('<words...>', USAGE)
     .option('--json', 'machine-readable output');
   addControlOption(command).action(async (words: string[], options: ShowOptions) => {
-    const { what, peer } = parseShowWords(words);
-    const reply = await askGateway(
-      options.control,
-      peer === undefined ? { op: 'show', what } : { op: 'show', what, peer },
-    );
+    const { what, peer, interface: iface } = parseShowWords(words);
+    const reply = await askGateway(options.control, {
+      op: 'show',
+      what,
+      ...(peer !== undefined ? { peer } : {}),
+      ...(iface !== undefined ? { interface: iface } : {}),
+    });
     io.stdout(options.json === true ? `${JSON.stringify(reply.data ?? null, null, 2)}\n` : reply.text);
   });
 }

@@ -53,6 +53,7 @@ import { readFileSync } from 'node:fs';
 import { DaemonLog, parseLogFormat, parseLogLevel, Severity } from './daemonLog.js';
 import { serverGroups } from '../aaa/index.js';
 import { RuntimeFailure, UsageError } from './errors.js';
+import { greTunnelSpecs } from '../gateway/greFromConfig.js';
 import type { CliIo } from './io.js';
 import { DEFAULT_KEYSTORE, listKeyPairs } from '../pki/keystore.js';
 
@@ -174,6 +175,13 @@ export async function runGateway(
       throw new UsageError(errorMessage(error));
     }
   })();
+  // The Linux adapter has no TUN device per tunnel interface yet: only the lab runs GRE.
+  const tunnels = greTunnelSpecs(config);
+  if (tunnels.length > 0) {
+    throw new UsageError(
+      `${config.file}: interface ${tunnels.map((t) => t.name).join(', ')}: GRE tunnel interfaces run in \`typeswan lab\` only; \`start\` has no TUN device per tunnel interface yet`,
+    );
+  }
   const addresses = ikeLocalAddresses(config);
   if (addresses.length === 0) {
     throw new UsageError(

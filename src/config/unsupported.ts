@@ -5,6 +5,7 @@
 // and its line. Nothing is ever silently ignored.
 
 import { findPresharedKey } from '../policy/index.js';
+import { isGreIp, isTunnelInterface } from '../policy/cryptoMap.js';
 import type { IsakmpPolicy, RouterConfig, Warning } from '../policy/model.js';
 import { isRedacted } from './redact.js';
 
@@ -25,7 +26,7 @@ export type Feature =
   | 'hostname-key' // crypto isakmp key K hostname H
   | 'local-address' // crypto map NAME local-address IF
   | 'multiple-peers' // several `set peer` in one entry
-  | 'gre-tunnel'; // interface TunnelN with a crypto map
+  | 'gre-tunnel'; // interface TunnelN with a crypto map, in a tunnel mode other than gre ip
 
 export interface UnsupportedFeature {
   readonly feature: Feature;
@@ -51,7 +52,7 @@ const DESCRIPTIONS: Readonly<Record<Feature, string>> = {
   'hostname-key': 'pre-shared keys by hostname',
   'local-address': 'crypto map local-address',
   'multiple-peers': 'several peers in one crypto map entry',
-  'gre-tunnel': 'crypto maps on tunnel interfaces',
+  'gre-tunnel': 'crypto maps on tunnel interfaces other than GRE over IPv4 (tunnel mode gre ip)',
 };
 
 export function describeFeature(feature: Feature): string {
@@ -145,8 +146,8 @@ export function unsupportedFeatures(
       );
   }
   for (const i of config.interfaces) {
-    if (i.cryptoMap !== undefined && i.tunnel !== undefined)
-      add('gre-tunnel', i.at?.line, `interface ${i.name} (crypto map ${i.cryptoMap})`);
+    if (i.cryptoMap !== undefined && isTunnelInterface(i) && !isGreIp(i))
+      add('gre-tunnel', i.at?.line, `interface ${i.name} (tunnel mode ${i.tunnel?.mode ?? ''})`);
   }
   return out.sort((a, b) => a.line - b.line);
 }

@@ -17,6 +17,7 @@ import {
   type Refusal,
 } from '../config/index.js';
 import type { RouterConfig } from '../policy/model.js';
+import { isTunnelInterface } from '../policy/cryptoMap.js';
 
 export { GATEWAY_REFUSES };
 
@@ -71,7 +72,7 @@ export function isConfigProblem(error: unknown): error is Error {
 }
 
 /**
- * The addresses IKE and ESP use: each usable interface that carries a crypto map, or the
+ * The addresses IKE and ESP use: each usable (non-tunnel) interface that carries a crypto map, or the
  * interface its map names with `crypto map NAME local-address IF` instead.
  */
 export function ikeLocalAddresses(config: RouterConfig): { iface: string; address: string }[] {
@@ -80,7 +81,8 @@ export function ikeLocalAddresses(config: RouterConfig): { iface: string; addres
     if (address !== undefined && !out.some((o) => o.address === address)) out.push({ iface, address });
   };
   for (const iface of config.interfaces) {
-    if (iface.cryptoMap === undefined || iface.shutdown) continue;
+    // a GRE tunnel's packets leave through the physical interface, which carries the map too
+    if (iface.cryptoMap === undefined || iface.shutdown || isTunnelInterface(iface)) continue;
     const settings = config.cryptoMapSettings.find((m) => m.name === iface.cryptoMap);
     const named = settings?.localAddressInterface;
     const local =

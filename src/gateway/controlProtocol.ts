@@ -23,7 +23,8 @@ export type ShowWhat =
   | 'ca certificates'
   | 'key pubkey-chain rsa'
   | 'key mypubkey rsa'
-  | 'ipsec client ezvpn';
+  | 'ipsec client ezvpn'
+  | 'interfaces';
 export const SHOW_WHATS: readonly ShowWhat[] = [
   'isakmp sa',
   'isakmp sa detail',
@@ -41,6 +42,7 @@ export const SHOW_WHATS: readonly ShowWhat[] = [
   'key pubkey-chain rsa',
   'key mypubkey rsa',
   'ipsec client ezvpn',
+  'interfaces',
 ];
 /** What the gateway renders; `show debug` is the control server's (it knows the debug streams). */
 export type GatewayShowWhat = Exclude<ShowWhat, 'debug'>;
@@ -59,7 +61,13 @@ interface Versioned {
 export type ControlRequest = Versioned &
   (
     | { readonly op: 'hello' }
-    | { readonly op: 'show'; readonly what: ShowWhat; readonly peer?: string }
+    | {
+        readonly op: 'show';
+        readonly what: ShowWhat;
+        readonly peer?: string;
+        /** `show interfaces NAME`: one interface. */
+        readonly interface?: string;
+      }
     | {
         readonly op: 'clear';
         readonly what: ClearWhat;
@@ -129,7 +137,7 @@ export class ControlNotFound extends Error {
 export interface ControlTarget {
   show(
     what: GatewayShowWhat,
-    options: { readonly peer?: string },
+    options: { readonly peer?: string; readonly interface?: string },
   ): { readonly text: string; readonly data: unknown };
   clear(what: ClearWhat, options: { readonly peer?: string; readonly connId?: number }): string;
   /** Streams debug lines of the given categories to `emit`; returns the unsubscribe. */
@@ -206,7 +214,9 @@ export function parseRequest(line: string): Parsed {
     case 'show': {
       const what = SHOW_WHATS.find((w) => w === value['what']);
       if (what === undefined) return bad(`unknown show target ${JSON.stringify(value['what'])}`);
-      return { id, op: 'show', what, ...withPeer };
+      const iface = value['interface'];
+      if (iface !== undefined && typeof iface !== 'string') return bad('interface must be a string');
+      return { id, op: 'show', what, ...withPeer, ...(iface !== undefined ? { interface: iface } : {}) };
     }
     case 'clear': {
       const what = value['what'] === 'sa' || value['what'] === 'isakmp' ? value['what'] : undefined;

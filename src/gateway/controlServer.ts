@@ -147,7 +147,10 @@ function serveConnection(
           write({ id, ok: true, text: formatShowDebug(categories), data: { categories } });
           return;
         }
-        const result = target.show(request.what, peer);
+        const result = target.show(request.what, {
+          ...peer,
+          ...(request.interface !== undefined ? { interface: request.interface } : {}),
+        });
         write({ id, ok: true, text: result.text, data: result.data });
         return;
       }

@@ -4,6 +4,7 @@
 
 import { loginMethods, runMethodList, type ServerGroupFactories } from '../aaa/index.js';
 import type { IkeAction, IkeDatagram, IkeSaInfo, XauthOutcome } from '../ike/types.js';
+import { GreTunnels, type GreAction } from '../ipsec/gre.js';
 import { iosTransformName } from '../ipsec/transform.js';
 import { transportSelectorBehindNat } from '../ipsec/natt.js';
 import type { EventBus } from '../observe/bus.js';
@@ -22,8 +23,10 @@ import {
   formatIsakmpSaDetail,
   formatSaList,
   formatTransformSets,
+  formatTunnelInterfaces,
   caCertificateViews,
   formatMyPubkeys,
+  type TunnelInterfaceView,
   formatCaCertificates,
   formatPubkeyChain,
   formatPubkeyDetail,
@@ -73,12 +76,15 @@ import { FailedNegotiations } from './failedNegotiations.js';
 import type { DataPlane, DataPlaneCounters, DataPlaneOutput, IkeEngine } from './ports.js';
 import { L2tpService, type L2tpClientSettings } from './l2tpService.js';
 import { dynamicTemplates, policyRules, type DynamicTemplate, type PolicyRule } from './spdFromConfig.js';
+import { greTunnelSpecs } from './greFromConfig.js';
 
 export interface GatewayAdapters {
   /** UDP endpoints on 500 and 4500 of the local addresses. */
   readonly udp: readonly UdpEndpoint[];
   readonly raw: readonly RawIpEndpoint[];
   readonly tunnel: PacketTunnel;
+  /** One packet tunnel per GRE tunnel interface (`interface TunnelN`), by interface name. */
+  readonly greTunnels?: ReadonlyMap<string, PacketTunnel>;
 }
 
 export interface GatewayOptions {
@@ -141,6 +147,8 @@ export class Gateway implements ControlTarget {
   private timer: { cancel(): void } | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
   private started = false;
+  /** The GRE tunnel interfaces (undefined when the configuration has none). */
+  private gre: GreTunnels | undefined;
   /** Drops the gateway itself decided (no rule, no adapter, hold queue full), by reason. */
   readonly drops = new Map<string, number>();
   /** L2TP over IPsec: the LNS of a `vpdn-group`, or the client's LAC. */
@@ -162,6 +170,7 @@ export class Gateway implements ControlTarget {
     this.rules = policyRules(options.config);
     for (const r of this.rules) this.indexRule(r);
     this.templates = dynamicTemplates(options.config);
+    this.gre = this.greTunnelsFor(options.config);
     this.waiting = new AcquireQueue(
       options.holdQueueLimit ?? 0,
       options.acquireTimeout ?? 30,
@@ -190,6 +199,11 @@ export class Gateway implements ControlTarget {
         : undefined;
   }
 
+  private greTunnelsFor(config: RouterConfig): GreTunnels | undefined {
+    const specs = greTunnelSpecs(config);
+    return specs.length === 0 ? undefined : new GreTunnels(specs, this.now());
+  }
+
   get config(): RouterConfig {
     return this.configNow;
   }
@@ -212,6 +226,7 @@ export class Gateway implements ControlTarget {
     // The engine gets what it can run: inert policies and masked keys left out (planRun).
     this.performIke(this.options.ike.reconfigure?.(refuseUnsupported(config), now) ?? []);
     this.templates = dynamicTemplates(config);
+    this.gre = this.greTunnelsFor(config);
     const next = policyRules(config);
     for (const record of this.installed.values()) {
       if (record.sa.direction !== 'outbound') continue;
@@ -271,6 +286,9 @@ export class Gateway implements ControlTarget {
       if (ted !== undefined) this.performIke(this.options.ike.receive(ted, this.now()));
       else if (this.l2tp?.outbound(p) !== true) this.perform(dataPlane.outbound(p, this.now()));
     });
+    for (const [name, tunnel] of adapters.greTunnels ?? []) {
+      tunnel.onPacket((p) => this.performGre(this.gre?.encapsulate(name, p, this.now()) ?? []));
+    }
     this.publish({
       type: 'started',
       interfaces: this.rules.map((r) => r.iface.name).filter((n, i, a) => a.indexOf(n) === i),
@@ -289,6 +307,7 @@ export class Gateway implements ControlTarget {
     for (const raw of this.options.adapters.raw) raw.close();
     this.options.adapters.tunnel.close();
     this.options.dh?.close();
+    for (const tunnel of this.options.adapters.greTunnels?.values() ?? []) tunnel.close();
     this.publish({ type: 'stopped' });
   }
 
@@ -645,16 +664,9 @@ export class Gateway implements ControlTarget {
     for (const out of outputs) {
       if (out.kind === 'send' || out.kind === 'sendUdp' || out.kind === 'deliver') this.trafficSeen(out, now);
       switch (out.kind) {
-        case 'send': {
-          const source =
-            out.packet.length >= 20
-              ? `${out.packet[12]}.${out.packet[13]}.${out.packet[14]}.${out.packet[15]}`
-              : '';
-          const raw = adapters.raw.find((r) => r.localAddress === source) ?? adapters.raw[0];
-          if (raw === undefined) this.drop('outbound', 'no raw IP endpoint');
-          else raw.sendPacket(out.packet);
+        case 'send':
+          this.sendRaw(out.packet);
           break;
-        }
         case 'sendUdp': {
           const endpoint =
             adapters.udp.find((e) => e.localAddress === out.srcAddress && e.localPort === out.srcPort) ??
@@ -665,7 +677,9 @@ export class Gateway implements ControlTarget {
           break;
         }
         case 'deliver':
-          if (this.l2tp?.inbound(out.packet) !== true) adapters.tunnel.writePacket(out.packet);
+          // GRE for one of our tunnel interfaces (decrypted, or cleartext that policy let in)
+          if (this.gre?.claims(out.packet) === true) this.performGre(this.gre.decapsulate(out.packet, now));
+          else if (this.l2tp?.inbound(out.packet) !== true) adapters.tunnel.writePacket(out.packet);
           break;
         case 'icmp':
           adapters.tunnel.writePacket(out.packet);
@@ -676,8 +690,10 @@ export class Gateway implements ControlTarget {
           });
           break;
         case 'bypass':
-          // Cleartext traffic is routed by the host, not by the tunnel: nothing to forward it to.
-          this.drop('outbound', 'bypass');
+          // Our own GRE packets that no crypto ACL protects leave in the clear; other cleartext
+          // traffic is routed by the host, not by the tunnel: nothing to forward it to.
+          if (this.gre?.sends(out.packet) === true) this.sendRaw(out.packet);
+          else this.drop('outbound', 'bypass');
           break;
         case 'drop':
           this.drop(out.direction, out.reason);
@@ -711,6 +727,42 @@ export class Gateway implements ControlTarget {
           }
           break;
         }
+      }
+    }
+    this.rearm();
+  }
+
+  private sendRaw(packet: Uint8Array): void {
+    const raw = this.options.adapters.raw;
+    const source = packet.length >= 20 ? `${packet[12]}.${packet[13]}.${packet[14]}.${packet[15]}` : '';
+    const endpoint = raw.find((r) => r.localAddress === source) ?? raw[0];
+    if (endpoint === undefined) this.drop('outbound', 'no raw IP endpoint');
+    else endpoint.sendPacket(packet);
+  }
+
+  /** What the GRE tunnel interfaces asked for: GRE packets go through the SPD like any other. */
+  private performGre(actions: readonly GreAction[]): void {
+    const now = this.now();
+    const tunnels = this.options.adapters.greTunnels;
+    for (const a of actions) {
+      switch (a.kind) {
+        case 'transmit':
+          this.perform(this.options.dataPlane.outbound(a.packet, now));
+          break;
+        case 'deliver':
+        case 'icmp': {
+          const tunnel = tunnels?.get(a.tunnel);
+          if (tunnel === undefined) this.drop('inbound', 'no adapter for the tunnel interface', a.tunnel);
+          else tunnel.writePacket(a.packet);
+          break;
+        }
+        case 'lineProtocol':
+          tunnels?.get(a.tunnel)?.setLinkUp?.(a.up);
+          this.publish({ type: 'lineProtocol', interface: a.tunnel, up: a.up, reason: a.reason });
+          break;
+        case 'drop':
+          this.drop('outbound', `GRE: ${a.reason}`, a.tunnel);
+          break;
       }
     }
     this.rearm();
@@ -851,6 +903,7 @@ export class Gateway implements ControlTarget {
       this.ikeDeadline,
       this.options.dataPlane.nextDeadline(),
       this.l2tp?.nextDeadline(),
+      this.gre?.nextDeadline(),
     ].filter((d): d is number => d !== undefined);
     const next = deadlines.length === 0 ? Number.POSITIVE_INFINITY : Math.min(...deadlines);
     if (next === this.timerAt) return;
@@ -868,6 +921,7 @@ export class Gateway implements ControlTarget {
       this.performIke(this.options.ike.tick(now));
       this.perform(this.options.dataPlane.tick(now));
       this.l2tp?.tick();
+      if (this.gre !== undefined) this.performGre(this.gre.tick(now));
     });
   }
 
@@ -966,7 +1020,10 @@ export class Gateway implements ControlTarget {
     );
   }
 
-  show(what: GatewayShowWhat, options: { readonly peer?: string } = {}): { text: string; data: unknown } {
+  show(
+    what: GatewayShowWhat,
+    options: { readonly peer?: string; readonly interface?: string } = {},
+  ): { text: string; data: unknown } {
     const config = this.configNow;
     switch (what) {
       case 'isakmp sa': {
@@ -1031,7 +1088,27 @@ export class Gateway implements ControlTarget {
         const data = this.ezvpnClientViews();
         return { text: formatEzvpnClient(data), data };
       }
+      case 'interfaces': {
+        const data = this.tunnelInterfaces(options.interface);
+        return { text: formatTunnelInterfaces(data, this.now()), data };
+      }
     }
+  }
+
+  /** The GRE tunnel interfaces (`show interfaces [NAME]`); throws ControlNotFound for an unknown name. */
+  tunnelInterfaces(name?: string): TunnelInterfaceView[] {
+    const all = (this.gre?.views() ?? []).map((v): TunnelInterfaceView => {
+      const iface = this.configNow.interfaces.find((i) => i.name === v.spec.name);
+      return {
+        ...v,
+        ...(iface?.netmask !== undefined ? { netmask: iface.netmask } : {}),
+        ...(iface?.cryptoMap !== undefined ? { cryptoMap: iface.cryptoMap } : {}),
+      };
+    });
+    if (name === undefined) return all;
+    const one = all.filter((v) => v.spec.name.toLowerCase() === name.toLowerCase());
+    if (one.length === 0) throw new ControlNotFound(`no tunnel interface ${name}`);
+    return one;
   }
 
   /** `typeswan list-sas`: the SA list in swanctl's layout. */

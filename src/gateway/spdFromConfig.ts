@@ -7,6 +7,7 @@ import { aclRules } from '../policy/acl.js';
 import {
   cryptoInterfaces,
   cryptoMapEntries,
+  isTunnelInterface,
   localAddressForMap,
   type ResolvedMapEntry,
 } from '../policy/cryptoMap.js';
@@ -23,12 +24,17 @@ export interface PolicyRule {
   readonly aclLine: number;
 }
 
-/** Each crypto map applied to an interface, once (the first interface carrying it wins). */
+/**
+ * Each crypto map applied to an interface, once (the first interface carrying it wins; a
+ * physical one before a GRE tunnel, whose packets leave through it).
+ */
 function* appliedMaps(
   config: RouterConfig,
 ): Generator<{ iface: Interface; map: string; localAddress: string | undefined }> {
   const seen = new Set<string>();
-  for (const iface of cryptoInterfaces(config)) {
+  const carrying = cryptoInterfaces(config);
+  const ordered = [...carrying.filter((i) => !isTunnelInterface(i)), ...carrying.filter(isTunnelInterface)];
+  for (const iface of ordered) {
     const map = iface.cryptoMap;
     if (map === undefined || seen.has(map)) continue;
     seen.add(map);

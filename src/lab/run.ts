@@ -15,7 +15,7 @@ import { EventBus } from '../observe/bus.js';
 import { renderDebug, stampDebug, type DebugLine } from '../observe/debug.js';
 import { Metrics } from '../observe/metrics.js';
 import type { DebugCategory } from '../observe/events.js';
-import { DEFAULT_PING, type PingResult } from '../net/virtual/host.js';
+import { DEFAULT_PING, type PingResult, type VirtualHost } from '../net/virtual/host.js';
 import { VirtualNetwork } from '../net/virtual/network.js';
 import type { VirtualScheduler } from '../net/virtual/scheduler.js';
 import type { RouterConfig } from '../policy/model.js';
@@ -98,10 +98,12 @@ export interface LabResult {
   readonly debugMessages: number;
   /** WAN packets with their virtual time, when `capture` was asked for. */
   readonly frames: readonly { readonly time: number; readonly data: Uint8Array }[];
+  /** Seconds from a link cut until traffic crossed again (scenarios that cut a link). */
+  readonly failoverSeconds?: number;
 }
 
 /** The chapter's debug starts at uptime 00:04:10; so does the lab's virtual clock. */
-const START_SECONDS = 250;
+export const START_SECONDS = 250;
 
 /** A stretch of virtual time the run needs: until `until`, or sooner when `stop()` says so. */
 interface Advance {
@@ -390,6 +392,22 @@ export function collectDebug(
     }
   });
   return { trace, count: () => count };
+}
+
+/** One IOS ping from `host`, run in virtual time until every echo is answered or timed out. */
+export function pingUntilDone(
+  net: VirtualNetwork,
+  host: VirtualHost,
+  destination: string,
+  count: number,
+  deadline: number,
+): PingResult {
+  let result: PingResult | undefined;
+  host.ping(destination, { ...DEFAULT_PING, count }, (r) => {
+    result = r;
+  });
+  net.scheduler.run(deadline, { stop: () => result !== undefined, maxEvents: 2_000_000 });
+  return result ?? { destination, size: DEFAULT_PING.size, timeout: DEFAULT_PING.timeout, replies: [] };
 }
 
 function prefixed(router: string, text: string): string {

@@ -20,10 +20,10 @@ export interface UdpEndpoint {
   close(): void;
 }
 
-/** Raw IP for ESP (50) and AH (51): whole IPv4 packets out and in. */
+/** Raw IP for ESP (50), AH (51) and cleartext GRE (47): whole IPv4 packets out and in. */
 export interface RawIpEndpoint {
   readonly localAddress: string;
-  /** Sends a complete IPv4 packet (header included) whose protocol is ESP or AH. */
+  /** Sends a complete IPv4 packet (header included) whose protocol is ESP, AH or GRE. */
   sendPacket(packet: Uint8Array): void;
   onPacket(handler: (packet: Uint8Array) => void): void;
   close(): void;
@@ -34,6 +34,8 @@ export interface PacketTunnel {
   readonly name: string;
   writePacket(packet: Uint8Array): void;
   onPacket(handler: (packet: Uint8Array) => void): void;
+  /** A GRE tunnel interface's line protocol: routes through it come and go with it. */
+  setLinkUp?(up: boolean): void;
   close(): void;
 }
 

@@ -83,6 +83,13 @@ function gatewayLines(event: GatewayEvent): DebugLine[] {
           text: `CRYPTO_ENGINE: negotiation with ${event.peer} failed, crypto map ${event.cryptoMap} ${event.seq} may try again in ${event.retryIn} s`,
         },
       ];
+    case 'lineProtocol':
+      return [
+        {
+          category: 'engine',
+          text: `%LINEPROTO-5-UPDOWN: Line protocol on Interface ${event.interface}, changed state to ${event.up ? 'up' : 'down'} (${event.reason})`,
+        },
+      ];
     case 'configReloaded':
       return [{ category: 'engine', text: `CRYPTO_ENGINE: configuration ${event.file} reloaded` }];
     case 'started':

@@ -58,6 +58,13 @@ export type GatewayEvent =
       readonly retryIn: number;
     }
   | { readonly type: 'configReloaded'; readonly file: string }
+  /** A GRE tunnel interface's line protocol changed (keepalives answered or not). */
+  | {
+      readonly type: 'lineProtocol';
+      readonly interface: string;
+      readonly up: boolean;
+      readonly reason: string;
+    }
   | { readonly type: 'warning'; readonly message: string }
   /** L2TP and PPP of the LNS or the client (`debug vpdn l2x-events`, `debug ppp negotiation`). */
   | { readonly type: 'vpdn'; readonly text: string }

@@ -25,6 +25,9 @@ export function parseGre(packet: Uint8Array): GreHeader {
   const flags = packet[0]!;
   const version = packet[1]! & 0x07;
   if (version !== 0) throw new PacketError(`GRE version ${version} is not 0`, 1);
+  // RFC 2784 §2.3: bits 1-5 non-zero means RFC 1701 routing/recursion, which we do not
+  // implement; bits 2 and 3 are RFC 2890's key and sequence flags.
+  if ((flags & 0x4c) !== 0) throw new PacketError('GRE routing or recursion bits set (RFC 1701)', 0);
   const hasC = (flags & 0x80) !== 0;
   const hasK = (flags & 0x20) !== 0;
   const hasS = (flags & 0x10) !== 0;

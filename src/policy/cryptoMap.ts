@@ -119,6 +119,17 @@ export function findInterface(config: RouterConfig, name: string): Interface | u
   return config.interfaces.find((i) => i.name.toLowerCase() === wanted);
 }
 
+/** `interface TunnelN` (GRE): its packets leave, encapsulated, through a physical interface. */
+export function isTunnelInterface(i: Interface): boolean {
+  return i.tunnel !== undefined || /^tunnel\d/i.test(i.name);
+}
+
+/** Tunnel modes the data plane runs: GRE over IPv4 (`tunnel mode gre ip`, the IOS default). */
+export function isGreIp(i: Interface): boolean {
+  const mode = i.tunnel?.mode;
+  return mode === undefined || mode === 'gre' || mode === 'gre ip';
+}
+
 /** Interfaces with a crypto map applied, in configuration order. */
 export function cryptoInterfaces(config: RouterConfig): Interface[] {
   return config.interfaces.filter((i) => i.cryptoMap !== undefined);
@@ -133,7 +144,10 @@ export function localAddressForMap(config: RouterConfig, mapName: string): Ipv4 
   if (settings?.localAddressInterface !== undefined) {
     return findInterface(config, settings.localAddressInterface)?.address;
   }
-  return config.interfaces.find((i) => i.cryptoMap === mapName && i.address !== undefined)?.address;
+  // A map on a tunnel and on the physical interface (the chapter's GRE case study): IKE and
+  // ESP use the physical interface's address, never the tunnel's.
+  const carrying = config.interfaces.filter((i) => i.cryptoMap === mapName && i.address !== undefined);
+  return (carrying.find((i) => !isTunnelInterface(i)) ?? carrying[0])?.address;
 }
 
 /** The address IKE uses for an entry's map (see localAddressForMap), else our first address. */

@@ -46,7 +46,7 @@ test('typeswan lab --list names the scenarios', { skip: missing }, () => {
       .trim()
       .split('\n')
       .map((l) => l.split(/\s+/)[0]),
-    ['psk', 'aggressive', 'nat-t', 'one-to-many', 'remote-access', 'pix', 'ted', 'l2tp'],
+    ['psk', 'aggressive', 'nat-t', 'one-to-many', 'remote-access', 'pix', 'ted', 'l2tp', 'gre-ha'],
   );
 });
 
@@ -63,8 +63,8 @@ test(
   },
 );
 
-test('typeswan lab one-to-many, aggressive, nat-t, ted and l2tp exit 0', { skip: missing }, () => {
-  for (const name of ['one-to-many', 'aggressive', 'nat-t', 'ted', 'l2tp']) {
+test('typeswan lab one-to-many, aggressive, nat-t, ted, l2tp and gre-ha exit 0', { skip: missing }, () => {
+  for (const name of ['one-to-many', 'aggressive', 'nat-t', 'ted', 'l2tp', 'gre-ha']) {
     const run = runTypeswan(['lab', name, '--no-debug']);
     assert.equal(run.status, 0, `${name}: ${run.stderr}`);
     assert.match(run.stdout, /lab: PASS/);

@@ -43,11 +43,18 @@ test('13-24: TED; 13-10: rsa-encr and the hostname identity; 13-16: transport mo
   );
   assert.deepEqual(
     unsupportedFeatures(load('16'), ['transport-mode', 'gre-tunnel']).map((f) => [f.feature, f.line]),
-    [
-      ['transport-mode', 23], // the transform set's line (the model keeps no line for `mode`)
-      ['gre-tunnel', 38],
-      ['gre-tunnel', 45],
-    ],
+    // the chapter's tunnels are GRE over IPv4 (the default mode): they run
+    [['transport-mode', 23]], // the transform set's line (the model keeps no line for `mode`)
+  );
+  // another tunnel mode with a crypto map is what the gateway refuses, at the interface's line
+  const ipip = parseConfig(
+    'hostname r\ninterface Serial0\n ip address 1.1.1.1 255.255.255.0\n crypto map m\ninterface Tunnel0\n tunnel source Serial0\n tunnel destination 1.1.1.2\n tunnel mode ipip\n crypto map m\n',
+    'r.cfg',
+    { crossCheck: 'warn' },
+  );
+  assert.deepEqual(
+    unsupportedFeatures(ipip, ['gre-tunnel']).map((f) => [f.line, f.command]),
+    [[5, 'interface Tunnel0 (tunnel mode ipip)']],
   );
 });
 

@@ -81,7 +81,9 @@ test("a reload answers with the new configuration's warnings, the inert policy's
   assert.deepEqual(result, {
     ok: true,
     text: `${s.file}: configuration reloaded`,
-    warnings: [`${s.file}:7: policy 5 (rsa-encr) is inert: RSA encrypted nonces need the peer's public key in \`crypto key pubkey-chain rsa\`, and there is none`],
+    warnings: [
+      `${s.file}:7: policy 5 (rsa-encr) is inert: RSA encrypted nonces need the peer's public key in \`crypto key pubkey-chain rsa\`, and there is none`,
+    ],
   });
 });
 

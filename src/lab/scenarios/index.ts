@@ -1,6 +1,7 @@
 // The lab's scenarios: the chapter's case studies as configurations plus what to ping.
 
 import type { LabCaOptions } from '../labPki.js';
+import { GRE_HA } from './greHa.js';
 import { EXAMPLE_13_1_INITIATOR, EXAMPLE_13_2_RESPONDER, NAT_T_INITIATOR } from './chapterPsk.js';
 import { EXAMPLE_13_23_LNS_REPAIRED, windowsClient } from './l2tp.js';
 import type { LabEngines, LabOptions, LabResult } from '../run.js';
@@ -126,6 +127,7 @@ export const SCENARIOS: readonly Scenario[] = [
     run: runL2tpLab,
   },
   RSA_ENCR_SCENARIO,
+  GRE_HA,
 ];
 
 export const DEFAULT_SCENARIO = 'psk';

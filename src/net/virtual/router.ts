@@ -6,13 +6,23 @@
 import type { PacketTunnel, RawIpEndpoint, UdpDatagram, UdpEndpoint } from '../types.js';
 import {
   buildIcmpEcho,
+  IPPROTO_GRE,
   IPPROTO_ICMP,
   IPPROTO_UDP,
   ipv4ToText,
   parseIpv4,
   parseUdp,
 } from '../../packet/index.js';
-import { buildIpv4, buildUdpPacket, inSubnet, IPPROTO_AH, IPPROTO_ESP, parseIcmpEcho, parsed } from './ip.js';
+import {
+  buildIpv4,
+  buildUdpPacket,
+  inSubnet,
+  ipToNumber,
+  IPPROTO_AH,
+  IPPROTO_ESP,
+  parseIcmpEcho,
+  parsed,
+} from './ip.js';
 import { VirtualNode, type NodeInterface } from './node.js';
 
 export interface RouterCounters {
@@ -46,6 +56,60 @@ export class VirtualRouter extends VirtualNode {
   private tunnelHandler: ((packet: Uint8Array) => void) | undefined;
   private readonly tunnelRoutes: { network: string; mask: string }[] = [];
   private readonly ikeCaptures: { network: string; mask: string }[] = [];
+  /** GRE tunnel interfaces: their handler (the gateway) and line protocol. */
+  private readonly tunnelInterfaces = new Map<
+    string,
+    { handler: ((packet: Uint8Array) => void) | undefined; up: boolean }
+  >();
+  /** `ip route NETWORK MASK TunnelN [DISTANCE]`: used while the tunnel's line protocol is up. */
+  private readonly interfaceRoutes: { network: string; mask: string; iface: string; distance: number }[] = [];
+  /** Packets each tunnel interface took, by name. */
+  readonly tunnelInterfaceCounts = new Map<string, number>();
+
+  /**
+   * A static route to a tunnel interface. The route with the longest mask, then the lowest
+   * distance, among those whose interface is up, wins (IOS removes the static routes of an
+   * interface whose line protocol is down, so a floating route with a higher distance takes over).
+   */
+  addInterfaceRoute(network: string, mask: string, iface: string, distance = 1): void {
+    this.interfaceRoutes.push({ network, mask, iface: iface.toLowerCase(), distance });
+  }
+
+  /** The packet tunnel of GRE interface `name` (starts up: IOS brings a configured tunnel up). */
+  tunnelInterface(name: string): PacketTunnel {
+    const key = name.toLowerCase();
+    const state = { handler: undefined as ((packet: Uint8Array) => void) | undefined, up: true };
+    this.tunnelInterfaces.set(key, state);
+    return {
+      name,
+      writePacket: (packet) => {
+        this.counters.fromTunnel++;
+        this.forward(packet, true);
+      },
+      onPacket: (handler) => {
+        state.handler = handler;
+      },
+      setLinkUp: (up) => {
+        state.up = up;
+      },
+      close: () => {
+        state.handler = undefined;
+      },
+    };
+  }
+
+  /** The tunnel interface a packet for `destination` is routed to, if any. */
+  tunnelInterfaceFor(destination: string): string | undefined {
+    let best: { mask: number; distance: number; iface: string } | undefined;
+    for (const r of this.interfaceRoutes) {
+      if (!inSubnet(destination, r.network, r.mask) || this.tunnelInterfaces.get(r.iface)?.up !== true)
+        continue;
+      const mask = ipToNumber(r.mask);
+      if (best === undefined || mask > best.mask || (mask === best.mask && r.distance < best.distance))
+        best = { mask, distance: r.distance, iface: r.iface };
+    }
+    return best?.iface;
+  }
 
   /** Traffic to `network`/`mask` is handed to the packet tunnel (the gateway) instead of routed. */
   addTunnelRoute(network: string, mask: string): void {
@@ -135,6 +199,17 @@ export class VirtualRouter extends VirtualNode {
       this.local(packet, ipv4ToText(header.source), destination, header.protocol, header.payload);
       return;
     }
+    const viaTunnel = this.tunnelInterfaceFor(destination);
+    if (viaTunnel !== undefined) {
+      const handler = this.tunnelInterfaces.get(viaTunnel)?.handler;
+      if (handler === undefined) {
+        this.counters.tunnelNoHandler++;
+        return;
+      }
+      this.tunnelInterfaceCounts.set(viaTunnel, (this.tunnelInterfaceCounts.get(viaTunnel) ?? 0) + 1);
+      handler(packet);
+      return;
+    }
     const captured =
       mayTunnel &&
       header.protocol === IPPROTO_UDP &&
@@ -181,7 +256,7 @@ export class VirtualRouter extends VirtualNode {
       });
       return;
     }
-    if (protocol === IPPROTO_ESP || protocol === IPPROTO_AH) {
+    if (protocol === IPPROTO_ESP || protocol === IPPROTO_AH || protocol === IPPROTO_GRE) {
       const handler = this.rawHandlers.get(destination);
       if (handler === undefined) {
         this.counters.rawNoListener++;

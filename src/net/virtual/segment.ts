@@ -58,6 +58,8 @@ export class Segment {
     noNeighbor: 0,
   };
   private readonly attachments = new Map<string, Attachment>();
+  /** Attachments whose link is cut: nothing reaches them, nothing they send gets through. */
+  private readonly cutAddresses = new Set<string>();
   private inFlight = 0;
   /** Called for every packet put on the wire (before loss), e.g. to write a pcap. */
   tap?: (packet: Uint8Array, time: number) => void;
@@ -76,6 +78,15 @@ export class Segment {
     this.attachments.set(attachment.address, attachment);
   }
 
+  /** Cuts the link of the attachment at `address` (a cable pulled); `heal` puts it back. */
+  cut(address: string): void {
+    this.cutAddresses.add(address);
+  }
+
+  heal(address: string): void {
+    this.cutAddresses.delete(address);
+  }
+
   hasAddress(address: string): boolean {
     return this.attachments.has(address);
   }
@@ -88,6 +99,13 @@ export class Segment {
     const neighbor = this.attachments.get(nextHop);
     if (neighbor === undefined) {
       this.counters.noNeighbor++;
+      return;
+    }
+    if (
+      this.cutAddresses.size > 0 &&
+      (this.cutAddresses.has(nextHop) || this.cutAddresses.has(sourceOf(packet)))
+    ) {
+      this.counters.lost++;
       return;
     }
     if (packet.length > profile.mtu) {
@@ -119,4 +137,9 @@ export class Segment {
       });
     }
   }
+}
+
+/** The IPv4 source of a packet on the wire (a cut attachment's own packets carry its address). */
+function sourceOf(packet: Uint8Array): string {
+  return packet.length >= 20 ? `${packet[12]}.${packet[13]}.${packet[14]}.${packet[15]}` : '';
 }

@@ -36,3 +36,8 @@ export {
   ipsecSaDetailLines,
 } from './sessions.js';
 export type { IkeSaDetailView, IpsecSaDetailView, SaDirectionView, SaListView } from './saViews.js';
+export {
+  formatTunnelInterfaces,
+  formatTunnelInterface,
+  type TunnelInterfaceView,
+} from './tunnelInterface.js';

@@ -1,0 +1,61 @@
+// The GRE tunnel interfaces of a configuration, as the data plane runs them: `tunnel source`
+// resolved to an address, and the tunnel MTU (`ip mtu`, else what fits a 1500-byte path after
+// the outer IPv4 header, GRE and, when a crypto map protects it, the largest ESP overhead).
+
+import { parseIpv4Text } from '../packet/address.js';
+import { GRE_IPV4_OVERHEAD, type GreTunnelSpec } from '../ipsec/gre.js';
+import { findInterface, isGreIp, isTunnelInterface } from '../policy/cryptoMap.js';
+import type { Interface, RouterConfig } from '../policy/model.js';
+
+/** Path MTU the tunnels assume for their outer packets. */
+export const PHYSICAL_MTU = 1500;
+/**
+ * ESP's worst case around a transport-mode payload: UDP encapsulation 8, SPI and sequence 8,
+ * a 16-byte IV, 15 bytes of padding, pad length and next header 2, a 16-byte ICV.
+ */
+export const ESP_MAX_OVERHEAD = 8 + 8 + 16 + 15 + 2 + 16;
+
+/** The MTU of a GRE tunnel interface (what the TUN device gets, and `show interfaces`). */
+export function greTunnelMtu(i: Interface): number {
+  if (i.ipMtu !== undefined) return i.ipMtu;
+  const gre = GRE_IPV4_OVERHEAD + (i.tunnel?.key !== undefined ? 4 : 0);
+  return PHYSICAL_MTU - gre - (i.cryptoMap !== undefined ? ESP_MAX_OVERHEAD : 0);
+}
+
+/** Why `i` cannot run as a GRE tunnel (undefined when it can). */
+export function greTunnelProblem(config: RouterConfig, i: Interface): string | undefined {
+  if (!isGreIp(i)) return `tunnel mode ${i.tunnel?.mode ?? ''} is not supported (only gre ip)`;
+  if (i.tunnel?.destination === undefined) return 'no tunnel destination';
+  if (i.tunnel.source === undefined) return 'no tunnel source';
+  if (tunnelSource(config, i) === undefined) return `tunnel source ${i.tunnel.source} has no address`;
+  return undefined;
+}
+
+function tunnelSource(config: RouterConfig, i: Interface): string | undefined {
+  const source = i.tunnel?.source;
+  if (source === undefined) return undefined;
+  return parseIpv4Text(source) !== undefined ? source : findInterface(config, source)?.address;
+}
+
+/** Every tunnel interface that can run, in configuration order. */
+export function greTunnelSpecs(config: RouterConfig): GreTunnelSpec[] {
+  const out: GreTunnelSpec[] = [];
+  for (const i of config.interfaces) {
+    if (!isTunnelInterface(i) || greTunnelProblem(config, i) !== undefined) continue;
+    const source = tunnelSource(config, i);
+    const destination = i.tunnel?.destination;
+    if (source === undefined || destination === undefined) continue;
+    out.push({
+      name: i.name,
+      source,
+      destination,
+      ...(i.address !== undefined ? { address: i.address } : {}),
+      ...(i.tunnel?.key !== undefined ? { key: i.tunnel.key } : {}),
+      ...(i.keepalive !== undefined ? { keepalive: i.keepalive } : {}),
+      mtu: greTunnelMtu(i),
+      ...(i.tcpAdjustMss !== undefined ? { tcpAdjustMss: i.tcpAdjustMss } : {}),
+      ...(i.shutdown ? { shutdown: true } : {}),
+    });
+  }
+  return out;
+}
