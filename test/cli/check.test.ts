@@ -250,7 +250,7 @@ test(
       assert.equal(run.status, 0, run.stderr);
       assert.match(
         run.stdout,
-        /two\.cfg:2: policy 10 \(rsa-encr\) is inert: RSA encrypted nonces are not supported yet/,
+        /two\.cfg:2: policy 10 \(rsa-encr\) is inert: RSA encrypted nonces need the peer's public key in `crypto key pubkey-chain rsa`, and there is none/,
       );
       writeFileSync(file, text.replace('crypto isakmp policy 20\n authentication pre-share\n', ''));
       const refused = runTypeswan(['check', '-c', file]);

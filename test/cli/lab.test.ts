@@ -46,7 +46,19 @@ test('typeswan lab --list names the scenarios', { skip: missing }, () => {
       .trim()
       .split('\n')
       .map((l) => l.split(/\s+/)[0]),
-    ['psk', 'aggressive', 'nat-t', 'one-to-many', 'remote-access', 'pix', 'ted', 'l2tp', 'gre-ha'],
+    [
+      'psk',
+      'aggressive',
+      'nat-t',
+      'rsa-sig',
+      'one-to-many',
+      'remote-access',
+      'pix',
+      'ted',
+      'l2tp',
+      'rsa-encr',
+      'gre-ha',
+    ],
   );
 });
 
