@@ -64,10 +64,17 @@ describe('TACACS+ test server against Authen::TacacsPlus', { skip, timeout: 60_0
     assert.deepEqual(server.outcomes, ['PASS', 'FAIL', 'PASS', 'FAIL', 'FAIL']);
   });
 
-  test('a wrong key: the server cannot read the START and answers ERROR; the client does not pass', async () => {
+  test('a wrong key: the server cannot read what the client sends; nothing passes', async () => {
     server.outcomes.length = 0;
     assert.notEqual(await perlLogin(server.port, 'alice', 'wonderland', 'another key'), 'PASS');
-    assert.deepEqual(server.outcomes, ['ERROR']);
+    // Under the wrong pad the START is noise. Usually that noise is no START at all (ERROR), but
+    // the pad depends on the random session ID, and noise may parse: then the exchange goes on
+    // and ends in ERROR or FAIL at the next unreadable packet. It never ends in PASS.
+    assert.ok(server.outcomes.length >= 1, 'the server ended the session');
+    assert.ok(
+      server.outcomes.every((o) => o === 'ERROR' || o === 'FAIL'),
+      server.outcomes.join(','),
+    );
   });
 
   test("Authen::TacacsPlus's packets decode and re-encode byte for byte (§4.5 pad, START, CONTINUE)", async () => {
