@@ -17,7 +17,6 @@ import {
 import { aclEntryText, formatIsakmpPolicy, transformText } from '../observe/show/configViews.js';
 import { cryptoMapEntries } from '../policy/cryptoMap.js';
 import type { RouterConfig, Warning } from '../policy/model.js';
-import { greTunnelSpecs } from '../gateway/greFromConfig.js';
 import { UsageError } from './errors.js';
 import type { CliIo } from './io.js';
 
@@ -55,12 +54,6 @@ export function runCheck(options: CheckOptions, io: CliIo): void {
     io.stdout(`${JSON.stringify(output, null, 2)}\n`);
   }
   if (!load.ok) throw new UsageError(failureText(load));
-  const tunnels = greTunnelSpecs(load.model);
-  // what `start` refuses on this host (the lab runs them)
-  if (tunnels.length > 0)
-    throw new UsageError(
-      `${load.model.file}: interface ${tunnels.map((t) => t.name).join(', ')}: GRE tunnel interfaces run in \`typeswan lab\` only; typeswan start would refuse this configuration (no TUN device per tunnel interface yet)`,
-    );
   if (options.json === true) return;
   io.stdout(summary(options.config, load.model, load.warnings).join('\n'));
   io.stdout('\n');

@@ -33,6 +33,7 @@ import {
   HostRawIpEndpoint,
   HostScheduler,
   HostTunnel,
+  HostTunnelInterface,
   HostUdpEndpoint,
   InterfaceNotFoundError,
   NativeAddonMissingError,
@@ -53,7 +54,7 @@ import { readFileSync } from 'node:fs';
 import { DaemonLog, parseLogFormat, parseLogLevel, Severity } from './daemonLog.js';
 import { serverGroups } from '../aaa/index.js';
 import { RuntimeFailure, UsageError } from './errors.js';
-import { greTunnelSpecs } from '../gateway/greFromConfig.js';
+import { tunnelDeviceSettings } from '../gateway/greFromConfig.js';
 import type { CliIo } from './io.js';
 import { DEFAULT_KEYSTORE, listKeyPairs } from '../pki/keystore.js';
 
@@ -175,13 +176,6 @@ export async function runGateway(
       throw new UsageError(errorMessage(error));
     }
   })();
-  // The Linux adapter has no TUN device per tunnel interface yet: only the lab runs GRE.
-  const tunnels = greTunnelSpecs(config);
-  if (tunnels.length > 0) {
-    throw new UsageError(
-      `${config.file}: interface ${tunnels.map((t) => t.name).join(', ')}: GRE tunnel interfaces run in \`typeswan lab\` only; \`start\` has no TUN device per tunnel interface yet`,
-    );
-  }
   const addresses = ikeLocalAddresses(config);
   if (addresses.length === 0) {
     throw new UsageError(
@@ -242,14 +236,30 @@ export async function runGateway(
     }
     const tunnel = nativeCall(() => new HostTunnel({ ...(options.tun ? { name: options.tun } : {}), mtu }));
     cleanup.push(() => tunnel.close());
+    // One TUN device per GRE tunnel interface, named as the interface.
+    const greTunnels = new Map<string, HostTunnelInterface>();
+    for (const settings of tunnelDeviceSettings(config)) {
+      const device = nativeCall(() => new HostTunnelInterface(settings));
+      cleanup.push(() => device.close());
+      greTunnels.set(settings.name, device);
+    }
 
     const bus = new EventBus();
     const metrics = new Metrics(bus);
     const scheduler = new HostScheduler();
-    const gateway = buildGateway(config, { udp, raw, tunnel }, scheduler, bus, options, keylog, hooks, {
-      pki,
-      decryptionKeys,
-    });
+    const gateway = buildGateway(
+      config,
+      { udp, raw, tunnel, greTunnels },
+      scheduler,
+      bus,
+      options,
+      keylog,
+      hooks,
+      {
+        pki,
+        decryptionKeys,
+      },
+    );
     bus.subscribe((event) => {
       for (const line of renderDebug(event)) log.debug(line.category, line.text, event.router);
     });
@@ -335,7 +345,9 @@ export async function runGateway(
     log.log(
       Severity.notifications,
       `${config.hostname} running: ${bindings.map((b) => `${b.name} ${b.address}`).join(', ')}; ` +
-        `tunnel ${tunnel.name} routes ${routes.networks.join(', ') || 'none (dynamic-map peers add theirs)'}; control ${control.path}`,
+        `tunnel ${tunnel.name} routes ${routes.networks.join(', ') || 'none (dynamic-map peers add theirs)'}; ` +
+        (greTunnels.size > 0 ? `GRE tunnel interfaces ${[...greTunnels.keys()].join(', ')}; ` : '') +
+        `control ${control.path}`,
     );
 
     await (hooks.until ? Promise.race([untilSignal(), hooks.until]) : untilSignal());
@@ -439,7 +451,12 @@ function errorMessage(error: unknown): string {
 /** The gateway with the real engines; every installed SA's keys also go to `--keylog`. */
 function buildGateway(
   config: RouterConfig,
-  adapters: { udp: UdpEndpoint[]; raw: RawIpEndpoint[]; tunnel: HostTunnel },
+  adapters: {
+    udp: UdpEndpoint[];
+    raw: RawIpEndpoint[];
+    tunnel: HostTunnel;
+    greTunnels: ReadonlyMap<string, HostTunnelInterface>;
+  },
   scheduler: HostScheduler,
   bus: EventBus,
   options: StartOptions,

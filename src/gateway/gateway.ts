@@ -756,10 +756,16 @@ export class Gateway implements ControlTarget {
           else tunnel.writePacket(a.packet);
           break;
         }
-        case 'lineProtocol':
-          tunnels?.get(a.tunnel)?.setLinkUp?.(a.up);
-          this.publish({ type: 'lineProtocol', interface: a.tunnel, up: a.up, reason: a.reason });
+        case 'lineProtocol': {
+          let reason = a.reason;
+          try {
+            tunnels?.get(a.tunnel)?.setLinkUp?.(a.up);
+          } catch (error) {
+            reason += `; the device did not follow: ${error instanceof Error ? error.message : String(error)}`;
+          }
+          this.publish({ type: 'lineProtocol', interface: a.tunnel, up: a.up, reason });
           break;
+        }
         case 'drop':
           this.drop('outbound', `GRE: ${a.reason}`, a.tunnel);
           break;

@@ -2,7 +2,7 @@
 // resolved to an address, and the tunnel MTU (`ip mtu`, else what fits a 1500-byte path after
 // the outer IPv4 header, GRE and, when a crypto map protects it, the largest ESP overhead).
 
-import { parseIpv4Text } from '../packet/address.js';
+import { ipv4TextToNumber, netmaskPrefix, parseIpv4Text } from '../packet/address.js';
 import { GRE_IPV4_OVERHEAD, type GreTunnelSpec } from '../ipsec/gre.js';
 import { findInterface, isGreIp, isTunnelInterface } from '../policy/cryptoMap.js';
 import type { Interface, RouterConfig } from '../policy/model.js';
@@ -58,4 +58,39 @@ export function greTunnelSpecs(config: RouterConfig): GreTunnelSpec[] {
     });
   }
   return out;
+}
+
+/** What a host needs to make one tunnel interface a device: its address and its `ip route`s. */
+export interface TunnelDeviceSettings {
+  readonly name: string;
+  readonly mtu: number;
+  /** `ip address A M` as `A/LEN` (undefined: no address). */
+  readonly address?: string;
+  /** `ip route N M TunnelX [D]`: `N/LEN` and the distance as the route's metric. */
+  readonly routes: readonly { readonly destination: string; readonly metric: number }[];
+}
+
+/** The devices a host opens for `config`'s runnable tunnel interfaces (greTunnelSpecs' order). */
+export function tunnelDeviceSettings(config: RouterConfig): TunnelDeviceSettings[] {
+  return greTunnelSpecs(config).map((spec) => {
+    const i = findInterface(config, spec.name);
+    const length = i?.netmask === undefined ? undefined : prefixLength(i.netmask);
+    const routes = (config.staticRoutes ?? [])
+      .filter((r) => r.interface !== undefined && r.interface.toLowerCase() === spec.name.toLowerCase())
+      .flatMap((r) => {
+        const prefix = prefixLength(r.mask);
+        return prefix === undefined ? [] : [{ destination: `${r.network}/${prefix}`, metric: r.distance }];
+      });
+    return {
+      name: spec.name,
+      mtu: spec.mtu,
+      ...(spec.address !== undefined && length !== undefined ? { address: `${spec.address}/${length}` } : {}),
+      routes,
+    };
+  });
+}
+
+function prefixLength(netmask: string): number | undefined {
+  const mask = ipv4TextToNumber(netmask);
+  return mask === undefined ? undefined : netmaskPrefix(mask);
 }

@@ -2,9 +2,11 @@
 // SPD's protect rules: static entries' from the start, a dynamic-map peer's while its SAs are
 // installed (a rekey adds nothing, the last SA going removes it, a network a static entry also
 // needs stays). A network holding an IPsec peer (transport mode between the routers) is
-// policy-routed so our own IKE/ESP to that peer stay outside the tunnel.
+// policy-routed so our own IKE/ESP to that peer stay outside the tunnel. GRE tunnel interfaces
+// have TUN devices of their own (net/host/tunnelInterface.ts).
 
 import { cidrContains, rangeToCidrs } from '../net/host/cidr.js';
+import { IPPROTO_GRE } from '../packet/gre.js';
 import type { PolicyRule } from './spdFromConfig.js';
 
 /** What the TUN device offers (HostTunnel; a fake in tests). */
@@ -49,6 +51,9 @@ export class TunnelRoutes {
     const capture = new Set<string>();
     for (const r of rules) {
       if (r.rule.action !== 'protect') continue;
+      // GRE between the routers (`permit gre host A host B`): the gateway builds those packets
+      // itself from its tunnel interfaces; nothing routed needs to reach the TUN.
+      if (r.rule.selector.protocol === IPPROTO_GRE) continue;
       // TED (gateway/ted.ts): our probes toward the remote side leave through the main table,
       // and probes (and answers) toward our side come into the TUN.
       const discover = r.entry.dynamic?.discover === true;

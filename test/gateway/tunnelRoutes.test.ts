@@ -13,6 +13,7 @@ import type { TrafficSelector } from '../../src/policy/model.js';
 import { EventBus } from '../../src/observe/bus.js';
 import { FakeIke } from './helpers.js';
 import { EXAMPLE_13_24_TED_INITIATOR } from '../../src/lab/scenarios/ted.js';
+import { EXAMPLE_13_16_ROUTER1 } from '../../src/lab/scenarios/greHaConfigs.js';
 import {
   cleartext,
   ManualScheduler,
@@ -192,4 +193,25 @@ test('a TED entry: its remote networks are routed except IKE, UDP 500 toward its
   log.length = 0;
   routes.sync([]);
   assert.deepEqual(log, ['release 13.13.13.0/24', 'del 12.12.12.0/24']);
+});
+
+test('GRE between the routers (permit gre host A host B) routes nothing into the TUN', () => {
+  const config = parseConfigText(EXAMPLE_13_16_ROUTER1, 'example-13-16.cfg');
+  const gateway = new Gateway({
+    config,
+    adapters: {
+      udp: [new RecordingUdp('172.18.31.1', 500)],
+      raw: [new RecordingRaw('172.18.31.1')],
+      tunnel: new RecordingTunnel(),
+    },
+    scheduler: new ManualScheduler(),
+    bus: new EventBus(),
+    ike: new ScriptedIke(),
+    dataPlane: new DataPlaneAdapter(),
+  });
+  assert.equal(gateway.policy.filter((r) => r.rule.action === 'protect').length, 2);
+  const target = new RecordingRoutes();
+  const changes = new TunnelRoutes(target, ['172.18.31.1']).sync(gateway.policy);
+  assert.deepEqual(target.log, [], 'the tunnel interfaces make the GRE packets themselves');
+  assert.deepEqual(changes.failed, []);
 });

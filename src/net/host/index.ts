@@ -3,6 +3,7 @@
 export { HostUdpEndpoint } from './udp.js';
 export { HostRawIpEndpoint, IPPROTO_AH, IPPROTO_ESP, RAW_SOCKET_MARK } from './raw.js';
 export { HostTunnel, TUNNEL_TABLE, type HostTunnelOptions } from './tunnel.js';
+export { HostTunnelInterface, type TunnelInterfaceOptions } from './tunnelInterface.js';
 export { cidrContains, rangeToCidrs } from './cidr.js';
 export {
   findInterfaceByAddress,
