@@ -153,7 +153,7 @@ export function unsupportedFeatures(
 }
 
 /** What this gateway cannot run yet, although the model expresses it. */
-export const GATEWAY_REFUSES: readonly Feature[] = ['compression', 'gre-tunnel', 'multiple-peers'];
+export const GATEWAY_REFUSES: readonly Feature[] = ['compression', 'gre-tunnel'];
 
 /** A command the gateway will not run, and why. */
 export interface Refusal {

@@ -77,6 +77,7 @@ import type { DataPlane, DataPlaneCounters, DataPlaneOutput, IkeEngine } from '.
 import { L2tpService, type L2tpClientSettings } from './l2tpService.js';
 import { dynamicTemplates, policyRules, type DynamicTemplate, type PolicyRule } from './spdFromConfig.js';
 import { greTunnelSpecs } from './greFromConfig.js';
+import { PeerFailover, peerFailure, type PeerMove } from './peerFailover.js';
 
 export interface GatewayAdapters {
   /** UDP endpoints on 500 and 4500 of the local addresses. */
@@ -149,6 +150,8 @@ export class Gateway implements ControlTarget {
   private started = false;
   /** The GRE tunnel interfaces (undefined when the configuration has none). */
   private gre: GreTunnels | undefined;
+  /** The current peer of each crypto map entry with several `set peer`s. */
+  private readonly peers = new PeerFailover();
   /** Drops the gateway itself decided (no rule, no adapter, hold queue full), by reason. */
   readonly drops = new Map<string, number>();
   /** L2TP over IPsec: the LNS of a `vpdn-group`, or the client's LAC. */
@@ -167,7 +170,7 @@ export class Gateway implements ControlTarget {
             if (this.started) this.performIke(this.options.ike.receive(d, this.now()));
           }, defer);
     this.configNow = options.config;
-    this.rules = policyRules(options.config);
+    this.rules = this.peers.apply(policyRules(options.config));
     for (const r of this.rules) this.indexRule(r);
     this.templates = dynamicTemplates(options.config);
     this.gre = this.greTunnelsFor(options.config);
@@ -227,7 +230,7 @@ export class Gateway implements ControlTarget {
     this.performIke(this.options.ike.reconfigure?.(refuseUnsupported(config), now) ?? []);
     this.templates = dynamicTemplates(config);
     this.gre = this.greTunnelsFor(config);
-    const next = policyRules(config);
+    const next = this.peers.apply(policyRules(config));
     for (const record of this.installed.values()) {
       if (record.sa.direction !== 'outbound') continue;
       const instance = this.dynamicInstance(next, record.sa, record.peer);
@@ -359,6 +362,7 @@ export class Gateway implements ControlTarget {
         case 'event':
           this.options.bus.publish({ source: 'ike', router: this.name, time: now, event: action.event });
           this.noteIkeEvent(action.event, now);
+          this.movePeers(this.peers.failed(this.rules, peerFailure(action.event)));
           if (action.event.type === 'ikeSaDeleted' || action.event.type === 'ipsecSasDeleted') ended = true;
           break;
         case 'xauthVerify':
@@ -368,6 +372,7 @@ export class Gateway implements ControlTarget {
           this.runDh(action.id, action.request);
           break;
         case 'install':
+          this.movePeers(this.peers.established(this.rules, action.peer));
           for (const pair of action.pairs) {
             const bundleHasEsp =
               pair.inbound.protocol === 'ah' && action.pairs.some((p) => p.inbound.protocol === 'esp');
@@ -783,9 +788,16 @@ export class Gateway implements ControlTarget {
       this.ikeDeadline = this.options.ike.nextDeadline();
   }
 
+  /** Entries with several peers moved on: the SPD names the new ones (peerFailover.ts). */
+  private movePeers(moves: readonly PeerMove[]): void {
+    if (moves.length === 0) return;
+    this.replaceRules(this.peers.apply(this.rules));
+    for (const m of moves) this.publish({ type: 'peerFailover', ...m });
+  }
+
   private acquire(ruleIndex: number, packet: Uint8Array, now: number): void {
     const policy = this.rules[ruleIndex];
-    const peer = policy?.entry.peers[0];
+    const peer = policy?.rule.peer ?? policy?.entry.peers[0];
     if (isDiscoverRule(policy) && peer === undefined && this.options.ike.discover !== undefined) {
       this.discover(ruleIndex, policy, packet, now);
       return;
@@ -1149,7 +1161,7 @@ export class Gateway implements ControlTarget {
       if (r.rule.action !== 'protect' || r.configEntry === undefined || this.dynamicInstances.has(r)) return;
       const matches =
         'peer' in target
-          ? r.entry.peers[0] === target.peer
+          ? r.entry.peers.includes(target.peer)
           : r.entry.map === target.map && r.entry.seq === target.seq;
       if (matches) indexes.push(i);
     });
@@ -1160,7 +1172,7 @@ export class Gateway implements ControlTarget {
     const peers = new Set<string>();
     for (const index of indexes) {
       const policy = this.rules[index];
-      const peer = policy?.entry.peers[0];
+      const peer = 'peer' in target ? target.peer : (policy?.rule.peer ?? policy?.entry.peers[0]);
       if (policy?.configEntry === undefined || peer === undefined) continue;
       peers.add(peer);
       this.askIke(policy, policy.configEntry, peer, false, now);

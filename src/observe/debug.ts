@@ -83,6 +83,13 @@ function gatewayLines(event: GatewayEvent): DebugLine[] {
           text: `CRYPTO_ENGINE: negotiation with ${event.peer} failed, crypto map ${event.cryptoMap} ${event.seq} may try again in ${event.retryIn} s`,
         },
       ];
+    case 'peerFailover':
+      return [
+        {
+          category: 'isakmp',
+          text: `ISAKMP: crypto map ${event.cryptoMap} ${event.seq}: peer ${event.from} -> ${event.to}: ${event.reason}`,
+        },
+      ];
     case 'lineProtocol':
       return [
         {

@@ -58,6 +58,15 @@ export type GatewayEvent =
       readonly retryIn: number;
     }
   | { readonly type: 'configReloaded'; readonly file: string }
+  /** A crypto map entry with several peers moved to its next peer (gateway/peerFailover.ts). */
+  | {
+      readonly type: 'peerFailover';
+      readonly cryptoMap: string;
+      readonly seq: number;
+      readonly from: string;
+      readonly to: string;
+      readonly reason: string;
+    }
   /** A GRE tunnel interface's line protocol changed (keepalives answered or not). */
   | {
       readonly type: 'lineProtocol';
