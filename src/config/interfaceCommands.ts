@@ -133,7 +133,7 @@ const TUNNEL_MODES = [
   'iptalk',
 ] as const;
 
-/** `tunnel source|destination|mode|key ...`. */
+/** `tunnel source|destination|mode|key|sequence-datagrams|checksum ...`. */
 function tunnelCommand(ctx: ParseContext, cur: Cursor, iface: Mutable<Interface>): void {
   cur.word('tunnel');
   const what = cur.keyword([
@@ -158,6 +158,8 @@ function tunnelCommand(ctx: ParseContext, cur: Cursor, iface: Mutable<Interface>
     const more = cur.rest().map((t) => t.text.toLowerCase());
     tunnel.mode = [first, ...more].join(' ');
   } else if (what === 'key') tunnel.key = cur.integer(0, 4294967295, 'a key from 0 to 4294967295');
+  else if (what === 'sequence-datagrams') tunnel.sequenceDatagrams = true;
+  else if (what === 'checksum') tunnel.checksum = true;
   else cur.rest();
   cur.end();
   iface.tunnel = tunnel;

@@ -326,7 +326,14 @@ const routerConfig = (defaultFile: string): Check<RouterConfig> =>
           netmask: opt(netmask),
           cryptoMap: opt(str),
           tunnel: opt(
-            obj({ source: opt(str), destination: opt(ipv4), mode: opt(str), key: opt(int(0, 4294967295)) }),
+            obj({
+              source: opt(str),
+              destination: opt(ipv4),
+              mode: opt(str),
+              key: opt(int(0, 4294967295)),
+              sequenceDatagrams: opt(bool),
+              checksum: opt(bool),
+            }),
           ),
           keepalive: opt(obj({ period: int(1, 32767), retries: int(1, 255) })),
           ipMtu: opt(int(68, 65535)),

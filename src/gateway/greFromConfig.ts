@@ -18,7 +18,8 @@ export const ESP_MAX_OVERHEAD = 8 + 8 + 16 + 15 + 2 + 16;
 /** The MTU of a GRE tunnel interface (what the TUN device gets, and `show interfaces`). */
 export function greTunnelMtu(i: Interface): number {
   if (i.ipMtu !== undefined) return i.ipMtu;
-  const gre = GRE_IPV4_OVERHEAD + (i.tunnel?.key !== undefined ? 4 : 0);
+  const options = [i.tunnel?.key !== undefined, i.tunnel?.sequenceDatagrams, i.tunnel?.checksum];
+  const gre = GRE_IPV4_OVERHEAD + 4 * options.filter((o) => o === true).length;
   return PHYSICAL_MTU - gre - (i.cryptoMap !== undefined ? ESP_MAX_OVERHEAD : 0);
 }
 
@@ -51,6 +52,8 @@ export function greTunnelSpecs(config: RouterConfig): GreTunnelSpec[] {
       destination,
       ...(i.address !== undefined ? { address: i.address } : {}),
       ...(i.tunnel?.key !== undefined ? { key: i.tunnel.key } : {}),
+      ...(i.tunnel?.sequenceDatagrams === true ? { sequenceDatagrams: true } : {}),
+      ...(i.tunnel?.checksum === true ? { checksum: true } : {}),
       ...(i.keepalive !== undefined ? { keepalive: i.keepalive } : {}),
       mtu: greTunnelMtu(i),
       ...(i.tcpAdjustMss !== undefined ? { tcpAdjustMss: i.tcpAdjustMss } : {}),

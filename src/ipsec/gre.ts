@@ -1,4 +1,4 @@
-// GRE tunnel interfaces (RFC 2784; keys and sequence numbers of RFC 2890), sans-I/O like the
+// GRE tunnel interfaces (RFC 2784 with checksums; keys and sequence numbers of RFC 2890), sans-I/O like the
 // rest of the data plane. `encapsulate` turns a packet routed to `interface TunnelN` into an
 // IPv4 GRE packet from the tunnel source to its destination; the gateway hands that to the
 // SPD, so the crypto map entry whose ACL permits the GRE packet protects it (the chapter's
@@ -38,6 +38,10 @@ export interface GreTunnelSpec {
   readonly address?: string;
   /** RFC 2890 §2.1 key sent and required on receipt. */
   readonly key?: number;
+  /** `tunnel sequence-datagrams`: RFC 2890 §2.2 sequence numbers sent; required, and in order, on receipt. */
+  readonly sequenceDatagrams?: boolean;
+  /** `tunnel checksum`: RFC 2784 §2.5 checksums sent and required on receipt. */
+  readonly checksum?: boolean;
   readonly keepalive?: { readonly period: number; readonly retries: number };
   /** Largest inner packet (`ip mtu`, or what fits the path after GRE and ESP). */
   readonly mtu: number;
@@ -95,6 +99,8 @@ interface TunnelState {
   unanswered: number;
   nextKeepalive: number | undefined;
   lastSequence: number | undefined;
+  /** The next sequence number we send (RFC 2890 §2.2: the first datagram carries 0). */
+  nextSequence: number;
   readonly counters: GreCounters;
 }
 
@@ -115,6 +121,7 @@ export class GreTunnels {
       unanswered: 0,
       nextKeepalive: spec.keepalive !== undefined && spec.shutdown !== true ? now : undefined,
       lastSequence: undefined,
+      nextSequence: 0,
       counters: {
         packetsIn: 0,
         bytesIn: 0,
@@ -161,11 +168,7 @@ export class GreTunnels {
   }
 
   private transmit(t: TunnelState, inner: Uint8Array, version: number, now: number): GreAction {
-    const gre = buildGre(
-      version === 4 ? ETHERTYPE_IPV4 : ETHERTYPE_IPV6,
-      inner,
-      t.spec.key !== undefined ? { key: t.spec.key } : {},
-    );
+    const gre = buildGre(version === 4 ? ETHERTYPE_IPV4 : ETHERTYPE_IPV6, inner, this.greOptions(t));
     // ToS/traffic class and DF travel outside, so DSCP and PMTU behave as without the tunnel
     const tos = version === 4 ? inner[1]! : ((inner[0]! & 0x0f) << 4) | (inner[1]! >> 4);
     const df = version === 4 && (inner[6]! & 0x40) !== 0;
@@ -174,6 +177,18 @@ export class GreTunnels {
     t.counters.bytesOut += inner.length;
     t.lastOutput = now;
     return { kind: 'transmit', tunnel: t.spec.name, packet };
+  }
+
+  /** What our GRE headers carry on `t`: key, sequence number (one more each datagram), checksum. */
+  private greOptions(t: TunnelState): { key?: number; sequence?: number; checksum?: boolean } {
+    const options: { key?: number; sequence?: number; checksum?: boolean } = {};
+    if (t.spec.key !== undefined) options.key = t.spec.key;
+    if (t.spec.sequenceDatagrams === true) {
+      options.sequence = t.nextSequence;
+      t.nextSequence = (t.nextSequence + 1) >>> 0;
+    }
+    if (t.spec.checksum === true) options.checksum = true;
+    return options;
   }
 
   private outer(
@@ -258,10 +273,20 @@ export class GreTunnels {
     // RFC 2784 §2.5: the checksum covers the GRE header and payload
     if (gre.checksum !== undefined && internetChecksum(payload) !== 0)
       return [this.dropOn(t, 'bad GRE checksum')];
+    // The answer to our own keepalive is the inner header we built: it carries no options.
+    const ownKeepalive = gre.protocolType === KEEPALIVE_PROTOCOL;
+    if (t.spec.checksum === true && gre.checksum === undefined && !ownKeepalive)
+      return [this.dropOn(t, 'no GRE checksum (tunnel checksum)')];
     if (gre.sequence !== undefined) {
-      // RFC 2890 §2.2, serial number arithmetic; we deliver out-of-order packets too and count them
-      if (t.lastSequence !== undefined && ((gre.sequence - t.lastSequence) | 0) <= 0) t.counters.outOfOrder++;
+      // RFC 2890 §2.2, serial number arithmetic: a number not after the last one received is
+      // out of sequence. With `tunnel sequence-datagrams` it is dropped, as IOS does; without,
+      // it is delivered and counted.
+      const late = t.lastSequence !== undefined && ((gre.sequence - t.lastSequence) | 0) <= 0;
+      if (late) t.counters.outOfOrder++;
       else t.lastSequence = gre.sequence;
+      if (late && t.spec.sequenceDatagrams === true) return [this.dropOn(t, 'GRE datagram out of sequence')];
+    } else if (t.spec.sequenceDatagrams === true && !ownKeepalive) {
+      return [this.dropOn(t, 'no GRE sequence number (tunnel sequence-datagrams)')];
     }
     t.lastInput = now;
     if (gre.protocolType === KEEPALIVE_PROTOCOL) return this.keepaliveAnswered(t, now);
@@ -329,9 +354,11 @@ export class GreTunnels {
   }
 
   private keepalive(t: TunnelState): Uint8Array {
-    const reply = this.outer(t.destination, t.source, buildGre(KEEPALIVE_PROTOCOL, new Uint8Array(0)));
+    // The answer comes back with the inner header as we wrote it: with our key, so that it is
+    // ours, and without a sequence number or checksum (it is not a datagram of the far end).
     const key = t.spec.key !== undefined ? { key: t.spec.key } : {};
-    return this.outer(t.source, t.destination, buildGre(ETHERTYPE_IPV4, reply, key));
+    const reply = this.outer(t.destination, t.source, buildGre(KEEPALIVE_PROTOCOL, new Uint8Array(0), key));
+    return this.outer(t.source, t.destination, buildGre(ETHERTYPE_IPV4, reply, this.greOptions(t)));
   }
 
   nextDeadline(): number | undefined {

@@ -230,6 +230,10 @@ export interface TunnelSettings {
   readonly mode?: string;
   /** Added (config): `tunnel key N` (RFC 2890 key, 0..4294967295). */
   readonly key?: number;
+  /** Added (config): `tunnel sequence-datagrams` (RFC 2890 §2.2: send sequence numbers, drop out-of-order). */
+  readonly sequenceDatagrams?: boolean;
+  /** Added (config): `tunnel checksum` (RFC 2784 §2.5: send checksums, require them). */
+  readonly checksum?: boolean;
 }
 
 /** Added (config): `ip route NETWORK MASK {INTERFACE [NEXT-HOP] | NEXT-HOP} [DISTANCE]`. */

@@ -1,4 +1,4 @@
-// `interface TunnelN` (tunnel source/destination/mode/key, keepalive, ip mtu, ip tcp
+// `interface TunnelN` (tunnel source/destination/mode/key/sequence-datagrams/checksum, keepalive, ip mtu, ip tcp
 // adjust-mss), `ip route`, and several `set peer` lines, through the parser and the JSON model.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,6 +20,8 @@ interface Tunnel0
 interface Tunnel1
  keepalive
  tunnel source 172.18.31.1
+ tunnel sequence-datagrams
+ tunnel checksum
 !
 interface Serial0
  ip address 172.18.31.1 255.255.255.0
@@ -33,7 +35,7 @@ crypto map gre 10 ipsec-isakmp
  set peer 172.18.45.3
 `;
 
-test('tunnel interface: source (interface or address), destination, mode, key, keepalive, mtu, mss', () => {
+test('tunnel interface: source (interface or address), destination, mode, key, sequencing, checksums, keepalive, mtu, mss', () => {
   const c = parseConfig(TUNNEL, 'router1.cfg', { crossCheck: 'warn' });
   const t0 = c.interfaces.find((i) => i.name === 'Tunnel0');
   assert.deepEqual(t0?.tunnel, {
@@ -48,7 +50,7 @@ test('tunnel interface: source (interface or address), destination, mode, key, k
   const t1 = c.interfaces.find((i) => i.name === 'Tunnel1');
   // IOS: `keepalive` alone is every 10 s, down after 3 unanswered
   assert.deepEqual(t1?.keepalive, { period: 10, retries: 3 });
-  assert.deepEqual(t1?.tunnel, { source: '172.18.31.1' });
+  assert.deepEqual(t1?.tunnel, { source: '172.18.31.1', sequenceDatagrams: true, checksum: true });
   assert.deepEqual(c.cryptoMaps[0]?.peers, ['172.18.45.1', '172.18.45.3']);
 });
 
@@ -57,10 +59,10 @@ test('ip route: interface, next hop, both, and the distance of a floating route'
   assert.deepEqual(
     c.staticRoutes?.map((r) => [r.network, r.mask, r.interface, r.nextHop, r.distance, r.at?.line]),
     [
-      ['10.2.1.0', '255.255.255.0', 'Tunnel0', undefined, 1, 19],
-      ['10.2.1.0', '255.255.255.0', 'Tunnel1', undefined, 250, 20],
-      ['172.18.0.0', '255.255.0.0', 'serial0', '172.18.31.254', 1, 21],
-      ['0.0.0.0', '0.0.0.0', undefined, '172.18.31.254', 1, 22],
+      ['10.2.1.0', '255.255.255.0', 'Tunnel0', undefined, 1, 21],
+      ['10.2.1.0', '255.255.255.0', 'Tunnel1', undefined, 250, 22],
+      ['172.18.0.0', '255.255.0.0', 'serial0', '172.18.31.254', 1, 23],
+      ['0.0.0.0', '0.0.0.0', undefined, '172.18.31.254', 1, 24],
     ],
   );
 });

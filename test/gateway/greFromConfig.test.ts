@@ -4,7 +4,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfig } from '../../src/config/index.js';
-import { ESP_MAX_OVERHEAD, greTunnelMtu, tunnelDeviceSettings } from '../../src/gateway/greFromConfig.js';
+import {
+  ESP_MAX_OVERHEAD,
+  greTunnelMtu,
+  greTunnelSpecs,
+  tunnelDeviceSettings,
+} from '../../src/gateway/greFromConfig.js';
+import { GreTunnels } from '../../src/ipsec/gre.js';
+import { formatTunnelInterface } from '../../src/observe/show/tunnelInterface.js';
 import { EXAMPLE_13_16_ROUTER1 } from '../../src/lab/scenarios/greHaConfigs.js';
 
 const ROUTER = `hostname router1
@@ -68,4 +75,32 @@ test("the chapter's router1: two tunnels with a crypto map leave room for ESP", 
   const tunnel0 = config.interfaces.find((i) => i.name === 'Tunnel0');
   assert.ok(tunnel0 !== undefined);
   assert.equal(settings[0]?.mtu, greTunnelMtu(tunnel0));
+});
+
+test('tunnel sequence-datagrams and tunnel checksum: 4 bytes each off the MTU, and shown enabled', () => {
+  const config = parseConfig(
+    `hostname r1
+interface Tunnel0
+ ip address 10.4.1.1 255.255.255.0
+ tunnel source 172.18.31.1
+ tunnel destination 172.18.45.1
+ tunnel key 7
+ tunnel sequence-datagrams
+ tunnel checksum
+`,
+    'r1.cfg',
+  );
+  const [spec] = greTunnelSpecs(config);
+  assert.ok(spec !== undefined);
+  assert.equal(spec.mtu, 1500 - 20 - 4 - 3 * 4);
+  assert.equal(spec.sequenceDatagrams, true);
+  assert.equal(spec.checksum, true);
+  const [view] = new GreTunnels([spec], 0).views();
+  assert.ok(view !== undefined);
+  const lines = formatTunnelInterface({ ...view, netmask: '255.255.255.0' }, 0);
+  assert.ok(
+    lines.includes('  Tunnel protocol/transport GRE/IP, key 0x7, sequencing enabled'),
+    lines.join('\n'),
+  );
+  assert.ok(lines.includes('  Checksumming of packets enabled'));
 });

@@ -190,3 +190,71 @@ test('ip tcp adjust-mss lowers the MSS option of a SYN and keeps the TCP checksu
   low[43] = 0x00; // MSS 0x0500 = 1280
   assert.deepEqual(only(gre.encapsulate('Tunnel0', low, 0), 'transmit').packet.subarray(24), low);
 });
+
+test('tunnel sequence-datagrams: S bit and numbers from 0 (RFC 2890 §2.2); late or unnumbered datagrams dropped', () => {
+  const near = new GreTunnels([{ ...A, sequenceDatagrams: true }], 0);
+  const first = only(near.encapsulate('Tunnel0', icmpEcho, 0), 'transmit').packet;
+  const second = only(near.encapsulate('Tunnel0', icmpEcho, 0), 'transmit').packet;
+  // |C| |K|S| = 0x10; protocol type 0x0800; the 32-bit sequence number follows
+  assert.deepEqual([...first.subarray(20, 28)], [0x10, 0x00, 0x08, 0x00, 0, 0, 0, 0]);
+  assert.deepEqual([...second.subarray(20, 28)], [0x10, 0x00, 0x08, 0x00, 0, 0, 0, 1]);
+  assert.deepEqual(first.subarray(28), icmpEcho);
+  const far = new GreTunnels([{ ...B, sequenceDatagrams: true }], 0);
+  assert.equal(only(far.decapsulate(second, 0), 'deliver').tunnel, 'Tunnel0');
+  assert.equal(only(far.decapsulate(first, 0), 'drop').reason, 'GRE datagram out of sequence');
+  assert.equal(
+    only(far.decapsulate(second, 0), 'drop').reason,
+    'GRE datagram out of sequence',
+    'a duplicate',
+  );
+  assert.equal(far.views()[0]?.counters.outOfOrder, 2);
+  const plain = only(new GreTunnels([A], 0).encapsulate('Tunnel0', icmpEcho, 0), 'transmit').packet;
+  assert.equal(
+    only(far.decapsulate(plain, 0), 'drop').reason,
+    'no GRE sequence number (tunnel sequence-datagrams)',
+  );
+  // serial number arithmetic (RFC 1982): 0 follows 0xffffffff
+  const wrap = (seq: number): Uint8Array =>
+    ipv4([172, 18, 31, 1], [172, 18, 45, 1], 47, [
+      0x10,
+      0,
+      0x08,
+      0,
+      seq >>> 24,
+      (seq >>> 16) & 0xff,
+      (seq >>> 8) & 0xff,
+      seq & 0xff,
+      ...icmpEcho,
+    ]);
+  const wrapping = new GreTunnels([{ ...B, sequenceDatagrams: true }], 0);
+  assert.equal(only(wrapping.decapsulate(wrap(0xffffffff), 0), 'deliver').kind, 'deliver');
+  assert.equal(only(wrapping.decapsulate(wrap(0), 0), 'deliver').kind, 'deliver');
+});
+
+test('tunnel checksum: C bit and a checksum the far end verifies; a datagram without one is dropped', () => {
+  const near = new GreTunnels([{ ...A, checksum: true }], 0);
+  const out = only(near.encapsulate('Tunnel0', icmpEcho, 0), 'transmit').packet;
+  assert.equal(out[20], 0x80);
+  // RFC 1071 sum over the GRE header and payload, by hand: it folds to 0xffff
+  let sum = 0;
+  const gre = out.subarray(20);
+  for (let i = 0; i < gre.length; i += 2) sum += (gre[i]! << 8) | (gre[i + 1] ?? 0);
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  assert.equal(sum, 0xffff);
+  const far = new GreTunnels([{ ...B, checksum: true }], 0);
+  assert.equal(only(far.decapsulate(out, 0), 'deliver').tunnel, 'Tunnel0');
+  const plain = only(new GreTunnels([A], 0).encapsulate('Tunnel0', icmpEcho, 0), 'transmit').packet;
+  assert.equal(only(far.decapsulate(plain, 0), 'drop').reason, 'no GRE checksum (tunnel checksum)');
+});
+
+test('keepalives pass between ends with a key, sequence numbers and checksums', () => {
+  const options = { key: 7, sequenceDatagrams: true, checksum: true };
+  const near = new GreTunnels([{ ...A, ...options, keepalive: { period: 10, retries: 3 } }], 0);
+  const far = new GreTunnels([{ ...B, ...options }], 0);
+  for (const t of [0, 10, 20, 30, 40]) {
+    const reflected = only(far.decapsulate(only(near.tick(t), 'transmit').packet, t), 'transmit').packet;
+    assert.deepEqual(near.decapsulate(reflected, t + 0.1), []);
+  }
+  assert.equal(near.views()[0]?.counters.keepalivesAnswered, 5);
+  assert.ok(near.isUp('Tunnel0'));
+});

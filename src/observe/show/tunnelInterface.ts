@@ -45,9 +45,9 @@ export function formatTunnelInterface(v: TunnelInterfaceView, now: number): stri
   );
   lines.push(`  Tunnel source ${s.source}, destination ${s.destination}`);
   lines.push(
-    `  Tunnel protocol/transport GRE/IP, key ${s.key === undefined ? 'disabled' : `0x${s.key.toString(16).toUpperCase()}`}, sequencing disabled`,
+    `  Tunnel protocol/transport GRE/IP, key ${s.key === undefined ? 'disabled' : `0x${s.key.toString(16).toUpperCase()}`}, sequencing ${s.sequenceDatagrams === true ? 'enabled' : 'disabled'}`,
   );
-  lines.push('  Checksumming of packets disabled');
+  lines.push(`  Checksumming of packets ${s.checksum === true ? 'enabled' : 'disabled'}`);
   if (s.tcpAdjustMss !== undefined) lines.push(`  TCP MSS adjusted to ${s.tcpAdjustMss}`);
   if (v.cryptoMap !== undefined) lines.push(`  Crypto map ${v.cryptoMap} (the GRE packets are protected)`);
   lines.push(
