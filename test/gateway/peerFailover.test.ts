@@ -14,48 +14,22 @@ import { DEFAULT_PING, type PingResult } from '../../src/net/virtual/host.js';
 import { PeerFailover, peerFailure } from '../../src/gateway/peerFailover.js';
 import { policyRules } from '../../src/gateway/spdFromConfig.js';
 import { startRealGateways } from './helpers.js';
+import { multiPeerHub, multiPeerSite } from '../util/multiPeer.js';
 
-const ISAKMP = `crypto isakmp policy 10
- encr aes
- hash sha
- authentication pre-share
- group 14
-`;
-
-function hub(keepalive: string): string {
-  return `hostname hub
-${ISAKMP}${keepalive}crypto isakmp key primary-key address 192.0.2.2
-crypto isakmp key backup-key address 192.0.2.3
-crypto ipsec transform-set ts esp-aes esp-sha-hmac
-crypto map vpn 10 ipsec-isakmp
- set peer 192.0.2.2
- set peer 192.0.2.3
- set transform-set ts
- match address 101
-interface Ethernet0/0
- ip address 10.1.0.1 255.255.255.0
-interface Ethernet1/0
- ip address 192.0.2.1 255.255.255.0
- crypto map vpn
-access-list 101 permit ip 10.1.0.0 0.0.0.255 10.2.0.0 0.0.255.255
-`;
+function hub(extra: string): string {
+  return multiPeerHub({
+    lan: '10.1.0.1',
+    wan: '192.0.2.1',
+    peers: [
+      { address: '192.0.2.2', key: 'primary-key' },
+      { address: '192.0.2.3', key: 'backup-key' },
+    ],
+    extra,
+  });
 }
 
-function site(name: string, wan: string, lan: string, key: string): string {
-  return `hostname ${name}
-${ISAKMP}crypto isakmp key ${key} address 192.0.2.1
-crypto ipsec transform-set ts esp-aes esp-sha-hmac
-crypto map vpn 10 ipsec-isakmp
- set peer 192.0.2.1
- set transform-set ts
- match address 101
-interface Ethernet0/0
- ip address ${lan} 255.255.255.0
-interface Ethernet1/0
- ip address ${wan} 255.255.255.0
- crypto map vpn
-access-list 101 permit ip 10.2.0.0 0.0.255.255 10.1.0.0 0.0.0.255
-`;
+function site(hostname: string, wan: string, lan: string, key: string): string {
+  return multiPeerSite({ hostname, lan, wan, hub: '192.0.2.1', key });
 }
 
 function setup(keepalive = '') {

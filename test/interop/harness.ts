@@ -157,7 +157,8 @@ export interface LabOptions {
   readonly nat?: boolean;
 }
 
-export type Role = 'ha' | 'r1' | 'r2' | 'hb' | 'nat';
+/** `r3`: a third router a test adds with `addRouter` (not part of the base topology). */
+export type Role = 'ha' | 'r1' | 'r2' | 'hb' | 'nat' | 'r3';
 
 export const ADDR = {
   ha: '10.1.0.10',
@@ -206,6 +207,35 @@ export class Lab {
       throw error;
     }
     return lab;
+  }
+
+  /**
+   * A further router namespace linked to r1 by its own veth (r1's side `r1-<role>`, its side
+   * `<role>-wan`), each end given its address: removed by `destroy` as the others are.
+   */
+  async addRouter(role: Role, r1Address: string, address: string): Promise<void> {
+    await this.ip('netns', 'add', this.ns(role));
+    this.created.push(this.ns(role));
+    await this.ip('-n', this.ns(role), 'link', 'set', 'lo', 'up');
+    const [r1If, ownIf] = [`r1-${role}`, `${role}-wan`];
+    await this.ip(
+      'link',
+      'add',
+      r1If,
+      'netns',
+      this.ns('r1'),
+      'type',
+      'veth',
+      'peer',
+      'name',
+      ownIf,
+      'netns',
+      this.ns(role),
+    );
+    await this.ip('-n', this.ns('r1'), 'addr', 'add', r1Address, 'dev', r1If);
+    await this.ip('-n', this.ns(role), 'addr', 'add', address, 'dev', ownIf);
+    await this.ip('-n', this.ns('r1'), 'link', 'set', r1If, 'up');
+    await this.ip('-n', this.ns(role), 'link', 'set', ownIf, 'up');
   }
 
   private async ip(...args: string[]): Promise<void> {
