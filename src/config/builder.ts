@@ -1,5 +1,6 @@
 // Mutable state the parsers fill line by line, frozen into a RouterConfig at the end.
 
+import { Ikev2Collector } from './ikev2Commands.js';
 import {
   DEFAULT_ISAKMP_POLICY,
   DEFAULT_LOGGING,
@@ -103,6 +104,7 @@ export class ConfigBuilder {
   logging: LoggingSettings = DEFAULT_LOGGING;
   /** A `service timestamps` or `logging buffered` line was read: the model carries `logging`. */
   loggingSet = false;
+  readonly ikev2 = new Ikev2Collector();
   readonly ignored: IgnoredLine[] = [];
   readonly warnings: Warning[] = [];
   /** Where each named reference was written, keyed `owner|kind|name`, for cross-check errors. */
@@ -241,6 +243,7 @@ export class ConfigBuilder {
       ...(this.tacacsTimeout !== undefined ? { tacacsTimeout: this.tacacsTimeout } : {}),
       ...(this.domainName !== undefined ? { domainName: this.domainName } : {}),
       ...(this.loggingSet ? { logging: this.logging } : {}),
+      ...(this.ikev2.used ? { ikev2: this.ikev2.build() } : {}),
       ...(this.vpdnEnabled || this.vpdnGroups.length > 0
         ? { vpdn: { enabled: this.vpdnEnabled, groups: this.vpdnGroups } }
         : {}),

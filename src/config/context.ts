@@ -15,6 +15,7 @@ import type {
   MutableMapEntry,
   ParsedAaaGroup,
 } from './builder.js';
+import type { Ikev2Block } from './ikev2Commands.js';
 import type { SourceLine } from './lexer.js';
 
 /** A hex block being collected (`certificate ... quit`, `key-string ... quit`). */
@@ -41,6 +42,8 @@ export type Mode =
   | { readonly kind: 'aaa-group'; readonly group: ParsedAaaGroup }
   /** `crypto isakmp client configuration group NAME`: its `key` is the group's pre-shared key. */
   | { readonly kind: 'client-group'; readonly group: string; readonly line: number }
+  /** `crypto ikev2 proposal|policy|keyring|profile NAME`. */
+  | { readonly kind: 'ikev2'; readonly block: Ikev2Block }
   /** Inside a sub-mode we do not model (`line vty 0 4`, `router ospf 1`): its lines are ignored. */
   | { readonly kind: 'other' }
   /** After a global command with an error: its indented lines are skipped, not reported again. */

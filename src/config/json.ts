@@ -9,6 +9,15 @@ import {
   type RouterConfig,
   type TimestampStyle,
 } from '../policy/model.js';
+import type {
+  Ikev2IdentityConfig,
+  Ikev2Keyring,
+  Ikev2KeyringPeer,
+  Ikev2PolicyConfig,
+  Ikev2ProfileConfig,
+  Ikev2ProposalConfig,
+  Ikev2Settings,
+} from '../policy/ikev2Model.js';
 import { checkReferences } from './crossCheck.js';
 import { ConfigError } from './errors.js';
 
@@ -158,12 +167,93 @@ const mapEntryFields = {
   pfsGroup: opt(dhGroup),
   lifetime: opt(lifetime),
   matchAddress: opt(str),
+  ikev2Profile: opt(str),
   at: opt(sourceRef),
 };
+
+const ikev2Integrity = oneOf(['md5', 'sha1', 'sha256', 'sha384', 'sha512'] as const);
+const ikev2Identity: Check<Ikev2IdentityConfig & { mask?: string }> = (v, p) => {
+  const kind = typeof v === 'object' && v !== null && 'kind' in v ? (v as { kind: unknown }).kind : undefined;
+  if (kind === 'address') {
+    return obj<{ kind: 'address'; address: string; mask?: string }>({
+      kind: oneOf(['address'] as const),
+      address: ipv4,
+      mask: opt(ipv4),
+    })(v, p);
+  }
+  return obj<{ kind: 'fqdn' | 'email'; name: string }>({
+    kind: oneOf(['fqdn', 'email'] as const),
+    name: str,
+  })(v, p);
+};
+const ikev2Settings = obj<Ikev2Settings>({
+  proposals: orDefault(
+    arr(
+      obj<Ikev2ProposalConfig>({
+        name: str,
+        encryption: arr(
+          oneOf(['aes-cbc-128', 'aes-cbc-192', 'aes-cbc-256', '3des', 'aes-gcm-128', 'aes-gcm-256'] as const),
+        ),
+        integrity: orDefault(arr(ikev2Integrity), () => []),
+        prf: orDefault(arr(ikev2Integrity), () => []),
+        groups: arr(dhGroup),
+        at: opt(sourceRef),
+      }),
+    ),
+    () => [],
+  ),
+  policies: orDefault(
+    arr(
+      obj<Ikev2PolicyConfig>({
+        name: str,
+        proposals: arr(str),
+        matchLocalAddresses: orDefault(arr(ipv4), () => []),
+        at: opt(sourceRef),
+      }),
+    ),
+    () => [],
+  ),
+  keyrings: orDefault(
+    arr(
+      obj<Ikev2Keyring>({
+        name: str,
+        peers: arr(
+          obj<Ikev2KeyringPeer>({
+            name: str,
+            address: opt(ipv4),
+            mask: opt(ipv4),
+            identity: opt(ikev2Identity),
+            localKey: opt(str),
+            remoteKey: opt(str),
+            at: opt(sourceRef),
+          }),
+        ),
+        at: opt(sourceRef),
+      }),
+    ),
+    () => [],
+  ),
+  profiles: orDefault(
+    arr(
+      obj<Ikev2ProfileConfig>({
+        name: str,
+        matchRemote: orDefault(arr(ikev2Identity), () => []),
+        localIdentity: opt(ikev2Identity),
+        authenticationLocal: opt(oneOf(['pre-share', 'rsa-sig'] as const)),
+        authenticationRemote: orDefault(arr(oneOf(['pre-share', 'rsa-sig'] as const)), () => []),
+        keyring: opt(str),
+        lifetimeSeconds: opt(int(120, 86400)),
+        at: opt(sourceRef),
+      }),
+    ),
+    () => [],
+  ),
+});
 
 const routerConfig = (defaultFile: string): Check<RouterConfig> =>
   obj<RouterConfig>({
     dialect: orDefault(oneOf(['ios', 'pix'] as const), () => 'ios' as const),
+    ikev2: opt(ikev2Settings),
     file: orDefault(str, () => defaultFile),
     hostname: orDefault(str, () => ''),
     isakmpPolicies: orDefault(

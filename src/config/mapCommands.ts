@@ -30,16 +30,15 @@ export function mapSubCommand(
         'reverse-route',
         'nat',
       ] as const);
-      if (
-        what === 'isakmp-profile' ||
-        what === 'ikev2-profile' ||
-        what === 'reverse-route' ||
-        what === 'nat'
-      ) {
+      if (what === 'isakmp-profile' || what === 'reverse-route' || what === 'nat') {
         notModelled(ctx, cur);
         return;
       }
-      if (what === 'peer') {
+      if (what === 'ikev2-profile') {
+        const name = cur.word('an IKEv2 profile name');
+        ctx.b.noteRef(owner, 'ikev2-profile', name.text, name);
+        entry.ikev2Profile = name.text;
+      } else if (what === 'peer') {
         const t = cur.word('an IPv4 address or a host name');
         let address = parseIpv4(t.text) !== undefined ? t.text : undefined;
         if (address === undefined) {

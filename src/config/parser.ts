@@ -4,6 +4,7 @@
 import { ConfigBuilder } from './builder.js';
 import { addAclEntry, parseAccessListCommand } from './aclCommands.js';
 import type { ParseContext } from './context.js';
+import { ikev2Command, ikev2SubCommand, ikev2Words } from './ikev2Commands.js';
 import { POLICY_WORDS, clientGroupCommand, isakmpCommand, policyCommand } from './isakmpCommands.js';
 import { MAP_WORDS, dynamicMapCommand, mapCommand, mapSubCommand } from './mapCommands.js';
 import { TRANSFORM_SET_WORDS, ipsecCommand, transformSetSubCommand } from './transformSetCommands.js';
@@ -56,8 +57,10 @@ function isTerminalNoise(src: SourceLine): boolean {
 
 function crypto(ctx: ParseContext, cur: Cursor): void {
   cur.word('crypto');
-  const what = cur.keyword(['isakmp', 'ipsec', 'map', 'dynamic-map', 'ca', 'pki', 'key'] as const);
+  const what = cur.keyword(['isakmp', 'ikev2', 'ipsec', 'map', 'dynamic-map', 'ca', 'pki', 'key'] as const);
   switch (what) {
+    case 'ikev2':
+      return ikev2Command(ctx, cur);
     case 'isakmp':
       return isakmpCommand(ctx, cur);
     case 'ipsec':
@@ -248,6 +251,8 @@ function modeWords(ctx: ParseContext): readonly string[] | undefined {
       return AAA_GROUP_WORDS;
     case 'client-group':
       return ['key'];
+    case 'ikev2':
+      return ikev2Words(ctx.mode.block);
     default:
       return undefined;
   }
@@ -302,6 +307,7 @@ function subModeCommand(ctx: ParseContext, src: SourceLine): boolean {
         else if (mode.kind === 'pubkey-chain') pubkeySubCommand(ctx, cur, undefined);
         else if (mode.kind === 'pubkey') pubkeySubCommand(ctx, cur, mode.key);
         else if (mode.kind === 'client-group') clientGroupCommand(ctx, cur, mode.group);
+        else if (mode.kind === 'ikev2') ikev2SubCommand(ctx, cur, mode.block);
         return true;
       }
       if (

@@ -51,3 +51,14 @@ export {
   skeyidSig,
   uint32Bytes,
 } from './ikev1Keys.js';
+export {
+  type IkeSaKeyLengths,
+  type IkeSaKeys,
+  childKeymat,
+  ikeSaKeys,
+  prfPlus,
+  rekeyedSkeyseed,
+  sharedKeyAuth,
+  signedOctets,
+  skeyseed,
+} from './ikev2Keys.js';

@@ -9,6 +9,8 @@ export interface SourceRef {
   readonly line: number;
 }
 
+import type { Ikev2Settings } from './ikev2Model.js';
+
 export type Ipv4 = string; // dotted quad, e.g. "172.16.172.20"
 
 // ---------------------------------------------------------------- ISAKMP (phase 1)
@@ -152,6 +154,8 @@ export interface CryptoMapEntry {
   readonly pfsGroup?: DhGroup; // `set pfs groupN`
   readonly lifetime?: Partial<SaLifetime>; // `set security-association lifetime`
   readonly matchAddress?: string; // ACL name
+  /** Added (ikev2): `set ikev2-profile P`: the entry negotiates with IKEv2 under this profile. */
+  readonly ikev2Profile?: string;
   readonly at?: SourceRef;
 }
 
@@ -412,6 +416,8 @@ export interface RouterConfig {
   readonly domainName?: string;
   /** Added (config): `ip route` lines. */
   readonly staticRoutes?: readonly StaticRoute[];
+  /** Added (ikev2): `crypto ikev2 proposal|policy|keyring|profile`. */
+  readonly ikev2?: Ikev2Settings;
   /** Added (config): `service timestamps` and `logging buffered`, for the daemon's log lines. */
   readonly logging?: LoggingSettings;
   /** Added (vpdn): `vpdn enable` and the `vpdn-group`s. */

@@ -75,26 +75,35 @@ export function decodeChain(
   return { payloads, trailing };
 }
 
+/**
+ * The 4-byte generic payload header (RFC 2408 §3.2, RFC 7296 §3.2), its length checked against
+ * what is left; the reader stops at the body.
+ */
+export function readGenericHeader(r: Reader): { next: number; reserved: number; length: number } {
+  const start = r.offset;
+  if (r.remaining < 4) {
+    throw new DecodeError(`truncated generic payload header: ${r.remaining} bytes left`, start);
+  }
+  const next = r.u8();
+  const reserved = r.u8();
+  const length = r.u16();
+  if (length < 4)
+    throw new DecodeError(`payload length ${length} shorter than the generic header`, start + 2);
+  if (length - 4 > r.remaining) {
+    throw new DecodeError(
+      `payload length ${length} runs past the end (${r.remaining + 4} bytes left)`,
+      start + 2,
+    );
+  }
+  return { next, reserved, length };
+}
+
 function locate(firstPayload: number, r: Reader): { located: Located[]; trailing: Uint8Array } {
   const located: Located[] = [];
   let type = firstPayload;
   while (type !== 0) {
-    const start = r.offset;
-    if (located.length >= MAX_PAYLOADS) throw new DecodeError(`more than ${MAX_PAYLOADS} payloads`, start);
-    if (r.remaining < 4) {
-      throw new DecodeError(`truncated generic payload header: ${r.remaining} bytes left`, start);
-    }
-    const next = r.u8();
-    const reserved = r.u8();
-    const length = r.u16();
-    if (length < 4)
-      throw new DecodeError(`payload length ${length} shorter than the generic header`, start + 2);
-    if (length - 4 > r.remaining) {
-      throw new DecodeError(
-        `payload length ${length} runs past the end (${r.remaining + 4} bytes left)`,
-        start + 2,
-      );
-    }
+    if (located.length >= MAX_PAYLOADS) throw new DecodeError(`more than ${MAX_PAYLOADS} payloads`, r.offset);
+    const { next, reserved, length } = readGenericHeader(r);
     const raw = r.fork().bytesCopy(length - 4);
     located.push({ type, reserved, body: r.sub(length - 4), raw });
     type = next;
