@@ -14,7 +14,8 @@
 import { cfgAttrName, CfgAttr, CfgType, XauthStatus, XauthType } from '../wire/constants/modeConfig.js';
 import { tlv, tv, unitySplitNetworks, type Attribute, type AttributePayload } from '../wire/index.js';
 import { ipv4FromText, ipv4NumberToText, ipv4TextToNumber, ipv4ToText } from '../packet/address.js';
-import type { RouterConfig } from '../policy/model.js';
+import type { RouterConfig, TrafficSelector } from '../policy/model.js';
+import { selectorContains } from '../policy/selector.js';
 import { remoteAccessPlan, type RemoteAccessPlan } from '../policy/remoteAccess.js';
 import type { IkeEvent, IsakmpState, ModeConfigReceived } from './events.js';
 import type { IkeSa } from './ikeSa.js';
@@ -188,6 +189,23 @@ export class RemoteAccess {
   /** The Mode Config address of this IKE SA's client (ours as a client). */
   address(sa: IkeSa): string | undefined {
     return this.sessions.get(sa.connId)?.address;
+  }
+
+  /**
+   * As a client of the gateway `sas` lead to: the proxy ID to propose for `selector` (the ACL
+   * line, `any` toward a protected network). Our side is the Mode Config address alone, as the
+   * Cisco VPN Client proposes it and the gateway binds it; a selector whose local side does
+   * not hold that address is not ours to narrow and goes as it is.
+   */
+  clientProxyId(sas: readonly IkeSa[], selector: TrafficSelector): TrafficSelector {
+    // The newest SA's address: an IKE rekey may have brought a new one.
+    for (const sa of [...sas].reverse()) {
+      const s = this.sessions.get(sa.connId);
+      if (s?.role !== 'client' || s.address === undefined || sa.deleted) continue;
+      const narrowed = { ...selector, localStart: s.address, localEnd: s.address };
+      if (selectorContains(selector, narrowed)) return narrowed;
+    }
+    return selector;
   }
 
   /**
