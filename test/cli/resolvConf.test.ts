@@ -3,32 +3,28 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ResolverFile, resolvConfText } from '../../src/cli/resolvConf.js';
+import { inTempDir } from '../util/tempDir.js';
 
 const FROM_GATEWAY = { gateway: '192.0.2.2', dns: ['10.2.0.53', '10.2.0.54'], domain: 'lab.example' };
-
-function withDir(body: (dir: string) => void): void {
-  const dir = mkdtempSync(join(tmpdir(), 'tsw-resolv-'));
-  try {
-    body(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 describe('typeswan client resolv.conf', () => {
   it('names the domain as the search list, then each server in the gateway order', () => {
     const lines = resolvConfText(FROM_GATEWAY).split('\n');
     assert.match(lines[0] ?? '', /^# /);
-    assert.deepEqual(lines.slice(1), ['search lab.example', 'nameserver 10.2.0.53', 'nameserver 10.2.0.54', '']);
+    assert.deepEqual(lines.slice(1), [
+      'search lab.example',
+      'nameserver 10.2.0.53',
+      'nameserver 10.2.0.54',
+      '',
+    ]);
     assert.ok(!resolvConfText({ gateway: 'g', dns: ['10.0.0.1'] }).includes('search'));
   });
 
   it('puts back the file that was there', () => {
-    withDir((dir) => {
+    inTempDir('tsw-resolv-', (dir) => {
       const path = join(dir, 'resolv.conf');
       writeFileSync(path, 'nameserver 192.0.2.53\n');
       const file = new ResolverFile(path);
@@ -44,7 +40,7 @@ describe('typeswan client resolv.conf', () => {
   });
 
   it('removes a file it created; leaves alone one changed after it; writes nothing without servers', () => {
-    withDir((dir) => {
+    inTempDir('tsw-resolv-', (dir) => {
       const path = join(dir, 'resolv.conf');
       const created = new ResolverFile(path);
       assert.equal(created.install({ gateway: 'g', dns: [] }), false);
