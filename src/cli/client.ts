@@ -25,6 +25,7 @@ import type { RouterConfig } from '../policy/model.js';
 import { Severity, type DaemonLog } from './daemonLog.js';
 import { RuntimeFailure, UsageError } from './errors.js';
 import type { CliIo } from './io.js';
+import { hostConnectedNetworks, localLanNetworks } from './localLan.js';
 import { ResolverFile } from './resolvConf.js';
 import { daemonLog, requireCapabilities, runGateway, type StartOptions } from './start.js';
 
@@ -381,8 +382,16 @@ function connect(
       }
       const received = ev.received;
       if (resolver !== undefined && received !== undefined) installDns(resolver, ev.peer, received, log);
+      else if (received !== undefined && received.dns.length > 0)
+        log.log(
+          Severity.notifications,
+          `DNS ${received.dns.join(', ')} from ${ev.peer} (no --resolv-conf: written nowhere)`,
+        );
       const split = (received?.splitInclude ?? []).flatMap((n) => unityCidr(n) ?? []);
-      const localLan = (received?.localLan ?? []).flatMap((n) => unityCidr(n) ?? []);
+      const localLan = localLanNetworks(
+        (received?.localLan ?? []).flatMap((n) => unityCidr(n) ?? []),
+        () => ownLan(tunnel.name, log),
+      );
       const next = { remoteNetworks: split.length > 0 ? split : routed.remoteNetworks, localLan };
       if (next.remoteNetworks.join() === routed.remoteNetworks.join() && localLan.length === 0) return;
       routed = next;
@@ -419,6 +428,16 @@ function connect(
   };
 }
 
+/** The host's connected networks, for a local LAN of 0.0.0.0/32; none if the kernel will not say. */
+function ownLan(tunnel: string, log: DaemonLog): string[] {
+  try {
+    return hostConnectedNetworks(tunnel);
+  } catch (error) {
+    log.log(Severity.errors, `local LAN: the connected networks: ${String(error)}`);
+    return [];
+  }
+}
+
 function installDns(
   resolver: ResolverFile,
   peer: string,
@@ -432,10 +451,16 @@ function installDns(
       ...(received.domain !== undefined ? { domain: received.domain } : {}),
     };
     if (resolver.install(settings))
-      log.log(Severity.notifications, `DNS ${received.dns.join(', ')} from ${peer} written to ${resolver.path}`);
+      log.log(
+        Severity.notifications,
+        `DNS ${received.dns.join(', ')} from ${peer} written to ${resolver.path}`,
+      );
     else log.log(Severity.notifications, `${peer} gave no DNS server: ${resolver.path} untouched`);
   } catch (error) {
-    log.log(Severity.errors, `DNS to ${resolver.path}: ${error instanceof Error ? error.message : String(error)}`);
+    log.log(
+      Severity.errors,
+      `DNS to ${resolver.path}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 
@@ -443,10 +468,14 @@ function restoreDns(resolver: ResolverFile, log: DaemonLog): void {
   try {
     const outcome = resolver.restore();
     if (outcome === 'restored') log.log(Severity.notifications, `${resolver.path} put back as it was`);
-    else if (outcome === 'removed') log.log(Severity.notifications, `${resolver.path} removed (it was not there)`);
+    else if (outcome === 'removed')
+      log.log(Severity.notifications, `${resolver.path} removed (it was not there)`);
     else if (outcome === 'changed')
       log.log(Severity.warnings, `${resolver.path} changed since we wrote it: left as it is`);
   } catch (error) {
-    log.log(Severity.errors, `putting back ${resolver.path}: ${error instanceof Error ? error.message : String(error)}`);
+    log.log(
+      Severity.errors,
+      `putting back ${resolver.path}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }

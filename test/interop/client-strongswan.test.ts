@@ -184,6 +184,54 @@ async function leaves(lab: Lab, client: Client, charon: Charon, tun: string, ike
   assert.notEqual(link.code, 0, `the TUN is gone: ${link.stdout}`);
 }
 
+/** strongSwan sends 10.0.0.0/8 as split-include and `splitExclude` as UNITY_LOCAL_LAN. */
+async function localLanCase(
+  lab: Lab,
+  charon: Charon,
+  t: { after(fn: () => unknown): void },
+  name: string,
+  splitExclude: string,
+  outside: string,
+): Promise<void> {
+  await charon.load(
+    serverConf({ name, pull: true, localTs: ['10.0.0.0/8'], splitExclude }),
+    `${name}.swanctl.conf`,
+  );
+  const tun = `tscl${name}0`;
+  const client = startClient(lab, `client-${name}`, clientCfg(), 'cisco1234', tun);
+  t.after(() => client.daemon.stop('SIGINT', 8000));
+  const address = await assigned(client, charon, tun);
+  const said = `local LAN from 192.0.2.2: ${outside} outside ${tun}`;
+  assert.ok(
+    await until(() => client.daemon.text().includes(said), 10_000),
+    client.daemon.text().slice(-3000),
+  );
+  await pingsThrough(lab, client, charon, address);
+  const routes = (await lab.exec('r1', ['ip', '-4', 'route', 'show', 'dev', tun])).stdout;
+  assert.match(routes, /^10\.2\.0\.0\/\d+/m, routes);
+  // 10.0.0.0/8 less 10.1.0.0/24: no route into the TUN covers r1's LAN.
+  const tunnelled = routes.split('\n').flatMap((l) => /^(\d+\.\d+\.\d+\.\d+\/\d+)/.exec(l)?.[1] ?? []);
+  assert.ok(tunnelled.length > 1, routes);
+  assert.deepEqual(
+    tunnelled.filter((cidr) => cidrContains(cidr, ADDR.ha) || cidrContains(cidr, ADDR.r1Lan)),
+    [],
+  );
+  const toHa = await lab.exec('r1', ['ip', '-4', '-o', 'route', 'get', ADDR.ha]);
+  assert.doesNotMatch(toHa.stdout, new RegExp(tun), `${toHa.stdout}\n${routes}`);
+  const toHb = await lab.exec('r1', ['ip', '-4', '-o', 'route', 'get', ADDR.hb]);
+  assert.match(toHb.stdout, new RegExp(`dev ${tun}`), toHb.stdout);
+  const ha = await lab.ping('r1', ADDR.ha, 3, 0.2);
+  assert.equal(ha.received, 3, ha.output);
+  // One child: the split-include network from the virtual IP, no quick mode for the pieces.
+  const listed = await charon.listSas();
+  assert.match(listed, new RegExp(`local\\s+10\\.0\\.0\\.0/8\\s+remote\\s+${quote(address)}/32`), listed);
+  assert.equal(listed.match(/INSTALLED/g)?.length, 1, listed);
+  const ezvpn = await client.show(['crypto', 'ipsec', 'client', 'ezvpn']);
+  for (const line of ['Local LAN List: 1', `       Address    : ${splitExclude.split('/')[0] ?? ''}`])
+    assert.ok(ezvpn.stdout.includes(line), `${line} in:\n${ezvpn.stdout}${ezvpn.stderr}`);
+  await leaves(lab, client, charon, tun, name);
+}
+
 describe(
   'interop: typeswan client <-> strongSwan XAUTH/Mode Config server',
   { skip, timeout: 400_000 },
@@ -336,44 +384,11 @@ describe(
 
     it('local LAN: the pool split_exclude stays outside the tunnel, the split-include goes through', async (t) => {
       // 10.0.0.0/8 through the tunnel, but r1's own LAN (ha, 10.1.0.0/24) outside it.
-      await charon.load(
-        serverConf({ name: 'lan', pull: true, localTs: ['10.0.0.0/8'], splitExclude: '10.1.0.0/24' }),
-        'lan.swanctl.conf',
-      );
-      const client = startClient(lab, 'client-lan', clientCfg(), 'cisco1234', 'tscllan0');
-      t.after(() => client.daemon.stop('SIGINT', 8000));
-      const address = await assigned(client, charon, 'tscllan0');
-      assert.ok(
-        await until(
-          () => /local LAN from 192\.0\.2\.2: 10\.1\.0\.0\/24 outside tscllan0/.test(client.daemon.text()),
-          10_000,
-        ),
-        client.daemon.text().slice(-3000),
-      );
-      await pingsThrough(lab, client, charon, address);
-      const routes = (await lab.exec('r1', ['ip', '-4', 'route', 'show', 'dev', 'tscllan0'])).stdout;
-      assert.match(routes, /^10\.2\.0\.0\/\d+/m, routes);
-      // 10.0.0.0/8 less 10.1.0.0/24: no route into the TUN covers r1's LAN.
-      const tunnelled = routes.split('\n').flatMap((l) => /^(\d+\.\d+\.\d+\.\d+\/\d+)/.exec(l)?.[1] ?? []);
-      assert.ok(tunnelled.length > 1, routes);
-      assert.deepEqual(
-        tunnelled.filter((cidr) => cidrContains(cidr, ADDR.ha) || cidrContains(cidr, ADDR.r1Lan)),
-        [],
-      );
-      const toHa = await lab.exec('r1', ['ip', '-4', '-o', 'route', 'get', ADDR.ha]);
-      assert.doesNotMatch(toHa.stdout, /tscllan0/, `${toHa.stdout}\n${routes}`);
-      const toHb = await lab.exec('r1', ['ip', '-4', '-o', 'route', 'get', ADDR.hb]);
-      assert.match(toHb.stdout, /dev tscllan0/, toHb.stdout);
-      const ha = await lab.ping('r1', ADDR.ha, 3, 0.2);
-      assert.equal(ha.received, 3, ha.output);
-      const ezvpn = await client.show(['crypto', 'ipsec', 'client', 'ezvpn']);
-      for (const line of [
-        'Local LAN List: 1',
-        '       Address    : 10.1.0.0',
-        '       Mask       : 255.255.255.0',
-      ])
-        assert.ok(ezvpn.stdout.includes(line), `${line} in:\n${ezvpn.stdout}${ezvpn.stderr}`);
-      await leaves(lab, client, charon, 'tscllan0', 'lan');
+      await localLanCase(lab, charon, t, 'lan', '10.1.0.0/24', '10.1.0.0/24');
+    });
+
+    it('local LAN 0.0.0.0/32 (the Cisco "LAN I am on"): the connected networks stay outside', async (t) => {
+      await localLanCase(lab, charon, t, 'ownlan', '0.0.0.0/32', '10.1.0.0/24, 192.0.2.0/24');
     });
 
     it('group authentication: aggressive mode with the group name as ID_KEY_ID and the group key', async (t) => {
