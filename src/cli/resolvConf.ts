@@ -12,11 +12,26 @@ export interface ResolverSettings {
   readonly domain?: string;
 }
 
+/** RFC 1123 §2.1 host name labels, dot-separated, at most 253 characters; a final dot allowed. */
+const DOMAIN =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+
+/**
+ * The gateway's UNITY_DEF_DOMAIN if it is a domain name (trailing NULs, as some gateways send
+ * them, dropped); anything else would put the gateway's words into the resolver's file (a
+ * newline and `nameserver X`), so it is none.
+ */
+export function searchDomain(domain: string | undefined): string | undefined {
+  const name = domain?.replace(/\0+$/, '');
+  return name !== undefined && DOMAIN.test(name) ? name : undefined;
+}
+
 /** resolv.conf(5) lines: `search DOMAIN`, then one `nameserver` per server in the gateway's order. */
 export function resolvConfText(s: ResolverSettings): string {
+  const domain = searchDomain(s.domain);
   return [
     `# written by typeswan client: Mode Config of ${s.gateway}; put back when it disconnects`,
-    ...(s.domain !== undefined ? [`search ${s.domain}`] : []),
+    ...(domain !== undefined ? [`search ${domain}`] : []),
     ...s.dns.map((server) => `nameserver ${server}`),
     '',
   ].join('\n');

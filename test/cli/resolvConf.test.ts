@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ResolverFile, resolvConfText } from '../../src/cli/resolvConf.js';
+import { ResolverFile, resolvConfText, searchDomain } from '../../src/cli/resolvConf.js';
 import { inTempDir } from '../util/tempDir.js';
 
 const FROM_GATEWAY = { gateway: '192.0.2.2', dns: ['10.2.0.53', '10.2.0.54'], domain: 'lab.example' };
@@ -21,6 +21,23 @@ describe('typeswan client resolv.conf', () => {
       '',
     ]);
     assert.ok(!resolvConfText({ gateway: 'g', dns: ['10.0.0.1'] }).includes('search'));
+  });
+
+  it('takes the domain only when it is a domain name: the gateway writes no other line', () => {
+    assert.equal(searchDomain('lab.example'), 'lab.example');
+    assert.equal(searchDomain('lab.example\0'), 'lab.example');
+    assert.equal(searchDomain('corp.example.'), 'corp.example.');
+    for (const bad of [
+      'lab.example\nnameserver 203.0.113.66',
+      'a b',
+      '-x.example',
+      '',
+      'x'.repeat(64),
+      undefined,
+    ])
+      assert.equal(searchDomain(bad), undefined, JSON.stringify(bad));
+    const text = resolvConfText({ ...FROM_GATEWAY, domain: 'lab.example\nnameserver 203.0.113.66' });
+    assert.ok(!text.includes('203.0.113.66') && !text.includes('search'), text);
   });
 
   it('puts back the file that was there', () => {
