@@ -3,9 +3,11 @@
 // group's pre-shared key for the gateway's address, one crypto map entry whose ACL protects the
 // remote networks) run by the same engines as `typeswan start`, with the client side of XAUTH
 // and Mode Config (src/ike/remoteAccess.ts) given the username and password. It initiates at
-// once; the Mode Config address goes on the TUN, whose routes are the remote networks; Ctrl-C
-// or SIGTERM sends deletes, removes the routes and the TUN and exits 0. A refused XAUTH ends it
-// with exit 1.
+// once; the Mode Config address goes on the TUN, whose routes are the remote networks (or the
+// gateway's Cisco Unity split-include, less its local LAN networks, which stay outside); the
+// DNS servers go to the resolv.conf the operator names, if any; Ctrl-C or SIGTERM sends
+// deletes, puts that file back, removes the routes and the TUN and exits 0. A refused XAUTH
+// ends it with exit 1.
 
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
@@ -23,6 +25,8 @@ import type { RouterConfig } from '../policy/model.js';
 import { Severity, type DaemonLog } from './daemonLog.js';
 import { RuntimeFailure, UsageError } from './errors.js';
 import type { CliIo } from './io.js';
+import { hostConnectedNetworks, localLanNetworks } from './localLan.js';
+import { ResolverFile } from './resolvConf.js';
 import { daemonLog, requireCapabilities, runGateway, type StartOptions } from './start.js';
 
 /** The client's settings (Example 13-20's fields), from the file and the flags. */
@@ -45,24 +49,28 @@ export interface ClientSettings {
   readonly ike: { readonly encryption: string; readonly hash: string; readonly group: string };
   /** Proposal 2 (Key Exchange): IOS transform names. */
   readonly esp: readonly string[];
+  /** Where to write the gateway's DNS servers as a resolv.conf; none: no file is touched. */
+  readonly resolvConf?: string;
 }
 
 const DEFAULT_IKE = { encryption: 'aes', hash: 'sha', group: '14' } as const;
 const DEFAULT_ESP = ['esp-aes', 'esp-sha-hmac'] as const;
 
 /** The settings that take one word, by their keyword. */
-const SINGLE: ReadonlyMap<string, 'gateway' | 'local' | 'key' | 'group' | 'username'> = new Map([
-  ['gateway', 'gateway'],
-  ['local', 'local'],
-  ['key', 'key'],
-  ['group', 'group'],
-  ['username', 'username'],
-]);
+const SINGLE: ReadonlyMap<string, 'gateway' | 'local' | 'key' | 'group' | 'username' | 'resolvConf'> =
+  new Map([
+    ['gateway', 'gateway'],
+    ['local', 'local'],
+    ['key', 'key'],
+    ['group', 'group'],
+    ['username', 'username'],
+    ['resolv-conf', 'resolvConf'],
+  ]);
 
 /**
  * Reads the client file: one `keyword value...` per line, `#` or `!` comments. Keywords:
  * gateway, local, key, group, username, remote-network (repeatable), ike-proposal ENC HASH GROUP,
- * esp-proposal TRANSFORM... Unknown keywords are refused with their line.
+ * esp-proposal TRANSFORM..., resolv-conf PATH. Unknown keywords are refused with their line.
  */
 export function parseClientFile(text: string, file: string): Partial<ClientSettings> {
   const out: {
@@ -71,6 +79,7 @@ export function parseClientFile(text: string, file: string): Partial<ClientSetti
     key?: string;
     group?: string;
     username?: string;
+    resolvConf?: string;
     remoteNetworks?: string[];
     ike?: ClientSettings['ike'];
     esp?: string[];
@@ -112,15 +121,27 @@ export function parseClientFile(text: string, file: string): Partial<ClientSetti
   return out;
 }
 
-/** The IOS configuration the client runs (Example 13-20 as a router would say it). */
-export function clientRouterConfig(s: ClientSettings & { readonly local: string }): string {
-  const acl = s.remoteNetworks.map((cidr) => {
-    const prefix = parsePrefixText(cidr);
-    if (prefix?.address.length !== 4) throw new UsageError(`remote-network ${cidr}: expected A.B.C.D/N`);
-    const mask = prefixToNetmask(prefix.length) >>> 0;
-    const network = (ipv4ToNumber(prefix.address) & mask) >>> 0;
-    return `access-list 150 permit ip any ${ipv4NumberToText(network)} ${ipv4NumberToText(~mask >>> 0)}`;
-  });
+/** `NETWORK WILDCARD` of an ACL line for `cidr` (`what` names it in the error). */
+function aclNetwork(cidr: string, what: string): string {
+  const prefix = parsePrefixText(cidr);
+  if (prefix?.address.length !== 4) throw new UsageError(`${what} ${cidr}: expected A.B.C.D/N`);
+  const mask = prefixToNetmask(prefix.length) >>> 0;
+  const network = (ipv4ToNumber(prefix.address) & mask) >>> 0;
+  return `${ipv4NumberToText(network)} ${ipv4NumberToText(~mask >>> 0)}`;
+}
+
+/**
+ * The IOS configuration the client runs (Example 13-20 as a router would say it). The local
+ * LAN networks come first as `deny` lines: their traffic is no crypto ACL's, so the SPD lets
+ * it pass and the TUN's routes leave them out.
+ */
+export function clientRouterConfig(
+  s: ClientSettings & { readonly local: string; readonly localLan?: readonly string[] },
+): string {
+  const acl = [
+    ...(s.localLan ?? []).map((cidr) => `access-list 150 deny ip any ${aclNetwork(cidr, 'local LAN')}`),
+    ...s.remoteNetworks.map((cidr) => `access-list 150 permit ip any ${aclNetwork(cidr, 'remote-network')}`),
+  ];
   return [
     'hostname client',
     'crypto isakmp policy 10',
@@ -149,6 +170,7 @@ interface ClientOptions extends StartOptions {
   readonly group?: string;
   readonly remoteNetwork?: string[];
   readonly passwordFile?: string;
+  readonly resolvConf?: string;
 }
 
 export function registerClient(program: Command, io: CliIo): void {
@@ -164,6 +186,10 @@ export function registerClient(program: Command, io: CliIo): void {
     .option(
       '--password-file <file>',
       'read the XAUTH password from this file (else a prompt or $TYPESWAN_PASSWORD)',
+    )
+    .option(
+      '--resolv-conf <file>',
+      "write the gateway's DNS servers and domain to this resolv.conf, put back on exit (default: none)",
     )
     .option('--control <path>', 'control socket for show/clear/debug')
     .option('--debug <categories>', 'debug lines on stderr: isakmp,ipsec,engine or none', 'isakmp')
@@ -196,6 +222,7 @@ export function clientSettings(options: ClientOptions): ClientSettings {
   if (remoteNetworks.length === 0) throw new UsageError(`${options.config}: no remote-network`);
   const local = options.local ?? file.local;
   const group = options.group ?? file.group;
+  const resolvConf = options.resolvConf ?? file.resolvConf;
   return {
     gateway,
     ...(local !== undefined ? { local } : {}),
@@ -205,6 +232,7 @@ export function clientSettings(options: ClientOptions): ClientSettings {
     remoteNetworks,
     ike: file.ike ?? DEFAULT_IKE,
     esp: file.esp ?? DEFAULT_ESP,
+    ...(resolvConf !== undefined ? { resolvConf } : {}),
   };
 }
 
@@ -263,15 +291,15 @@ export async function runClient(options: ClientOptions, io: CliIo): Promise<void
   const password = await readPassword(options, io);
   const log = daemonLog(options, io);
   const local = settings.local ?? sourceToward(settings.gateway);
-  const configFor = (remoteNetworks: readonly string[]): RouterConfig => {
+  const configFor = (tunnel: ClientTunnel): RouterConfig => {
     try {
-      return parseConfigText(clientRouterConfig({ ...settings, local, remoteNetworks }), options.config);
+      return parseConfigText(clientRouterConfig({ ...settings, local, ...tunnel }), options.config);
     } catch (error) {
       if (isConfigProblem(error)) throw new UsageError(error.message);
       throw error;
     }
   };
-  const config = configFor(settings.remoteNetworks);
+  const config = configFor({ remoteNetworks: settings.remoteNetworks });
   let refused: string | undefined;
   let stop: () => void = () => undefined;
   const until = new Promise<void>((resolve) => (stop = resolve));
@@ -304,8 +332,14 @@ export async function runClient(options: ClientOptions, io: CliIo): Promise<void
 type RunHooks = NonNullable<Parameters<typeof runGateway>[4]>;
 type Running = NonNullable<RunHooks['running']>;
 
-/** A split-include network as CIDR; undefined for a mask that is no prefix. */
-function splitCidr(n: { readonly address: string; readonly mask: string }): string | undefined {
+/** What the client's crypto map protects: the networks through the tunnel, the local LAN outside. */
+interface ClientTunnel {
+  readonly remoteNetworks: readonly string[];
+  readonly localLan?: readonly string[];
+}
+
+/** A Cisco Unity network (split-include, local LAN) as CIDR; undefined for a mask that is no prefix. */
+function unityCidr(n: { readonly address: string; readonly mask: string }): string | undefined {
   const mask = ipv4TextToNumber(n.mask);
   const address = ipv4TextToNumber(n.address);
   const length = mask === undefined ? undefined : netmaskPrefix(mask);
@@ -314,9 +348,11 @@ function splitCidr(n: { readonly address: string; readonly mask: string }): stri
 }
 
 /**
- * Initiates, puts the Mode Config address on the TUN, and stops on a refused XAUTH. A
- * split-include from the gateway replaces the configured remote networks: the crypto map's ACL
- * (so the SPD and the TUN's routes) then names only those (the engine proposes them too).
+ * Initiates, puts the Mode Config address on the TUN, writes the DNS servers where the
+ * operator asked, and stops on a refused XAUTH. A split-include from the gateway replaces the
+ * configured remote networks and its local LAN networks become `deny` lines: the crypto map's
+ * ACL (so the SPD and the TUN's routes) then names only those (the engine proposes the
+ * split-include networks, each from our address).
  */
 function connect(
   gateway: Parameters<Running>[0],
@@ -325,12 +361,13 @@ function connect(
   settings: ClientSettings,
   hooks: {
     readonly fail: (reason: string) => void;
-    readonly configFor: (remoteNetworks: readonly string[]) => RouterConfig;
+    readonly configFor: (tunnel: ClientTunnel) => RouterConfig;
   },
 ): () => void {
   const { fail } = hooks;
-  let routed = settings.remoteNetworks;
+  let routed: ClientTunnel = { remoteNetworks: settings.remoteNetworks };
   const addresses: string[] = [];
+  const resolver = settings.resolvConf !== undefined ? new ResolverFile(settings.resolvConf) : undefined;
   const unsubscribe = gateway.events((e) => {
     if (e.source !== 'ike') return;
     const ev = e.event;
@@ -343,18 +380,35 @@ function connect(
       } catch (error) {
         log.log(Severity.errors, `address ${ev.address} on ${tunnel.name}: ${String(error)}`);
       }
-      const split = (ev.received?.splitInclude ?? []).flatMap((n) => splitCidr(n) ?? []);
-      if (split.length > 0 && split.join() !== routed.join()) {
-        routed = split;
-        // Not from inside the engine's call that reported it.
-        setImmediate(() => {
-          gateway.reconfigure(hooks.configFor(split));
+      const received = ev.received;
+      if (resolver !== undefined && received !== undefined) installDns(resolver, ev.peer, received, log);
+      else if (received !== undefined && received.dns.length > 0)
+        log.log(
+          Severity.notifications,
+          `DNS ${received.dns.join(', ')} from ${ev.peer} (no --resolv-conf: written nowhere)`,
+        );
+      const split = (received?.splitInclude ?? []).flatMap((n) => unityCidr(n) ?? []);
+      const localLan = localLanNetworks(
+        (received?.localLan ?? []).flatMap((n) => unityCidr(n) ?? []),
+        () => ownLan(tunnel.name, log),
+      );
+      const next = { remoteNetworks: split.length > 0 ? split : routed.remoteNetworks, localLan };
+      if (next.remoteNetworks.join() === routed.remoteNetworks.join() && localLan.length === 0) return;
+      routed = next;
+      // Not from inside the engine's call that reported it.
+      setImmediate(() => {
+        gateway.reconfigure(hooks.configFor(next));
+        if (split.length > 0)
           log.log(
             Severity.notifications,
             `split tunnel from ${ev.peer}: only ${split.join(', ')} through ${tunnel.name}`,
           );
-        });
-      }
+        if (localLan.length > 0)
+          log.log(
+            Severity.notifications,
+            `local LAN from ${ev.peer}: ${localLan.join(', ')} outside ${tunnel.name}`,
+          );
+      });
     }
     if ((ev.type === 'xauth' || ev.type === 'modeConfig') && ev.step === 'failed')
       fail(`${settings.gateway}: ${ev.reason ?? `${ev.type} failed`}`);
@@ -363,6 +417,7 @@ function connect(
   log.log(Severity.notifications, started.text);
   return () => {
     unsubscribe();
+    if (resolver !== undefined) restoreDns(resolver, log);
     for (const a of addresses) {
       try {
         runIp(['addr', 'del', `${a}/32`, 'dev', tunnel.name]);
@@ -371,4 +426,56 @@ function connect(
       }
     }
   };
+}
+
+/** The host's connected networks, for a local LAN of 0.0.0.0/32; none if the kernel will not say. */
+function ownLan(tunnel: string, log: DaemonLog): string[] {
+  try {
+    return hostConnectedNetworks(tunnel);
+  } catch (error) {
+    log.log(Severity.errors, `local LAN: the connected networks: ${String(error)}`);
+    return [];
+  }
+}
+
+function installDns(
+  resolver: ResolverFile,
+  peer: string,
+  received: { readonly dns: readonly string[]; readonly domain?: string },
+  log: DaemonLog,
+): void {
+  try {
+    const settings = {
+      gateway: peer,
+      dns: received.dns,
+      ...(received.domain !== undefined ? { domain: received.domain } : {}),
+    };
+    if (resolver.install(settings))
+      log.log(
+        Severity.notifications,
+        `DNS ${received.dns.join(', ')} from ${peer} written to ${resolver.path}`,
+      );
+    else log.log(Severity.notifications, `${peer} gave no DNS server: ${resolver.path} untouched`);
+  } catch (error) {
+    log.log(
+      Severity.errors,
+      `DNS to ${resolver.path}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
+function restoreDns(resolver: ResolverFile, log: DaemonLog): void {
+  try {
+    const outcome = resolver.restore();
+    if (outcome === 'restored') log.log(Severity.notifications, `${resolver.path} put back as it was`);
+    else if (outcome === 'removed')
+      log.log(Severity.notifications, `${resolver.path} removed (it was not there)`);
+    else if (outcome === 'changed')
+      log.log(Severity.warnings, `${resolver.path} changed since we wrote it: left as it is`);
+  } catch (error) {
+    log.log(
+      Severity.errors,
+      `putting back ${resolver.path}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
 }

@@ -975,6 +975,7 @@ export class Gateway implements ControlTarget {
           wins: m?.wins ?? [],
           ...(m?.domain !== undefined ? { domain: m.domain } : {}),
           splitInclude: m?.splitInclude ?? [],
+          localLan: m?.localLan ?? [],
         };
       });
   }

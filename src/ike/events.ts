@@ -406,6 +406,8 @@ export interface ModeConfigReceived {
   readonly domain?: string;
   /** UNITY_SPLIT_INCLUDE: the only networks to send through the tunnel. */
   readonly splitInclude: readonly { readonly address: string; readonly mask: string }[];
+  /** UNITY_LOCAL_LAN: networks that stay outside the tunnel (the client's local LAN). */
+  readonly localLan: readonly { readonly address: string; readonly mask: string }[];
 }
 
 /**

@@ -1615,12 +1615,17 @@ export class IkeManager {
 
   // ================================================================ acquire, quick mode, install
 
-  private doAcquire(req: AcquireRequest, replaces: number[], replay = false): void {
+  private doAcquire(acquired: AcquireRequest, replaces: number[], replay = false): void {
     const byAcl =
-      req.cryptoMapEntry === undefined && req.peer === undefined
-        ? entryForSelector(this.opts.config, req.selector)
+      acquired.cryptoMapEntry === undefined && acquired.peer === undefined
+        ? entryForSelector(this.opts.config, acquired.selector)
         : undefined;
-    const peer = req.peer ?? req.cryptoMapEntry?.peers[0] ?? byAcl?.peers[0];
+    const peer = acquired.peer ?? acquired.cryptoMapEntry?.peers[0] ?? byAcl?.peers[0];
+    // A remote-access client's side is the address Mode Config gave it (remoteAccess.ts).
+    const req =
+      peer === undefined
+        ? acquired
+        : { ...acquired, selector: this.remoteAccess.clientProxyId(this.peerSas(peer), acquired.selector) };
     const entry =
       req.cryptoMapEntry ?? byAcl ?? (peer !== undefined ? entryForPeer(this.opts.config, peer) : undefined);
     if (peer === undefined || !entry) {

@@ -12,9 +12,17 @@
 // REPLY. Quick mode waits until these are done.
 
 import { cfgAttrName, CfgAttr, CfgType, XauthStatus, XauthType } from '../wire/constants/modeConfig.js';
-import { tlv, tv, unitySplitNetworks, type Attribute, type AttributePayload } from '../wire/index.js';
+import {
+  tlv,
+  tv,
+  unitySplitNetworks,
+  type Attribute,
+  type AttributePayload,
+  type UnityNetwork,
+} from '../wire/index.js';
 import { ipv4FromText, ipv4NumberToText, ipv4TextToNumber, ipv4ToText } from '../packet/address.js';
-import type { RouterConfig } from '../policy/model.js';
+import type { RouterConfig, TrafficSelector } from '../policy/model.js';
+import { selectorContains } from '../policy/selector.js';
 import { remoteAccessPlan, type RemoteAccessPlan } from '../policy/remoteAccess.js';
 import type { IkeEvent, IsakmpState, ModeConfigReceived } from './events.js';
 import type { IkeSa } from './ikeSa.js';
@@ -104,20 +112,24 @@ function receivedOf(attributes: readonly Attribute[]): ModeConfigReceived {
     attributes.filter((a) => a.type === type).flatMap((a) => ipv4Of(a.value) ?? []);
   const domain = text(attributes.find((a) => a.type === CfgAttr.UNITY_DEF_DOMAIN)?.value);
   const [netmask] = ipv4s(CfgAttr.INTERNAL_IP4_NETMASK);
+  const networks = (type: number): UnityNetwork[] =>
+    attributes.flatMap((a) =>
+      a.type === type && a.value instanceof Uint8Array ? (unitySplitNetworks(a.value) ?? []) : [],
+    );
   return {
     ...(netmask !== undefined ? { netmask } : {}),
     dns: ipv4s(CfgAttr.INTERNAL_IP4_DNS),
     wins: ipv4s(CfgAttr.INTERNAL_IP4_NBNS),
     ...(domain !== undefined && domain !== '' ? { domain } : {}),
-    splitInclude: attributes.flatMap((a) =>
-      a.type === CfgAttr.UNITY_SPLIT_INCLUDE && a.value instanceof Uint8Array
-        ? (unitySplitNetworks(a.value) ?? [])
-        : [],
-    ),
+    splitInclude: networks(CfgAttr.UNITY_SPLIT_INCLUDE),
+    localLan: networks(CfgAttr.UNITY_LOCAL_LAN),
   };
 }
 
-/** What a client asks for (the Cisco VPN Client's list): address, mask, servers, domain, split-include. */
+/**
+ * What a client asks for (the Cisco VPN Client's list): address, mask, servers, domain, the
+ * split-include and the local LAN.
+ */
 const CLIENT_REQUEST = [
   CfgAttr.INTERNAL_IP4_ADDRESS,
   CfgAttr.INTERNAL_IP4_NETMASK,
@@ -125,6 +137,7 @@ const CLIENT_REQUEST = [
   CfgAttr.INTERNAL_IP4_NBNS,
   CfgAttr.UNITY_DEF_DOMAIN,
   CfgAttr.UNITY_SPLIT_INCLUDE,
+  CfgAttr.UNITY_LOCAL_LAN,
 ] as const;
 
 /** The event `transact` announces a transaction with; it adds the SA, message ID and attributes. */
@@ -188,6 +201,23 @@ export class RemoteAccess {
   /** The Mode Config address of this IKE SA's client (ours as a client). */
   address(sa: IkeSa): string | undefined {
     return this.sessions.get(sa.connId)?.address;
+  }
+
+  /**
+   * As a client of the gateway `sas` lead to: the proxy ID to propose for `selector` (the ACL
+   * line, `any` toward a protected network). Our side is the Mode Config address alone, as the
+   * Cisco VPN Client proposes it and the gateway binds it; a selector whose local side does
+   * not hold that address is not ours to narrow and goes as it is.
+   */
+  clientProxyId(sas: readonly IkeSa[], selector: TrafficSelector): TrafficSelector {
+    // The newest SA's address: an IKE rekey may have brought a new one.
+    for (const sa of [...sas].reverse()) {
+      const s = this.sessions.get(sa.connId);
+      if (s?.role !== 'client' || s.address === undefined || sa.deleted) continue;
+      const narrowed = { ...selector, localStart: s.address, localEnd: s.address };
+      if (selectorContains(selector, narrowed)) return narrowed;
+    }
+    return selector;
   }
 
   /**

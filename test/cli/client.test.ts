@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { clientRouterConfig, parseClientFile } from '../../src/cli/client.js';
 import { UsageError } from '../../src/cli/errors.js';
 import { parseConfigText } from '../../src/gateway/index.js';
+import { policyRules } from '../../src/gateway/spdFromConfig.js';
 
 const FILE = `# Example 13-20
 gateway 150.1.1.1
@@ -17,6 +18,7 @@ remote-network 10.1.1.0/24
 remote-network 172.16.5.9/12
 ike-proposal des md5 1
 esp-proposal esp-des esp-md5-hmac
+resolv-conf /run/typeswan/resolv.conf
 `;
 
 describe('typeswan client settings', () => {
@@ -28,6 +30,7 @@ describe('typeswan client settings', () => {
       remoteNetworks: ['10.1.1.0/24', '172.16.5.9/12'],
       ike: { encryption: 'des', hash: 'md5', group: '1' },
       esp: ['esp-des', 'esp-md5-hmac'],
+      resolvConf: '/run/typeswan/resolv.conf',
     });
   });
 
@@ -74,6 +77,35 @@ describe('typeswan client settings', () => {
     assert.equal(config.isakmpPolicies[0]?.priority, 10);
     assert.equal(config.isakmpPolicies[0]?.authentication, 'pre-share');
     assert.equal(config.cryptoMaps[0]?.peers[0], '150.1.1.1');
+  });
+
+  it('puts the local LAN first as deny lines: the SPD bypasses it and protects the rest', () => {
+    const text = clientRouterConfig({
+      gateway: '192.0.2.2',
+      local: '192.0.2.1',
+      key: 'k',
+      username: 'u',
+      remoteNetworks: ['10.0.0.0/8'],
+      localLan: ['10.1.0.0/24'],
+      ike: { encryption: 'aes', hash: 'sha', group: '14' },
+      esp: ['esp-aes'],
+    });
+    const acl = text.split('\n').filter((l) => l.startsWith('access-list'));
+    assert.deepEqual(acl, [
+      'access-list 150 deny ip any 10.1.0.0 0.0.0.255',
+      'access-list 150 permit ip any 10.0.0.0 0.255.255.255',
+    ]);
+    const rules = policyRules(parseConfigText(text, 'client.cfg')).map((r) => [
+      r.rule.action,
+      r.rule.selector.remoteStart,
+      r.rule.selector.remoteEnd,
+    ]);
+    // 10.0.0.0/8 less 10.1.0.0/24: the protect rules around the hole (nothing routes it into the TUN).
+    assert.deepEqual(rules, [
+      ['bypass', '10.1.0.0', '10.1.0.255'],
+      ['protect', '10.0.0.0', '10.0.255.255'],
+      ['protect', '10.1.1.0', '10.255.255.255'],
+    ]);
   });
 
   it('refuses a remote network that is no IPv4 prefix', () => {

@@ -11,10 +11,12 @@ import {
   clientSelector,
   concentratorConfig,
   GATEWAY,
+  PROTECTED,
   RaLab,
   RaNode,
 } from './remoteAccessLab.js';
 import { seededRng } from './harness.js';
+import type { TrafficSelector } from '../../src/policy/model.js';
 
 const CLIENT = '171.68.118.143';
 /** draft-ietf-ipsec-isakmp-xauth-06 §4 (and strongSwan's AUTH_XAUTH_INIT_PSK): 65001. */
@@ -114,4 +116,37 @@ test('the Concentrator selects the group key by the client ID_KEY_ID (crypto isa
   const stranger = (await groupClient('other', 'group-secret-17')).client;
   assert.equal(stranger.address4, undefined);
   assert.equal(stranger.installed.length, 0);
+});
+
+/** The client's ACL line toward `network` (`access-list 101 permit ip any NET`): local is any. */
+function aclSelector(network: { readonly start: string; readonly end: string }): TrafficSelector {
+  return { ...clientSelector('0.0.0.0', network), localEnd: '255.255.255.255' };
+}
+
+test('after Mode Config the client proposes its assigned address, not the ACL any, as its proxy ID', async () => {
+  const lab = new RaLab(concentratorConfig({ modes: ['respond'] }), [
+    { address: CLIENT, username: 'ciscouser', password: 'cisco1234', modeConfig: 'pull' },
+  ]);
+  const [client] = lab.clients;
+  assert.ok(client);
+  lab.apply(client, client.engine.acquire({ peer: GATEWAY, selector: aclSelector(PROTECTED) }, lab.now));
+  await lab.run(10);
+  assert.equal(client.address4, '10.1.10.1');
+  // Traffic to a second network once phase 1.5 is over: its acquire carries the ACL line.
+  const second = { start: '11.10.2.0', end: '11.10.2.255' };
+  lab.apply(client, client.engine.acquire({ peer: GATEWAY, selector: aclSelector(second) }, lab.now));
+  await lab.run(20);
+  const locals = client.installed.map((i) => {
+    const s = i.pairs[0]?.outbound.selector;
+    return [s?.localStart, s?.localEnd, s?.remoteStart];
+  });
+  assert.deepEqual(
+    locals.sort((a, b) => String(a[2]).localeCompare(String(b[2]))),
+    [
+      ['10.1.10.1', '10.1.10.1', '11.10.1.0'],
+      ['10.1.10.1', '10.1.10.1', '11.10.2.0'],
+    ],
+  );
+  assert.deepEqual(client.of('proxyIdRefused'), []);
+  assert.deepEqual(lab.gateway.of('proxyIdRefused'), []);
 });

@@ -4,12 +4,17 @@
 // and WINS servers. The client (r1) gets a pool address on its TUN, a ping from it reaches
 // the host behind strongSwan (hb), SIGINT deletes the SAs (strongSwan lists them no more) and
 // removes the TUN; a wrong password is refused and the client exits 1. strongSwan both waits
-// for the client's REQUEST (`pull = yes`) and pushes its SET (`pull = no`).
+// for the client's REQUEST (`pull = yes`) and pushes its SET (`pull = no`). The client's proxy
+// ID is its virtual IP/32 (strongSwan's child lists it as the remote TS), also for a quick mode
+// that traffic starts after `clear crypto sa`; each split-include network gets its quick mode;
+// the pool's DNS servers and domain go to `--resolv-conf FILE`, which is put back on SIGINT;
+// the pool's `split_exclude` (UNITY_LOCAL_LAN) stays outside the tunnel.
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cidrContains } from '../../src/net/host/cidr.js';
 import {
   ADDR,
   announceSkip,
@@ -36,6 +41,8 @@ interface ServerOptions {
   /** The group name the client gives as its ID_KEY_ID identity (aggressive mode). */
   readonly group?: string;
   readonly localTs?: readonly string[];
+  /** The pool's `split_exclude`: strongSwan sends it as UNITY_LOCAL_LAN. */
+  readonly splitExclude?: string;
 }
 
 /** strongSwan as the remote-access gateway: PSK, then XAUTH generic, then an address from `pool`. */
@@ -80,7 +87,7 @@ pools {
         nbns = 10.2.0.55
         # UNITY_DEF_DOMAIN, as raw bytes
         28674 = lab.example
-    }
+${o.splitExclude !== undefined ? `        split_exclude = ${o.splitExclude}\n` : ''}    }
 }
 secrets {
     ike-${o.name} {
@@ -113,14 +120,21 @@ interface Client {
   show(what: readonly string[]): ReturnType<typeof run>;
 }
 
-function startClient(lab: Lab, name: string, config: string, password: string, tun: string): Client {
+function startClient(
+  lab: Lab,
+  name: string,
+  config: string,
+  password: string,
+  tun: string,
+  flags: readonly string[] = [],
+): Client {
   const file = join(lab.dir, `${name}.cfg`);
   writeFileSync(file, config);
   const control = join(lab.dir, `${name}.sock`);
   const daemon = lab.spawnIn(
     'r1',
     name,
-    [...typeswanCommand(), 'client', '-c', file, '--control', control, '--tun', tun],
+    [...typeswanCommand(), 'client', '-c', file, '--control', control, '--tun', tun, ...flags],
     { ...process.env, TYPESWAN_PASSWORD: password },
   );
   return {
@@ -170,6 +184,54 @@ async function leaves(lab: Lab, client: Client, charon: Charon, tun: string, ike
   assert.notEqual(link.code, 0, `the TUN is gone: ${link.stdout}`);
 }
 
+/** strongSwan sends 10.0.0.0/8 as split-include and `splitExclude` as UNITY_LOCAL_LAN. */
+async function localLanCase(
+  lab: Lab,
+  charon: Charon,
+  t: { after(fn: () => unknown): void },
+  name: string,
+  splitExclude: string,
+  outside: string,
+): Promise<void> {
+  await charon.load(
+    serverConf({ name, pull: true, localTs: ['10.0.0.0/8'], splitExclude }),
+    `${name}.swanctl.conf`,
+  );
+  const tun = `tscl${name}0`;
+  const client = startClient(lab, `client-${name}`, clientCfg(), 'cisco1234', tun);
+  t.after(() => client.daemon.stop('SIGINT', 8000));
+  const address = await assigned(client, charon, tun);
+  const said = `local LAN from 192.0.2.2: ${outside} outside ${tun}`;
+  assert.ok(
+    await until(() => client.daemon.text().includes(said), 10_000),
+    client.daemon.text().slice(-3000),
+  );
+  await pingsThrough(lab, client, charon, address);
+  const routes = (await lab.exec('r1', ['ip', '-4', 'route', 'show', 'dev', tun])).stdout;
+  assert.match(routes, /^10\.2\.0\.0\/\d+/m, routes);
+  // 10.0.0.0/8 less 10.1.0.0/24: no route into the TUN covers r1's LAN.
+  const tunnelled = routes.split('\n').flatMap((l) => /^(\d+\.\d+\.\d+\.\d+\/\d+)/.exec(l)?.[1] ?? []);
+  assert.ok(tunnelled.length > 1, routes);
+  assert.deepEqual(
+    tunnelled.filter((cidr) => cidrContains(cidr, ADDR.ha) || cidrContains(cidr, ADDR.r1Lan)),
+    [],
+  );
+  const toHa = await lab.exec('r1', ['ip', '-4', '-o', 'route', 'get', ADDR.ha]);
+  assert.doesNotMatch(toHa.stdout, new RegExp(tun), `${toHa.stdout}\n${routes}`);
+  const toHb = await lab.exec('r1', ['ip', '-4', '-o', 'route', 'get', ADDR.hb]);
+  assert.match(toHb.stdout, new RegExp(`dev ${tun}`), toHb.stdout);
+  const ha = await lab.ping('r1', ADDR.ha, 3, 0.2);
+  assert.equal(ha.received, 3, ha.output);
+  // One child: the split-include network from the virtual IP, no quick mode for the pieces.
+  const listed = await charon.listSas();
+  assert.match(listed, new RegExp(`local\\s+10\\.0\\.0\\.0/8\\s+remote\\s+${quote(address)}/32`), listed);
+  assert.equal(listed.match(/INSTALLED/g)?.length, 1, listed);
+  const ezvpn = await client.show(['crypto', 'ipsec', 'client', 'ezvpn']);
+  for (const line of ['Local LAN List: 1', `       Address    : ${splitExclude.split('/')[0] ?? ''}`])
+    assert.ok(ezvpn.stdout.includes(line), `${line} in:\n${ezvpn.stdout}${ezvpn.stderr}`);
+  await leaves(lab, client, charon, tun, name);
+}
+
 describe(
   'interop: typeswan client <-> strongSwan XAUTH/Mode Config server',
   { skip, timeout: 400_000 },
@@ -186,11 +248,28 @@ describe(
       await lab?.destroy();
     });
 
-    it('pull: XAUTH, the pool address on the TUN, pings to hb, DNS/WINS shown, SIGINT deletes', async (t) => {
+    it('pull: XAUTH, the pool address on the TUN, pings to hb, DNS/WINS shown and written, SIGINT deletes', async (t) => {
       await charon.load(serverConf({ name: 'pull', pull: true }), 'pull.swanctl.conf');
-      const client = startClient(lab, 'client-pull', clientCfg(), 'cisco1234', 'tsclpull0');
+      const resolvConf = join(lab.dir, 'pull-resolv.conf');
+      const before = 'nameserver 192.0.2.53\n';
+      writeFileSync(resolvConf, before);
+      const client = startClient(lab, 'client-pull', clientCfg(), 'cisco1234', 'tsclpull0', [
+        '--resolv-conf',
+        resolvConf,
+      ]);
       t.after(() => client.daemon.stop('SIGINT', 8000));
       const address = await assigned(client, charon, 'tsclpull0');
+      // The pool's `dns` and its UNITY_DEF_DOMAIN (28674), in strongSwan's order.
+      assert.ok(
+        await until(() => readFileSync(resolvConf, 'utf8') !== before, 5000),
+        client.daemon.text().slice(-3000),
+      );
+      assert.deepEqual(readFileSync(resolvConf, 'utf8').split('\n').slice(1), [
+        'search lab.example',
+        'nameserver 10.2.0.53',
+        'nameserver 10.2.0.54',
+        '',
+      ]);
       assert.match(charon.log(), /XAuth authentication of 'ciscouser' successful/, charon.log().slice(-3000));
       const addr = await lab.exec('r1', ['ip', '-4', '-o', 'addr', 'show', 'dev', 'tsclpull0']);
       assert.match(addr.stdout, new RegExp(`inet ${quote(address)}/32`), addr.stdout);
@@ -221,7 +300,27 @@ describe(
         ),
         ipsec.stdout,
       );
+      // Traffic after `clear crypto sa` starts a quick mode from the ACL line (`any`): still
+      // proposed from the virtual IP.
+      const [node, ...rest] = typeswanCommand();
+      const cleared = await run(
+        node ?? process.execPath,
+        [...rest, 'clear', 'crypto', 'sa', '--control', client.control],
+        {
+          timeoutMs: 15_000,
+        },
+      );
+      assert.equal(cleared.code, 0, cleared.stderr);
+      assert.ok(
+        await until(async () => !/pull-net0\[\d+\]/.test(await charon.listSas()), 10_000),
+        await charon.listSas(),
+      );
+      await pingsThrough(lab, client, charon, address);
+      const again = await charon.listSas();
+      assert.match(again, new RegExp(`pull-net0.*[\\s\\S]*remote\\s+${quote(address)}/32`), again);
+      assert.doesNotMatch(again, /remote\s+0\.0\.0\.0\/0/, again);
       await leaves(lab, client, charon, 'tsclpull0', 'pull');
+      assert.equal(readFileSync(resolvConf, 'utf8'), before, 'the resolv.conf is put back');
     });
 
     it('push (pull = no): strongSwan SETs the address after XAUTH; pings pass from it', async (t) => {
@@ -257,6 +356,39 @@ describe(
         listed,
       );
       await leaves(lab, client, charon, 'tsclsplit0', 'split');
+    });
+
+    it('two split-include networks: one quick mode each, both from the virtual IP', async (t) => {
+      await charon.load(
+        serverConf({ name: 'split2', pull: true, localTs: ['10.2.0.0/25', '10.2.0.128/25'] }),
+        'split2.swanctl.conf',
+      );
+      const client = startClient(lab, 'client-split2', clientCfg(), 'cisco1234', 'tsclsplt2');
+      t.after(() => client.daemon.stop('SIGINT', 8000));
+      const address = await assigned(client, charon, 'tsclsplt2');
+      // strongSwan answers both quick modes (they start once Mode Config is over, with no
+      // traffic); it then fails to add its own second route toward the same virtual IP (its
+      // table 220) and deletes whichever child came second, so its log is the witness.
+      const vip = quote(address);
+      for (const net of ['10\\.2\\.0\\.0/25', '10\\.2\\.0\\.128/25']) {
+        const asked = new RegExp(`looking for a child config for ${net} === ${vip}/32`);
+        assert.ok(await until(() => asked.test(charon.log()), 10_000), charon.log().slice(-4000));
+      }
+      assert.doesNotMatch(charon.log(), /looking for a child config for \S+ === 0\.0\.0\.0\/0/);
+      const established = new RegExp(
+        `CHILD_SA split2-net[01]\\{\\d+\\} established .* TS 10\\.2\\.0\\.(0|128)/25 === ${vip}/32`,
+      );
+      assert.ok(await until(() => established.test(charon.log()), 10_000), charon.log().slice(-4000));
+      await leaves(lab, client, charon, 'tsclsplt2', 'split2');
+    });
+
+    it('local LAN: the pool split_exclude stays outside the tunnel, the split-include goes through', async (t) => {
+      // 10.0.0.0/8 through the tunnel, but r1's own LAN (ha, 10.1.0.0/24) outside it.
+      await localLanCase(lab, charon, t, 'lan', '10.1.0.0/24', '10.1.0.0/24');
+    });
+
+    it('local LAN 0.0.0.0/32 (the Cisco "LAN I am on"): the connected networks stay outside', async (t) => {
+      await localLanCase(lab, charon, t, 'ownlan', '0.0.0.0/32', '10.1.0.0/24, 192.0.2.0/24');
     });
 
     it('group authentication: aggressive mode with the group name as ID_KEY_ID and the group key', async (t) => {

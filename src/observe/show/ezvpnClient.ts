@@ -1,6 +1,6 @@
 // `show crypto ipsec client ezvpn` (the IOS Easy VPN Remote's view) for `typeswan client`: per
 // gateway, the state of the tunnel and what Mode Config gave the client: its address and mask,
-// DNS and WINS servers, default domain, and the Cisco Unity split tunnel list.
+// DNS and WINS servers, default domain, and the Cisco Unity split tunnel and local LAN lists.
 
 export interface EzvpnClientView {
   /** The crypto map of the client's one entry. */
@@ -13,13 +13,31 @@ export interface EzvpnClientView {
   readonly dns: readonly string[];
   readonly wins: readonly string[];
   readonly domain?: string;
-  readonly splitInclude: readonly { readonly address: string; readonly mask: string }[];
+  readonly splitInclude: readonly UnityNetwork[];
+  /** Cisco Unity local LAN: kept outside the tunnel. */
+  readonly localLan?: readonly UnityNetwork[];
 }
+
+type UnityNetwork = { readonly address: string; readonly mask: string };
 
 const ORDINAL = ['Primary', 'Secondary'] as const;
 
 function servers(label: string, addresses: readonly string[]): string[] {
   return addresses.map((a, i) => `${label} ${ORDINAL[i] ?? `${i + 1}`}: ${a}`);
+}
+
+function networkList(title: string, networks: readonly UnityNetwork[]): string[] {
+  if (networks.length === 0) return [];
+  return [
+    `${title}: ${networks.length}`,
+    ...networks.flatMap((n) => [
+      `       Address    : ${n.address}`,
+      `       Mask       : ${n.mask}`,
+      '       Protocol   : 0x0',
+      '       Source Port: 0',
+      '       Dest Port  : 0',
+    ]),
+  ];
 }
 
 export function formatEzvpnClient(views: readonly EzvpnClientView[]): string {
@@ -37,17 +55,8 @@ export function formatEzvpnClient(views: readonly EzvpnClientView[]): string {
       ...servers('NBMS/WINS', v.wins),
       ...(v.domain !== undefined ? [`Default Domain: ${v.domain}`] : []),
     );
-    if (v.splitInclude.length > 0) {
-      lines.push(`Split Tunnel List: ${v.splitInclude.length}`);
-      for (const n of v.splitInclude)
-        lines.push(
-          `       Address    : ${n.address}`,
-          `       Mask       : ${n.mask}`,
-          '       Protocol   : 0x0',
-          '       Source Port: 0',
-          '       Dest Port  : 0',
-        );
-    }
+    lines.push(...networkList('Split Tunnel List', v.splitInclude));
+    lines.push(...networkList('Local LAN List', v.localLan ?? []));
   }
   return `${lines.join('\n')}\n`;
 }
