@@ -13,28 +13,13 @@
 // receiver takes either.
 
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import type { IpcompAlgorithm } from '../policy/ipcomp.js';
+import type { IpsecSa } from '../policy/sa.js';
+import type { SaCounters } from './counters.js';
 import { LzsError, lzsCompress, lzsDecompress } from './lzs.js';
 
 export const IPPROTO_IPCOMP = 108;
 export const IPCOMP_HEADER_LENGTH = 4;
-
-export type IpcompAlgorithm = 'deflate' | 'lzs';
-
-/** RFC 2407 §4.4.5 IPCOMP transform IDs, which are also the well-known CPIs (RFC 3173 §3.3). */
-export const IPCOMP_TRANSFORM_ID: Readonly<Record<IpcompAlgorithm, number>> = { deflate: 2, lzs: 3 };
-
-/** RFC 3173 §3.3: CPIs a node chooses for a negotiated association. */
-export const CPI_NEGOTIATED_MIN = 256;
-export const CPI_NEGOTIATED_MAX = 61439;
-
-/**
- * A CPI a peer may choose for the association it decompresses: a well-known one (1-63, "MAY
- * select a CPI in the pre-defined range" when negotiating a well-known algorithm), a negotiated
- * one, or a private-use one. 0 and the reserved 64-255 are refused.
- */
-export function cpiAcceptable(cpi: number): boolean {
-  return Number.isInteger(cpi) && ((cpi >= 1 && cpi <= 63) || (cpi >= 256 && cpi <= 0xffff));
-}
 
 /**
  * RFC 2394 §2.3 and RFC 2395 §2.3: below about 90 bytes compression rarely pays, so such
@@ -128,4 +113,49 @@ export function ipcompDecompress(
   if (h.nextHeader === IPPROTO_IPCOMP) throw new IpcompError('nested IPComp header');
   const payload = decompressWith(algorithm, datagram.subarray(IPCOMP_HEADER_LENGTH), maxLength);
   return { nextHeader: h.nextHeader, payload };
+}
+
+/** Output on an ESP SA: the payload ESP carries and its next header, compressed when the SA
+ * has IPComp and compression pays; counted either way. */
+export function ipcompOutput(
+  ipcomp: IpsecSa['ipcomp'],
+  counters: SaCounters,
+  payload: Uint8Array,
+  nextHeader: number,
+): { payload: Uint8Array; nextHeader: number } {
+  if (ipcomp === undefined) return { payload, nextHeader };
+  let datagram: Uint8Array | undefined;
+  try {
+    datagram = ipcompCompress(ipcomp.algorithm, ipcomp.cpi, payload, nextHeader);
+  } catch {
+    counters.comprFailed++;
+    return { payload, nextHeader };
+  }
+  if (datagram === undefined) {
+    counters.notCompressed++;
+    return { payload, nextHeader };
+  }
+  counters.compressed++;
+  return { payload: datagram, nextHeader: IPPROTO_IPCOMP };
+}
+
+/** Input on an ESP SA whose payload's next header is IPComp: the original, or why not. */
+export function ipcompInput(
+  ipcomp: IpsecSa['ipcomp'],
+  counters: SaCounters,
+  datagram: Uint8Array,
+): Decompressed | string {
+  if (ipcomp === undefined) {
+    counters.decompressFailed++;
+    return 'IPComp payload on an SA without IPComp';
+  }
+  try {
+    const d = ipcompDecompress(ipcomp.algorithm, ipcomp.cpi, datagram);
+    counters.decompressed++;
+    return d;
+  } catch (e) {
+    if (!(e instanceof IpcompError)) throw e;
+    counters.decompressFailed++;
+    return e.message;
+  }
 }

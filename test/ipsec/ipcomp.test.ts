@@ -8,8 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { lzsCompress, lzsDecompress, LzsError } from '../../src/ipsec/lzs.js';
+import { cpiAcceptable } from '../../src/policy/ipcomp.js';
 import {
-  cpiAcceptable,
   decompressWith,
   IPCOMP_THRESHOLD,
   ipcompCompress,
