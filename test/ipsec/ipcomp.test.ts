@@ -16,6 +16,13 @@ import {
   ipcompDecompress,
   IpcompError,
 } from '../../src/ipsec/ipcomp.js';
+import { DataPlane } from '../../src/ipsec/dataplane.js';
+import { Spd } from '../../src/ipsec/spd.js';
+import type { DataPlaneAction } from '../../src/ipsec/actions.js';
+import type { IpsecSa } from '../../src/policy/sa.js';
+import { buildIpv4 } from '../../src/packet/ipv4.js';
+import { ipv4FromText } from '../../src/packet/address.js';
+import { ANY_TS, espPair } from './helpers.js';
 
 const hex = (h: string): Uint8Array => Uint8Array.from(Buffer.from(h, 'hex'));
 
@@ -148,4 +155,84 @@ test('RFC 3173 §3.3: CPIs 0 and 64-255 are refused, well-known, negotiated and 
   assert.equal(cpiAcceptable(255), false);
   assert.equal(cpiAcceptable(65536), false);
   for (const ok of [2, 3, 63, 256, 61439, 61440, 65535]) assert.equal(cpiAcceptable(ok), true, String(ok));
+});
+
+// ------------------------------------------------------------------ in the data plane
+
+function planes(outbound: IpsecSa['ipcomp'], inbound: IpsecSa['ipcomp'], mode: 'tunnel' | 'transport') {
+  const pair = espPair('aes-cbc', 'hmac-sha1-96', { mode });
+  const a = new DataPlane({ spd: Spd.fromRules([{ action: 'protect', selector: ANY_TS }]) });
+  const b = new DataPlane();
+  a.installSa({ ...pair.out, ...(outbound ? { ipcomp: outbound } : {}) }, 0);
+  b.installSa({ ...pair.in, ...(inbound ? { ipcomp: inbound } : {}) }, 0);
+  return { a, b, spi: pair.out.spi };
+}
+
+function udpPacket(payload: Uint8Array): Uint8Array {
+  const udp = new Uint8Array(8 + payload.length);
+  udp[0] = 0x13;
+  udp[1] = 0x88;
+  udp[2] = 0x13;
+  udp[3] = 0x89;
+  udp[4] = udp.length >> 8;
+  udp[5] = udp.length & 0xff;
+  udp.set(payload, 8);
+  return buildIpv4(
+    { protocol: 17, source: ipv4FromText('192.0.2.1'), destination: ipv4FromText('192.0.2.2'), ttl: 64 },
+    udp,
+  );
+}
+
+function through(a: DataPlane, b: DataPlane, packet: Uint8Array): DataPlaneAction[] {
+  const sent = a.outbound(packet, 1).filter((x) => x.kind === 'send');
+  assert.equal(sent.length, 1);
+  return b.inbound(sent[0]!.packet, 1);
+}
+
+for (const mode of ['tunnel', 'transport'] as const) {
+  for (const algorithm of ['lzs', 'deflate'] as const) {
+    test(`data plane, ${mode} mode, ${algorithm}: compressed inside ESP, small packets not`, () => {
+      const { a, b, spi } = planes({ algorithm, cpi: 0x2345 }, { algorithm, cpi: 0x2345 }, mode);
+      const big = udpPacket(HTTP);
+      const delivered = through(a, b, big);
+      assert.deepEqual(
+        delivered.map((x) => x.kind),
+        ['deliver'],
+      );
+      assert.deepEqual(Buffer.from((delivered[0] as { packet: Uint8Array }).packet), Buffer.from(big));
+      const small = udpPacket(Buffer.from('tiny'));
+      assert.deepEqual(
+        Buffer.from((through(a, b, small)[0] as { packet: Uint8Array }).packet),
+        Buffer.from(small),
+      );
+      const out = a.counters(spi, 'esp', '192.0.2.2')!;
+      const inb = b.counters(spi, 'esp', '192.0.2.2')!;
+      assert.equal(out.compressed, 1);
+      assert.equal(out.notCompressed, 1);
+      assert.equal(inb.decompressed, 1);
+      assert.equal(inb.recvErrors, 0);
+      // accounting stays on the uncompressed bytes, as the lifetime in kilobytes is defined
+      assert.equal(out.bytes, mode === 'tunnel' ? big.length + small.length : big.length + small.length - 40);
+    });
+  }
+}
+
+test('data plane: a wrong CPI, a payload that does not decompress, IPComp on an SA without it: counted drops', () => {
+  const cases: [IpsecSa['ipcomp'], IpsecSa['ipcomp'], RegExp][] = [
+    [{ algorithm: 'lzs', cpi: 300 }, { algorithm: 'lzs', cpi: 301 }, /CPI 300/],
+    [{ algorithm: 'lzs', cpi: 300 }, { algorithm: 'deflate', cpi: 300 }, /DEFLATE/],
+    [{ algorithm: 'deflate', cpi: 300 }, undefined, /without IPComp/],
+  ];
+  for (const [outbound, inbound, why] of cases) {
+    const { a, b, spi } = planes(outbound, inbound, 'tunnel');
+    const r = through(a, b, udpPacket(HTTP));
+    assert.equal(r.length, 1);
+    const drop = r[0]!;
+    assert.equal(drop.kind, 'drop');
+    assert.equal(drop.kind === 'drop' && drop.reason, 'decompress');
+    assert.match((drop as { detail?: string }).detail ?? '', why);
+    const c = b.counters(spi, 'esp', '192.0.2.2')!;
+    assert.equal(c.decompressFailed, 1);
+    assert.equal(c.recvErrors, 1);
+  }
 });
