@@ -19,6 +19,8 @@ import {
 import { DataPlane } from '../../src/ipsec/dataplane.js';
 import { Spd } from '../../src/ipsec/spd.js';
 import type { DataPlaneAction } from '../../src/ipsec/actions.js';
+import type { EspBatchCrypto } from '../../src/ipsec/espCrypto.js';
+import { loadEspCrypto } from '../../src/gateway/dataPlaneAdapter.js';
 import type { IpsecSa } from '../../src/policy/sa.js';
 import { buildIpv4 } from '../../src/packet/ipv4.js';
 import { ipv4FromText } from '../../src/packet/address.js';
@@ -159,10 +161,18 @@ test('RFC 3173 §3.3: CPIs 0 and 64-255 are refused, well-known, negotiated and 
 
 // ------------------------------------------------------------------ in the data plane
 
-function planes(outbound: IpsecSa['ipcomp'], inbound: IpsecSa['ipcomp'], mode: 'tunnel' | 'transport') {
+const native = loadEspCrypto();
+
+function planes(
+  outbound: IpsecSa['ipcomp'],
+  inbound: IpsecSa['ipcomp'],
+  mode: 'tunnel' | 'transport',
+  espCrypto?: EspBatchCrypto,
+) {
   const pair = espPair('aes-cbc', 'hmac-sha1-96', { mode });
-  const a = new DataPlane({ spd: Spd.fromRules([{ action: 'protect', selector: ANY_TS }]) });
-  const b = new DataPlane();
+  const crypto = espCrypto !== undefined ? { espCrypto } : {};
+  const a = new DataPlane({ spd: Spd.fromRules([{ action: 'protect', selector: ANY_TS }]), ...crypto });
+  const b = new DataPlane(crypto);
   a.installSa({ ...pair.out, ...(outbound ? { ipcomp: outbound } : {}) }, 0);
   b.installSa({ ...pair.in, ...(inbound ? { ipcomp: inbound } : {}) }, 0);
   return { a, b, spi: pair.out.spi };
@@ -216,6 +226,32 @@ for (const mode of ['tunnel', 'transport'] as const) {
     });
   }
 }
+
+test('data plane with the native ESP crypto: batches compress and decompress the same way', (t) => {
+  if (typeof native === 'string') {
+    t.skip(`no native addon: ${native}`);
+    return;
+  }
+  const { a, b, spi } = planes(
+    { algorithm: 'lzs', cpi: 777 },
+    { algorithm: 'lzs', cpi: 777 },
+    'tunnel',
+    native,
+  );
+  const packets = [udpPacket(HTTP), udpPacket(Buffer.from('tiny')), udpPacket(HTTP)];
+  const sent = a.outboundBatch(packets, 1).filter((x) => x.kind === 'send');
+  assert.equal(sent.length, 3);
+  const delivered = b.inboundBatch(
+    sent.map((x) => x.packet),
+    1,
+  );
+  assert.deepEqual(
+    delivered.map((x) => (x.kind === 'deliver' ? Buffer.from(x.packet).toString('hex') : x.kind)),
+    packets.map((p) => Buffer.from(p).toString('hex')),
+  );
+  assert.equal(a.counters(spi, 'esp', '192.0.2.2')!.compressed, 2);
+  assert.equal(b.counters(spi, 'esp', '192.0.2.2')!.decompressed, 2);
+});
 
 test('data plane: a wrong CPI, a payload that does not decompress, IPComp on an SA without it: counted drops', () => {
   const cases: [IpsecSa['ipcomp'], IpsecSa['ipcomp'], RegExp][] = [
