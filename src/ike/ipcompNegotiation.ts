@@ -25,6 +25,7 @@ import {
   type Proposal,
 } from '../wire/index.js';
 import { ProtocolId } from './constants.js';
+import type { IkeEvent } from './events.js';
 
 const CPI_NEGOTIATED_COUNT = CPI_NEGOTIATED_MAX - CPI_NEGOTIATED_MIN + 1;
 
@@ -173,4 +174,36 @@ export function ipcompFromReply(
   if (p.transforms.length !== 1 || t?.transformId !== TRANSFORM_ID[offeredAlgorithm])
     return { invalid: 'reply IPCOMP transform differs from our offer' };
   return { choice: { algorithm: offeredAlgorithm, inboundCpi: ourCpi, outboundCpi: cpi } };
+}
+
+/**
+ * The transform sets to offer, in order: a set with compression twice, ESP with IPCOMP and
+ * then ESP alone, for a peer that does not compress (strongSwan then considers only
+ * single-protocol proposals).
+ */
+export function withCompressionFallback(
+  sets: readonly TransformSet[],
+): { ts: TransformSet; algorithm?: IpcompAlgorithm }[] {
+  return sets.flatMap((ts) => {
+    const algorithm = compressionAlgorithm(ts);
+    return algorithm === undefined ? [{ ts }] : [{ ts, algorithm }, { ts }];
+  });
+}
+
+/** The debug's account of IPComp in one quick mode, when there is something to say. */
+export function ipcompEvent(
+  sink: { emit(e: IkeEvent): void },
+  connId: number,
+  messageId: number,
+  choice: IpcompChoice | undefined,
+  declined: string | undefined,
+): void {
+  if (choice === undefined && declined === undefined) return;
+  sink.emit({
+    type: 'ipcomp',
+    connId,
+    messageId,
+    ...(choice ? { choice } : {}),
+    ...(declined !== undefined ? { declined } : {}),
+  });
 }

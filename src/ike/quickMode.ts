@@ -62,8 +62,10 @@ import {
   answerIpcomp,
   compressionAlgorithm,
   cpiForSpi,
+  ipcompEvent,
   ipcompFromReply,
   ipcompProposal,
+  withCompressionFallback,
   type IpcompChoice,
 } from './ipcompNegotiation.js';
 import { mirror, proxyIdBody, proxyIdProblem, proxyIdRange } from './selectors.js';
@@ -268,13 +270,7 @@ export class QuickMode
     if (unsendable) throw new QuickModeFailure(NotifyType.INVALID_ID_INFORMATION, unsendable);
     this.pfsGroup = entry.pfsGroup;
     const proposals: Proposal[] = [];
-    // A set with compression is offered twice: ESP with IPCOMP, then ESP alone for a peer
-    // that does not compress (strongSwan considers only single-protocol proposals then).
-    const offers = sets.flatMap((ts) => {
-      const algorithm = compressionAlgorithm(ts);
-      return algorithm === undefined ? [{ ts }] : [{ ts, algorithm }, { ts }];
-    });
-    offers.forEach(({ ts, algorithm }, i) => {
+    withCompressionFallback(sets).forEach(({ ts, algorithm }, i) => {
       // SPIs are per protocol and proposal; each is unique on this host.
       const spis = {
         ...(ts.ah ? { ah: ctx.allocateSpi() } : {}),
@@ -536,7 +532,7 @@ export class QuickMode
         ? answerIpcomp(c.transformSet, offered, inbound.esp, espEncapsulation)
         : undefined;
     if (ipcomp?.accepted) reply.push(ipcomp.accepted.reply);
-    this.reportIpcomp(ctx, ipcomp?.accepted?.choice, ipcomp?.declined);
+    ipcompEvent(ctx, sa.connId, this.messageId, ipcomp?.accepted?.choice, ipcomp?.declined);
     this.chosen = {
       transformSet: c.transformSet,
       inbound,
@@ -753,7 +749,7 @@ export class QuickMode
         );
     }
     const inbound = ours.spis;
-    this.reportIpcomp(ctx, ipcomp?.choice, ipcomp?.declined);
+    ipcompEvent(ctx, sa.connId, this.messageId, ipcomp?.choice, ipcomp?.declined);
     this.chosen = {
       transformSet: ours.transformSet,
       inbound,
@@ -817,21 +813,6 @@ export class QuickMode
     this.commitRequested = false;
     void ctx;
     return { install: this.pairs, done: true };
-  }
-
-  private reportIpcomp(
-    ctx: QuickModeContext,
-    choice: IpcompChoice | undefined,
-    declined: string | undefined,
-  ): void {
-    if (choice === undefined && declined === undefined) return;
-    ctx.emit({
-      type: 'ipcomp',
-      connId: this.sa.connId,
-      messageId: this.messageId,
-      ...(choice ? { choice } : {}),
-      ...(declined !== undefined ? { declined } : {}),
-    });
   }
 
   private emitCreated(ctx: QuickModeContext): void {
