@@ -130,6 +130,14 @@ describe('interop: IPComp typeswan <-> typeswan', { skip: skipTt, timeout: 300_0
           [`0x${outboundCpi.toString(16).padStart(4, '0')}`],
           'every IPComp header from r1 carries r2’s CPI',
         );
+        // Wireshark reads our quick mode: an IPCOMP proposal (protocol 4) with a 2-byte CPI,
+        // in QM1 and in the reply
+        const qm = await tsharkLines(pcap, 'isakmp.prop.protoid == 4', keys, [
+          'isakmp.prop.protoid',
+          'isakmp.spisize',
+        ]);
+        assert.ok(qm.length >= 2, `IPCOMP proposals seen: ${qm.join(' | ')}`);
+        for (const line of qm) assert.ok(line.split('\t')[1]?.split(',').includes('2'), line);
         // and the small echoes went without IPComp, straight IP-in-ESP
         assert.ok(
           (await tsharkLines(pcap, 'esp && !ipcomp && icmp && ip.src == 10.1.0.10', keys)).length >= 5,
