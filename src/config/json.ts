@@ -341,7 +341,7 @@ const routerConfig = (defaultFile: string): Check<RouterConfig> =>
               'esp-sha512-hmac',
             ] as const),
           ),
-          compression: opt(oneOf(['comp-lzs'] as const)),
+          compression: opt(oneOf(['comp-lzs', 'comp-deflate'] as const)),
           mode: orDefault(oneOf(['tunnel', 'transport'] as const), () => 'tunnel' as const),
           at: opt(sourceRef),
         }),

@@ -25,6 +25,7 @@ const TRANSFORMS = [
   'ah-sha384-hmac',
   'ah-sha512-hmac',
   'comp-lzs',
+  'comp-deflate', // ours: IOS offers only comp-lzs, strongSwan and Linux only DEFLATE
 ] as const;
 
 /** Cursor is just after `crypto ipsec`. */
@@ -72,7 +73,7 @@ function transformSetCommand(ctx: ParseContext, cur: Cursor): void {
     } else if (t.endsWith('-hmac')) {
       clash(ts.espIntegrity);
       ts.espIntegrity = t as EspIntegrity;
-    } else if (t === 'comp-lzs') {
+    } else if (t === 'comp-lzs' || t === 'comp-deflate') {
       clash(ts.compression);
       ts.compression = t;
     } else {

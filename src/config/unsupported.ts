@@ -19,7 +19,7 @@ export type Feature =
   | 'dynamic-map' // crypto map ... ipsec-isakmp dynamic D
   | 'ah' // a transform set with ah-*
   | 'transport-mode' // mode transport
-  | 'compression' // comp-lzs
+  | 'compression' // comp-lzs or comp-deflate without an ESP transform to carry it
   | 'pfs' // set pfs
   | 'keepalive' // crypto isakmp keepalive (DPD)
   | 'hostname-identity' // crypto isakmp identity hostname
@@ -45,7 +45,7 @@ const DESCRIPTIONS: Readonly<Record<Feature, string>> = {
   'dynamic-map': 'dynamic crypto maps',
   ah: 'AH transforms',
   'transport-mode': 'transport mode',
-  compression: 'IPComp (comp-lzs)',
+  compression: 'IPComp without ESP',
   pfs: 'perfect forward secrecy (set pfs)',
   keepalive: 'ISAKMP keepalives (DPD)',
   'hostname-identity': 'hostname ISAKMP identity',
@@ -106,7 +106,8 @@ export function unsupportedFeatures(
     if (t.ah) add('ah', line, `crypto ipsec transform-set ${t.name} (${t.ah})`);
     if (t.mode === 'transport')
       add('transport-mode', line, `crypto ipsec transform-set ${t.name} (mode transport)`);
-    if (t.compression) add('compression', line, `crypto ipsec transform-set ${t.name} (comp-lzs)`);
+    if (t.compression && t.espEncryption === undefined)
+      add('compression', line, `crypto ipsec transform-set ${t.name} (${t.compression} with no esp-*)`);
   }
   for (const e of config.cryptoMaps) {
     const line = e.at?.line;

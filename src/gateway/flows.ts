@@ -49,6 +49,19 @@ function ivSize(sa: IpsecSa): number {
   }
 }
 
+/** The IPComp SA beside an ESP SA that carries it: its CPI, the ESP SA's lifetime. */
+function pcpView(sa: IpsecSa, esp: EspSaView): EspSaView | undefined {
+  if (sa.ipcomp === undefined) return undefined;
+  return {
+    ...esp,
+    spi: sa.ipcomp.cpi,
+    transform: sa.ipcomp.algorithm === 'lzs' ? 'comp-lzs' : 'comp-deflate',
+    ivSize: 0,
+    replayDetection: false,
+    ipcomp: true,
+  };
+}
+
 export interface FlowInputs {
   readonly rules: readonly PolicyRule[];
   readonly installed: readonly InstalledSa[];
@@ -102,6 +115,9 @@ export function addSaCounters(
       into.encaps += c.encaps;
       into.encrypt += c.encrypt;
       into.digest += c.digest;
+      into.compressed += c.compressed ?? 0;
+      into.notCompressed += c.notCompressed ?? 0;
+      into.comprFailed += c.comprFailed ?? 0;
     }
     into.sendErrors += c.sendErrors;
   } else {
@@ -109,6 +125,8 @@ export function addSaCounters(
       into.decaps += c.decaps;
       into.decrypt += c.decrypt;
       into.verify += c.verify;
+      into.decompressed += c.decompressed ?? 0;
+      into.decompressFailed += c.decompressFailed ?? 0;
     }
     into.recvErrors += c.recvErrors;
   }
@@ -138,6 +156,8 @@ function flowView(
     inAh: [] as EspSaView[],
     outEsp: [] as EspSaView[],
     outAh: [] as EspSaView[],
+    inPcp: [] as EspSaView[],
+    outPcp: [] as EspSaView[],
   };
   let currentOutbound = 0;
   let selector = r.rule.selector;
@@ -149,6 +169,8 @@ function flowView(
     const c = inputs.counters(i.sa.spi, i.sa.direction);
     if (c !== undefined) addSaCounters(counters, i, c);
     const view = saView(i, r.entry.map, c?.bytes ?? 0, inputs.now);
+    const pcp = pcpView(i.sa, view);
+    if (pcp !== undefined) (i.sa.direction === 'inbound' ? views.inPcp : views.outPcp).push(pcp);
     if (i.sa.direction === 'inbound') (i.sa.protocol === 'esp' ? views.inEsp : views.inAh).push(view);
     else {
       (i.sa.protocol === 'esp' ? views.outEsp : views.outAh).push(view);
@@ -175,5 +197,7 @@ function flowView(
     inboundAh: views.inAh,
     outboundEsp: views.outEsp,
     outboundAh: views.outAh,
+    ...(views.inPcp.length > 0 ? { inboundPcp: views.inPcp } : {}),
+    ...(views.outPcp.length > 0 ? { outboundPcp: views.outPcp } : {}),
   };
 }

@@ -88,6 +88,12 @@ export interface DataPlaneCounters {
   readonly sendErrors: number;
   readonly recvErrors: number;
   readonly bytes: number;
+  /** IPComp inside ESP (absent: none). */
+  readonly compressed?: number;
+  readonly notCompressed?: number;
+  readonly comprFailed?: number;
+  readonly decompressed?: number;
+  readonly decompressFailed?: number;
 }
 
 export interface DataPlane {

@@ -135,6 +135,18 @@ export type IkeEvent =
       readonly messageId: number;
       readonly check: Phase2Check;
     }
+  | {
+      /** IPComp in a quick mode: taken (the two CPIs) or declined, and why. */
+      readonly type: 'ipcomp';
+      readonly connId: number;
+      readonly messageId: number;
+      readonly choice?: {
+        readonly algorithm: 'lzs' | 'deflate';
+        readonly inboundCpi: number;
+        readonly outboundCpi: number;
+      };
+      readonly declined?: string;
+    }
   | { readonly type: 'skeyid'; readonly connId: number }
   /** Interesting traffic of a `discover` dynamic map with no peer: TED starts (Example 13-26). */
   | {
@@ -433,7 +445,7 @@ export type ModeConfigStep = 'set' | 'ack' | 'request' | 'reply' | 'failed' | 'a
 /** One transform of a phase-2 proposal, as the debug prints it (Example 13-3). */
 export interface Phase2TransformDescription {
   readonly number: number;
-  readonly protocol: 'esp' | 'ah';
+  readonly protocol: 'esp' | 'ah' | 'ipcomp';
   readonly id: string; // "ESP_3DES", "AH_SHA"
   readonly attributes: readonly string[]; // "encaps is 1", "SA life type in seconds", ...
 }

@@ -18,6 +18,7 @@ import {
   Phase2Attr,
 } from '../wire/index.js';
 import { ProtocolId } from './constants.js';
+import { ipcompTransformName } from './ipcompNegotiation.js';
 import type { Phase2TransformDescription } from './events.js';
 import { uint32Bytes } from '../crypto/index.js';
 
@@ -232,7 +233,7 @@ function vpi(v: Uint8Array): string {
 
 /** The IOS lines for one transform (Example 13-3 "attributes in transform"). */
 export function describeTransforms(p: Proposal): Phase2TransformDescription[] {
-  const proto = p.protocolId === ProtocolId.AH ? 'ah' : 'esp';
+  const proto = p.protocolId === ProtocolId.AH ? 'ah' : p.protocolId === ProtocolId.IPCOMP ? 'ipcomp' : 'esp';
   return p.transforms.map((t) => {
     const attrs: string[] = [];
     for (const a of t.attributes) {
@@ -262,7 +263,12 @@ export function describeTransforms(p: Proposal): Phase2TransformDescription[] {
       }
     }
     const tid = t.transformId;
-    const id = proto === 'ah' ? (AH_DEBUG[tid] ?? `AH_${tid}`) : (ESP_DEBUG[tid] ?? `ESP_${tid}`);
+    const id =
+      proto === 'ah'
+        ? (AH_DEBUG[tid] ?? `AH_${tid}`)
+        : proto === 'ipcomp'
+          ? ipcompTransformName(tid)
+          : (ESP_DEBUG[tid] ?? `ESP_${tid}`);
     return { number: t.transformNumber, protocol: proto, id, attributes: attrs };
   });
 }

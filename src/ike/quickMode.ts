@@ -58,6 +58,16 @@ import {
   quickModeHash3,
   type DhExchange,
 } from './keys.js';
+import {
+  answerIpcomp,
+  compressionAlgorithm,
+  cpiForSpi,
+  ipcompEvent,
+  ipcompFromReply,
+  ipcompProposal,
+  withCompressionFallback,
+  type IpcompChoice,
+} from './ipcompNegotiation.js';
 import { mirror, proxyIdBody, proxyIdProblem, proxyIdRange } from './selectors.js';
 import { settle, settleBuild, type Failed, type Task, type TaskResult } from './task.js';
 import type { Rng } from './types.js';
@@ -127,6 +137,7 @@ interface OurProposal {
   readonly number: number;
   readonly transformSet: TransformSet;
   readonly spis: { ah?: number; esp?: number };
+  readonly ipcomp?: { readonly algorithm: IpcompChoice['algorithm']; readonly cpi: number };
 }
 
 interface Chosen {
@@ -136,6 +147,7 @@ interface Chosen {
   lifetimeSeconds: number;
   lifetimeKilobytes: number;
   readonly udp: boolean;
+  readonly ipcomp?: IpcompChoice;
 }
 
 export class QuickMode
@@ -258,22 +270,30 @@ export class QuickMode
     if (unsendable) throw new QuickModeFailure(NotifyType.INVALID_ID_INFORMATION, unsendable);
     this.pfsGroup = entry.pfsGroup;
     const proposals: Proposal[] = [];
-    sets.forEach((ts, i) => {
+    withCompressionFallback(sets).forEach(({ ts, algorithm }, i) => {
       // SPIs are per protocol and proposal; each is unique on this host.
       const spis = {
         ...(ts.ah ? { ah: ctx.allocateSpi() } : {}),
         ...(ts.espEncryption ? { esp: ctx.allocateSpi() } : {}),
       };
-      this.proposals.push({ number: i + 1, transformSet: ts, spis });
+      const ipcomp =
+        algorithm !== undefined && spis.esp !== undefined
+          ? { algorithm, cpi: cpiForSpi(spis.esp) }
+          : undefined;
+      this.proposals.push({ number: i + 1, transformSet: ts, spis, ...(ipcomp ? { ipcomp } : {}) });
       const encaps = ts.mode === 'transport' ? this.transportEncapsulation() : this.encapsulation();
+      const params = {
+        encapsulation: encaps,
+        lifetimeSeconds: lifetime.seconds,
+        lifetimeKilobytes: lifetime.kilobytes,
+      };
       proposals.push(
         ...proposalsForTransformSet(ts, i + 1, spis, {
-          encapsulation: encaps,
-          lifetimeSeconds: lifetime.seconds,
-          lifetimeKilobytes: lifetime.kilobytes,
+          ...params,
           ...(this.pfsGroup !== undefined ? { pfsGroup: this.pfsGroup } : {}),
         }),
       );
+      if (ipcomp) proposals.push(ipcompProposal(ipcomp.algorithm, i + 1, ipcomp.cpi, params));
     });
     this.ni = ctx.rng.randomBytes(32);
     const rest: Payload[] = [
@@ -488,7 +508,9 @@ export class QuickMode
     const offered = decoded.proposals.filter((p) => p.proposalNumber === c.proposalNumber);
     ctx.emit({ type: 'spiRequest', connId: sa.connId, messageId: this.messageId, count: offered.length });
     this.move(ctx, 'IKE_MSG_FROM_PEER, IKE_QM_EXCH', 'IKE_QM_SPI_STARVE');
+    let espEncapsulation: number = EncapsulationMode.TUNNEL;
     for (const p of offered) {
+      if (p.protocolId === ProtocolId.IPCOMP) continue;
       const proto = p.protocolId === ProtocolId.AH ? 'ah' : 'esp';
       const t = c.transforms.find((x) => x.protocol === proto)?.transform;
       const raw = p.transforms.find((x) => x.transformNumber === t?.transformNumber);
@@ -496,6 +518,7 @@ export class QuickMode
       const ours = ctx.allocateSpi();
       inbound[proto] = ours;
       outbound[proto] = spiNumber(p.spi);
+      if (proto === 'esp') espEncapsulation = decodeTransform(p.protocolId, raw).encapsulation;
       reply.push({
         ...p,
         spi: spiBytes(ours),
@@ -504,6 +527,12 @@ export class QuickMode
         ],
       });
     }
+    const ipcomp =
+      inbound.esp !== undefined
+        ? answerIpcomp(c.transformSet, offered, inbound.esp, espEncapsulation)
+        : undefined;
+    if (ipcomp?.accepted) reply.push(ipcomp.accepted.reply);
+    ipcompEvent(ctx, sa.connId, this.messageId, ipcomp?.accepted?.choice, ipcomp?.declined);
     this.chosen = {
       transformSet: c.transformSet,
       inbound,
@@ -511,6 +540,7 @@ export class QuickMode
       lifetimeSeconds: c.lifetimeSeconds,
       lifetimeKilobytes: c.lifetimeKilobytes,
       udp,
+      ...(ipcomp?.accepted ? { ipcomp: ipcomp.accepted.choice } : {}),
     };
     this.nr = ctx.rng.randomBytes(32);
     const restOut: Payload[] = [
@@ -630,7 +660,16 @@ export class QuickMode
     const outbound: { ah?: number; esp?: number } = {};
     let udp = false;
     let group: number | undefined;
+    const ipcomp = ipcompFromReply(
+      ours.ipcomp?.algorithm,
+      ours.ipcomp?.cpi,
+      decoded.proposals,
+      compressionAlgorithm(ours.transformSet) !== undefined ? ours.number : undefined,
+    );
+    if (ipcomp?.invalid !== undefined)
+      throw new QuickModeFailure(NotifyType.BAD_PROPOSAL_SYNTAX, ipcomp.invalid);
     for (const p of decoded.proposals) {
+      if (p.protocolId === ProtocolId.IPCOMP) continue;
       const proto = p.protocolId === ProtocolId.AH ? 'ah' : 'esp';
       const t = p.transforms[0];
       if (!t || ours.spis[proto] === undefined)
@@ -710,6 +749,7 @@ export class QuickMode
         );
     }
     const inbound = ours.spis;
+    ipcompEvent(ctx, sa.connId, this.messageId, ipcomp?.choice, ipcomp?.declined);
     this.chosen = {
       transformSet: ours.transformSet,
       inbound,
@@ -717,6 +757,7 @@ export class QuickMode
       lifetimeSeconds: seconds,
       lifetimeKilobytes: kilobytes,
       udp,
+      ...(ipcomp?.choice ? { ipcomp: ipcomp.choice } : {}),
     };
     this.pairs = this.buildPairs();
     const hash3 = quickModeHash3(sa.hash, this.keyA(), this.messageId, this.ni, this.nr);
@@ -847,6 +888,7 @@ export class QuickMode
         ...(this.entry ? { cryptoMap: this.entry.map } : {}),
         transformSet: c.transformSet.name,
       } as const;
+      const ipcomp = proto === 'esp' ? c.ipcomp : undefined;
       const split = (k: Uint8Array): Pick<IpsecSa, 'encryptionKey' | 'integrityKey'> => ({
         ...(alg.encKeyLength > 0 ? { encryptionKey: k.slice(0, alg.encKeyLength) } : {}),
         ...(alg.integKeyLength > 0 ? { integrityKey: k.slice(alg.encKeyLength, len) } : {}),
@@ -859,6 +901,7 @@ export class QuickMode
           source: sa.peerAddress,
           destination: sa.localAddress,
           ...split(kin),
+          ...(ipcomp ? { ipcomp: { algorithm: ipcomp.algorithm, cpi: ipcomp.inboundCpi } } : {}),
         },
         outbound: {
           ...base,
@@ -867,6 +910,7 @@ export class QuickMode
           source: sa.localAddress,
           destination: sa.peerAddress,
           ...split(kout),
+          ...(ipcomp ? { ipcomp: { algorithm: ipcomp.algorithm, cpi: ipcomp.outboundCpi } } : {}),
         },
       });
     }

@@ -22,6 +22,7 @@ export type DropReason =
   | 'unsupported' // e.g. IPv6 extension headers AH cannot handle
   | 'fragment' // reassembly refused a fragment (overlap, limits)
   | 'too-big' // exceeds the path MTU with DF set (an ICMP was emitted)
+  | 'decompress' // an IPComp payload that does not decompress, or on an SA without IPComp
   | 'dummy'; // RFC 4303 §2.6 TFC dummy packet (next header 59)
 
 export interface OuterAddressing {

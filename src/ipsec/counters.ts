@@ -17,6 +17,13 @@ export interface SaCounters {
   integrityFailures: number;
   /** Inbound packets whose inner header did not match the SA's selectors (dropped). */
   selectorFailures: number;
+  /** IPComp (RFC 3173) inside ESP: outbound compressed, sent as they were (below the
+   * threshold or not smaller), failed; inbound decompressed, failed. */
+  compressed: number;
+  notCompressed: number;
+  comprFailed: number;
+  decompressed: number;
+  decompressFailed: number;
   /** Protected payload bytes (inner packet for tunnel mode, IP payload for transport). */
   bytes: number;
 }
@@ -34,6 +41,11 @@ export function newCounters(): SaCounters {
     replayFailures: 0,
     integrityFailures: 0,
     selectorFailures: 0,
+    compressed: 0,
+    notCompressed: 0,
+    comprFailed: 0,
+    decompressed: 0,
+    decompressFailed: 0,
     bytes: 0,
   };
 }

@@ -45,6 +45,7 @@ import {
   NEXT_HEADER_NONE,
   readU32,
 } from './esp.js';
+import { IPPROTO_IPCOMP, ipcompInput, ipcompOutput } from './ipcomp.js';
 import { classifyUdp4500, fixTransportChecksum, NAT_T_PORT } from './natt.js';
 import { defaultRng, fillRandom, type Rng } from './rng.js';
 import { SaState, type ExpiryReason, type InstallOptions } from './sa-state.js';
@@ -622,12 +623,17 @@ export class DataPlane {
     let hl: number;
     let payloadBytes: number;
     if (tunnel) {
-      const nh = packet[0]! >> 4 === 4 ? IPPROTO_IPIP : IPPROTO_IPV6;
-      const espLen = espLength(c, s.integrity, packet.length);
+      const z = ipcompOutput(
+        s.sa.ipcomp,
+        s.counters,
+        packet,
+        packet[0]! >> 4 === 4 ? IPPROTO_IPIP : IPPROTO_IPV6,
+      );
+      const espLen = espLength(c, s.integrity, z.payload.length);
       hl = s.outerFamily === 4 ? 20 : 40;
       out = this.allocOut(hl + udpLength + espLen);
       this.writeOuter(out, s, protocol, udpLength + espLen, packet);
-      this.seal(s, seq, packet, nh, out, hl + udpLength);
+      this.seal(s, seq, z.payload, z.nextHeader, out, hl + udpLength);
       payloadBytes = packet.length;
     } else {
       // transport: ESP goes between the IP header (and IPv6 hop-by-hop/routing) and the payload
@@ -646,7 +652,8 @@ export class DataPlane {
         nhAt = u.nextHeaderOffset;
       }
       const payload = packet.subarray(hl);
-      const espLen = espLength(c, s.integrity, payload.length);
+      const z = ipcompOutput(s.sa.ipcomp, s.counters, payload, nh);
+      const espLen = espLength(c, s.integrity, z.payload.length);
       out = this.allocOut(hl + udpLength + espLen);
       out.set(packet.subarray(0, hl), 0);
       out[nhAt] = protocol;
@@ -660,7 +667,7 @@ export class DataPlane {
         out[4] = pl >> 8;
         out[5] = pl & 0xff;
       }
-      this.seal(s, seq, payload, nh, out, hl + udpLength);
+      this.seal(s, seq, z.payload, z.nextHeader, out, hl + udpLength);
       payloadBytes = payload.length;
     }
     if (encap !== undefined) {
@@ -1069,17 +1076,26 @@ export class DataPlane {
     counters.bytes += r.payload.length;
     this.accounted(s, now);
     if (r.nextHeader === NEXT_HEADER_NONE) return [this.drop('dummy', spi)];
+    let { payload, nextHeader } = r;
+    if (nextHeader === IPPROTO_IPCOMP) {
+      const d = ipcompInput(s.sa.ipcomp, counters, payload);
+      if (typeof d === 'string') {
+        counters.recvErrors++;
+        return [this.drop('decompress', spi, d)];
+      }
+      ({ payload, nextHeader } = d);
+    }
 
     let inner: Uint8Array;
     if (s.sa.mode === 'tunnel') {
-      const v = r.payload.length > 0 ? r.payload[0]! >> 4 : 0;
-      if (!((r.nextHeader === IPPROTO_IPIP && v === 4) || (r.nextHeader === IPPROTO_IPV6 && v === 6))) {
+      const v = payload.length > 0 ? payload[0]! >> 4 : 0;
+      if (!((nextHeader === IPPROTO_IPIP && v === 4) || (nextHeader === IPPROTO_IPV6 && v === 6))) {
         counters.recvErrors++;
-        return [this.drop('malformed', spi, `tunnel next header ${r.nextHeader}`)];
+        return [this.drop('malformed', spi, `tunnel next header ${nextHeader}`)];
       }
-      inner = r.payload;
+      inner = payload;
     } else {
-      inner = this.transportRebuild(outer, r.payload, r.nextHeader, s);
+      inner = this.transportRebuild(outer, payload, nextHeader, s);
     }
     this.checkSoft(s, now, actions);
     return this.deliverChecked(inner, s, actions);

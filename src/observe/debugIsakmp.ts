@@ -267,6 +267,12 @@ export function debugIsakmpLines(e: IkeEvent): string[] {
     }
     case 'skeyid':
       return [`${tag(e.connId)} SKEYID state generated`];
+    case 'ipcomp':
+      return e.choice
+        ? [
+            `${tag(e.connId)} IPComp ${e.choice.algorithm === 'lzs' ? 'comp-lzs' : 'comp-deflate'} for node ${e.messageId}: inbound CPI 0x${e.choice.inboundCpi.toString(16).toUpperCase()}, outbound CPI 0x${e.choice.outboundCpi.toString(16).toUpperCase()}`,
+          ]
+        : [`${tag(e.connId)} IPComp not used for node ${e.messageId}: ${e.declined ?? ''}`];
     case 'vendorId':
       // Examples 13-3 and 13-5: IOS names its own vendor ID this way.
       if (e.name === 'Cisco IOS') return [`${tag(e.connId)} speaking to another IOS box!`];

@@ -100,7 +100,8 @@ export interface TransformSet {
   readonly espEncryption?: EspEncryption;
   readonly espKeyBits?: 128 | 192 | 256;
   readonly espIntegrity?: EspIntegrity;
-  readonly compression?: 'comp-lzs';
+  /** IPComp: `comp-lzs` (IOS) or `comp-deflate` (typeswan's, for peers with DEFLATE only). */
+  readonly compression?: 'comp-lzs' | 'comp-deflate';
   readonly mode: IpsecMode; // default tunnel
   readonly at?: SourceRef;
 }

@@ -3,6 +3,7 @@
 // inbound/outbound pairs (one pair per protocol of a bundle: AH+ESP gives two pairs).
 
 import type { IpsecMode, TrafficSelector } from './model.js';
+import type { IpcompAlgorithm } from './ipcomp.js';
 
 export type EspCipher =
   | 'des-cbc'
@@ -51,6 +52,8 @@ export interface IpsecSa {
   /** Name of the crypto map entry and transform set it came from (for `show`). */
   readonly cryptoMap?: string;
   readonly transformSet?: string;
+  /** ESP only: IPComp (RFC 3173) inside this SA; inbound, the CPI we chose, outbound, the peer's. */
+  readonly ipcomp?: { readonly algorithm: IpcompAlgorithm; readonly cpi: number };
 }
 
 /** One negotiated protocol of a quick mode: both directions. */

@@ -13,7 +13,7 @@ export interface TransformSetAlgorithms {
   };
   readonly ah?: { readonly integrity: IntegrityAlg; readonly integrityKeyBits: number };
   readonly mode: IpsecMode;
-  readonly compression?: 'comp-lzs';
+  readonly compression?: 'comp-lzs' | 'comp-deflate';
 }
 
 const INTEGRITY: Readonly<Record<EspIntegrity | AhIntegrity, { alg: IntegrityAlg; keyBits: number }>> = {

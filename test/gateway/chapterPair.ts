@@ -17,6 +17,8 @@ export interface ChapterPairOptions {
   readonly startSeconds?: number;
   /** File names the configurations carry (messages name them). */
   readonly files?: readonly [string, string];
+  /** The two configurations, when not Examples 13-1 and 13-2. */
+  readonly texts?: readonly [string, string];
 }
 
 export function chapterPair(o: ChapterPairOptions) {
@@ -26,8 +28,8 @@ export function chapterPair(o: ChapterPairOptions) {
   });
   const [fileI, fileR] = o.files ?? ['i.cfg', 'r.cfg'];
   const configs = [
-    parseConfigText(EXAMPLE_13_1_INITIATOR, fileI),
-    parseConfigText(EXAMPLE_13_2_RESPONDER, fileR),
+    parseConfigText(o.texts?.[0] ?? EXAMPLE_13_1_INITIATOR, fileI),
+    parseConfigText(o.texts?.[1] ?? EXAMPLE_13_2_RESPONDER, fileR),
   ];
   const topology = buildTopology(net, configs);
   const bus = new EventBus();
@@ -35,9 +37,13 @@ export function chapterPair(o: ChapterPairOptions) {
   bus.subscribe((e) => events.push(`${e.router} ${e.event.type}`));
   const gateways = startRealGateways(net, topology, bus, o.rngSeed);
   /** Five pings from the Initiator's LAN host to the Responder's: "!" answered, "." lost. */
-  const ping = (): string => {
+  const ping = (size = DEFAULT_PING.size): string => {
     let result: PingResult | undefined;
-    topology.routers[0]!.host.ping(topology.routers[1]!.host.address, DEFAULT_PING, (r) => (result = r));
+    topology.routers[0]!.host.ping(
+      topology.routers[1]!.host.address,
+      { ...DEFAULT_PING, size },
+      (r) => (result = r),
+    );
     net.scheduler.run(net.scheduler.now() + 60, { stop: () => result !== undefined });
     assert.ok(result);
     return result.replies.map((r) => (r === undefined ? '.' : '!')).join('');

@@ -9,8 +9,7 @@ import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ADDR, announceSkip, interopSkipReason, Lab, run, Typeswan, until, type Role } from './harness.js';
 import { CHROMIUM, Chromium, chromiumSkipReason } from './chromium.js';
-import { iosConfig } from './ios.js';
-import { triggerFromHa } from './scenario.js';
+import { labRouterConfig, triggerFromHa } from './scenario.js';
 
 const PROMETHEUS = '/usr/bin/prometheus';
 const PROMTOOL = '/usr/bin/promtool';
@@ -26,16 +25,7 @@ const PSK = 'ob-psk-Q27v';
 const METRICS = '127.0.0.1:9464';
 
 function config(lab: Lab, router: 'r1' | 'r2', transforms: string): string {
-  const r1 = router === 'r1';
-  return iosConfig({
-    hostname: router,
-    lanAddress: r1 ? ADDR.r1Lan : ADDR.r2Lan,
-    wanAddress: r1 ? lab.r1Wan : ADDR.r2Wan,
-    peer: r1 ? ADDR.r2Wan : lab.r1Public,
-    psk: PSK,
-    acl: r1 ? '10.1.0.0 0.0.0.255 10.2.0.0 0.0.0.255' : '10.2.0.0 0.0.0.255 10.1.0.0 0.0.0.255',
-    transforms,
-  });
+  return labRouterConfig(lab, router, transforms, PSK);
 }
 
 /** GET from inside a namespace (the listeners are on its loopback). */

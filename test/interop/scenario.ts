@@ -13,6 +13,21 @@ import {
   type Lab,
   type Typeswan,
 } from './harness.js';
+import { iosConfig } from './ios.js';
+
+/** r1's or r2's IOS configuration in the lab topology: 10.1.0.0/24 <-> 10.2.0.0/24 over WAN. */
+export function labRouterConfig(lab: Lab, router: 'r1' | 'r2', transforms: string, psk: string): string {
+  const r1 = router === 'r1';
+  return iosConfig({
+    hostname: router,
+    lanAddress: r1 ? ADDR.r1Lan : ADDR.r2Lan,
+    wanAddress: r1 ? lab.r1Wan : ADDR.r2Wan,
+    peer: r1 ? ADDR.r2Wan : lab.r1Public,
+    psk,
+    acl: r1 ? '10.1.0.0 0.0.0.255 10.2.0.0 0.0.0.255' : '10.2.0.0 0.0.0.255 10.1.0.0 0.0.0.255',
+    transforms,
+  });
+}
 
 export interface FlowCounters {
   readonly encaps: number;

@@ -18,8 +18,9 @@ function saBlock(sa: EspSaView, detail: SaDetailLines | undefined): string[] {
     `    slot: ${sa.slot}, conn id: ${sa.connId}, flow_id: ${sa.flowId}, crypto map: ${sa.cryptoMap}`,
     `    sa timing: remaining key lifetime (k/sec): (${sa.remainingKilobytes}/${sa.remainingSeconds})`,
     ...(sa.ivSize > 0 ? [`    IV size: ${sa.ivSize} bytes`] : []),
-    `    replay detection support: ${sa.replayDetection ? 'Y' : 'N'}`,
-    ...(detail?.(sa.spi) ?? []),
+    ...(sa.ipcomp === true
+      ? []
+      : [`    replay detection support: ${sa.replayDetection ? 'Y' : 'N'}`, ...(detail?.(sa.spi) ?? [])]),
   ];
 }
 
@@ -46,12 +47,10 @@ export function formatIpsecFlow(flow: IpsecFlowView, detail?: SaDetailLines): st
     '',
     ...saList('inbound esp sas', flow.inboundEsp, detail),
     ...saList('inbound ah sas', flow.inboundAh, detail),
-    'inbound pcp sas:',
-    '',
+    ...saList('inbound pcp sas', flow.inboundPcp ?? [], detail),
     ...saList('outbound esp sas', flow.outboundEsp, detail),
     ...saList('outbound ah sas', flow.outboundAh, detail),
-    'outbound pcp sas:',
-    '',
+    ...saList('outbound pcp sas', flow.outboundPcp ?? [], detail),
   ];
 }
 

@@ -23,6 +23,8 @@ export interface EspSaView {
   readonly remainingSeconds: number;
   readonly ivSize: number; // bytes; 0 for AH
   readonly replayDetection: boolean;
+  /** An IPComp ("pcp") SA: spi is its CPI; no IV or replay lines. */
+  readonly ipcomp?: boolean;
 }
 
 export interface SaCounters {
@@ -77,6 +79,9 @@ export interface IpsecFlowView {
   readonly inboundAh: readonly EspSaView[];
   readonly outboundEsp: readonly EspSaView[];
   readonly outboundAh: readonly EspSaView[];
+  /** IPComp SAs, one beside each ESP SA that carries IPComp. */
+  readonly inboundPcp?: readonly EspSaView[];
+  readonly outboundPcp?: readonly EspSaView[];
 }
 
 export interface CryptoMapView {
