@@ -229,7 +229,14 @@ export class Gateway implements ControlTarget {
     // The engine gets what it can run: inert policies and masked keys left out (planRun).
     this.performIke(this.options.ike.reconfigure?.(refuseUnsupported(config), now) ?? []);
     this.templates = dynamicTemplates(config);
+    const down = (this.gre?.views() ?? []).filter((v) => !v.lineProtocolUp).map((v) => v.spec.name);
     this.gre = this.greTunnelsFor(config);
+    // The new tunnels start up (IOS: up once source and destination are known): so do the devices
+    // of those that were down.
+    const up = down.filter((name) => this.gre?.isUp(name) === true);
+    this.performGre(
+      up.map((tunnel) => ({ kind: 'lineProtocol', tunnel, up: true, reason: 'configuration reloaded' })),
+    );
     const next = this.peers.apply(policyRules(config));
     for (const record of this.installed.values()) {
       if (record.sa.direction !== 'outbound') continue;

@@ -90,10 +90,12 @@ export class Frr {
     });
   }
 
-  /** Whether a neighbor with `routerId` is in state Full. */
-  async neighborFull(routerId: string): Promise<boolean> {
+  /** Whether the neighbor `routerId` is in state Full on interface `device` (`Tunnel0`). */
+  async neighborFull(routerId: string, device: string): Promise<boolean> {
     const r = await this.vtysh('show ip ospf neighbor');
-    return r.stdout.split('\n').some((l) => l.startsWith(routerId) && /\bFull\//.test(l));
+    return r.stdout
+      .split('\n')
+      .some((l) => l.startsWith(`${routerId} `) && /\bFull\//.test(l) && l.includes(` ${device}:`));
   }
 
   async stop(): Promise<void> {

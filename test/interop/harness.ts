@@ -217,25 +217,29 @@ export class Lab {
     await this.ip('netns', 'add', this.ns(role));
     this.created.push(this.ns(role));
     await this.ip('-n', this.ns(role), 'link', 'set', 'lo', 'up');
-    const [r1If, ownIf] = [`r1-${role}`, `${role}-wan`];
+    await this.addLink('r1', `r1-${role}`, r1Address, role, `${role}-wan`, address);
+  }
+
+  /** A veth pair between two of the lab's namespaces, each end addressed (`A/LEN`) and up. */
+  async addLink(a: Role, aIf: string, aAddr: string, b: Role, bIf: string, bAddr: string): Promise<void> {
     await this.ip(
       'link',
       'add',
-      r1If,
+      aIf,
       'netns',
-      this.ns('r1'),
+      this.ns(a),
       'type',
       'veth',
       'peer',
       'name',
-      ownIf,
+      bIf,
       'netns',
-      this.ns(role),
+      this.ns(b),
     );
-    await this.ip('-n', this.ns('r1'), 'addr', 'add', r1Address, 'dev', r1If);
-    await this.ip('-n', this.ns(role), 'addr', 'add', address, 'dev', ownIf);
-    await this.ip('-n', this.ns('r1'), 'link', 'set', r1If, 'up');
-    await this.ip('-n', this.ns(role), 'link', 'set', ownIf, 'up');
+    await this.ip('-n', this.ns(a), 'addr', 'add', aAddr, 'dev', aIf);
+    await this.ip('-n', this.ns(b), 'addr', 'add', bAddr, 'dev', bIf);
+    await this.ip('-n', this.ns(a), 'link', 'set', aIf, 'up');
+    await this.ip('-n', this.ns(b), 'link', 'set', bIf, 'up');
   }
 
   private async ip(...args: string[]): Promise<void> {
@@ -250,26 +254,7 @@ export class Lab {
       this.created.push(this.ns(role));
       await this.ip('-n', this.ns(role), 'link', 'set', 'lo', 'up');
     }
-    const link = async (a: Role, aIf: string, aAddr: string, b: Role, bIf: string, bAddr: string) => {
-      await this.ip(
-        'link',
-        'add',
-        aIf,
-        'netns',
-        this.ns(a),
-        'type',
-        'veth',
-        'peer',
-        'name',
-        bIf,
-        'netns',
-        this.ns(b),
-      );
-      await this.ip('-n', this.ns(a), 'addr', 'add', aAddr, 'dev', aIf);
-      await this.ip('-n', this.ns(b), 'addr', 'add', bAddr, 'dev', bIf);
-      await this.ip('-n', this.ns(a), 'link', 'set', aIf, 'up');
-      await this.ip('-n', this.ns(b), 'link', 'set', bIf, 'up');
-    };
+    const link = this.addLink.bind(this);
     await link('ha', 'ha-lan', `${ADDR.ha}/24`, 'r1', 'r1-lan', `${ADDR.r1Lan}/24`);
     await link('hb', 'hb-lan', `${ADDR.hb}/24`, 'r2', 'r2-lan', `${ADDR.r2Lan}/24`);
     await this.ip('-n', this.ns('ha'), 'route', 'add', 'default', 'via', ADDR.r1Lan);
