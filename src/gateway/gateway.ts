@@ -31,6 +31,7 @@ import {
   formatPubkeyChain,
   formatPubkeyDetail,
   pubkeyChainViews,
+  selectPubkeys,
   cryptoMapViews,
   ipsecSaDetailLines,
   type SaListView,
@@ -1022,7 +1023,7 @@ export class Gateway implements ControlTarget {
 
   show(
     what: GatewayShowWhat,
-    options: { readonly peer?: string; readonly interface?: string } = {},
+    options: { readonly peer?: string; readonly interface?: string; readonly name?: string } = {},
   ): { text: string; data: unknown } {
     const config = this.configNow;
     switch (what) {
@@ -1070,9 +1071,10 @@ export class Gateway implements ControlTarget {
       }
       case 'key pubkey-chain rsa': {
         // `... address A`: that key itself, as IOS prints it.
-        const all = pubkeyChainViews(config.publicKeys);
-        if (options.peer === undefined) return { text: formatPubkeyChain(all), data: all };
-        const data = all.filter((v) => v.address === options.peer);
+        const all = pubkeyChainViews(config.publicKeys, this.options.ike.certifiedKeys?.() ?? []);
+        if (options.peer === undefined && options.name === undefined)
+          return { text: formatPubkeyChain(all), data: all };
+        const data = selectPubkeys(all, { ...options, address: options.peer });
         return { text: formatPubkeyDetail(data), data };
       }
       case 'key mypubkey rsa': {

@@ -13,6 +13,7 @@ import type {
   XauthOutcome,
 } from '../ike/types.js';
 import type { IkeCounters } from '../ike/manager.js';
+import type { CertifiedKey } from '../ike/certifiedKeys.js';
 import type { DiscoverRequest } from '../ike/ted.js';
 import type { SpdRule } from '../ipsec/spd.js';
 import type { RouterConfig } from '../policy/model.js';
@@ -43,6 +44,8 @@ export interface IkeEngine {
   xauthResult?(connId: number, request: number, outcome: XauthOutcome, now: number): IkeAction[];
   /** The result of a `dh` action (undefined: refused, the queue was full). */
   dhResult?(id: number, result: DhResult | undefined, now: number): IkeAction[];
+  /** Peers' keys from validated certificates (`show crypto key pubkey-chain rsa`, code C). */
+  certifiedKeys?(): readonly CertifiedKey[];
 }
 
 /** Where a protected packet leaves: raw ESP/AH, or ESP in UDP 4500 (RFC 3948). */
