@@ -4,6 +4,7 @@
 
 import { loginMethods, runMethodList, type ServerGroupFactories } from '../aaa/index.js';
 import type { IkeAction, IkeDatagram, IkeSaInfo, XauthOutcome } from '../ike/types.js';
+import type { KeyMaterial } from './certificates.js';
 import { GreTunnels, type GreAction } from '../ipsec/gre.js';
 import { iosTransformName } from '../ipsec/transform.js';
 import { transportSelectorBehindNat } from '../ipsec/natt.js';
@@ -218,8 +219,9 @@ export class Gateway implements ControlTarget {
    * A re-read configuration: new negotiations and the SPD follow it; the IKE engine deletes
    * (and tells the peer about) the SAs of removed entries and peers; other SAs carry on.
    */
-  reconfigure(config: RouterConfig): { readonly deletedSas: number } {
+  reconfigure(config: RouterConfig, keys?: KeyMaterial): { readonly deletedSas: number } {
     const now = this.now();
+    if (keys) this.options.ike.useKeys?.(keys);
     const before = this.installed.size;
     this.configNow = config;
     this.options.pools?.configure(config.localPools);

@@ -14,6 +14,7 @@ import type {
 } from '../ike/types.js';
 import type { IkeCounters } from '../ike/manager.js';
 import type { CertifiedKey } from '../ike/certifiedKeys.js';
+import type { KeyMaterial } from './certificates.js';
 import type { DiscoverRequest } from '../ike/ted.js';
 import type { SpdRule } from '../ipsec/spd.js';
 import type { RouterConfig } from '../policy/model.js';
@@ -38,6 +39,8 @@ export interface IkeEngine {
   invalidSpi?(peer: string, spi: number, protocol: 'esp' | 'ah', now: number): IkeAction[];
   /** A reloaded configuration: deletes the SAs of removed entries and peers (with DELETEs). */
   reconfigure?(config: RouterConfig, now: number): IkeAction[];
+  /** Key pairs re-read from the key store at a reload, used from the next reconfigure on. */
+  useKeys?(keys: KeyMaterial): void;
   /** Traffic of a `discover` entry: find the gateway protecting its destination (TED). */
   discover?(request: DiscoverRequest, now: number): IkeAction[];
   /** The AAA verdict on the credentials of an `xauthVerify` action. */

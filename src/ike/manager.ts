@@ -2,6 +2,7 @@
 // exchange tasks, frames/encrypts/retransmits their messages, installs and expires IPsec SAs,
 // and answers `show`/`clear`. Sans-I/O: every entry point takes `now` and returns actions.
 
+import type { KeyObject } from 'node:crypto';
 import { pubkeyChain, type PeerPublicKey } from './rsaEncr.js';
 import { CertifiedKeys, type CertifiedKey } from './certifiedKeys.js';
 import { DEFAULT_ISAKMP_POLICY, type CryptoMapEntry, type TrafficSelector } from '../policy/model.js';
@@ -405,6 +406,21 @@ export class IkeManager {
     this.begin(now);
     this.guard(peer, () => this.reportInvalidSpi(peer, spi >>> 0, protocol));
     return this.finish();
+  }
+
+  /**
+   * Key pairs re-read from the key store (a reload): new negotiations sign and decrypt with
+   * these; SAs already up keep what they negotiated. Takes effect with the next reconfigure.
+   */
+  useKeys(keys: {
+    readonly signingKeys: ReadonlyMap<string, KeyObject>;
+    readonly decryptionKeys: readonly KeyObject[];
+  }): void {
+    this.opts = {
+      ...this.opts,
+      ...(this.opts.pki ? { pki: { ...this.opts.pki, signingKeys: keys.signingKeys } } : {}),
+      decryptionKeys: keys.decryptionKeys,
+    };
   }
 
   /**
