@@ -43,11 +43,11 @@ import {
   type Phase1Context,
 } from './phase1.js';
 import {
-  encryptionCertificate,
   keyHash,
   keysForAddress,
   keysForIdentity,
   openBodies,
+  ownEncryptionCertificate,
   ownKeyFor,
   revisedKey,
   sealBodies,
@@ -140,8 +140,7 @@ export function sealKeNonceId(sa: IkeSa, ctx: Phase1Context, group?: number): Pa
   const cookie = sa.role === 'initiator' ? sa.ckyI : sa.ckyR;
   const key = revisedKey(hash, nonce.data, cookie, cipher);
   // RFC 2409 §5.3: the initiator may add its certificate, so the responder can find its key.
-  const own = sa.role === 'initiator' ? encrContext(ctx).ownKeys[0] : undefined;
-  const cert = own ? encryptionCertificate(ctx.config, own) : undefined;
+  const cert = sa.role === 'initiator' ? ownEncryptionCertificate(ctx.config, encrContext(ctx)) : undefined;
   const certBody = cert
     ? [encodePayloadBody({ type: PayloadType.CERT, encoding: CertEncoding.X509_SIGNATURE, data: cert })]
     : [];
@@ -228,6 +227,7 @@ export function openKeNonceId(sa: IkeSa, ctx: Phase1Context, payloads: readonly 
   if (!ke || !sealedNonce || !sealedId)
     throw new Phase1Failure(NotifyType.PAYLOAD_MALFORMED, 'KE, ID or NONCE missing');
   emit('KE');
+  ctx.emit({ type: 'cryptoEngine', connId: sa.connId, operation: 'dh-shared' });
   // Whatever the block held, this is a nonce of an acceptable length (rsa.ts).
   const nonce = rsaDecrypt(own, sealedNonce.data, { min: NONCE_MIN, max: NONCE_MAX });
   let keData: Uint8Array;

@@ -156,6 +156,15 @@ export function encryptionCertificate(config: RouterConfig, key: KeyObject): Uin
   return found ?? undefined;
 }
 
+/** The certificate of the key peers encrypt to first (ownKeys[0]), when there is one. */
+export function ownEncryptionCertificate(
+  config: RouterConfig,
+  encr: EncrContext | undefined,
+): Uint8Array | undefined {
+  const own = encr?.ownKeys[0];
+  return own ? encryptionCertificate(config, own) : undefined;
+}
+
 /**
  * Our key the peer encrypted to: the one HASH(1) names, else the first. HASH(1) is public
  * (a hash of a public key), so comparing it says nothing about any secret.
