@@ -218,7 +218,7 @@ export function openKeNonceId(sa: IkeSa, ctx: Phase1Context, payloads: readonly 
     ctx.emit({ type: 'processing', connId: sa.connId, payload, messageId: 0 });
   // HASH(1) comes only from the initiator (the responder's HASH is HASH_R).
   const hash1 = sa.role === 'responder' ? findPayload(payloads, PayloadType.HASH)?.data : undefined;
-  const own = ownKeyFor(encr, sa.hash, hash1);
+  const own = ownKeyFor(ctx.config, encr, sa.hash, hash1);
   if (!own) throw new Phase1Failure(NotifyType.AUTHENTICATION_FAILED, 'HASH(1) names none of our keys');
   sa.ownDecryptionKey = own;
   const ke = findPayload(payloads, PayloadType.KE);

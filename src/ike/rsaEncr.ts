@@ -166,18 +166,21 @@ export function ownEncryptionCertificate(
 }
 
 /**
- * Our key the peer encrypted to: the one HASH(1) names, else the first. HASH(1) is public
- * (a hash of a public key), so comparing it says nothing about any secret.
+ * Our key the peer encrypted to: the one HASH(1) names, else the first. HASH(1) hashes the
+ * public key, or (RFC 2409 §5.2's wording) our certificate for it; it is public, so comparing
+ * it says nothing about any secret.
  */
 export function ownKeyFor(
+  config: RouterConfig,
   ctx: EncrContext,
   hash: HashAlg,
   hash1: Uint8Array | undefined,
 ): KeyObject | undefined {
   if (hash1 === undefined) return ctx.ownKeys[0];
+  const names = (h: Uint8Array): boolean => h.length === hash1.length && timingSafeEqual(h, hash1);
   return ctx.ownKeys.find((k) => {
-    const h = keyHash(hash, spkiOf(k));
-    return h.length === hash1.length && timingSafeEqual(h, hash1);
+    const cert = encryptionCertificate(config, k);
+    return names(keyHash(hash, spkiOf(k))) || (cert !== undefined && names(keyHash(hash, cert)));
   });
 }
 

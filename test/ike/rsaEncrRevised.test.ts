@@ -18,6 +18,7 @@ import {
   constants,
   createCipheriv,
   createDecipheriv,
+  createHash,
   createHmac,
   createPublicKey,
   generateKeyPairSync,
@@ -28,7 +29,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CertificateBlock, PublicKeyEntry, RouterConfig } from '../../src/policy/model.js';
-import { openBodies, sealBodies } from '../../src/ike/rsaEncr.js';
+import { openBodies, ownKeyFor, sealBodies } from '../../src/ike/rsaEncr.js';
 import { ikeCipher } from '../../src/ike/keys.js';
 import { A_WAN, B_WAN, chapterConfigs, eventsOf, Lab, SELECTOR_A } from './harness.js';
 import { pkiSkipReason, SwanPki } from '../util/swanPki.js';
@@ -339,6 +340,22 @@ describe("revised mode: the initiator's CERT under Ke_i", { skip }, () => {
     });
     lab.run(lab.now + 30);
     assert.ok(established(lab), JSON.stringify(eventsOf(lab.b, 'ikeSaDeleted')));
+  });
+
+  it('HASH(1) may name our key by its certificate (RFC 2409 §5.2) or by the key itself', () => {
+    const config: RouterConfig = {
+      ...chapterConfigs().b,
+      certificates: [{ trustpoint: 'labca', serial: '02', role: 'router', der: hex(aCert.der) }],
+    };
+    const ctx = { peers: [], ownKeys: [B_KEY, aCert.key] };
+    const byCert = createHash('sha1').update(aCert.der).digest();
+    const byKey = createHash('sha1')
+      .update(createPublicKey(aCert.key).export({ type: 'spki', format: 'der' }))
+      .digest();
+    assert.equal(ownKeyFor(config, ctx, 'sha1', byCert), aCert.key);
+    assert.equal(ownKeyFor(config, ctx, 'sha1', byKey), aCert.key);
+    assert.equal(ownKeyFor(config, ctx, 'sha1', Buffer.alloc(20, 7)), undefined);
+    assert.equal(ownKeyFor(config, ctx, 'sha1', undefined), B_KEY);
   });
 
   it('a certificate from a CA the responder does not trust is refused with INVALID-CERT-AUTHORITY', () => {
