@@ -84,13 +84,18 @@ function peerKeysByAddress(ctx: Phase1Context, address: string): PeerPublicKey[]
   return encr.certified.keys.forAddress(address, encr.certified.now());
 }
 
+/** The configured chain's keys for the peer's identity, else for its address. */
+function configuredKeysById(ctx: Phase1Context, id: IdPayload, address: string): PeerPublicKey[] {
+  const encr = encrContext(ctx);
+  const byId = keysForIdentity(ctx.config, encr.peers, id);
+  return byId.length > 0 ? byId : keysForAddress(ctx.config, encr.peers, address);
+}
+
 /** The same by the peer's phase-1 identity (a hostname names a named-key), then by address. */
 function peerKeysById(ctx: Phase1Context, id: IdPayload, address: string): PeerPublicKey[] {
   const encr = encrContext(ctx);
-  const configured = keysForIdentity(ctx.config, encr.peers, id);
-  if (configured.length > 0) return configured;
-  const byAddress = keysForAddress(ctx.config, encr.peers, address);
-  if (byAddress.length > 0 || !encr.certified) return byAddress;
+  const configured = configuredKeysById(ctx, id, address);
+  if (configured.length > 0 || !encr.certified) return configured;
   const { keys, now } = encr.certified;
   const named = id.idType === IdType.FQDN ? keys.forName(Buffer.from(id.data).toString('latin1'), now()) : [];
   return named.length > 0 ? named : keys.forAddress(address, now());
@@ -286,7 +291,7 @@ export function openKeNonceId(sa: IkeSa, ctx: Phase1Context, payloads: readonly 
  */
 function certifiedKey(sa: IkeSa, ctx: Phase1Context, cert: Payload, id: IdPayload): PeerPublicKey[] {
   ctx.emit({ type: 'processing', connId: sa.connId, payload: 'CERT', messageId: 0 });
-  const configured = keysForIdentity(ctx.config, encrContext(ctx).peers, id);
+  const configured = configuredKeysById(ctx, id, sa.peerAddress);
   if (configured.length > 0) return configured;
   if (!ctx.sig)
     throw new Phase1Failure(
