@@ -17,7 +17,7 @@ const USAGE =
   'show crypto isakmp sa [detail] | crypto ipsec sa [peer ADDRESS] [detail] | crypto session [detail] | ' +
   'crypto engine connections active | crypto map | crypto isakmp policy | crypto ipsec transform-set | ' +
   'crypto ipsec client ezvpn | ip local pool | crypto ca certificates | interfaces [TunnelN] | ' +
-  'crypto key mypubkey rsa | crypto key pubkey-chain rsa [address ADDRESS] | debug';
+  'crypto key mypubkey rsa | crypto key pubkey-chain rsa [address ADDRESS | name NAME] | debug';
 
 /** `detail` at the end of `words`, IOS abbreviations allowed. */
 function detailOf(words: readonly string[]): { rest: readonly string[]; detail: boolean } {
@@ -37,6 +37,7 @@ export function parseShowWords(words: readonly string[]): {
   what: ShowWhat;
   peer?: string;
   interface?: string;
+  name?: string;
 } {
   const bad = (): UsageError =>
     new UsageError(`unknown show command "${words.join(' ')}"; expected ${USAGE}`);
@@ -75,9 +76,11 @@ export function parseShowWords(words: readonly string[]): {
         throw bad();
       const what = 'key pubkey-chain rsa';
       if (w4 === undefined) return { what };
-      const [address, ...tail] = more;
-      if (expandKeyword(w4, ['address']) === 'address' && address !== undefined && tail.length === 0)
-        if (parseIpv4Text(address) !== undefined) return { what, peer: address };
+      const [value, ...tail] = more;
+      if (value === undefined || tail.length > 0) throw bad();
+      const by = expandKeyword(w4, ['address', 'name']);
+      if (by === 'name') return { what, name: value };
+      if (by === 'address' && parseIpv4Text(value) !== undefined) return { what, peer: value };
       throw bad();
     }
     case 'ca':
@@ -129,12 +132,13 @@ export function registerShow(program: Command, io: CliIo): void {
     .argument('<words...>', USAGE)
     .option('--json', 'machine-readable output');
   addControlOption(command).action(async (words: string[], options: ShowOptions) => {
-    const { what, peer, interface: iface } = parseShowWords(words);
+    const { what, peer, interface: iface, name } = parseShowWords(words);
     const reply = await askGateway(options.control, {
       op: 'show',
       what,
       ...(peer !== undefined ? { peer } : {}),
       ...(iface !== undefined ? { interface: iface } : {}),
+      ...(name !== undefined ? { name } : {}),
     });
     io.stdout(options.json === true ? `${JSON.stringify(reply.data ?? null, null, 2)}\n` : reply.text);
   });

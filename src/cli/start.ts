@@ -21,6 +21,7 @@ import {
   loadDecryptionKeys,
   loadSigningKeys,
   pkiOptions,
+  type KeyMaterial,
   type PkiOptions,
   type ControlServer,
   type ControlTarget,
@@ -287,7 +288,9 @@ export async function runGateway(
     cleanup.push(() => gateway.stop());
     if (hooks.running) cleanup.push(hooks.running(gateway, tunnel, log));
     const reload = (): ReloadResult => {
-      const result = reloadGateway(gateway, options.config);
+      const result = reloadGateway(gateway, options.config, undefined, (next) =>
+        rereadKeys(next, options.keystore ?? DEFAULT_KEYSTORE),
+      );
       if (result.ok) log.configure(gateway.config.logging);
       return result;
     };
@@ -489,7 +492,22 @@ function buildGateway(
   });
 }
 
-/** The key store's encryption keys when a policy uses encrypted nonces; read once, at start. */
+/** The key store's key pairs again, for a reload: its warnings go with the reload's answer. */
+function rereadKeys(config: RouterConfig, dir: string): { keys: KeyMaterial; warnings: string[] } {
+  const signing = loadSigningKeys(config, dir);
+  const encr = config.isakmpPolicies.some((p) => p.authentication.startsWith('rsa-encr'))
+    ? loadDecryptionKeys(config, dir)
+    : { keys: [], missing: [] };
+  return {
+    keys: { signingKeys: signing.keys, decryptionKeys: encr.keys },
+    warnings: [
+      ...(config.trustpoints.length > 0 ? signing.missing.map((m) => `rsa-sig: ${m}`) : []),
+      ...encr.missing.map((m) => `rsa-encr: ${m}`),
+    ],
+  };
+}
+
+/** The key store's encryption keys when a policy uses encrypted nonces (a reload reads them again). */
 function encryptionKeys(config: RouterConfig, dir: string, log: DaemonLog): KeyObject[] {
   if (!config.isakmpPolicies.some((p) => p.authentication.startsWith('rsa-encr'))) return [];
   const { keys, missing } = loadDecryptionKeys(config, dir);
@@ -499,7 +517,7 @@ function encryptionKeys(config: RouterConfig, dir: string, log: DaemonLog): KeyO
 
 /**
  * Trust points' signing keys from the key store and a CRL cache fetching over HTTP; undefined
- * when the configuration has no trust point. Keys are read once, at start.
+ * when the configuration has no trust point. A reload reads the keys again (rereadKeys).
  */
 function certificateOptions(config: RouterConfig, dir: string, log: DaemonLog): PkiOptions | undefined {
   if (config.trustpoints.length === 0) return undefined;

@@ -202,16 +202,21 @@ export function planRun(
   const refusedSet = new Set(refusedFeatures);
   // Signatures run once a trust point holds a router certificate (the key is in the key store).
   if (!config.certificates.some((c) => c.role === 'router' && c.der !== undefined)) refusedSet.add('rsa-sig');
-  // Encrypted nonces run once the pubkey chain holds a key a peer can be encrypted to.
-  if (!config.publicKeys.some((k) => k.der !== undefined && k.usage !== 'signature'))
-    refusedSet.add('rsa-encr');
+  // Encrypted nonces run once the pubkey chain holds a key a peer can be encrypted to; revised
+  // mode also once a trust point holds a CA, whose certificates an initiator may send under
+  // Ke_i (RFC 2409 §5.3) so that their key serves.
+  const chainKey = config.publicKeys.some((k) => k.der !== undefined && k.usage !== 'signature');
+  if (!chainKey) refusedSet.add('rsa-encr');
+  const caHeld = config.certificates.some((c) => c.role === 'ca' && c.der !== undefined);
+  const runs = (p: IsakmpPolicy): boolean =>
+    policyFeature(p, refusedSet) === undefined || (p.authentication === 'rsa-encr-revised' && caHeld);
   const refused: Refusal[] = unsupportedFeatures(
     config,
     refusedFeatures.filter((f) => !POLICY_FEATURES.includes(f)),
   );
   const inert: Warning[] = [];
-  const usable = config.isakmpPolicies.filter((p) => policyFeature(p, refusedSet) === undefined);
-  const unusable = config.isakmpPolicies.filter((p) => policyFeature(p, refusedSet) !== undefined && p.at);
+  const usable = config.isakmpPolicies.filter(runs);
+  const unusable = config.isakmpPolicies.filter((p) => !runs(p) && p.at);
   const firstMap = config.cryptoMaps[0];
   if (usable.length === 0 && firstMap !== undefined) {
     for (const f of unsupportedFeatures(

@@ -19,7 +19,7 @@ export interface PathRequest {
   readonly now: number;
   /** A certificate of the path without a CRL fails (not `crl optional`). */
   readonly crlRequired: boolean;
-  readonly purpose: 'signature' | 'any';
+  readonly purpose: 'signature' | 'encryption' | 'any';
 }
 
 export type PathFailureCode =

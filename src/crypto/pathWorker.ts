@@ -74,6 +74,9 @@ async function validate(req: PathRequest): Promise<PathResult> {
   const usage = keyUsageBits(leaf);
   if (req.purpose === 'signature' && usage !== undefined && (usage & 0xc0) === 0)
     return fail('key-usage', 'keyUsage allows neither digitalSignature nor nonRepudiation');
+  // A key an encrypted nonce is sealed to needs keyEncipherment (or dataEncipherment).
+  if (req.purpose === 'encryption' && usage !== undefined && (usage & 0x30) === 0)
+    return fail('key-usage', 'keyUsage allows neither keyEncipherment nor dataEncipherment');
   const engine = new pkijs.CertificateChainValidationEngine({
     trustedCerts: anchors,
     certs: [...intermediates, leaf], // pkijs takes the last one as the end entity

@@ -39,27 +39,40 @@ export function loadSigningKeys(config: RouterConfig, dir: string): SigningKeys 
 
 /**
  * The key pairs a peer's encrypted nonces may be encrypted to (rsa-encr), the first tried
- * first: for IOS's default label hostname.ip-domain-name, the usage keys' LABEL.encr.pem, then
- * the general-purpose LABEL.pem. Empty (with why) when neither is there.
+ * first: the labels the trust points name (`rsakeypair LABEL`, in configuration order), then
+ * IOS's default label hostname.ip-domain-name; for each, the usage keys' LABEL.encr.pem, then
+ * the general-purpose LABEL.pem. Empty (with why) when none is there.
  */
 export function loadDecryptionKeys(
   config: RouterConfig,
   dir: string,
 ): { keys: KeyObject[]; missing: string[] } {
-  const label = defaultKeyLabel(config.hostname, config.domainName);
+  const fallback = defaultKeyLabel(config.hostname, config.domainName);
+  const labels = [
+    ...new Set([...config.trustpoints.flatMap((tp) => (tp.rsakeypair ? [tp.rsakeypair] : [])), fallback]),
+  ];
   const keys: KeyObject[] = [];
   const missing: string[] = [];
-  for (const usage of ['encr', 'general'] as const) {
-    try {
-      const key = readKeyPair(dir, label, usage);
-      if (key && !keys.some((k) => k.equals(key))) keys.push(key);
-    } catch (e) {
-      missing.push(`key ${keyFile(dir, label, usage)}: ${e instanceof Error ? e.message : String(e)}`);
+  for (const label of labels)
+    for (const usage of ['encr', 'general'] as const) {
+      try {
+        const key = readKeyPair(dir, label, usage);
+        if (key && !keys.some((k) => k.equals(key))) keys.push(key);
+      } catch (e) {
+        missing.push(`key ${keyFile(dir, label, usage)}: ${e instanceof Error ? e.message : String(e)}`);
+      }
     }
-  }
   if (keys.length === 0 && missing.length === 0)
-    missing.push(`no key pair ${keyFile(dir, label)} (or ${label}.encr.pem)`);
+    missing.push(
+      labels.map((label) => `no key pair ${keyFile(dir, label)} (or ${label}.encr.pem)`).join('; '),
+    );
   return { keys, missing };
+}
+
+/** What `start` reads from the key store, and a reload reads again. */
+export interface KeyMaterial {
+  readonly signingKeys: ReadonlyMap<string, KeyObject>;
+  readonly decryptionKeys: readonly KeyObject[];
 }
 
 const MAX_CRL_BYTES = 4 * 1024 * 1024;

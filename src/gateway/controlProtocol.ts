@@ -67,6 +67,8 @@ export type ControlRequest = Versioned &
         readonly peer?: string;
         /** `show interfaces NAME`: one interface. */
         readonly interface?: string;
+        /** `show crypto key pubkey-chain rsa name NAME`: one named key. */
+        readonly name?: string;
       }
     | {
         readonly op: 'clear';
@@ -137,7 +139,7 @@ export class ControlNotFound extends Error {
 export interface ControlTarget {
   show(
     what: GatewayShowWhat,
-    options: { readonly peer?: string; readonly interface?: string },
+    options: { readonly peer?: string; readonly interface?: string; readonly name?: string },
   ): { readonly text: string; readonly data: unknown };
   clear(what: ClearWhat, options: { readonly peer?: string; readonly connId?: number }): string;
   /** Streams debug lines of the given categories to `emit`; returns the unsubscribe. */
@@ -216,7 +218,16 @@ export function parseRequest(line: string): Parsed {
       if (what === undefined) return bad(`unknown show target ${JSON.stringify(value['what'])}`);
       const iface = value['interface'];
       if (iface !== undefined && typeof iface !== 'string') return bad('interface must be a string');
-      return { id, op: 'show', what, ...withPeer, ...(iface !== undefined ? { interface: iface } : {}) };
+      const name = value['name'];
+      if (name !== undefined && typeof name !== 'string') return bad('name must be a string');
+      return {
+        id,
+        op: 'show',
+        what,
+        ...withPeer,
+        ...(iface !== undefined ? { interface: iface } : {}),
+        ...(name !== undefined ? { name } : {}),
+      };
     }
     case 'clear': {
       const what = value['what'] === 'sa' || value['what'] === 'isakmp' ? value['what'] : undefined;

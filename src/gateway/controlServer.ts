@@ -150,6 +150,7 @@ function serveConnection(
         const result = target.show(request.what, {
           ...peer,
           ...(request.interface !== undefined ? { interface: request.interface } : {}),
+          ...(request.name !== undefined ? { name: request.name } : {}),
         });
         write({ id, ok: true, text: result.text, data: result.data });
         return;

@@ -4,6 +4,7 @@
 
 import { loginMethods, runMethodList, type ServerGroupFactories } from '../aaa/index.js';
 import type { IkeAction, IkeDatagram, IkeSaInfo, XauthOutcome } from '../ike/types.js';
+import type { KeyMaterial } from './certificates.js';
 import { GreTunnels, type GreAction } from '../ipsec/gre.js';
 import { iosTransformName } from '../ipsec/transform.js';
 import { transportSelectorBehindNat } from '../ipsec/natt.js';
@@ -31,6 +32,7 @@ import {
   formatPubkeyChain,
   formatPubkeyDetail,
   pubkeyChainViews,
+  selectPubkeys,
   cryptoMapViews,
   ipsecSaDetailLines,
   type SaListView,
@@ -220,8 +222,9 @@ export class Gateway implements ControlTarget {
    * A re-read configuration: new negotiations and the SPD follow it; the IKE engine deletes
    * (and tells the peer about) the SAs of removed entries and peers; other SAs carry on.
    */
-  reconfigure(config: RouterConfig): { readonly deletedSas: number } {
+  reconfigure(config: RouterConfig, keys?: KeyMaterial): { readonly deletedSas: number } {
     const now = this.now();
+    if (keys) this.options.ike.useKeys?.(keys);
     const before = this.installed.size;
     this.configNow = config;
     this.options.pools?.configure(config.localPools);
@@ -1048,7 +1051,7 @@ export class Gateway implements ControlTarget {
 
   show(
     what: GatewayShowWhat,
-    options: { readonly peer?: string; readonly interface?: string } = {},
+    options: { readonly peer?: string; readonly interface?: string; readonly name?: string } = {},
   ): { text: string; data: unknown } {
     const config = this.configNow;
     switch (what) {
@@ -1096,9 +1099,10 @@ export class Gateway implements ControlTarget {
       }
       case 'key pubkey-chain rsa': {
         // `... address A`: that key itself, as IOS prints it.
-        const all = pubkeyChainViews(config.publicKeys);
-        if (options.peer === undefined) return { text: formatPubkeyChain(all), data: all };
-        const data = all.filter((v) => v.address === options.peer);
+        const all = pubkeyChainViews(config.publicKeys, this.options.ike.certifiedKeys?.() ?? []);
+        if (options.peer === undefined && options.name === undefined)
+          return { text: formatPubkeyChain(all), data: all };
+        const data = selectPubkeys(all, { ...options, address: options.peer });
         return { text: formatPubkeyDetail(data), data };
       }
       case 'key mypubkey rsa': {

@@ -25,6 +25,7 @@ export {
   loadDecryptionKeys,
   loadSigningKeys,
   pkiOptions,
+  type KeyMaterial,
   type PkiOptions,
 } from './certificates.js';
 export { TunnelRoutes, type RouteTarget, type RouteChanges } from './tunnelRoutes.js';

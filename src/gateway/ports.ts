@@ -13,6 +13,8 @@ import type {
   XauthOutcome,
 } from '../ike/types.js';
 import type { IkeCounters } from '../ike/manager.js';
+import type { CertifiedKey } from '../ike/certifiedKeys.js';
+import type { KeyMaterial } from './certificates.js';
 import type { DiscoverRequest } from '../ike/ted.js';
 import type { SpdRule } from '../ipsec/spd.js';
 import type { RouterConfig } from '../policy/model.js';
@@ -37,12 +39,16 @@ export interface IkeEngine {
   invalidSpi?(peer: string, spi: number, protocol: 'esp' | 'ah', now: number): IkeAction[];
   /** A reloaded configuration: deletes the SAs of removed entries and peers (with DELETEs). */
   reconfigure?(config: RouterConfig, now: number): IkeAction[];
+  /** Key pairs re-read from the key store at a reload, used from the next reconfigure on. */
+  useKeys?(keys: KeyMaterial): void;
   /** Traffic of a `discover` entry: find the gateway protecting its destination (TED). */
   discover?(request: DiscoverRequest, now: number): IkeAction[];
   /** The AAA verdict on the credentials of an `xauthVerify` action. */
   xauthResult?(connId: number, request: number, outcome: XauthOutcome, now: number): IkeAction[];
   /** The result of a `dh` action (undefined: refused, the queue was full). */
   dhResult?(id: number, result: DhResult | undefined, now: number): IkeAction[];
+  /** Peers' keys from validated certificates (`show crypto key pubkey-chain rsa`, code C). */
+  certifiedKeys?(): readonly CertifiedKey[];
 }
 
 /** Where a protected packet leaves: raw ESP/AH, or ESP in UDP 4500 (RFC 3948). */

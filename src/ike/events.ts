@@ -195,6 +195,8 @@ export type IkeEvent =
       readonly connId: number;
       readonly method: string;
       readonly idType?: string;
+      /** Encrypted nonces without a router certificate for our key (Example 13-12). */
+      readonly noRouterCert?: boolean;
     }
   /** A crypto engine step of phase 1 (`debug crypto engine`, Example 13-9). */
   | {

@@ -2,7 +2,9 @@
 // exchange tasks, frames/encrypts/retransmits their messages, installs and expires IPsec SAs,
 // and answers `show`/`clear`. Sans-I/O: every entry point takes `now` and returns actions.
 
+import type { KeyObject } from 'node:crypto';
 import { pubkeyChain, type PeerPublicKey } from './rsaEncr.js';
+import { CertifiedKeys, type CertifiedKey } from './certifiedKeys.js';
 import { DEFAULT_ISAKMP_POLICY, type CryptoMapEntry, type TrafficSelector } from '../policy/model.js';
 import type { IpsecSaPair } from '../policy/sa.js';
 import { AggressiveMode } from './aggressiveMode.js';
@@ -177,6 +179,8 @@ export class IkeManager {
   private trust: TrustPointCredentials[];
   /** The `crypto key pubkey-chain rsa` keys that decode (rsa-encr). */
   private pubkeys: PeerPublicKey[];
+  /** Peers' keys from validated certificates (code C of the pubkey chain). */
+  private readonly certified = new CertifiedKeys();
   private nextConnId = 1;
   private readonly sas = new Map<number, IkeSa>();
   private readonly byCookie = new Map<string, IkeSa>();
@@ -405,6 +409,21 @@ export class IkeManager {
   }
 
   /**
+   * Key pairs re-read from the key store (a reload): new negotiations sign and decrypt with
+   * these; SAs already up keep what they negotiated. Takes effect with the next reconfigure.
+   */
+  useKeys(keys: {
+    readonly signingKeys: ReadonlyMap<string, KeyObject>;
+    readonly decryptionKeys: readonly KeyObject[];
+  }): void {
+    this.opts = {
+      ...this.opts,
+      ...(this.opts.pki ? { pki: { ...this.opts.pki, signingKeys: keys.signingKeys } } : {}),
+      decryptionKeys: keys.decryptionKeys,
+    };
+  }
+
+  /**
    * A reloaded configuration: new negotiations use `config`; IPsec SAs whose crypto-map entry
    * is gone and IKE SAs with a peer no entry names any more are deleted, with a DELETE to the
    * peer (RFC 2408 §4.8). Everything else carries on untouched.
@@ -453,6 +472,11 @@ export class IkeManager {
   }
 
   /** `show crypto isakmp sa`; `now` (optional) sets the clock for remaining lifetimes. */
+  /** Peers' keys taken from validated certificates (`show crypto key pubkey-chain rsa`, code C). */
+  certifiedKeys(): CertifiedKey[] {
+    return this.certified.list();
+  }
+
   listIkeSas(now?: number): IkeSaInfo[] {
     if (now !== undefined) this.now = Math.max(this.now, now);
     return [...this.sas.values()].map((sa) => ({
@@ -554,7 +578,9 @@ export class IkeManager {
       sendVendorIds: this.opts.sendVendorIds ?? true,
       natT: this.opts.natT ?? 'rfc-and-drafts',
       ...(this.domainName !== undefined ? { domainName: this.domainName } : {}),
-      ...(this.opts.pki ? { sig: { points: this.trust, pki: this.opts.pki, emit: this.emit } } : {}),
+      ...(this.opts.pki
+        ? { sig: { points: this.trust, pki: this.opts.pki, certified: this.certified, emit: this.emit } }
+        : {}),
       ...(this.opts.remoteAccessClient
         ? {
             xauthClient: (peer: string) => this.opts.remoteAccessClient?.credentials(peer) !== undefined,
@@ -562,7 +588,13 @@ export class IkeManager {
           }
         : {}),
       ...(this.opts.decryptionKeys?.length
-        ? { encr: { peers: this.pubkeys, ownKeys: this.opts.decryptionKeys } }
+        ? {
+            encr: {
+              peers: this.pubkeys,
+              ownKeys: this.opts.decryptionKeys,
+              certified: { keys: this.certified, now: this.opts.pki?.now ?? Date.now },
+            },
+          }
         : {}),
       emit: this.emit,
     };

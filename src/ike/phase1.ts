@@ -7,7 +7,7 @@ import { choosePhase1, type Phase1Offer } from '../policy/proposal.js';
 import { remoteAccessPlan } from '../policy/remoteAccess.js';
 import { ipv4FromText, ipv4ToText } from '../packet/address.js';
 import { pskAuthenticator, type Authenticator } from './authenticator.js';
-import { encrAuthenticator, type EncrContext } from './rsaEncr.js';
+import { encrAuthenticator, ownEncryptionCertificate, type EncrContext } from './rsaEncr.js';
 import {
   certRequests,
   ownCredential,
@@ -420,9 +420,16 @@ export function acceptReply(sa: IkeSa, ctx: Phase1Context, decoded: SaPayload): 
 
 function adoptPolicy(sa: IkeSa, p: IsakmpPolicy, ctx: Phase1Context): void {
   sa.policy = p;
-  // Example 13-9: IOS names a signature SA's method once the policy is chosen.
-  if (p.authentication === 'rsa-sig')
-    ctx.emit({ type: 'authMethod', connId: sa.connId, method: methodDescription(p) });
+  // Examples 13-9 and 13-12: IOS names an RSA method once the policy is chosen.
+  if (p.authentication !== 'pre-share')
+    ctx.emit({
+      type: 'authMethod',
+      connId: sa.connId,
+      method: methodDescription(p),
+      ...(p.authentication.startsWith('rsa-encr') && !ownEncryptionCertificate(ctx.config, ctx.encr)
+        ? { noRouterCert: true }
+        : {}),
+    });
   sa.hash = hashAlgOf(p.hash);
   sa.cipher = policyCipher(p);
   sa.expiresAt = ctx.now + p.lifetimeSeconds;
@@ -534,6 +541,8 @@ export function takeKeNonce(sa: IkeSa, ctx: Phase1Context, payloads: readonly Pa
   const no = findPayload(payloads, PayloadType.NONCE);
   if (!ke || !no) throw new Phase1Failure(NotifyType.PAYLOAD_MALFORMED, 'KE or NONCE missing');
   ctx.emit({ type: 'processing', connId: sa.connId, payload: 'KE', messageId: 0 });
+  // Examples 13-9 and 13-3: the engine line comes between KE and NONCE (g^xy from the KE).
+  ctx.emit({ type: 'cryptoEngine', connId: sa.connId, operation: 'dh-shared' });
   ctx.emit({ type: 'processing', connId: sa.connId, payload: 'NONCE', messageId: 0 });
   if (no.data.length < NONCE_MIN || no.data.length > NONCE_MAX)
     throw new Phase1Failure(NotifyType.PAYLOAD_MALFORMED, `nonce length ${no.data.length}`);
@@ -552,7 +561,6 @@ export function deriveKeys(sa: IkeSa, ctx: Phase1Context): void {
   if (!sa.dh || !sa.gxi || !sa.gxr || !sa.ni || !sa.nr || !sa.auth || !sa.cipher)
     throw new Phase1Failure(NotifyType.PAYLOAD_MALFORMED, 'key material incomplete');
   let gxy: Uint8Array;
-  ctx.emit({ type: 'cryptoEngine', connId: sa.connId, operation: 'dh-shared' });
   try {
     gxy = sa.dh.sharedSecret(sa.role === 'initiator' ? sa.gxr : sa.gxi);
   } catch (e) {
@@ -679,10 +687,12 @@ export function peerHash(sa: IkeSa): Uint8Array {
 export function verifyPeer(sa: IkeSa, ctx: Phase1Context, payloads: readonly Payload[]): void {
   if (!sa.auth) throw new Phase1Failure(NotifyType.AUTHENTICATION_FAILED, 'no authenticator');
   // Signatures carry SIG, not HASH (RFC 2409 §5.1): the authenticator reports what it reads.
-  if (findPayload(payloads, PayloadType.HASH))
-    ctx.emit({ type: 'processing', connId: sa.connId, payload: 'HASH', messageId: 0 });
-  ctx.emit({ type: 'cryptoEngine', connId: sa.connId, operation: 'hmac' });
+  const hashed = findPayload(payloads, PayloadType.HASH) !== undefined;
+  if (hashed) ctx.emit({ type: 'processing', connId: sa.connId, payload: 'HASH', messageId: 0 });
+  // Example 13-9: with a SIG, the hash is computed once the signature is opened.
+  if (hashed) ctx.emit({ type: 'cryptoEngine', connId: sa.connId, operation: 'hmac' });
   const r = sa.auth.verify(payloads, peerHash(sa));
+  if (!hashed && r === 'ok') ctx.emit({ type: 'cryptoEngine', connId: sa.connId, operation: 'hmac' });
   if (typeof r === 'object') {
     ctx.emit({ type: 'authFailed', connId: sa.connId, peer: sa.peerAddress, reason: r.reason });
     throw new Phase1Failure(r.notify, r.reason);

@@ -22,7 +22,8 @@ import {
   type CipherSuite,
   type HashAlg,
 } from './keys.js';
-import { skeyidPke } from '../crypto/index.js';
+import { CertificateError, parseCertificate, skeyidPke } from '../crypto/index.js';
+import type { CertifiedKeys } from './certifiedKeys.js';
 
 /** A usable key of the pubkey chain. */
 export interface PeerPublicKey {
@@ -40,6 +41,8 @@ export interface EncrContext {
   readonly peers: readonly PeerPublicKey[];
   /** Our private keys, the one to use first first (LABEL.encr.pem, then LABEL.pem). */
   readonly ownKeys: readonly KeyObject[];
+  /** Keys from validated certificates, for peers the configured chain has no key for. */
+  readonly certified?: { readonly keys: CertifiedKeys; readonly now: () => number };
 }
 
 function publicKeyOf(der: string): KeyObject | undefined {
@@ -121,19 +124,63 @@ function spkiOf(key: KeyObject): Uint8Array {
   return new Uint8Array(pub.export({ type: 'spki', format: 'der' }));
 }
 
+const ownCertificates = new WeakMap<RouterConfig, Map<KeyObject, Uint8Array | null>>();
+
 /**
- * Our key the peer encrypted to: the one HASH(1) names, else the first. HASH(1) is public
- * (a hash of a public key), so comparing it says nothing about any secret.
+ * The router certificate (DER) of `crypto ca certificate chain` whose public key is `key`'s:
+ * the one revised mode sends under Ke_i so the responder can find our key (RFC 2409 §5.3).
+ */
+export function encryptionCertificate(config: RouterConfig, key: KeyObject): Uint8Array | undefined {
+  let byKey = ownCertificates.get(config);
+  if (!byKey) {
+    byKey = new Map();
+    ownCertificates.set(config, byKey);
+  }
+  const known = byKey.get(key);
+  if (known !== undefined) return known ?? undefined;
+  const want = Buffer.from(spkiOf(key));
+  let found: Uint8Array | null = null;
+  for (const block of config.certificates) {
+    if (block.role !== 'router' || block.der === undefined) continue;
+    try {
+      const cert = parseCertificate(Buffer.from(block.der, 'hex'));
+      if (want.equals(cert.publicKey.export({ type: 'spki', format: 'der' }))) {
+        found = cert.der;
+        break;
+      }
+    } catch (e) {
+      if (!(e instanceof CertificateError)) throw e; // the parser warned about it already
+    }
+  }
+  byKey.set(key, found);
+  return found ?? undefined;
+}
+
+/** The certificate of the key peers encrypt to first (ownKeys[0]), when there is one. */
+export function ownEncryptionCertificate(
+  config: RouterConfig,
+  encr: EncrContext | undefined,
+): Uint8Array | undefined {
+  const own = encr?.ownKeys[0];
+  return own ? encryptionCertificate(config, own) : undefined;
+}
+
+/**
+ * Our key the peer encrypted to: the one HASH(1) names, else the first. HASH(1) hashes the
+ * public key, or (RFC 2409 §5.2's wording) our certificate for it; it is public, so comparing
+ * it says nothing about any secret.
  */
 export function ownKeyFor(
+  config: RouterConfig,
   ctx: EncrContext,
   hash: HashAlg,
   hash1: Uint8Array | undefined,
 ): KeyObject | undefined {
   if (hash1 === undefined) return ctx.ownKeys[0];
+  const names = (h: Uint8Array): boolean => h.length === hash1.length && timingSafeEqual(h, hash1);
   return ctx.ownKeys.find((k) => {
-    const h = keyHash(hash, spkiOf(k));
-    return h.length === hash1.length && timingSafeEqual(h, hash1);
+    const cert = encryptionCertificate(config, k);
+    return names(keyHash(hash, spkiOf(k))) || (cert !== undefined && names(keyHash(hash, cert)));
   });
 }
 
@@ -155,28 +202,63 @@ export function revisedKey(
   return key;
 }
 
-// §5.3: "All padding bytes, except for the last one, contain 0x00. The last byte of the
-// padding contains the number of the padding bytes used, excluding the last one." Each
-// payload body is encrypted on its own in CBC mode with an IV of zeros.
+// RFC 2409 §5.3: "All padding bytes, except for the last one, contain 0x00. The last byte of
+// the padding contains the number of the padding bytes used, excluding the last one." And:
+// "The IV for encrypting the first payload following the nonce is set to 0 (zero). The IV for
+// subsequent payloads encrypted with the ephemeral symmetric cipher key, Ke_i, is the last
+// ciphertext block of the previous payload." So each body is padded on its own and the
+// payloads of one message (KE, ID, CERT; Ke_r's likewise) form one CBC chain.
 
-export function sealBody(cipher: CipherSuite, key: Uint8Array, body: Uint8Array): Uint8Array {
-  const bs = cipher.blockSize;
+function padded(bs: number, body: Uint8Array): Uint8Array {
   const pad = bs - (body.length % bs); // 1..bs: there is always padding
-  const padded = new Uint8Array(body.length + pad);
-  padded.set(body);
-  padded[padded.length - 1] = pad - 1;
-  return cbcEncrypt(cipher, key, new Uint8Array(bs), padded);
+  const out = new Uint8Array(body.length + pad);
+  out.set(body);
+  out[out.length - 1] = pad - 1;
+  return out;
 }
 
-/** The body, or undefined when the ciphertext or its padding is not one sealBody makes. */
-export function openBody(cipher: CipherSuite, key: Uint8Array, sealed: Uint8Array): Uint8Array | undefined {
-  const bs = cipher.blockSize;
-  if (sealed.length === 0 || sealed.length % bs !== 0) return undefined;
-  const plain = cbcDecrypt(cipher, key, new Uint8Array(bs), sealed);
+function unpadded(bs: number, plain: Uint8Array): Uint8Array | undefined {
   const pad = (plain[plain.length - 1] ?? 0) + 1;
   if (pad > bs || pad > plain.length) return undefined;
   if (plain.subarray(plain.length - pad, plain.length - 1).some((b) => b !== 0)) return undefined;
   return plain.slice(0, plain.length - pad);
+}
+
+/** The bodies of one message, in wire order, each padded and encrypted in one CBC chain. */
+export function sealBodies(
+  cipher: CipherSuite,
+  key: Uint8Array,
+  bodies: readonly Uint8Array[],
+): Uint8Array[] {
+  const bs = cipher.blockSize;
+  let iv = new Uint8Array(bs);
+  return bodies.map((body) => {
+    const sealed = cbcEncrypt(cipher, key, iv, padded(bs, body));
+    iv = sealed.slice(sealed.length - bs);
+    return sealed;
+  });
+}
+
+/**
+ * The bodies of one message, in wire order; undefined for a ciphertext or padding sealBodies
+ * would not make (a body whose length is not whole blocks breaks the chain after it).
+ */
+export function openBodies(
+  cipher: CipherSuite,
+  key: Uint8Array,
+  sealed: readonly Uint8Array[],
+): (Uint8Array | undefined)[] {
+  const bs = cipher.blockSize;
+  let iv: Uint8Array | undefined = new Uint8Array(bs);
+  return sealed.map((data) => {
+    const chain = iv;
+    if (chain === undefined || data.length === 0 || data.length % bs !== 0) {
+      iv = undefined;
+      return undefined;
+    }
+    iv = data.slice(data.length - bs);
+    return unpadded(bs, cbcDecrypt(cipher, key, chain, data));
+  });
 }
 
 // ------------------------------------------------------------------ the authenticator

@@ -33,6 +33,7 @@ import type { Authenticator, Verdict } from './authenticator.js';
 import { NotifyType } from './constants.js';
 import type { IkeEvent } from './events.js';
 import { skeyidSig } from './keys.js';
+import type { CertifiedKeys } from './certifiedKeys.js';
 import { sameBytes, trustPointNamed, type TrustPointCredentials } from './trustStore.js';
 
 /** A CRL by URL, fetched by whoever does I/O (the gateway); the engine only asks. */
@@ -57,6 +58,8 @@ export interface PkiOptions {
 export interface SigContext {
   readonly points: readonly TrustPointCredentials[];
   readonly pki: PkiOptions;
+  /** Where a validated peer certificate's key is kept for encrypted nonces (code C). */
+  readonly certified?: CertifiedKeys;
   emit(e: IkeEvent): void;
 }
 
@@ -164,7 +167,7 @@ interface PeerCertificates {
   readonly others: readonly ParsedCertificate[];
 }
 
-type Refusal = { readonly notify: number; readonly reason: string };
+export type Refusal = { readonly notify: number; readonly reason: string };
 
 function peerCertificates(payloads: readonly Payload[]): PeerCertificates | Refusal {
   const certs = payloadsOfType(payloads, PayloadType.CERT);
@@ -232,6 +235,55 @@ export function awaitCrl(ctx: SigContext | undefined, payloads: readonly Payload
   if (need.kind === 'pending') throw new Phase1Pending(`waiting for the CRL from ${need.url}`);
 }
 
+/**
+ * The peer's certificate from its CERT payloads, checked: it chains to a trust point (RFC 5280,
+ * with a CRL unless `crl optional`), is valid now, allows `purpose` and carries the identity of
+ * `id`. A refusal is reported (certRefused) and carries the notify RFC 2408 §3.14.1 names.
+ */
+export function checkPeerCertificate(
+  ctx: SigContext,
+  connId: number,
+  peer: string,
+  payloads: readonly Payload[],
+  id: IdPayload | undefined,
+  purpose: 'signature' | 'encryption',
+): { readonly leaf: ParsedCertificate } | Refusal {
+  const refuse = (notify: number, reason: string): Refusal => {
+    ctx.emit({ type: 'certRefused', connId, peer, reason });
+    return { notify, reason };
+  };
+  const certs = peerCertificates(payloads);
+  if (!('leaf' in certs)) return refuse(certs.notify, certs.reason);
+  const { leaf, others } = certs;
+  const need = crlNeed(ctx, leaf);
+  if (need.kind === 'failed') return refuse(NotifyType.INVALID_CERTIFICATE, need.reason);
+  if (need.kind === 'pending')
+    return refuse(NotifyType.INVALID_CERTIFICATE, `CRL ${need.url} not fetched yet`);
+  const path = validatePath({
+    leaf: leaf.der,
+    intermediates: others.map((c) => c.der),
+    anchors: ctx.points.flatMap((p) => p.cas.map((c) => c.der)),
+    crls: need.kind === 'ready' ? [need.der] : [],
+    now: ctx.pki.now(),
+    crlRequired: need.kind === 'ready',
+    purpose,
+  });
+  if (!path.ok) return refuse(PATH_NOTIFY[path.code], `certificate "${leaf.subject}": ${path.reason}`);
+  if (!id) return refuse(NotifyType.INVALID_ID_INFORMATION, 'no ID payload');
+  if (!identityMatches(id, leaf))
+    return refuse(
+      NotifyType.INVALID_ID_INFORMATION,
+      `ID ${describeIdentity(id)} is neither the subject nor a subjectAltName of "${leaf.subject}"`,
+    );
+  ctx.emit({
+    type: 'certApproved',
+    connId,
+    subject: leaf.subject,
+    ...(need.kind === 'none' && need.warning ? { warning: need.warning } : {}),
+  });
+  return { leaf };
+}
+
 export interface SigAuthenticatorInput {
   readonly ctx: SigContext;
   readonly connId: number;
@@ -270,42 +322,16 @@ export function sigAuthenticator(input: SigAuthenticatorInput): Authenticator | 
     verify(payloads, expected): Verdict {
       for (const _ of payloadsOfType(payloads, PayloadType.CERT))
         ctx.emit({ type: 'processing', connId, payload: 'CERT', messageId: 0 });
-      const certs = peerCertificates(payloads);
-      if (!('leaf' in certs)) return refuse(certs.notify, certs.reason);
-      const { leaf, others } = certs;
-      const need = crlNeed(ctx, leaf);
-      if (need.kind === 'failed') return refuse(NotifyType.INVALID_CERTIFICATE, need.reason);
-      if (need.kind === 'pending')
-        return refuse(NotifyType.INVALID_CERTIFICATE, `CRL ${need.url} not fetched yet`);
-      const path = validatePath({
-        leaf: leaf.der,
-        intermediates: others.map((c) => c.der),
-        anchors: ctx.points.flatMap((p) => p.cas.map((c) => c.der)),
-        crls: need.kind === 'ready' ? [need.der] : [],
-        now: ctx.pki.now(),
-        crlRequired: need.kind === 'ready',
-        purpose: 'signature',
-      });
-      if (!path.ok) return refuse(PATH_NOTIFY[path.code], `certificate "${leaf.subject}": ${path.reason}`);
-      const id = input.peerIdentity();
-      if (!id) return refuse(NotifyType.INVALID_ID_INFORMATION, 'no ID payload');
-      if (!identityMatches(id, leaf))
-        return refuse(
-          NotifyType.INVALID_ID_INFORMATION,
-          `ID ${describeIdentity(id)} is neither the subject nor a subjectAltName of "${leaf.subject}"`,
-        );
-      ctx.emit({
-        type: 'certApproved',
-        connId,
-        subject: leaf.subject,
-        ...(need.kind === 'none' && need.warning ? { warning: need.warning } : {}),
-      });
+      const checked = checkPeerCertificate(ctx, connId, peer, payloads, input.peerIdentity(), 'signature');
+      if (!('leaf' in checked)) return checked;
+      const { leaf } = checked;
       const sig = findPayload(payloads, PayloadType.SIG);
       if (!sig) return refuse(NotifyType.PAYLOAD_MALFORMED, 'SIG payload missing');
       ctx.emit({ type: 'processing', connId, payload: 'SIG', messageId: 0 });
       ctx.emit({ type: 'rsa', connId, operation: 'verify' });
       if (!rsaVerifyIkev1(leaf.publicKey, expected, sig.data))
         return refuse(NotifyType.INVALID_SIGNATURE, `SIG does not verify with the key of "${leaf.subject}"`);
+      ctx.certified?.remember(peer, input.peerIdentity(), leaf);
       return 'ok';
     },
   };

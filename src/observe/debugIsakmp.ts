@@ -279,6 +279,8 @@ export function debugIsakmpLines(e: IkeEvent): string[] {
       return [`${tag(e.connId)} vendor ID is ${VID[e.name] ?? e.name}`];
     case 'authMethod':
       return [
+        // Example 13-12: IOS 11.3 looks for a DN in its router certificate first.
+        ...(e.noRouterCert ? [`${tag(e.connId)} Unable to get router cert to find DN!`] : []),
         e.idType === undefined
           ? `${tag(e.connId)} SA is doing ${e.method} authentication`
           : `${tag(e.connId)} SA is doing ${e.method} authentication using id type ${e.idType}`,

@@ -62,3 +62,31 @@ crypto isakmp key k address 192.0.2.2
     [10, 20, 65535],
   );
 });
+
+test("revised-mode rsa-encr without pubkey-chain keys runs once a trust point holds a CA (the initiator's CERT); rsa-encr does not", async () => {
+  const { planRun } = await import('../../src/config/index.js');
+  const base = `hostname gw1
+crypto isakmp policy 10
+ authentication rsa-encr revised
+crypto isakmp policy 15
+ authentication rsa-encr
+crypto isakmp policy 20
+ authentication pre-share
+crypto isakmp key k address 192.0.2.2
+`;
+  const without = planRun(parseConfig(base, 'a.cfg'));
+  assert.deepEqual(
+    without.runnable.isakmpPolicies.map((p) => p.priority),
+    [20],
+  );
+  const withCa: ReturnType<typeof parseConfig> = {
+    ...parseConfig(base, 'b.cfg'),
+    certificates: [{ trustpoint: 't', serial: '01', role: 'ca', der: '3000' }],
+  };
+  const plan = planRun(withCa);
+  assert.deepEqual(
+    plan.runnable.isakmpPolicies.map((p) => p.priority),
+    [10, 20],
+  );
+  assert.match(plan.inert[0]?.message ?? '', /policy 15 \(rsa-encr\) is inert: .*pubkey-chain/);
+});

@@ -10,7 +10,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CrlCache, loadSigningKeys } from '../../src/gateway/index.js';
+import { CrlCache, loadDecryptionKeys, loadSigningKeys } from '../../src/gateway/index.js';
 import { writeKeyPair } from '../../src/pki/keystore.js';
 import { parseConfig } from '../../src/config/index.js';
 import { pkiSkipReason, SwanPki } from '../util/swanPki.js';
@@ -37,6 +37,32 @@ describe('loadSigningKeys', () => {
     assert.equal(keys.keys.has('three'), false);
     assert.equal(keys.missing.length, 1);
     assert.match(keys.missing[0] ?? '', /three: no key pair .*nothere\.pem/);
+  });
+});
+
+describe('loadDecryptionKeys', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tsce-dkeys-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  it("the trust points' rsakeypair labels first, then hostname.ip-domain-name; .encr.pem before .pem", () => {
+    const general = rsa();
+    const labelledEncr = rsa();
+    const labelled = rsa();
+    writeKeyPair(dir, 'gw1.lab.example', general);
+    writeKeyPair(dir, 'tpkeys', labelledEncr, 'encr');
+    writeKeyPair(dir, 'tpkeys', labelled);
+    const config = parseConfig(
+      'hostname gw1\nip domain-name lab.example\ncrypto ca trustpoint one\n rsakeypair tpkeys\n',
+      'gw1.cfg',
+    );
+    const { keys, missing } = loadDecryptionKeys(config, dir);
+    assert.deepEqual(missing, []);
+    assert.equal(keys.length, 3);
+    assert.ok(keys[0]?.equals(labelledEncr), 'the labelled usage key decrypts first');
+    assert.ok(keys[1]?.equals(labelled));
+    assert.ok(keys[2]?.equals(general));
+    const none = loadDecryptionKeys(parseConfig('hostname gw9\n', 'gw9.cfg'), dir);
+    assert.deepEqual(none.keys, []);
+    assert.match(none.missing[0] ?? '', /no key pair .*gw9\.pem/);
   });
 });
 

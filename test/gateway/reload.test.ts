@@ -123,3 +123,23 @@ test('a reader that fails in an unexpected way keeps the running configuration t
   assert.deepEqual(result, { ok: false, error: `${s.file}: offset out of range` });
   assert.equal(s.gateways[1]!.config, running);
 });
+
+test('reload reads the key store again: the keys go to the engine, their warnings with the answer', (t) => {
+  const s = setup();
+  t.after(s.done);
+  assert.equal(s.ping(), '.!!!!');
+  const seen: string[] = [];
+  const result = reloadGateway(s.gateways[1]!, s.file, undefined, (config) => {
+    seen.push(config.hostname);
+    return {
+      keys: { signingKeys: new Map(), decryptionKeys: [] },
+      warnings: ['rsa-encr: no key pair /keys/Responder.pem (or Responder.encr.pem)'],
+    };
+  });
+  assert.deepEqual(seen, ['Responder']);
+  assert.deepEqual(result, {
+    ok: true,
+    text: `${s.file}: configuration reloaded`,
+    warnings: ['rsa-encr: no key pair /keys/Responder.pem (or Responder.encr.pem)'],
+  });
+});

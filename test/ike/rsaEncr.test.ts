@@ -55,7 +55,7 @@ interface PairOptions {
   aExtra?: readonly PublicKeyEntry[];
 }
 
-function pair(o: PairOptions = {}): Lab {
+function pair(o: PairOptions = {}): Lab & { configs: { a: RouterConfig; b: RouterConfig } } {
   const base = chapterConfigs();
   const method = o.method ?? 'rsa-encr';
   const byName = (o.by ?? 'name') === 'name';
@@ -79,10 +79,11 @@ function pair(o: PairOptions = {}): Lab {
     [{ name: 'wan2511.cisco.com', address: A_WAN }],
     byName ? 'hostname' : 'address',
   );
-  return new Lab(
+  const lab = new Lab(
     { config: a, aggressiveMode: o.aggressive === true, decryptionKeys: o.aKeys ?? [A_KEY] },
     { config: b, decryptionKeys: o.bKeys ?? [B_KEY] },
   );
+  return Object.assign(lab, { configs: { a, b } });
 }
 
 function established(lab: Lab): boolean {
@@ -146,6 +147,20 @@ describe('rsa-encr between two engines', () => {
       );
       assert.ok(notifies.includes('AUTHENTICATION_FAILED'), JSON.stringify(notifies));
     });
+
+  it("keys re-read at a reload: the responder's new key pair serves the next negotiation", () => {
+    // B starts with a key pair A holds no public key for, as before a `crypto key generate`.
+    const lab = pair({ bKeys: [OTHER_KEY] });
+    const bConfig = lab.configs.b;
+    lab.acquire('a');
+    lab.run(30);
+    assert.ok(!established(lab));
+    lab.b.engine.useKeys({ signingKeys: new Map(), decryptionKeys: [B_KEY] });
+    lab.apply(lab.b, lab.b.engine.reconfigure(bConfig, lab.now));
+    lab.acquire('a');
+    lab.run(lab.now + 60);
+    assert.ok(established(lab), JSON.stringify(eventsOf(lab.a, 'ikeSaDeleted')));
+  });
 
   it('no key for the peer: the initiator says so and sends nothing encrypted', () => {
     const base = chapterConfigs();

@@ -4,7 +4,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfig } from '../../src/config/index.js';
-import { formatPubkeyChain, formatPubkeyDetail, pubkeyChainViews } from '../../src/observe/show/index.js';
+import {
+  formatPubkeyChain,
+  formatPubkeyDetail,
+  pubkeyChainViews,
+  selectPubkeys,
+} from '../../src/observe/show/index.js';
+import { CertifiedKeys } from '../../src/ike/certifiedKeys.js';
+import { IdType } from '../../src/wire/index.js';
+import { idPayloadOf } from '../../src/ike/idBody.js';
+import type { ParsedCertificate } from '../../src/crypto/index.js';
+import { createPublicKey } from 'node:crypto';
 import { parseShowWords } from '../../src/cli/show.js';
 
 // Example 13-10's key-string for wan2516.cisco.com, as the chapter prints it.
@@ -87,4 +97,56 @@ test('typeswan show crypto key pubkey-chain rsa [address A], IOS abbreviations a
     peer: '20.20.20.30',
   });
   assert.throws(() => parseShowWords(['crypto', 'key', 'pubkey-chain', 'rsa', 'address', 'x']));
+  assert.deepEqual(parseShowWords(['crypto', 'key', 'pubkey-chain', 'rsa', 'name', 'wan2516.cisco.com']), {
+    what: 'key pubkey-chain rsa',
+    name: 'wan2516.cisco.com',
+  });
+  assert.throws(() => parseShowWords(['crypto', 'key', 'pubkey-chain', 'rsa', 'name']));
+});
+
+test('show crypto key pubkey-chain rsa name NAME: the named key, in any case', () => {
+  const views = pubkeyChainViews(parseConfig(CONFIG, 'r.cfg').publicKeys);
+  const picked = selectPubkeys(views, { name: 'WAN2516.cisco.com' });
+  assert.deepEqual(
+    picked.map((v) => v.usage),
+    ['Encryption', 'Signature'],
+  );
+  const text = formatPubkeyDetail(picked);
+  assert.ok(
+    text.startsWith('Key name: wan2516.cisco.com\n Key address: 20.20.20.20\n Usage: Encryption Key\n'),
+    text,
+  );
+  assert.equal(formatPubkeyDetail(selectPubkeys(views, { name: 'nobody' })), '% No matching key\n');
+});
+
+test('a key from a validated certificate is listed with code C', () => {
+  // The key of Example 13-10's key-string stands in for a certificate's key.
+  const key = createPublicKey({
+    key: Buffer.from(KEY.join('').replace(/ /g, ''), 'hex'),
+    format: 'der',
+    type: 'spki',
+  });
+  const store = new CertifiedKeys();
+  const leaf = {
+    publicKey: key,
+    subject: 'CN=wan2516.cisco.com',
+    notAfter: new Date(Date.now() + 86_400_000),
+  };
+  store.remember(
+    '20.20.20.20',
+    idPayloadOf({ idType: IdType.FQDN, protocol: 17, port: 500, data: Buffer.from('wan2516.cisco.com') }),
+    leaf as unknown as ParsedCertificate,
+  );
+  const views = pubkeyChainViews([], store.list());
+  assert.equal(
+    formatPubkeyChain(views),
+    [
+      'Codes: M - Manually configured, C - Extracted from certificate',
+      '',
+      'Code Usage        IP-Address       Name',
+      'C    General      20.20.20.20      wan2516.cisco.com',
+      '',
+    ].join('\n'),
+  );
+  assert.match(formatPubkeyDetail(views), / Source: Certificate\n Data:\n {2}305C300D/);
 });

@@ -4,6 +4,7 @@ export {
   formatPubkeyChain,
   formatPubkeyDetail,
   pubkeyChainViews,
+  selectPubkeys,
   type PubkeyChainView,
 } from './pubkeyChain.js';
 export { formatMyPubkeys, type MyPubkeyView } from './myPubkey.js';
