@@ -12,12 +12,14 @@
 // REPLY. Quick mode waits until these are done.
 
 import { cfgAttrName, CfgAttr, CfgType, XauthStatus, XauthType } from '../wire/constants/modeConfig.js';
-import { tlv, tv, unitySplitNetworks, type Attribute, type AttributePayload } from '../wire/index.js';
+import { IdType, tlv, tv, unitySplitNetworks, type Attribute, type AttributePayload } from '../wire/index.js';
 import { ipv4FromText, ipv4NumberToText, ipv4TextToNumber, ipv4ToText } from '../packet/address.js';
 import type { RouterConfig } from '../policy/model.js';
 import { remoteAccessPlan, type RemoteAccessPlan } from '../policy/remoteAccess.js';
 import type { IkeEvent, IsakmpState, ModeConfigReceived } from './events.js';
 import type { IkeSa } from './ikeSa.js';
+import { modeConfigPush, modeConfigReply } from './modeConfigAttributes.js';
+import { pskByGroup } from './psk.js';
 import { attributePayload, TransactionRequest, type TransactionAnswer } from './transaction.js';
 import type { RemoteAccessClient, XauthOutcome } from './types.js';
 
@@ -148,7 +150,7 @@ export class RemoteAccess {
    */
   open(sa: IkeSa, config: RouterConfig, client: RemoteAccessClient | undefined, now: number): boolean {
     if (sa.role === 'responder') {
-      const plan = remoteAccessPlan(config, sa.localAddress, sa.peerAddress);
+      const plan = remoteAccessPlan(config, sa.localAddress, sa.peerAddress, groupOf(sa, config));
       if (!plan) return false;
       this.sessions.set(sa.connId, { role: 'server', plan, deadline: now + this.timeout, done: false });
       return true;
@@ -449,13 +451,21 @@ export class RemoteAccess {
     s.config = 'set';
     s.deadline = host.now + this.timeout;
     setState(sa, 'CONF_ADDR');
-    const attributes = [tlv(CfgAttr.INTERNAL_IP4_ADDRESS, ipv4Bytes(address))];
+    const offer = s.plan.modeConfig?.offer;
+    const push = offer ? modeConfigPush(address, offer) : undefined;
+    const attributes = push?.attributes ?? [tlv(CfgAttr.INTERNAL_IP4_ADDRESS, ipv4Bytes(address))];
     this.transact(
       sa,
       host,
       CfgType.ISAKMP_CFG_SET,
       attributes,
-      { type: 'modeConfig', step: 'set', address },
+      {
+        type: 'modeConfig',
+        step: 'set',
+        address,
+        ...(push ? { given: push.given } : {}),
+        ...(offer?.splitAcl !== undefined ? { splitAcl: offer.splitAcl } : {}),
+      },
       (ack) => {
         if (this.sessions.get(sa.connId) !== s || s.config !== 'set') return;
         const accepted = ack.attributes.some((a) => a.type === CfgAttr.INTERNAL_IP4_ADDRESS);
@@ -478,6 +488,7 @@ export class RemoteAccess {
     s: ServerSession,
     request: AttributePayload,
     host: RemoteAccessHost,
+    messageId: number,
   ): TransactionAnswer | undefined {
     const mc = s.plan.modeConfig;
     if (!mc?.respond || request.cfgType !== CfgType.ISAKMP_CFG_REQUEST) return undefined;
@@ -492,16 +503,20 @@ export class RemoteAccess {
     });
     const address = this.lease(sa, s, host);
     if (address === undefined) return undefined;
-    const reply: Attribute[] = [];
-    for (const a of request.attributes) {
-      if (a.type === CfgAttr.INTERNAL_IP4_ADDRESS) reply.push(tlv(a.type, ipv4Bytes(address)));
-      else if (a.type === CfgAttr.INTERNAL_IP4_NETMASK) reply.push(tlv(a.type, ipv4Bytes('255.255.255.255')));
-    }
-    if (!reply.some((a) => a.type === CfgAttr.INTERNAL_IP4_ADDRESS))
-      reply.unshift(tlv(CfgAttr.INTERNAL_IP4_ADDRESS, ipv4Bytes(address)));
-    host.emit({ type: 'modeConfig', connId: sa.connId, peer: sa.peerAddress, step: 'reply', address });
+    const reply = modeConfigReply(request.attributes, address, mc.offer);
+    host.emit({
+      type: 'modeConfig',
+      connId: sa.connId,
+      peer: sa.peerAddress,
+      step: 'reply',
+      messageId,
+      address,
+      attributes: names(reply.attributes),
+      given: reply.given,
+      ...(mc.offer.splitAcl !== undefined ? { splitAcl: mc.offer.splitAcl } : {}),
+    });
     s.config = 'done';
-    return { attributes: reply, after: () => this.finish(sa, s, host) };
+    return { attributes: reply.attributes, after: () => this.finish(sa, s, host) };
   }
 
   private finish(sa: IkeSa, s: Session, host: RemoteAccessHost): void {
@@ -515,10 +530,15 @@ export class RemoteAccess {
   // ------------------------------------------------------------------ both: the peer's transactions
 
   /** The peer started a transaction (REQUEST or SET): our answer, or undefined to drop it. */
-  respond(sa: IkeSa, request: AttributePayload, host: RemoteAccessHost): TransactionAnswer | undefined {
+  respond(
+    sa: IkeSa,
+    request: AttributePayload,
+    host: RemoteAccessHost,
+    messageId: number,
+  ): TransactionAnswer | undefined {
     const s = this.sessions.get(sa.connId);
     if (!s) return undefined;
-    if (s.role === 'server') return this.answerRequest(sa, s, request, host);
+    if (s.role === 'server') return this.answerRequest(sa, s, request, host, messageId);
     return this.clientRespond(sa, s, request, host);
   }
 
@@ -626,6 +646,17 @@ export class RemoteAccess {
       },
     );
   }
+}
+
+/**
+ * The client group the peer authenticated into: the ID_KEY_ID of aggressive mode, when that
+ * group has a key (so phase 1 was authenticated with it; see phase1.ts authenticatorFor).
+ */
+function groupOf(sa: IkeSa, config: RouterConfig): string | undefined {
+  const id = sa.peerIdentity;
+  if (id === undefined || id.idType !== IdType.KEY_ID) return undefined;
+  const name = Buffer.from(id.data).toString('utf8');
+  return pskByGroup(config, name) !== undefined ? name : undefined;
 }
 
 function setState(sa: IkeSa, state: IsakmpState): void {
