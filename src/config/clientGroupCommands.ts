@@ -43,9 +43,13 @@ function servers(cur: Cursor, what: string): string[] {
   return list;
 }
 
+export function isDomainName(text: string): boolean {
+  return DOMAIN.test(text);
+}
+
 function domainName(cur: Cursor): string {
   const t = cur.word('a domain name');
-  if (!DOMAIN.test(t.text)) throw cur.error(t, 'a domain name like example.com (at most 255 characters)');
+  if (!isDomainName(t.text)) throw cur.error(t, 'a domain name like example.com (at most 255 characters)');
   cur.end();
   return t.text;
 }

@@ -7,6 +7,7 @@ import { ipv4ToNumber, netmaskPrefix, parseIpv4, wildcardPrefix } from '../polic
 import { MAX_SPLIT_NETWORKS } from '../policy/remoteAccess.js';
 import type { AclEntry, RouterConfig, SourceRef, Warning } from '../policy/model.js';
 import type { AclProblem } from './builder.js';
+import { isDomainName } from './clientGroupCommands.js';
 import { ConfigError } from './errors.js';
 
 /** Where the parser saw each reference, keyed `owner|kind|name`; JSON models have none. */
@@ -183,6 +184,29 @@ export function checkReferences(
         g.pool,
         'an `ip local pool`',
         `client group ${g.name}: address pool "${g.pool}" is not defined by ip local pool`,
+      );
+    // A JSON model is not read by the parser: the bounds the parser keeps are checked here too.
+    for (const [what, list] of [
+      ['DNS', g.dns],
+      ['WINS', g.wins],
+    ] as const)
+      if ((list ?? []).length > 2)
+        fail(
+          owner,
+          g.at,
+          'servers',
+          what,
+          'at most two servers',
+          `client group ${g.name}: ${(list ?? []).length} ${what} servers; a client takes at most two`,
+        );
+    if (g.domain !== undefined && !isDomainName(g.domain))
+      fail(
+        owner,
+        g.at,
+        'domain',
+        g.domain,
+        'a domain name',
+        `client group ${g.name}: ${JSON.stringify(g.domain)} is not a domain name of at most 255 characters`,
       );
     if (g.splitAcl === undefined) continue;
     const acl = config.accessLists.find((a) => a.name === g.splitAcl);

@@ -4,7 +4,13 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError, parseConfig, planRun } from '../../src/config/index.js';
+import {
+  ConfigError,
+  loadConfigJson,
+  parseConfig,
+  planRun,
+  validateConfigModel,
+} from '../../src/config/index.js';
 import { modeConfigOffer, clientGroupNamed } from '../../src/policy/remoteAccess.js';
 
 const IOS = `hostname Concentrator
@@ -162,9 +168,14 @@ test('include-local-lan and max-users are read and refused by the gateway, namin
   ]);
 });
 
-test('a group model survives JSON: the loader knows its fields', async () => {
-  const { validateConfigModel } = await import('../../src/config/index.js');
+test('a group model survives JSON: the loader knows its fields and checks its bounds', () => {
   const c = parseConfig(IOS, 'ra.cfg');
   const back = validateConfigModel(JSON.parse(JSON.stringify(c)), 'ra.json');
   assert.deepEqual(back.clientGroups, c.clientGroups);
+  const group = { name: 'g', dns: ['10.0.0.1', '10.0.0.2', '10.0.0.3'] };
+  const load = (groups: unknown[]): unknown =>
+    loadConfigJson(JSON.stringify({ ...c, clientGroups: groups }), 'ra.json');
+  assert.throws(() => load([group]), /3 DNS servers/);
+  const domain = { name: 'g', domain: 'x'.repeat(300) };
+  assert.throws(() => load([domain]), /not a domain name/);
 });
