@@ -8,12 +8,15 @@
 // The same with the login list `group radius` backed by FreeRADIUS and `group tacacs+` backed
 // by the project's TACACS+ test server, each started in the protected LAN's namespace (ha) from
 // configuration files of its own: a wrong password is refused by the server three times, then
-// the right one gets the address. Departures from the example: AES/SHA-1/group 14 instead of
+// the right one gets the address. A client of group vpngroup (aggressive mode, keyid, the
+// group's key) gets the group's pool address, its DNS servers (strongSwan's resolve plugin
+// writes them) and its split-include network (the unity plugin narrows the CHILD_SA to it).
+// Departures from the example: AES/SHA-1/group 14 instead of
 // DES/MD5/group 1 (Debian's strongSwan has no DES), and the addresses of the lab.
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ADDR,
@@ -191,6 +194,95 @@ describe(
         5,
         `r2 (10.1.10.1) -> ha:\n${ping.output}\n${env.typeswan.log().slice(-2000)}`,
       );
+    });
+  },
+);
+
+const VPNGROUP_KEY = 'vpngroup-key-42';
+/** Group vpngroup: its own pool, two DNS servers, a domain, and the protected LAN as split-include. */
+const VPNGROUP = `crypto isakmp client configuration group vpngroup
+ key ${VPNGROUP_KEY}
+ dns 10.1.0.53 10.1.0.54
+ domain corp.example
+ pool grouppool
+ acl 110
+access-list 110 permit ip 10.1.0.0 0.0.0.255 any
+ip local pool grouppool 10.1.20.1 10.1.20.9`;
+
+describe(
+  'interop: Mode Config of a client group (pool, DNS, split-include) <-> strongSwan client',
+  { skip, timeout: 300_000 },
+  () => {
+    let lab: Lab;
+    let typeswan: Typeswan;
+    let charon: Charon;
+    let resolvConf: string;
+    before(async () => {
+      lab = await Lab.create({ tag: 'tsxg' });
+      typeswan = await Typeswan.start(
+        lab,
+        'r1',
+        concentratorText({ ...LAB_CONCENTRATOR, extra: `${LAB_CONCENTRATOR.extra}\n${VPNGROUP}` }),
+        'typeswan-group',
+      );
+      resolvConf = join(lab.dir, 'group', 'resolv.conf');
+      charon = await Charon.start(lab, 'r2', 'group', { resolveFile: resolvConf });
+      await charon.load(
+        swanctlConf({
+          name: 'group',
+          localAddress: ADDR.r2Wan,
+          remoteAddress: ADDR.r1Wan,
+          localId: 'keyid:vpngroup',
+          aggressive: true,
+          proposals: 'aes128-sha1-modp2048',
+          psk: VPNGROUP_KEY,
+          xauth: { user: 'ciscouser', password: 'cisco1234' },
+          vips: '0.0.0.0',
+          pull: true,
+          // Wider than the group's split-include: only the gateway's attribute can narrow it to /24.
+          children: [{ name: 'group-net', localTs: 'dynamic', remoteTs: '10.1.0.0/16', esp: 'aes128-sha1' }],
+        }),
+      );
+    });
+    after(async () => lab?.destroy());
+
+    it('strongSwan takes the group pool address, installs both DNS servers, narrows to the split-include', async () => {
+      await initiated(charon, 'group-net', typeswan);
+      const log = charon.log();
+      // strongSwan 5.9.8 resolve_handler.c: "installing DNS server %H to %s".
+      for (const dns of ['10.1.0.53', '10.1.0.54'])
+        assert.match(
+          log,
+          new RegExp(`installing DNS server ${dns.replace(/\./g, '\\.')} to `),
+          log.slice(-4000),
+        );
+      const resolv = readFileSync(resolvConf, 'utf8');
+      assert.match(resolv, /^nameserver 10\.1\.0\.53\s+# by strongSwan/m, resolv);
+      assert.match(resolv, /^nameserver 10\.1\.0\.54\s+# by strongSwan/m, resolv);
+      // unity_narrow.c: "narrowed CHILD_SA to %N %#R" with the UNITY_SPLIT_INCLUDE networks.
+      assert.match(log, /narrowed CHILD_SA to UNITY_SPLIT_INCLUDE 10\.1\.0\.0\/24/, log.slice(-4000));
+      // The REPLY held what strongSwan asked for (address, DNS, split-include), not the domain.
+      assert.match(log, /processing UNITY_SPLIT_INCLUDE attribute/);
+      assert.doesNotMatch(log, /processing UNITY_DEF_DOMAIN attribute/);
+      const listed = await charon.listSas();
+      assert.match(listed, /\[10\.1\.20\.1\]/, `strongSwan's virtual IP from grouppool:\n${listed}`);
+      assert.match(listed, /local\s+10\.1\.20\.1\/32\s+remote\s+10\.1\.0\.0\/24/, listed);
+      const tlog = typeswan.log();
+      assert.match(tlog, /found peer pre-shared key matching vpngroup/, tlog.slice(-3000));
+      assert.match(tlog, /ISAKMP: Sending IP4_DNS server address: 10\.1\.0\.53/, tlog.slice(-3000));
+      assert.match(tlog, /Sending split include name 110 network 10\.1\.0\.0 mask 255\.255\.255\.0/);
+      assert.match(tlog, /responding to peer config from 192\.0\.2\.2\. ID = -?[1-9]\d*/);
+      const ping = await lab.ping('r2', ADDR.ha, 5, 0.2, '10.1.20.1');
+      assert.equal(ping.received, 5, `r2 (10.1.20.1) -> ha:\n${ping.output}\n${typeswan.log().slice(-2000)}`);
+    });
+
+    it('the DNS servers are removed when the client leaves', async () => {
+      await charon.terminate('group');
+      assert.ok(
+        await until(() => /removing DNS server 10\.1\.0\.53 from /.test(charon.log()), 10_000),
+        charon.log().slice(-2000),
+      );
+      assert.doesNotMatch(readFileSync(resolvConf, 'utf8'), /10\.1\.0\.53/);
     });
   },
 );
