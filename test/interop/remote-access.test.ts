@@ -261,9 +261,16 @@ describe(
       assert.match(resolv, /^nameserver 10\.1\.0\.54\s+# by strongSwan/m, resolv);
       // unity_narrow.c: "narrowed CHILD_SA to %N %#R" with the UNITY_SPLIT_INCLUDE networks.
       assert.match(log, /narrowed CHILD_SA to UNITY_SPLIT_INCLUDE 10\.1\.0\.0\/24/, log.slice(-4000));
-      // The REPLY held what strongSwan asked for (address, DNS, split-include), not the domain.
-      assert.match(log, /processing UNITY_SPLIT_INCLUDE attribute/);
-      assert.doesNotMatch(log, /processing UNITY_DEF_DOMAIN attribute/);
+      // message.c lists each CP payload's attributes: the REPLY holds what was asked for (no
+      // UNITY_LOCAL_LAN: none is configured) and not the domain, which strongSwan did not ask for.
+      const asked =
+        /generating TRANSACTION request (\d+) \[ HASH CPRQ\(ADDR DNS U_SPLITINC U_LOCALLAN\) \]/.exec(log);
+      assert.ok(asked, log.slice(-4000));
+      const mid = Number(asked[1]);
+      assert.match(
+        log,
+        new RegExp(`parsed TRANSACTION response ${mid} \\[ HASH CPRP\\(ADDR DNS DNS U_SPLITINC\\) \\]`),
+      );
       const listed = await charon.listSas();
       assert.match(listed, /\[10\.1\.20\.1\]/, `strongSwan's virtual IP from grouppool:\n${listed}`);
       assert.match(listed, /local\s+10\.1\.20\.1\/32\s+remote\s+10\.1\.0\.0\/24/, listed);
@@ -271,7 +278,11 @@ describe(
       assert.match(tlog, /found peer pre-shared key matching vpngroup/, tlog.slice(-3000));
       assert.match(tlog, /ISAKMP: Sending IP4_DNS server address: 10\.1\.0\.53/, tlog.slice(-3000));
       assert.match(tlog, /Sending split include name 110 network 10\.1\.0\.0 mask 255\.255\.255\.0/);
-      assert.match(tlog, /responding to peer config from 192\.0\.2\.2\. ID = -?[1-9]\d*/);
+      // The REPLY's debug line names strongSwan's message ID (IOS prints it signed).
+      assert.match(
+        tlog,
+        new RegExp(`responding to peer config from 192\\.0\\.2\\.2\\. ID = ${mid | 0}$`, 'm'),
+      );
       const ping = await lab.ping('r2', ADDR.ha, 5, 0.2, '10.1.20.1');
       assert.equal(ping.received, 5, `r2 (10.1.20.1) -> ha:\n${ping.output}\n${typeswan.log().slice(-2000)}`);
     });
