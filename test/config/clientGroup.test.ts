@@ -66,13 +66,13 @@ test('PIX 6.x: vpngroup address-pool, dns-server, wins-server, default-domain, s
     `PIX Version 6.3(3)
 nameif ethernet0 outside security0
 hostname PIX
-access-list splitlist permit ip 10.1.1.0 255.255.255.0 10.1.100.0 255.255.255.0
+access-list 80 permit ip 10.1.1.0 255.255.255.0 10.1.100.0 255.255.255.0
 ip local pool vpnpool 10.1.100.240-10.1.100.250
 vpngroup vpn3000 address-pool vpnpool
 vpngroup vpn3000 dns-server 10.1.1.2
 vpngroup vpn3000 wins-server 10.1.1.3 10.1.1.4
 vpngroup vpn3000 default-domain cisco.com
-vpngroup vpn3000 split-tunnel splitlist
+vpngroup vpn3000 split-tunnel 80
 vpngroup vpn3000 idle-time 1800
 vpngroup vpn3000 password ********
 vpngroup other password k2
@@ -80,6 +80,16 @@ vpngroup other password k2
     'pix.cfg',
   );
   assert.equal(c.dialect, 'pix');
+  // A numbered PIX list is extended whatever its number (IOS would read 80 as standard).
+  assert.deepEqual(
+    c.accessLists.find((a) => a.name === '80')?.entries.map((e) => [e.source, e.destination]),
+    [
+      [
+        { address: '10.1.1.0', wildcard: '0.0.0.255' },
+        { address: '10.1.100.0', wildcard: '0.0.0.255' },
+      ],
+    ],
+  );
   const g = clientGroupNamed(c, 'vpn3000');
   assert.ok(g);
   assert.equal(g.pool, 'vpnpool');
