@@ -7,7 +7,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { concentratorConfig, RaLab, type ClientSpec } from './remoteAccessLab.js';
+import { readFileSync } from 'node:fs';
 import { debugIsakmpLines } from '../../src/observe/debugIsakmp.js';
+import { parseConfig } from '../../src/config/index.js';
+import type { ServerGroupFactories } from '../../src/aaa/index.js';
+import { fixture } from '../util/fixtures.js';
 
 const GROUP_KEY = 'group-secret-17';
 const GROUP = `crypto isakmp client configuration group vpngroup
@@ -129,4 +133,36 @@ test('a client in no group (main mode, the wildcard key) gets the global pool an
     wins: [],
     splitInclude: [],
   });
+});
+
+test('Example 13-21 (PIX) with vpngroup lines: the group key, its DNS server, domain and split-tunnel list', async () => {
+  const text = `${readFileSync(fixture('chapter/example-13-21.cfg'), 'utf8')}
+access-list 90 permit ip 172.16.0.0 255.255.0.0 10.1.100.0 255.255.255.0
+vpngroup vpn3000 password pix-group-key
+vpngroup vpn3000 dns-server 172.16.171.2
+vpngroup vpn3000 default-domain cisco.com
+vpngroup vpn3000 split-tunnel 90
+`;
+  const aaa: ServerGroupFactories = {
+    serverGroup: (_config, group) => ({
+      name: `group ${group}`,
+      authenticate: () => Promise.resolve({ kind: 'accept' }),
+    }),
+  };
+  const lab = new RaLab(parseConfig(text, '13-21-vpngroup.cfg'), [{ ...CLIENT, group: 'vpn3000' }], {
+    gateway: '192.168.10.1',
+    key: 'pix-group-key',
+    aaa,
+  });
+  const [client] = lab.clients;
+  assert.ok(client);
+  lab.connect(client);
+  await lab.run(10);
+  const assigned = client.of('modeConfig').find((e) => e.step === 'assigned');
+  // The PIX's only pool is the ISAKMP one (vpnpool): the group names none.
+  assert.equal(assigned?.address, '10.1.100.240');
+  assert.deepEqual(assigned?.received?.dns, ['172.16.171.2']);
+  assert.equal(assigned?.received?.domain, 'cisco.com');
+  assert.deepEqual(assigned?.received?.splitInclude, [{ address: '172.16.0.0', mask: '255.255.0.0' }]);
+  assert.equal(client.installed.length, 1);
 });
