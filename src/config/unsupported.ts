@@ -26,7 +26,7 @@ export type Feature =
   | 'hostname-key' // crypto isakmp key K hostname H
   | 'local-address' // crypto map NAME local-address IF
   | 'multiple-peers' // several `set peer` in one entry
-  | 'client-group-option' // a client group's include-local-lan or max-users
+  | 'client-group-option' // a client group's include-local-lan
   | 'gre-tunnel'; // interface TunnelN with a crypto map, in a tunnel mode other than gre ip
 
 export interface UnsupportedFeature {
@@ -151,8 +151,6 @@ export function unsupportedFeatures(
     const group = `crypto isakmp client configuration group ${g.name}`;
     if (g.includeLocalLan === true)
       add('client-group-option', g.sourceLines?.includeLocalLan, `${group} (include-local-lan)`);
-    if (g.maxUsers !== undefined)
-      add('client-group-option', g.sourceLines?.maxUsers, `${group} (max-users ${g.maxUsers})`);
   }
   for (const i of config.interfaces) {
     if (i.cryptoMap !== undefined && isTunnelInterface(i) && !isGreIp(i))

@@ -174,11 +174,26 @@ export class RemoteAccess {
       setState(sa, 'CONF_XAUTH');
       return;
     }
+    const full = this.groupFull(s.plan);
+    if (full !== undefined) {
+      this.fail(sa, host, 'modeConfig', full);
+      return;
+    }
     if (s.plan.xauthList !== undefined) {
       s.xauth = { state: 'request', tries: 0, request: 0 };
       host.emit({ type: 'xauth', connId: sa.connId, peer: sa.peerAddress, step: 'need' });
       this.askCredentials(sa, s, host);
     } else this.startConfig(sa, s, host);
+  }
+
+  /** Why a client of the plan's group is one too many (`max-users N`), or undefined. */
+  private groupFull(plan: RemoteAccessPlan): string | undefined {
+    const g = plan.group;
+    if (g?.maxUsers === undefined) return undefined;
+    let users = 0;
+    for (const other of this.sessions.values())
+      if (other.role === 'server' && other.plan.group?.name === g.name) users++;
+    return users > g.maxUsers ? `group ${g.name} has its max-users ${g.maxUsers} clients already` : undefined;
   }
 
   /** Quick mode waits for phase 1.5 (the chapter: "Quick mode is started at this point"). */

@@ -29,6 +29,8 @@ export interface ModeConfigOffer {
 export interface RemoteAccessPlan {
   /** The crypto map whose `client` commands apply. */
   readonly map: string;
+  /** The client group the peer authenticated into, and its `max-users` when configured. */
+  readonly group?: { readonly name: string; readonly maxUsers?: number };
   /** The login list XAUTH asks (`group TAG` for a PIX `aaa-server` group). */
   readonly xauthList?: string;
   /** Mode Config: push (`initiate`) and/or answer the client's request (`respond`). */
@@ -87,6 +89,14 @@ export function remoteAccessPlan(
   const pool = clientGroup?.pool ?? config.isakmp.clientAddressPool;
   return {
     map: settings.name,
+    ...(clientGroup
+      ? {
+          group: {
+            name: clientGroup.name,
+            ...(clientGroup.maxUsers !== undefined ? { maxUsers: clientGroup.maxUsers } : {}),
+          },
+        }
+      : {}),
     ...(xauthList !== undefined ? { xauthList } : {}),
     ...(wantsConfig
       ? {

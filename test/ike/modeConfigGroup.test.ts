@@ -166,3 +166,37 @@ vpngroup vpn3000 split-tunnel 90
   assert.deepEqual(assigned?.received?.splitInclude, [{ address: '172.16.0.0', mask: '255.255.0.0' }]);
   assert.equal(client.installed.length, 1);
 });
+
+test('max-users 1: a second client of the group is refused, saying why; the first keeps its tunnel', async () => {
+  const lab = new RaLab(
+    concentratorConfig({
+      modes: ['respond'],
+      extra: `${GROUP}\ncrypto isakmp client configuration group vpngroup\n max-users 1`,
+    }),
+    [CLIENT, { ...CLIENT, address: '171.68.118.144' }],
+    { key: GROUP_KEY },
+  );
+  const [first, second] = lab.clients;
+  assert.ok(first && second);
+  lab.connect(first);
+  await lab.run(10);
+  lab.connect(second);
+  await lab.run(20);
+  assert.equal(first.address4, '10.1.20.1');
+  assert.equal(first.installed.length, 2);
+  assert.equal(second.address4, undefined);
+  assert.equal(second.installed.length, 0);
+  const failed = lab.gateway.of('modeConfig').filter((e) => e.step === 'failed');
+  assert.deepEqual(
+    failed.map((e) => [e.peer, e.reason]),
+    [['171.68.118.144', 'group vpngroup has its max-users 1 clients already']],
+  );
+  // The refused client was never asked for credentials.
+  assert.deepEqual(
+    lab.gateway
+      .of('xauth')
+      .filter((e) => e.step === 'request')
+      .map((e) => e.peer),
+    ['171.68.118.143'],
+  );
+});
