@@ -8,12 +8,13 @@
 // (the `xauthVerify` action, answered by IkeManager.xauthResult); a rejected try is asked
 // again, three tries in all; then SET(XAUTH-STATUS OK|FAIL) -> ACK. A FAIL, or no answer in
 // time, deletes the IKE SA. Mode Config (draft-dukes-ike-mode-cfg-02 §3.2) follows: `initiate`
-// pushes SET(INTERNAL_IP4_ADDRESS) -> ACK, `respond` answers the client's REQUEST with a
-// REPLY. Quick mode waits until these are done.
+// pushes SET(INTERNAL_IP4_ADDRESS and the client group's settings) -> ACK, `respond` answers
+// the client's REQUEST with a REPLY (modeConfigAttributes.ts). Quick mode waits until these
+// are done.
 
 import { cfgAttrName, CfgAttr, CfgType, XauthStatus, XauthType } from '../wire/constants/modeConfig.js';
 import { IdType, tlv, tv, unitySplitNetworks, type Attribute, type AttributePayload } from '../wire/index.js';
-import { ipv4FromText, ipv4NumberToText, ipv4TextToNumber, ipv4ToText } from '../packet/address.js';
+import { ipv4NumberToText, ipv4TextToNumber, ipv4ToText } from '../packet/address.js';
 import type { RouterConfig } from '../policy/model.js';
 import { remoteAccessPlan, type RemoteAccessPlan } from '../policy/remoteAccess.js';
 import type { IkeEvent, IsakmpState, ModeConfigReceived } from './events.js';
@@ -88,10 +89,6 @@ function attr(request: AttributePayload, type: number): Attribute | undefined {
 
 function names(attributes: readonly Attribute[]): string[] {
   return attributes.map((a) => cfgAttrName(a.type));
-}
-
-function ipv4Bytes(address: string): Uint8Array {
-  return ipv4FromText(address);
 }
 
 /** An INTERNAL_IP4_ADDRESS value; 0.0.0.0 or an empty value is none. */
@@ -467,19 +464,19 @@ export class RemoteAccess {
     s.deadline = host.now + this.timeout;
     setState(sa, 'CONF_ADDR');
     const offer = s.plan.modeConfig?.offer;
-    const push = offer ? modeConfigPush(address, offer) : undefined;
-    const attributes = push?.attributes ?? [tlv(CfgAttr.INTERNAL_IP4_ADDRESS, ipv4Bytes(address))];
+    if (!offer) return;
+    const push = modeConfigPush(address, offer);
     this.transact(
       sa,
       host,
       CfgType.ISAKMP_CFG_SET,
-      attributes,
+      push.attributes,
       {
         type: 'modeConfig',
         step: 'set',
         address,
-        ...(push ? { given: push.given } : {}),
-        ...(offer?.splitAcl !== undefined ? { splitAcl: offer.splitAcl } : {}),
+        given: push.given,
+        ...(offer.splitAcl !== undefined ? { splitAcl: offer.splitAcl } : {}),
       },
       (ack) => {
         if (this.sessions.get(sa.connId) !== s || s.config !== 'set') return;
