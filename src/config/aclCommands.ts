@@ -237,7 +237,8 @@ export function parseAccessListCommand(ctx: ParseContext, cur: Cursor): void {
   const nameTok = cur.word('an access-list number or name');
   const name = nameTok.text;
   let standard = false;
-  if (/^\d+$/.test(name)) {
+  // IOS numbers say the kind; a PIX list is extended unless it says `standard`, whatever its name.
+  if (ctx.dialect === 'ios' && /^\d+$/.test(name)) {
     const n = Number(name);
     standard = (n >= 1 && n <= 99) || (n >= 1300 && n <= 1999);
     const extended = (n >= 100 && n <= 199) || (n >= 2000 && n <= 2699);

@@ -8,6 +8,7 @@ import {
   type AaaServerGroup,
   type AclEntry,
   type CertificateBlock,
+  type ClientGroup,
   type CryptoMapEntry,
   type CryptoMapSettings,
   type DynamicMapEntry,
@@ -79,6 +80,7 @@ export class ConfigBuilder {
   readonly dynamicMaps = new Map<string, MutableDynamicEntry>();
   readonly interfaces = new Map<string, Mutable<Interface>>();
   readonly pools: LocalPool[] = [];
+  readonly clientGroups = new Map<string, Mutable<ClientGroup>>();
   readonly users: LocalUser[] = [];
   readonly trustpoints = new Map<string, Mutable<Trustpoint>>();
   readonly certificates: CertificateBlock[] = [];
@@ -145,6 +147,16 @@ export class ConfigBuilder {
       this.policies.set(priority, p);
     }
     return p;
+  }
+
+  /** The client group NAME (IOS group names are case-sensitive, as the client's ID_KEY_ID is). */
+  clientGroup(name: string, line: number): Mutable<ClientGroup> {
+    let g = this.clientGroups.get(name);
+    if (!g) {
+      g = { name, at: this.at(line) };
+      this.clientGroups.set(name, g);
+    }
+    return g;
   }
 
   mapEntry(map: string, seq: number, line: number): MutableMapEntry {
@@ -225,6 +237,7 @@ export class ConfigBuilder {
       ),
       interfaces: [...this.interfaces.values()],
       localPools: this.pools,
+      ...(this.clientGroups.size > 0 ? { clientGroups: [...this.clientGroups.values()] } : {}),
       users: this.users,
       trustpoints: [...this.trustpoints.values()],
       certificates: this.certificates,

@@ -3,9 +3,11 @@
 // the referencing command and, when the parser recorded it, the column of the name.
 
 import { aclRules, PolicyError, proxyIdProblem, type AclRule } from '../policy/index.js';
-import { netmaskPrefix, parseIpv4 } from '../policy/ipv4.js';
+import { ipv4ToNumber, netmaskPrefix, parseIpv4, wildcardPrefix } from '../policy/ipv4.js';
+import { MAX_SPLIT_NETWORKS } from '../policy/remoteAccess.js';
 import type { AclEntry, RouterConfig, SourceRef, Warning } from '../policy/model.js';
 import type { AclProblem } from './builder.js';
+import { isDomainName } from './clientGroupCommands.js';
 import { ConfigError } from './errors.js';
 
 /** Where the parser saw each reference, keyed `owner|kind|name`; JSON models have none. */
@@ -169,6 +171,77 @@ export function checkReferences(
         `crypto map ${s.name} client authentication names aaa-server "${s.clientAuthenticationServer}", which is not defined`,
       );
     }
+  }
+  for (const g of config.clientGroups ?? []) {
+    const owner = `group:${g.name}`;
+    const line = (n: number | undefined): SourceRef | undefined =>
+      n === undefined ? g.at : { file, line: n };
+    if (g.pool !== undefined && !config.localPools.some((p) => p.name === g.pool))
+      fail(
+        owner,
+        line(g.sourceLines?.pool),
+        'pool',
+        g.pool,
+        'an `ip local pool`',
+        `client group ${g.name}: address pool "${g.pool}" is not defined by ip local pool`,
+      );
+    // A JSON model is not read by the parser: the bounds the parser keeps are checked here too.
+    for (const [what, list] of [
+      ['DNS', g.dns],
+      ['WINS', g.wins],
+    ] as const)
+      if ((list ?? []).length > 2)
+        fail(
+          owner,
+          g.at,
+          'servers',
+          what,
+          'at most two servers',
+          `client group ${g.name}: ${(list ?? []).length} ${what} servers; a client takes at most two`,
+        );
+    if (g.domain !== undefined && !isDomainName(g.domain))
+      fail(
+        owner,
+        g.at,
+        'domain',
+        g.domain,
+        'a domain name',
+        `client group ${g.name}: ${JSON.stringify(g.domain)} is not a domain name of at most 255 characters`,
+      );
+    if (g.splitAcl === undefined) continue;
+    const acl = config.accessLists.find((a) => a.name === g.splitAcl);
+    const at = line(g.sourceLines?.splitAcl);
+    if (!acl) {
+      fail(
+        owner,
+        at,
+        'acl',
+        g.splitAcl,
+        'a defined access list',
+        `client group ${g.name}: split tunnel access list ${g.splitAcl} is not defined`,
+      );
+      continue;
+    }
+    const permits = acl.entries.filter((e) => e.action === 'permit');
+    const bent = permits.find((e) => wildcardPrefix(ipv4ToNumber(e.source.wildcard)) === undefined);
+    if (bent)
+      fail(
+        owner,
+        at,
+        'acl',
+        g.splitAcl,
+        'an access list of networks',
+        `client group ${g.name}: split tunnel access list ${g.splitAcl} permits ${bent.source.address} ${bent.source.wildcard}, which is not a network (line ${bent.at?.line ?? '?'})`,
+      );
+    if (permits.length > MAX_SPLIT_NETWORKS)
+      fail(
+        owner,
+        at,
+        'acl',
+        g.splitAcl,
+        `at most ${MAX_SPLIT_NETWORKS} permit entries`,
+        `client group ${g.name}: split tunnel access list ${g.splitAcl} has ${permits.length} permit entries; a client takes at most ${MAX_SPLIT_NETWORKS}`,
+      );
   }
   const pool = config.isakmp.clientAddressPool;
   if (pool !== undefined && !config.localPools.some((p) => p.name === pool)) {

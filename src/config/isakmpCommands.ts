@@ -8,6 +8,7 @@ import type { DhGroup, IkeEncryption, IsakmpPolicy } from '../policy/model.js';
 import type { Mutable } from './builder.js';
 import type { ParseContext } from './context.js';
 import type { Cursor } from './cursor.js';
+import { openClientGroup } from './clientGroupCommands.js';
 import { DH_GROUPS, notModelled } from './cryptoShared.js';
 
 export const POLICY_WORDS = ['encryption', 'hash', 'authentication', 'group', 'lifetime', 'exit'] as const;
@@ -112,8 +113,9 @@ export function isakmpCommand(ctx: ParseContext, cur: Cursor): void {
     case 'client': {
       cur.keyword(['configuration'] as const);
       if (cur.optionalKeyword(['group'] as const) !== undefined) {
-        ctx.mode = { kind: 'client-group', group: cur.word('a group name').text, line };
+        const group = cur.word('a group name').text;
         cur.end();
+        openClientGroup(ctx, group, line);
         return;
       }
       cur.keyword(['address-pool'] as const);
@@ -137,15 +139,6 @@ export function isakmpCommand(ctx: ParseContext, cur: Cursor): void {
   }
   ctx.mode = { kind: 'global' };
   cur.end();
-}
-
-/** In `crypto isakmp client configuration group NAME`: `key K`; other settings are not modelled. */
-export function clientGroupCommand(ctx: ParseContext, cur: Cursor, group: string): void {
-  const line = cur.src.line;
-  cur.keyword(['key'] as const);
-  const key = cur.word('the group key').text;
-  cur.end();
-  ctx.b.keys.push({ key, group, noXauth: false, noConfigMode: false, at: ctx.b.at(line) });
 }
 
 /** `key [0|6] K address A [[netmask] M] [no-xauth] [no-config-mode]` or `key K hostname H`. */

@@ -440,6 +440,32 @@ const routerConfig = (defaultFile: string): Check<RouterConfig> =>
       () => [],
     ),
     localPools: orDefault(arr(obj({ name: str, first: ipv4, last: ipv4 })), () => []),
+    clientGroups: opt(
+      arr(
+        obj({
+          name: str,
+          dns: opt(arr(ipv4)),
+          wins: opt(arr(ipv4)),
+          domain: opt(str),
+          pool: opt(str),
+          splitAcl: opt(str),
+          savePassword: opt(bool),
+          includeLocalLan: opt(bool),
+          maxUsers: opt(int(1, 65535)),
+          idleSeconds: opt(int(60, 86400)),
+          at: opt(sourceRef),
+          sourceLines: opt(
+            obj({
+              pool: opt(int(0, 10_000_000)),
+              splitAcl: opt(int(0, 10_000_000)),
+              includeLocalLan: opt(int(0, 10_000_000)),
+              maxUsers: opt(int(0, 10_000_000)),
+              idleSeconds: opt(int(0, 10_000_000)),
+            }),
+          ),
+        }),
+      ),
+    ),
     users: orDefault(arr(obj({ name: str, password: str, passwordType: opt(int(0, 9)) })), () => []),
     trustpoints: orDefault(
       arr(

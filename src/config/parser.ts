@@ -4,8 +4,9 @@
 import { ConfigBuilder } from './builder.js';
 import { addAclEntry, parseAccessListCommand } from './aclCommands.js';
 import type { ParseContext } from './context.js';
+import { CLIENT_GROUP_WORDS, clientGroupCommand, vpngroupCommand } from './clientGroupCommands.js';
 import { ikev2Command, ikev2SubCommand, ikev2Words } from './ikev2Commands.js';
-import { POLICY_WORDS, clientGroupCommand, isakmpCommand, policyCommand } from './isakmpCommands.js';
+import { POLICY_WORDS, isakmpCommand, policyCommand } from './isakmpCommands.js';
 import { MAP_WORDS, dynamicMapCommand, mapCommand, mapSubCommand } from './mapCommands.js';
 import { TRANSFORM_SET_WORDS, ipsecCommand, transformSetSubCommand } from './transformSetCommands.js';
 import { Cursor, describeOptions, matchKeyword } from './cursor.js';
@@ -166,6 +167,9 @@ function globalCommand(ctx: ParseContext, src: SourceLine): void {
     case 'nameif':
       if (ctx.dialect === 'pix') return nameifCommand(ctx, cur);
       break;
+    case 'vpngroup':
+      if (ctx.dialect === 'pix') return vpngroupCommand(ctx, cur);
+      break;
     case 'banner':
       ctx.banner = bannerDelimiter(src);
       break;
@@ -250,7 +254,7 @@ function modeWords(ctx: ParseContext): readonly string[] | undefined {
     case 'aaa-group':
       return AAA_GROUP_WORDS;
     case 'client-group':
-      return ['key'];
+      return CLIENT_GROUP_WORDS;
     case 'ikev2':
       return ikev2Words(ctx.mode.block);
     default:

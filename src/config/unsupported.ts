@@ -26,6 +26,7 @@ export type Feature =
   | 'hostname-key' // crypto isakmp key K hostname H
   | 'local-address' // crypto map NAME local-address IF
   | 'multiple-peers' // several `set peer` in one entry
+  | 'client-group-option' // a client group's include-local-lan
   | 'gre-tunnel'; // interface TunnelN with a crypto map, in a tunnel mode other than gre ip
 
 export interface UnsupportedFeature {
@@ -52,6 +53,7 @@ const DESCRIPTIONS: Readonly<Record<Feature, string>> = {
   'hostname-key': 'pre-shared keys by hostname',
   'local-address': 'crypto map local-address',
   'multiple-peers': 'several peers in one crypto map entry',
+  'client-group-option': 'this client group setting',
   'gre-tunnel': 'crypto maps on tunnel interfaces other than GRE over IPv4 (tunnel mode gre ip)',
 };
 
@@ -146,6 +148,11 @@ export function unsupportedFeatures(
         `crypto map ${s.name} local-address ${s.localAddressInterface}`,
       );
   }
+  for (const g of config.clientGroups ?? []) {
+    const group = `crypto isakmp client configuration group ${g.name}`;
+    if (g.includeLocalLan === true)
+      add('client-group-option', g.sourceLines?.includeLocalLan, `${group} (include-local-lan)`);
+  }
   for (const i of config.interfaces) {
     if (i.cryptoMap !== undefined && isTunnelInterface(i) && !isGreIp(i))
       add('gre-tunnel', i.at?.line, `interface ${i.name} (tunnel mode ${i.tunnel?.mode ?? ''})`);
@@ -154,7 +161,7 @@ export function unsupportedFeatures(
 }
 
 /** What this gateway cannot run yet, although the model expresses it. */
-export const GATEWAY_REFUSES: readonly Feature[] = ['compression', 'gre-tunnel'];
+export const GATEWAY_REFUSES: readonly Feature[] = ['compression', 'gre-tunnel', 'client-group-option'];
 
 /** A command the gateway will not run, and why. */
 export interface Refusal {
@@ -247,6 +254,13 @@ export function planRun(
     inert.push({
       line: k.at?.line ?? 0,
       message: `the pre-shared key for ${peer} is redacted (${JSON.stringify(k.key)}): no key for this peer until it is written in clear`,
+    });
+  }
+  for (const g of config.clientGroups ?? []) {
+    if (g.idleSeconds === undefined) continue;
+    inert.push({
+      line: g.sourceLines?.idleSeconds ?? 0,
+      message: `vpngroup ${g.name} idle-time ${g.idleSeconds} is inert: this gateway ends a client's SAs by their lifetimes, not by idle time`,
     });
   }
   if (usable.length > 0 && unusable.length > 0) refused.push(...entriesWithoutKey(config, keys, unusable));

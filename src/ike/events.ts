@@ -408,6 +408,10 @@ export type IkeEvent =
       readonly address?: string;
       /** `assigned`: what else the gateway gave the client. */
       readonly received?: ModeConfigReceived;
+      /** `reply` and `set` (gateway): what the attributes carry besides the address. */
+      readonly given?: ModeConfigReceived & { readonly savePassword?: boolean };
+      /** The split tunnel ACL the UNITY_SPLIT_INCLUDE networks came from. */
+      readonly splitAcl?: string;
       readonly accepted?: boolean;
       readonly reason?: string;
     };

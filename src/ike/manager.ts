@@ -879,7 +879,9 @@ export class IkeManager {
     ],
     [
       ExchangeType.TRANSACTION,
-      transactionExchange((sa, request) => this.remoteAccess.respond(sa, request, this.remoteAccessHost())),
+      transactionExchange((sa, request, mid) =>
+        this.remoteAccess.respond(sa, request, this.remoteAccessHost(), mid),
+      ),
     ],
   ]);
 

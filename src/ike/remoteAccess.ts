@@ -8,11 +8,13 @@
 // (the `xauthVerify` action, answered by IkeManager.xauthResult); a rejected try is asked
 // again, three tries in all; then SET(XAUTH-STATUS OK|FAIL) -> ACK. A FAIL, or no answer in
 // time, deletes the IKE SA. Mode Config (draft-dukes-ike-mode-cfg-02 §3.2) follows: `initiate`
-// pushes SET(INTERNAL_IP4_ADDRESS) -> ACK, `respond` answers the client's REQUEST with a
-// REPLY. Quick mode waits until these are done.
+// pushes SET(INTERNAL_IP4_ADDRESS and the client group's settings) -> ACK, `respond` answers
+// the client's REQUEST with a REPLY (modeConfigAttributes.ts). Quick mode waits until these
+// are done.
 
 import { cfgAttrName, CfgAttr, CfgType, XauthStatus, XauthType } from '../wire/constants/modeConfig.js';
 import {
+  IdType,
   tlv,
   tv,
   unitySplitNetworks,
@@ -20,12 +22,14 @@ import {
   type AttributePayload,
   type UnityNetwork,
 } from '../wire/index.js';
-import { ipv4FromText, ipv4NumberToText, ipv4TextToNumber, ipv4ToText } from '../packet/address.js';
+import { ipv4NumberToText, ipv4TextToNumber, ipv4ToText } from '../packet/address.js';
 import type { RouterConfig, TrafficSelector } from '../policy/model.js';
 import { selectorContains } from '../policy/selector.js';
 import { remoteAccessPlan, type RemoteAccessPlan } from '../policy/remoteAccess.js';
 import type { IkeEvent, IsakmpState, ModeConfigReceived } from './events.js';
 import type { IkeSa } from './ikeSa.js';
+import { modeConfigPush, modeConfigReply } from './modeConfigAttributes.js';
+import { pskByGroup } from './psk.js';
 import { attributePayload, TransactionRequest, type TransactionAnswer } from './transaction.js';
 import type { RemoteAccessClient, XauthOutcome } from './types.js';
 
@@ -96,10 +100,6 @@ function names(attributes: readonly Attribute[]): string[] {
   return attributes.map((a) => cfgAttrName(a.type));
 }
 
-function ipv4Bytes(address: string): Uint8Array {
-  return ipv4FromText(address);
-}
-
 /** An INTERNAL_IP4_ADDRESS value; 0.0.0.0 or an empty value is none. */
 function ipv4Of(value: number | Uint8Array | undefined): string | undefined {
   if (!(value instanceof Uint8Array) || value.length !== 4 || value.every((b) => b === 0)) return undefined;
@@ -161,7 +161,7 @@ export class RemoteAccess {
    */
   open(sa: IkeSa, config: RouterConfig, client: RemoteAccessClient | undefined, now: number): boolean {
     if (sa.role === 'responder') {
-      const plan = remoteAccessPlan(config, sa.localAddress, sa.peerAddress);
+      const plan = remoteAccessPlan(config, sa.localAddress, sa.peerAddress, groupOf(sa, config));
       if (!plan) return false;
       this.sessions.set(sa.connId, { role: 'server', plan, deadline: now + this.timeout, done: false });
       return true;
@@ -185,11 +185,26 @@ export class RemoteAccess {
       setState(sa, 'CONF_XAUTH');
       return;
     }
+    const full = this.groupFull(s.plan);
+    if (full !== undefined) {
+      this.fail(sa, host, 'modeConfig', full);
+      return;
+    }
     if (s.plan.xauthList !== undefined) {
       s.xauth = { state: 'request', tries: 0, request: 0 };
       host.emit({ type: 'xauth', connId: sa.connId, peer: sa.peerAddress, step: 'need' });
       this.askCredentials(sa, s, host);
     } else this.startConfig(sa, s, host);
+  }
+
+  /** Why a client of the plan's group is one too many (`max-users N`), or undefined. */
+  private groupFull(plan: RemoteAccessPlan): string | undefined {
+    const g = plan.group;
+    if (g?.maxUsers === undefined) return undefined;
+    let users = 0;
+    for (const other of this.sessions.values())
+      if (other.role === 'server' && other.plan.group?.name === g.name) users++;
+    return users > g.maxUsers ? `group ${g.name} has its max-users ${g.maxUsers} clients already` : undefined;
   }
 
   /** Quick mode waits for phase 1.5 (the chapter: "Quick mode is started at this point"). */
@@ -479,13 +494,21 @@ export class RemoteAccess {
     s.config = 'set';
     s.deadline = host.now + this.timeout;
     setState(sa, 'CONF_ADDR');
-    const attributes = [tlv(CfgAttr.INTERNAL_IP4_ADDRESS, ipv4Bytes(address))];
+    const offer = s.plan.modeConfig?.offer;
+    if (!offer) return;
+    const push = modeConfigPush(address, offer);
     this.transact(
       sa,
       host,
       CfgType.ISAKMP_CFG_SET,
-      attributes,
-      { type: 'modeConfig', step: 'set', address },
+      push.attributes,
+      {
+        type: 'modeConfig',
+        step: 'set',
+        address,
+        given: push.given,
+        ...(offer.splitAcl !== undefined ? { splitAcl: offer.splitAcl } : {}),
+      },
       (ack) => {
         if (this.sessions.get(sa.connId) !== s || s.config !== 'set') return;
         const accepted = ack.attributes.some((a) => a.type === CfgAttr.INTERNAL_IP4_ADDRESS);
@@ -508,6 +531,7 @@ export class RemoteAccess {
     s: ServerSession,
     request: AttributePayload,
     host: RemoteAccessHost,
+    messageId: number,
   ): TransactionAnswer | undefined {
     const mc = s.plan.modeConfig;
     if (!mc?.respond || request.cfgType !== CfgType.ISAKMP_CFG_REQUEST) return undefined;
@@ -522,16 +546,20 @@ export class RemoteAccess {
     });
     const address = this.lease(sa, s, host);
     if (address === undefined) return undefined;
-    const reply: Attribute[] = [];
-    for (const a of request.attributes) {
-      if (a.type === CfgAttr.INTERNAL_IP4_ADDRESS) reply.push(tlv(a.type, ipv4Bytes(address)));
-      else if (a.type === CfgAttr.INTERNAL_IP4_NETMASK) reply.push(tlv(a.type, ipv4Bytes('255.255.255.255')));
-    }
-    if (!reply.some((a) => a.type === CfgAttr.INTERNAL_IP4_ADDRESS))
-      reply.unshift(tlv(CfgAttr.INTERNAL_IP4_ADDRESS, ipv4Bytes(address)));
-    host.emit({ type: 'modeConfig', connId: sa.connId, peer: sa.peerAddress, step: 'reply', address });
+    const reply = modeConfigReply(request.attributes, address, mc.offer);
+    host.emit({
+      type: 'modeConfig',
+      connId: sa.connId,
+      peer: sa.peerAddress,
+      step: 'reply',
+      messageId,
+      address,
+      attributes: names(reply.attributes),
+      given: reply.given,
+      ...(mc.offer.splitAcl !== undefined ? { splitAcl: mc.offer.splitAcl } : {}),
+    });
     s.config = 'done';
-    return { attributes: reply, after: () => this.finish(sa, s, host) };
+    return { attributes: reply.attributes, after: () => this.finish(sa, s, host) };
   }
 
   private finish(sa: IkeSa, s: Session, host: RemoteAccessHost): void {
@@ -545,10 +573,15 @@ export class RemoteAccess {
   // ------------------------------------------------------------------ both: the peer's transactions
 
   /** The peer started a transaction (REQUEST or SET): our answer, or undefined to drop it. */
-  respond(sa: IkeSa, request: AttributePayload, host: RemoteAccessHost): TransactionAnswer | undefined {
+  respond(
+    sa: IkeSa,
+    request: AttributePayload,
+    host: RemoteAccessHost,
+    messageId: number,
+  ): TransactionAnswer | undefined {
     const s = this.sessions.get(sa.connId);
     if (!s) return undefined;
-    if (s.role === 'server') return this.answerRequest(sa, s, request, host);
+    if (s.role === 'server') return this.answerRequest(sa, s, request, host, messageId);
     return this.clientRespond(sa, s, request, host);
   }
 
@@ -656,6 +689,17 @@ export class RemoteAccess {
       },
     );
   }
+}
+
+/**
+ * The client group the peer authenticated into: the ID_KEY_ID of aggressive mode, when that
+ * group has a key (so phase 1 was authenticated with it; see phase1.ts authenticatorFor).
+ */
+function groupOf(sa: IkeSa, config: RouterConfig): string | undefined {
+  const id = sa.peerIdentity;
+  if (id === undefined || id.idType !== IdType.KEY_ID) return undefined;
+  const name = Buffer.from(id.data).toString('utf8');
+  return pskByGroup(config, name) !== undefined ? name : undefined;
 }
 
 function setState(sa: IkeSa, state: IsakmpState): void {

@@ -83,14 +83,14 @@ class TransactionResponse implements ExchangeTask {
   constructor(
     private readonly sa: IkeSa,
     readonly messageId: number,
-    private readonly respond: (sa: IkeSa, request: AttributePayload) => TransactionAnswer | undefined,
+    private readonly respond: Responder,
   ) {}
 
   receive(_ctx: unknown, input: ExchangeInput): TaskResult<QmStep> | undefined {
     const request = attributesOf(input);
     const replyType = request === undefined ? undefined : answerType(request.cfgType);
     if (this.finished || request === undefined || replyType === undefined) return undefined;
-    const answer = this.respond(this.sa, request);
+    const answer = this.respond(this.sa, request, this.messageId);
     if (answer === undefined) return undefined;
     this.finished = true;
     const reply = attributePayload(replyType, request.identifier, answer.attributes);
@@ -104,10 +104,11 @@ class TransactionResponse implements ExchangeTask {
   }
 }
 
+/** Answers the peer's REQUEST or SET that came under `messageId` (the debug lines name it). */
+type Responder = (sa: IkeSa, request: AttributePayload, messageId: number) => TransactionAnswer | undefined;
+
 /** The transaction exchange's registration; `respond` answers what the peer starts. */
-export function transactionExchange(
-  respond: (sa: IkeSa, request: AttributePayload) => TransactionAnswer | undefined,
-): ExchangeRegistration {
+export function transactionExchange(respond: Responder): ExchangeRegistration {
   return {
     name: 'transaction',
     iv: 'chain',

@@ -66,12 +66,33 @@ export function xauthLines(e: XauthEvent): string[] {
   }
 }
 
+/** IOS's "Sending ..." line for each setting a REPLY or SET carries. */
+function sendingLines(e: ModeConfigEvent): string[] {
+  const g = e.given;
+  if (!g) return [];
+  return [
+    `ISAKMP: Sending private address: ${e.address ?? ''}`,
+    ...(g.netmask !== undefined ? [`ISAKMP: Sending subnet mask: ${g.netmask}`] : []),
+    ...g.dns.map((a) => `ISAKMP: Sending IP4_DNS server address: ${a}`),
+    ...g.wins.map((a) => `ISAKMP: Sending IP4_NBNS server address: ${a}`),
+    ...(g.domain !== undefined ? [`ISAKMP: Sending DEFAULT_DOMAIN default domain name: ${g.domain}`] : []),
+    ...g.splitInclude.map(
+      (n) =>
+        `ISAKMP: Sending split include name ${e.splitAcl ?? ''} network ${n.address} mask ${n.mask} protocol 0, src port 0, dst port 0`,
+    ),
+    ...(g.savePassword !== undefined
+      ? [`ISAKMP: Sending save password reply value ${g.savePassword ? 1 : 0}`]
+      : []),
+  ];
+}
+
 export function modeConfigLines(e: ModeConfigEvent): string[] {
   const t = tag(e.connId);
   switch (e.step) {
     case 'set':
       return [
         `${t} allocating address ${e.address ?? ''}`,
+        ...sendingLines(e),
         `${t} initiating peer config to ${e.peer}. ID = ${messageId(e.messageId)}`,
       ];
     case 'ack':
@@ -88,6 +109,7 @@ export function modeConfigLines(e: ModeConfigEvent): string[] {
     case 'reply':
       return [
         `${t} allocating address ${e.address ?? ''}`,
+        ...sendingLines(e),
         `${t} responding to peer config from ${e.peer}. ID = ${messageId(e.messageId)}`,
       ];
     case 'asking':

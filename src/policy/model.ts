@@ -258,6 +258,38 @@ export interface LocalPool {
   readonly last: Ipv4;
 }
 
+/**
+ * Added (config): what Mode Config gives the VPN clients of a group, from IOS `crypto isakmp
+ * client configuration group NAME` (`dns`, `wins`, `domain`, `pool`, `acl`, ...) or PIX
+ * `vpngroup NAME ...` (`dns-server`, `wins-server`, `default-domain`, `address-pool`,
+ * `split-tunnel`, `idle-time`). A client is in the group its ID_KEY_ID names (aggressive mode).
+ */
+export interface ClientGroup {
+  readonly name: string;
+  /** At most two of each, as IOS and the PIX take them. */
+  readonly dns?: readonly Ipv4[];
+  readonly wins?: readonly Ipv4[];
+  readonly domain?: string;
+  /** The group's `ip local pool`, instead of the ISAKMP one. */
+  readonly pool?: string;
+  /** Split tunnel: the ACL whose permit entries' sources are the UNITY_SPLIT_INCLUDE networks. */
+  readonly splitAcl?: string;
+  readonly savePassword?: boolean;
+  readonly includeLocalLan?: boolean;
+  readonly maxUsers?: number;
+  /** PIX `vpngroup NAME idle-time S`. */
+  readonly idleSeconds?: number;
+  readonly at?: SourceRef;
+  /** Lines of the sub-commands, for messages naming them. */
+  readonly sourceLines?: {
+    readonly pool?: number;
+    readonly splitAcl?: number;
+    readonly includeLocalLan?: number;
+    readonly maxUsers?: number;
+    readonly idleSeconds?: number;
+  };
+}
+
 export interface LocalUser {
   readonly name: string;
   readonly password: string;
@@ -388,6 +420,8 @@ export interface RouterConfig {
   readonly dynamicMaps: readonly (DynamicMapEntry & { readonly name: string })[];
   readonly interfaces: readonly Interface[];
   readonly localPools: readonly LocalPool[];
+  /** Added (config): the VPN client groups' Mode Config settings. */
+  readonly clientGroups?: readonly ClientGroup[];
   readonly users: readonly LocalUser[];
   readonly trustpoints: readonly Trustpoint[];
   readonly certificates: readonly CertificateBlock[];

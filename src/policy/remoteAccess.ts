@@ -5,20 +5,44 @@
 // A peer whose pre-shared key says `no-xauth` / `no-config-mode` (a LAN-to-LAN peer beside
 // the clients, Example 13-21) is exempt.
 
-import type { CryptoMapSettings, Ipv4, LocalPool, RouterConfig } from './model.js';
+import { formatIpv4, ipv4ToNumber, wildcardPrefix } from './ipv4.js';
+import type { ClientGroup, CryptoMapSettings, Ipv4, LocalPool, RouterConfig } from './model.js';
 import { findPresharedKey } from './pskLookup.js';
+
+/** The most UNITY_SPLIT_INCLUDE networks one group sends (14 bytes each in one attribute). */
+export const MAX_SPLIT_NETWORKS = 64;
+
+/** What Mode Config gives a client besides its address (the client group's settings). */
+export interface ModeConfigOffer {
+  /** The group the client authenticated into; absent for the global settings. */
+  readonly group?: string;
+  readonly dns: readonly Ipv4[];
+  readonly wins: readonly Ipv4[];
+  readonly domain?: string;
+  /** UNITY_SPLIT_INCLUDE: the networks behind the gateway the client tunnels; empty is all. */
+  readonly splitInclude: readonly { readonly address: Ipv4; readonly mask: Ipv4 }[];
+  /** The ACL the split networks came from (for the debug line). */
+  readonly splitAcl?: string;
+  readonly savePassword: boolean;
+}
 
 export interface RemoteAccessPlan {
   /** The crypto map whose `client` commands apply. */
   readonly map: string;
+  /** The client group the peer authenticated into, and its `max-users` when configured. */
+  readonly group?: { readonly name: string; readonly maxUsers?: number };
   /** The login list XAUTH asks (`group TAG` for a PIX `aaa-server` group). */
   readonly xauthList?: string;
   /** Mode Config: push (`initiate`) and/or answer the client's request (`respond`). */
   readonly modeConfig?: {
     readonly initiate: boolean;
     readonly respond: boolean;
-    /** `crypto isakmp client configuration address-pool local P`; absent when not configured. */
+    /**
+     * The group's `pool`, else `crypto isakmp client configuration address-pool local P`;
+     * absent when neither is configured.
+     */
     readonly pool?: string;
+    readonly offer: ModeConfigOffer;
   };
 }
 
@@ -46,6 +70,7 @@ export function remoteAccessPlan(
   config: RouterConfig,
   localAddress: Ipv4,
   peer: Ipv4,
+  group?: string,
 ): RemoteAccessPlan | undefined {
   const settings = mapForLocalAddress(config, localAddress);
   if (!settings) return undefined;
@@ -60,9 +85,18 @@ export function remoteAccessPlan(
   const xauthList = key?.noXauth === true ? undefined : list;
   const wantsConfig = modes.length > 0 && key?.noConfigMode !== true;
   if (xauthList === undefined && !wantsConfig) return undefined;
-  const pool = config.isakmp.clientAddressPool;
+  const clientGroup = group === undefined ? undefined : clientGroupNamed(config, group);
+  const pool = clientGroup?.pool ?? config.isakmp.clientAddressPool;
   return {
     map: settings.name,
+    ...(clientGroup
+      ? {
+          group: {
+            name: clientGroup.name,
+            ...(clientGroup.maxUsers !== undefined ? { maxUsers: clientGroup.maxUsers } : {}),
+          },
+        }
+      : {}),
     ...(xauthList !== undefined ? { xauthList } : {}),
     ...(wantsConfig
       ? {
@@ -70,6 +104,7 @@ export function remoteAccessPlan(
             initiate: modes.includes('initiate'),
             respond: modes.includes('respond'),
             ...(pool !== undefined ? { pool } : {}),
+            offer: modeConfigOffer(config, clientGroup),
           },
         }
       : {}),
@@ -79,4 +114,45 @@ export function remoteAccessPlan(
 /** `ip local pool NAME A B` (PIX `ip local pool NAME A-B`) by name. */
 export function localPoolNamed(config: RouterConfig, name: string): LocalPool | undefined {
   return config.localPools.find((p) => p.name === name);
+}
+
+/** A client group by its exact name (the client's ID_KEY_ID is compared as sent). */
+export function clientGroupNamed(config: RouterConfig, name: string): ClientGroup | undefined {
+  return (config.clientGroups ?? []).find((g) => g.name === name);
+}
+
+/**
+ * The networks of a split-tunnel ACL: the source of each permit entry (IOS `acl N`, PIX
+ * `split-tunnel ACL`), as address and netmask. Entries whose source wildcard is not
+ * contiguous have no netmask and are left out (the configuration check refuses them).
+ */
+export function splitNetworks(config: RouterConfig, acl: string): { address: Ipv4; mask: Ipv4 }[] {
+  const list = config.accessLists.find((a) => a.name === acl);
+  const out: { address: Ipv4; mask: Ipv4 }[] = [];
+  for (const e of list?.entries ?? []) {
+    if (e.action !== 'permit') continue;
+    const wildcard = ipv4ToNumber(e.source.wildcard);
+    const prefix = wildcardPrefix(wildcard);
+    if (prefix === undefined) continue;
+    const mask = ~wildcard >>> 0;
+    out.push({
+      address: formatIpv4((ipv4ToNumber(e.source.address) & mask) >>> 0),
+      mask: formatIpv4(mask),
+    });
+  }
+  return out.slice(0, MAX_SPLIT_NETWORKS);
+}
+
+/** The Mode Config settings of `group`; without one, only the address (IOS has no global DNS). */
+export function modeConfigOffer(config: RouterConfig, group: ClientGroup | undefined): ModeConfigOffer {
+  if (!group) return { dns: [], wins: [], splitInclude: [], savePassword: false };
+  return {
+    group: group.name,
+    dns: (group.dns ?? []).slice(0, 2),
+    wins: (group.wins ?? []).slice(0, 2),
+    ...(group.domain !== undefined ? { domain: group.domain } : {}),
+    splitInclude: group.splitAcl === undefined ? [] : splitNetworks(config, group.splitAcl),
+    ...(group.splitAcl !== undefined ? { splitAcl: group.splitAcl } : {}),
+    savePassword: group.savePassword === true,
+  };
 }

@@ -140,4 +140,4 @@ export {
   responderLifetimeAttributes,
   responderLifetimeNotify,
 } from './notifyData.js';
-export { unitySplitNetworks, type UnityNetwork } from './unitySplit.js';
+export { encodeUnitySplit, unitySplitNetworks, type UnityNetwork } from './unitySplit.js';

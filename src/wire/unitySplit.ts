@@ -3,7 +3,7 @@
 // strongSwan's unity plugin put 14-byte entries in one attribute (6 more bytes of protocol and
 // ports, zero); strongSwan's vici pools send one 8-byte entry per attribute.
 
-import { ipv4ToText } from '../packet/address.js';
+import { ipv4FromText, ipv4ToText } from '../packet/address.js';
 
 export interface UnityNetwork {
   readonly address: string;
@@ -19,4 +19,17 @@ export function unitySplitNetworks(bytes: Uint8Array): UnityNetwork[] | undefine
   for (let i = 0; i < bytes.length; i += size)
     nets.push({ address: ipv4ToText(bytes, i), mask: ipv4ToText(bytes, i + 4) });
   return nets;
+}
+
+/**
+ * One split list value in the Cisco layout: per network its address, netmask and 6 zero
+ * bytes (protocol, source and destination port: any), 14 bytes each.
+ */
+export function encodeUnitySplit(networks: readonly UnityNetwork[]): Uint8Array {
+  const out = new Uint8Array(networks.length * 14);
+  networks.forEach((n, i) => {
+    out.set(ipv4FromText(n.address), i * 14);
+    out.set(ipv4FromText(n.mask), i * 14 + 4);
+  });
+  return out;
 }

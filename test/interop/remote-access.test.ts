@@ -8,12 +8,15 @@
 // The same with the login list `group radius` backed by FreeRADIUS and `group tacacs+` backed
 // by the project's TACACS+ test server, each started in the protected LAN's namespace (ha) from
 // configuration files of its own: a wrong password is refused by the server three times, then
-// the right one gets the address. Departures from the example: AES/SHA-1/group 14 instead of
+// the right one gets the address. A client of group vpngroup (aggressive mode, keyid, the
+// group's key) gets the group's pool address, its DNS servers (strongSwan's resolve plugin
+// writes them) and its split-include network (the unity plugin narrows the CHILD_SA to it).
+// Departures from the example: AES/SHA-1/group 14 instead of
 // DES/MD5/group 1 (Debian's strongSwan has no DES), and the addresses of the lab.
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ADDR,
@@ -191,6 +194,135 @@ describe(
         5,
         `r2 (10.1.10.1) -> ha:\n${ping.output}\n${env.typeswan.log().slice(-2000)}`,
       );
+    });
+  },
+);
+
+const VPNGROUP_KEY = 'vpngroup-key-42';
+/** Group vpngroup: its own pool, two DNS servers, a domain, and the protected LAN as split-include. */
+const VPNGROUP = `crypto isakmp client configuration group vpngroup
+ key ${VPNGROUP_KEY}
+ dns 10.1.0.53 10.1.0.54
+ domain corp.example
+ pool grouppool
+ acl 110
+access-list 110 permit ip 10.1.0.0 0.0.0.255 any
+ip local pool grouppool 10.1.20.1 10.1.20.9`;
+
+/** typeswan with group vpngroup in r1 (these `client configuration` modes), charon in r2 as keyid:vpngroup. */
+async function groupLab(
+  tag: string,
+  modes: readonly ('initiate' | 'respond')[],
+  pull: boolean,
+): Promise<{ lab: Lab; typeswan: Typeswan; charon: Charon; resolvConf: string }> {
+  const lab = await Lab.create({ tag });
+  const typeswan = await Typeswan.start(
+    lab,
+    'r1',
+    concentratorText({ ...LAB_CONCENTRATOR, modes, extra: `${LAB_CONCENTRATOR.extra}\n${VPNGROUP}` }),
+    'typeswan-group',
+  );
+  const resolvConf = join(lab.dir, 'group', 'resolv.conf');
+  const charon = await Charon.start(lab, 'r2', 'group', { resolveFile: resolvConf });
+  await charon.load(
+    swanctlConf({
+      name: 'group',
+      localAddress: ADDR.r2Wan,
+      remoteAddress: ADDR.r1Wan,
+      localId: 'keyid:vpngroup',
+      aggressive: true,
+      proposals: 'aes128-sha1-modp2048',
+      psk: VPNGROUP_KEY,
+      xauth: { user: 'ciscouser', password: 'cisco1234' },
+      vips: '0.0.0.0',
+      pull,
+      // Wider than the group's split-include: only the gateway's attribute can narrow it to /24.
+      children: [{ name: 'group-net', localTs: 'dynamic', remoteTs: '10.1.0.0/16', esp: 'aes128-sha1' }],
+    }),
+  );
+  return { lab, typeswan, charon, resolvConf };
+}
+
+/** strongSwan installed both DNS servers, narrowed to the split-include, holds the group's address; pings pass. */
+async function groupSettingsTaken(g: Awaited<ReturnType<typeof groupLab>>): Promise<void> {
+  const log = g.charon.log();
+  // strongSwan 5.9.8 resolve_handler.c: "installing DNS server %H to %s".
+  for (const dns of ['10.1.0.53', '10.1.0.54'])
+    assert.match(log, new RegExp(`installing DNS server ${dns.replace(/\./g, '\\.')} to `), log.slice(-4000));
+  const resolv = readFileSync(g.resolvConf, 'utf8');
+  assert.match(resolv, /^nameserver 10\.1\.0\.53\s+# by strongSwan/m, resolv);
+  assert.match(resolv, /^nameserver 10\.1\.0\.54\s+# by strongSwan/m, resolv);
+  // unity_narrow.c: "narrowed CHILD_SA to %N %#R" with the UNITY_SPLIT_INCLUDE networks.
+  assert.match(log, /narrowed CHILD_SA to UNITY_SPLIT_INCLUDE 10\.1\.0\.0\/24/, log.slice(-4000));
+  const listed = await g.charon.listSas();
+  assert.match(listed, /\[10\.1\.20\.1\]/, `strongSwan's virtual IP from grouppool:\n${listed}`);
+  assert.match(listed, /local\s+10\.1\.20\.1\/32\s+remote\s+10\.1\.0\.0\/24/, listed);
+  const tlog = g.typeswan.log();
+  assert.match(tlog, /found peer pre-shared key matching vpngroup/, tlog.slice(-3000));
+  assert.match(tlog, /ISAKMP: Sending IP4_DNS server address: 10\.1\.0\.53/, tlog.slice(-3000));
+  assert.match(tlog, /Sending split include name 110 network 10\.1\.0\.0 mask 255\.255\.255\.0/);
+  const ping = await g.lab.ping('r2', ADDR.ha, 5, 0.2, '10.1.20.1');
+  assert.equal(ping.received, 5, `r2 (10.1.20.1) -> ha:\n${ping.output}\n${tlog.slice(-2000)}`);
+}
+
+describe(
+  'interop: Mode Config of a client group (pool, DNS, split-include) <-> strongSwan client',
+  { skip, timeout: 300_000 },
+  () => {
+    let g: Awaited<ReturnType<typeof groupLab>>;
+    before(async () => (g = await groupLab('tsxg', ['initiate', 'respond'], true)));
+    after(async () => g?.lab.destroy());
+
+    it('strongSwan takes the group pool address, installs both DNS servers, narrows to the split-include', async () => {
+      await initiated(g.charon, 'group-net', g.typeswan);
+      await groupSettingsTaken(g);
+      const log = g.charon.log();
+      // message.c lists each CP payload's attributes: the REPLY holds what was asked for (no
+      // UNITY_LOCAL_LAN: none is configured) and not the domain, which strongSwan did not ask for.
+      const asked =
+        /generating TRANSACTION request (\d+) \[ HASH CPRQ\(ADDR DNS U_SPLITINC U_LOCALLAN\) \]/.exec(log);
+      assert.ok(asked, log.slice(-4000));
+      const mid = Number(asked[1]);
+      assert.match(
+        log,
+        new RegExp(`parsed TRANSACTION response ${mid} \\[ HASH CPRP\\(ADDR DNS DNS U_SPLITINC\\) \\]`),
+      );
+      // The REPLY's debug line names strongSwan's message ID (IOS prints it signed).
+      assert.match(
+        g.typeswan.log(),
+        new RegExp(`responding to peer config from 192\\.0\\.2\\.2\\. ID = ${mid | 0}$`, 'm'),
+      );
+    });
+
+    it('the DNS servers are removed when the client leaves', async () => {
+      await g.charon.terminate('group');
+      assert.ok(
+        await until(() => /removing DNS server 10\.1\.0\.53 from /.test(g.charon.log()), 10_000),
+        g.charon.log().slice(-2000),
+      );
+      assert.doesNotMatch(readFileSync(g.resolvConf, 'utf8'), /10\.1\.0\.53/);
+    });
+  },
+);
+
+describe(
+  'interop: Mode Config push (`initiate`) of a client group <-> strongSwan with pull = no',
+  { skip, timeout: 300_000 },
+  () => {
+    let g: Awaited<ReturnType<typeof groupLab>>;
+    before(async () => (g = await groupLab('tsxg-push', ['initiate'], false)));
+    after(async () => g?.lab.destroy());
+
+    it('the SET carries the address, both DNS servers, the domain and the split-include; strongSwan takes them', async () => {
+      await initiated(g.charon, 'group-net', g.typeswan);
+      await groupSettingsTaken(g);
+      const log = g.charon.log();
+      assert.match(
+        log,
+        /parsed TRANSACTION request \d+ \[ HASH CPS\(ADDR DNS DNS U_DEFDOM U_SPLITINC\) \]/,
+        log.slice(-4000),
+      );
+      assert.match(g.typeswan.log(), /peer accepted the address!/);
     });
   },
 );
