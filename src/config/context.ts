@@ -16,6 +16,7 @@ import type {
   ParsedAaaGroup,
 } from './builder.js';
 import type { SourceLine } from './lexer.js';
+import type { MutableRouteMapEntry } from './natCommands.js';
 
 /** A hex block being collected (`certificate ... quit`, `key-string ... quit`). */
 export interface HexCollector {
@@ -41,6 +42,8 @@ export type Mode =
   | { readonly kind: 'aaa-group'; readonly group: ParsedAaaGroup }
   /** `crypto isakmp client configuration group NAME`: its `key` is the group's pre-shared key. */
   | { readonly kind: 'client-group'; readonly group: string; readonly line: number }
+  /** `route-map NAME permit|deny SEQ`: its `match` and `set` lines. */
+  | { readonly kind: 'route-map'; readonly entry: MutableRouteMapEntry }
   /** Inside a sub-mode we do not model (`line vty 0 4`, `router ospf 1`): its lines are ignored. */
   | { readonly kind: 'other' }
   /** After a global command with an error: its indented lines are skipped, not reported again. */

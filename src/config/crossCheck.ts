@@ -7,6 +7,7 @@ import { netmaskPrefix, parseIpv4 } from '../policy/ipv4.js';
 import type { AclEntry, RouterConfig, SourceRef, Warning } from '../policy/model.js';
 import type { AclProblem } from './builder.js';
 import { ConfigError } from './errors.js';
+import { natReferenceErrors } from './natCheck.js';
 
 /** Where the parser saw each reference, keyed `owner|kind|name`; JSON models have none. */
 export interface ReferenceLocations {
@@ -200,6 +201,7 @@ export function checkReferences(
       );
     }
   }
+  errors.push(...natReferenceErrors(config, locations));
   return errors.sort((a, b) => a.line - b.line || a.column - b.column);
 }
 

@@ -20,6 +20,8 @@ export type ShowWhat =
   | 'engine connections active'
   | 'debug'
   | 'ip local pool'
+  | 'ip nat translations'
+  | 'ip nat statistics'
   | 'ca certificates'
   | 'key pubkey-chain rsa'
   | 'key mypubkey rsa'
@@ -38,6 +40,8 @@ export const SHOW_WHATS: readonly ShowWhat[] = [
   'engine connections active',
   'debug',
   'ip local pool',
+  'ip nat translations',
+  'ip nat statistics',
   'ca certificates',
   'key pubkey-chain rsa',
   'key mypubkey rsa',
@@ -47,7 +51,8 @@ export const SHOW_WHATS: readonly ShowWhat[] = [
 /** What the gateway renders; `show debug` is the control server's (it knows the debug streams). */
 export type GatewayShowWhat = Exclude<ShowWhat, 'debug'>;
 
-export type ClearWhat = 'sa' | 'isakmp';
+/** `nat`: `clear ip nat translation *`. */
+export type ClearWhat = 'sa' | 'isakmp' | 'nat';
 
 /** `initiate crypto map M N` or `initiate peer A`. */
 export type InitiateTarget = { readonly map: string; readonly seq: number } | { readonly peer: string };
