@@ -143,7 +143,12 @@ export function routeMapSubCommand(ctx: ParseContext, cur: Cursor, entry: Mutabl
   }
   const t = cur.peek();
   if (cur.optionalKeyword(['ip'] as const) !== undefined) {
-    cur.keyword(['next-hop'] as const, 'next-hop ADDRESS');
+    if (cur.optionalKeyword(['next-hop'] as const) === undefined)
+      throw cur.error(
+        cur.peek(),
+        'next-hop ADDRESS',
+        'a route map here can set only ip next-hop or interface',
+      );
     entry.setNextHops.push(cur.ipv4('a next-hop address'));
     while (!cur.atEnd()) entry.setNextHops.push(cur.ipv4('a next-hop address'));
     return;
@@ -210,8 +215,14 @@ export function pixNatCommand(ctx: ParseContext, cur: Cursor): void {
     ctx.b.pixNat.push({ interface: iface, id, acl: acl.text, at: ctx.b.at(line) });
     return;
   }
-  const network = cur.ipv4('a network address');
-  const mask = cur.ipv4('a netmask');
+  // PIX writes 0.0.0.0 as 0 (`nat (inside) 1 0 0`).
+  const address = (what: string): string => {
+    if (cur.peek()?.text !== '0') return cur.ipv4(what);
+    cur.word(what);
+    return '0.0.0.0';
+  };
+  const network = address('a network address');
+  const mask = address('a netmask');
   cur.rest(); // max connections, embryonic limit: not enforced
   ctx.b.pixNat.push({ interface: iface, id, network, mask, at: ctx.b.at(line) });
 }

@@ -53,6 +53,7 @@ export type GatewayShowWhat = Exclude<ShowWhat, 'debug'>;
 
 /** `nat`: `clear ip nat translation *`. */
 export type ClearWhat = 'sa' | 'isakmp' | 'nat';
+const CLEAR_WHATS: readonly ClearWhat[] = ['sa', 'isakmp', 'nat'];
 
 /** `initiate crypto map M N` or `initiate peer A`. */
 export type InitiateTarget = { readonly map: string; readonly seq: number } | { readonly peer: string };
@@ -224,7 +225,7 @@ export function parseRequest(line: string): Parsed {
       return { id, op: 'show', what, ...withPeer, ...(iface !== undefined ? { interface: iface } : {}) };
     }
     case 'clear': {
-      const what = value['what'] === 'sa' || value['what'] === 'isakmp' ? value['what'] : undefined;
+      const what = CLEAR_WHATS.find((w) => w === value['what']);
       if (what === undefined) return bad(`unknown clear target ${JSON.stringify(value['what'])}`);
       const connId = value['connId'];
       if (connId === undefined) return { id, op: 'clear', what, ...withPeer };
