@@ -6,6 +6,9 @@
 // `typeswan reload`) re-reads the configuration file (see src/gateway/reload.ts). Routes follow
 // the SPD: a dynamic-map peer's proxy network is routed while its SAs are installed.
 
+import { natWanted } from '../gateway/nat/natGateway.js';
+import { hostOutsideTap } from '../net/host/outsideTap.js';
+import type { OutsideTap } from '../net/types.js';
 import type { Command } from 'commander';
 import {
   createGateway,
@@ -242,11 +245,19 @@ export async function runGateway(
     }
     const tunnel = nativeCall(() => new HostTunnel({ ...(options.tun ? { name: options.tun } : {}), mtu }));
     cleanup.push(() => tunnel.close());
+    // `ip nat`: echo replies to translated pings come back through a raw ICMP socket.
+    const outside = bindings[0];
+    const natOutside =
+      natWanted(config) && outside !== undefined
+        ? nativeCall(() => hostOutsideTap(outside.address))
+        : undefined;
+    if (natOutside !== undefined) cleanup.push(() => natOutside.close());
 
     const bus = new EventBus();
     const metrics = new Metrics(bus);
     const scheduler = new HostScheduler();
-    const gateway = buildGateway(config, { udp, raw, tunnel }, scheduler, bus, options, keylog, hooks, {
+    const adapters = { udp, raw, tunnel, ...(natOutside !== undefined ? { natOutside } : {}) };
+    const gateway = buildGateway(config, adapters, scheduler, bus, options, keylog, hooks, {
       pki,
       decryptionKeys,
     });
@@ -439,7 +450,7 @@ function errorMessage(error: unknown): string {
 /** The gateway with the real engines; every installed SA's keys also go to `--keylog`. */
 function buildGateway(
   config: RouterConfig,
-  adapters: { udp: UdpEndpoint[]; raw: RawIpEndpoint[]; tunnel: HostTunnel },
+  adapters: { udp: UdpEndpoint[]; raw: RawIpEndpoint[]; tunnel: HostTunnel; natOutside?: OutsideTap },
   scheduler: HostScheduler,
   bus: EventBus,
   options: StartOptions,

@@ -34,6 +34,8 @@ export interface RawIpEndpoint {
  * offered to the handler first, which keeps (returns true for) those a translation owns.
  */
 export interface OutsideTap {
+  /** The IP protocols whose packets reach the handler; absent: every protocol. */
+  readonly protocols?: readonly number[];
   onPacket(handler: (packet: Uint8Array) => boolean): void;
   close(): void;
 }

@@ -9,8 +9,13 @@ import { formatNatStatistics, formatNatTranslations } from './natShow.js';
 
 export type { NatService } from './natService.js';
 
+/** Whether the configuration asks for translation at all. */
+export function natWanted(config: RouterConfig): boolean {
+  return NatService.wanted(config);
+}
+
 export function natFor(config: RouterConfig, tap: OutsideTap | undefined): NatService | undefined {
-  return tap !== undefined && NatService.wanted(config) ? new NatService(config) : undefined;
+  return tap !== undefined && NatService.wanted(config) ? new NatService(config, tap.protocols) : undefined;
 }
 
 /** `file:line: message` for each NAT line the gateway runs around, or that it does not run at all. */
@@ -21,7 +26,12 @@ export function natNotices(config: RouterConfig, tap: OutsideTap | undefined): s
     return [
       `${config.file}:${first}: NAT is not run by the gateway on this host: translate with nftables (README, "NAT on the gateway host")`,
     ];
-  return new NatService(config).notices.map((n) => `${config.file}:${n.line}: ${n.message}`);
+  const notices = new NatService(config).notices.map((n) => `${config.file}:${n.line}: ${n.message}`);
+  if (tap.protocols !== undefined)
+    notices.push(
+      `${config.file}:${first}: only IP protocol${tap.protocols.length === 1 ? '' : 's'} ${tap.protocols.join(', ')} come${tap.protocols.length === 1 ? 's' : ''} back to the gateway's NAT on this host; PAT of other traffic is dropped, counted: translate it with nftables (README)`,
+    );
+  return notices;
 }
 
 export function natShow(

@@ -34,7 +34,11 @@ export class NatService {
   readonly counters: NatCounters = { hits: 0, misses: 0, inbound: 0, untranslated: 0, drops: new Map() };
   private lastSweep = Number.NEGATIVE_INFINITY;
 
-  constructor(readonly config: RouterConfig) {
+  /** `returning`: the protocols whose replies can come back (the outside tap's); absent, all. */
+  constructor(
+    readonly config: RouterConfig,
+    private readonly returning?: readonly number[],
+  ) {
     this.policy = new NatPolicy(config);
     this.table = new NatTable(config.nat?.timeouts ?? {});
   }
@@ -82,6 +86,8 @@ export class NatService {
     }
     if (flow.sourcePort === undefined || flow.laterFragment)
       return this.drop(flow.laterFragment ? 'fragment without ports' : 'protocol without ports (PAT)');
+    if (this.returning !== undefined && !this.returning.includes(flow.protocol))
+      return this.drop(`no way back for IP protocol ${flow.protocol} on this host (PAT)`);
     this.sweep(now);
     // An echo reply carries the translated identifier as both ports: the outside side of the key is 0.
     const outsidePort = flow.protocol === IPPROTO_ICMP ? 0 : (flow.destinationPort ?? 0);
