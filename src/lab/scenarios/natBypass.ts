@@ -115,9 +115,10 @@ interface Echo {
 }
 
 /** The ICMP echo requests on a segment, by addresses; ESP and the rest are not echoes. */
-function echoRequests(segment: Segment): Echo[] {
+function echoRequests(segment: Segment, frames?: { time: number; data: Uint8Array }[]): Echo[] {
   const seen: Echo[] = [];
-  segment.tap = (packet) => {
+  segment.tap = (packet, time) => {
+    frames?.push({ time, data: Uint8Array.from(packet) });
     try {
       const h = parseIpv4(packet);
       if (h.protocol === IPPROTO_ICMP && h.payload[0] === ICMP_ECHO_REQUEST)
@@ -151,6 +152,7 @@ function addressed(config: RouterConfig, name: string): { address: string; netma
 }
 
 function buildLab(
+  frames: { time: number; data: Uint8Array }[],
   configs: readonly [RouterConfig, RouterConfig],
   engines: LabEngines,
   options: LabOptions,
@@ -163,7 +165,7 @@ function buildLab(
     reorder: options.reorder ?? 0,
   };
   const wanSegment = net.segment('wan', wanLink);
-  const wan = echoRequests(wanSegment);
+  const wan = echoRequests(wanSegment, options.capture === true ? frames : undefined);
   const bus = new EventBus();
   const categories: readonly DebugCategory[] = options.debug ?? ['isakmp', 'ipsec', 'engine'];
   const debug = collectDebug(bus, categories);
@@ -257,6 +259,7 @@ function runNatBypass(
     /^ip policy route-map nonat\s*$/m,
     '! lab: ip policy route-map nonat left out',
   );
+  const frames: { time: number; data: Uint8Array }[] = [];
   const pings: PingOutcome[] = [];
   let debugMessages = 0;
   const gateways: Gateway[] = [];
@@ -300,7 +303,9 @@ function runNatBypass(
 
   // 1. The problem: NAT before crypto, nothing to keep the VPN traffic from it.
   out('lab: 1. without ip policy route-map nonat: NAT runs before the crypto map');
+  // --pcap records the second run only (each run starts its own virtual clock)
   const problem = buildLab(
+    [],
     [engines.parse(withoutPolicy, `${natrtrText.file} without ip policy`), peerConfig],
     engines,
     options,
@@ -322,7 +327,7 @@ function runNatBypass(
   // 2. The cure: Example 13-30 as printed.
   out('lab: 2. Example 13-30: the policy route to Loopback1 keeps the VPN traffic from NAT');
   const cure = engines.parse(natrtrText.text, natrtrText.file);
-  const lab = buildLab([cure, peerConfig], engines, options);
+  const lab = buildLab(frames, [cure, peerConfig], engines, options);
   gateways.push(lab.natrtr, lab.peer);
   const w0 = lab.wan.length;
   const vpn = ping(lab, lab.hostA, lab.remote.address);
@@ -365,7 +370,7 @@ function runNatBypass(
   );
   const seconds = lab.net.scheduler.now() - START_SECONDS + (problem.net.scheduler.now() - START_SECONDS);
   for (const g of [lab.natrtr, lab.peer]) g.stop();
-  return { ok, pings, gateways, virtualSeconds: seconds, debugMessages, frames: [] };
+  return { ok, pings, gateways, virtualSeconds: seconds, debugMessages, frames };
 }
 
 export const NAT_BYPASS: Scenario = {
