@@ -101,6 +101,7 @@ export class NatService {
           insideGlobal: decision.global,
           outside: flow.destination,
           outsidePort,
+          rule: decision.rule,
         },
         now,
         this.table.timeoutFor(flow.protocol, outsidePort, flow.tcpFlags),

@@ -54,7 +54,9 @@ export function formatNatStatistics(nat: NatService, now: number): string {
     `Expired translations: ${nat.table.expired}`,
     'Dynamic mappings:',
     '-- Inside Source',
-    ...nat.policy.dynamicRules.map((r) => r),
+    ...nat.policy.dynamicRules.map(
+      (r) => `${r} refcount ${nat.table.entries().filter((t) => t.rule === r).length}`,
+    ),
   ];
   const drops = [...c.drops].map(([reason, n]) => `${reason} ${n}`).join(', ');
   lines.push(

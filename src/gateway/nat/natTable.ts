@@ -18,6 +18,8 @@ export interface Translation {
   readonly insideGlobalPort: number;
   readonly outside: string;
   readonly outsidePort: number;
+  /** The dynamic rule that made it, as `show ip nat statistics` names it. */
+  readonly rule: string;
   readonly created: number;
   lastUsed: number;
   /** Seconds idle before it expires (Infinity: never). */

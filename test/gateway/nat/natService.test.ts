@@ -170,5 +170,5 @@ test('show ip nat translations and statistics in the IOS layout', () => {
   assert.match(stats, /^Total active translations: 2 \(1 static, 1 dynamic; 1 extended\)\n/);
   assert.match(stats, /Outside interfaces:\n {2}Ethernet0\/0\nInside interfaces:\n {2}Ethernet0\/1\n/);
   assert.match(stats, /Hits: 0 {2}Misses: 1\n/);
-  assert.match(stats, /-- Inside Source\naccess-list 1 interface Ethernet0\/0\n/);
+  assert.match(stats, /-- Inside Source\naccess-list 1 interface Ethernet0\/0 refcount 1\n/);
 });
