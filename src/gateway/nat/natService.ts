@@ -7,7 +7,7 @@
 import { IPPROTO_ICMP } from '../../packet/icmp.js';
 import type { RouterConfig } from '../../policy/model.js';
 import { NatPolicy, type NatNotice } from './natPolicy.js';
-import { natFlow, rewrite } from './rewrite.js';
+import { icmpErrorQuote, natFlow, rewrite, rewriteIcmpError, type NatFlow } from './rewrite.js';
 import { NatTable } from './natTable.js';
 
 export type NatOutcome =
@@ -124,6 +124,8 @@ export class NatService {
     const flow = natFlow(packet);
     if (flow === undefined) return undefined;
     this.sweep(now);
+    const quote = icmpErrorQuote(packet);
+    if (quote !== undefined) return this.errorFromOutside(quote, packet);
     if (flow.destinationPort !== undefined && !flow.laterFragment) {
       const t = this.table.findGlobal(
         flow.protocol,
@@ -149,6 +151,25 @@ export class NatService {
       this.counters.inbound++;
       this.counters.hits++;
     }
+    return out;
+  }
+
+  /** An ICMP error about a datagram we translated (fragmentation needed, TTL exceeded). */
+  private errorFromOutside(quote: NatFlow, packet: Uint8Array): Uint8Array | undefined {
+    const t =
+      quote.sourcePort === undefined
+        ? undefined
+        : this.table.findGlobal(
+            quote.protocol,
+            quote.source,
+            quote.sourcePort,
+            quote.destination,
+            quote.protocol === IPPROTO_ICMP ? 0 : (quote.destinationPort ?? 0),
+          );
+    const local = t?.insideLocal ?? this.policy.staticsByGlobal.get(quote.source);
+    if (local === undefined) return undefined;
+    const out = rewriteIcmpError(packet, local, t?.insideLocalPort);
+    if (out !== undefined) this.counters.inbound++;
     return out;
   }
 

@@ -6,7 +6,7 @@
 // 0xFFFF (RFC 768).
 
 import { ipv4ToText, parseIpv4Text } from '../../packet/address.js';
-import { updateChecksum, updateChecksumBytes } from '../../packet/checksum.js';
+import { internetChecksum, updateChecksum, updateChecksumBytes } from '../../packet/checksum.js';
 import { IPPROTO_ICMP, ICMP_ECHO_REPLY, ICMP_ECHO_REQUEST } from '../../packet/icmp.js';
 import { IPPROTO_TCP } from '../../packet/tcp.js';
 import { IPPROTO_UDP } from '../../packet/udp.js';
@@ -126,5 +126,69 @@ export function rewrite(
     put16(out, portAt, port);
   }
   put16(out, sumAt, t.kind === 'udp' && sum === 0 ? 0xffff : sum);
+  return out;
+}
+
+/** ICMP errors (RFC 792) that quote the datagram they are about: its header and first 8 bytes. */
+const ICMP_ERRORS = new Set([3, 4, 5, 11, 12]);
+
+/** The flow an ICMP error quotes (as it left: source is our global side), or undefined. */
+export function icmpErrorQuote(packet: Uint8Array): NatFlow | undefined {
+  const hl = headerLength(packet);
+  if (hl === undefined || packet[9] !== IPPROTO_ICMP || (u16(packet, 6) & 0x1fff) !== 0) return undefined;
+  if (!ICMP_ERRORS.has(packet[hl] ?? -1)) return undefined;
+  const inner = packet.subarray(hl + 8, u16(packet, 2));
+  if (inner.length < 28 || inner[0]! >> 4 !== 4) return undefined;
+  const ihl = (inner[0]! & 0x0f) * 4;
+  if (ihl < 20 || inner.length < ihl + 8) return undefined;
+  const protocol = inner[9]!;
+  const base = { protocol, source: text(inner, 12), destination: text(inner, 16), laterFragment: false };
+  if (protocol === IPPROTO_TCP || protocol === IPPROTO_UDP)
+    return { ...base, sourcePort: u16(inner, ihl), destinationPort: u16(inner, ihl + 2) };
+  if (protocol === IPPROTO_ICMP && inner[ihl] === ICMP_ECHO_REQUEST) {
+    const id = u16(inner, ihl + 4);
+    return { ...base, sourcePort: id, destinationPort: id };
+  }
+  return base;
+}
+
+/**
+ * An ICMP error about a translated datagram, readdressed for the inside host: the outer
+ * destination and the quoted source (address, and port or echo identifier when `port` is
+ * given) become `address`, the quoted headers' checksums are fixed up incrementally and the
+ * ICMP checksum, which covers the quote, is recomputed.
+ */
+export function rewriteIcmpError(packet: Uint8Array, address: string, port?: number): Uint8Array | undefined {
+  const quote = icmpErrorQuote(packet);
+  const out = quote === undefined ? undefined : rewrite(packet, 'destination', address);
+  const hl = out === undefined ? undefined : headerLength(out);
+  const newAddress = addressBytes(address);
+  if (out === undefined || hl === undefined || newAddress === undefined || quote === undefined)
+    return undefined;
+  const at = hl + 8;
+  const ihl = (out[at]! & 0x0f) * 4;
+  const oldAddress = out.slice(at + 12, at + 16);
+  out.set(newAddress, at + 12);
+  put16(out, at + 10, updateChecksumBytes(u16(out, at + 10), oldAddress, newAddress));
+  const t = at + ihl;
+  if (port !== undefined && quote.sourcePort !== undefined) {
+    if (quote.protocol === IPPROTO_ICMP) {
+      put16(out, t + 2, updateChecksum(u16(out, t + 2), u16(out, t + 4), port));
+      put16(out, t + 4, port);
+    } else {
+      if (quote.protocol === IPPROTO_UDP && u16(out, t + 6) !== 0) {
+        const sum = updateChecksum(
+          updateChecksumBytes(u16(out, t + 6), oldAddress, newAddress),
+          u16(out, t),
+          port,
+        );
+        put16(out, t + 6, sum === 0 ? 0xffff : sum);
+      }
+      put16(out, t, port);
+    }
+  }
+  // The quote's TCP checksum lies past its first 8 bytes: the quote cannot carry it.
+  put16(out, hl + 2, 0);
+  put16(out, hl + 2, internetChecksum(out.subarray(hl, u16(out, 2))));
   return out;
 }

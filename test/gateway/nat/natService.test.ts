@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parseConfig } from '../../../src/config/parse.js';
 import { NatService } from '../../../src/gateway/nat/natService.js';
-import { natFlow } from '../../../src/gateway/nat/rewrite.js';
+import { icmpErrorQuote, natFlow } from '../../../src/gateway/nat/rewrite.js';
 import { formatNatStatistics, formatNatTranslations } from '../../../src/gateway/nat/natShow.js';
 import { EXAMPLE_13_30_NATRTR_LAB } from '../../../src/lab/scenarios/natBypass.js';
 import { buildIcmpEcho, buildIpv4, parseIpv4Text } from '../../../src/packet/index.js';
@@ -171,4 +171,36 @@ test('show ip nat translations and statistics in the IOS layout', () => {
   assert.match(stats, /Outside interfaces:\n {2}Ethernet0\/0\nInside interfaces:\n {2}Ethernet0\/1\n/);
   assert.match(stats, /Hits: 0 {2}Misses: 1\n/);
   assert.match(stats, /-- Inside Source\naccess-list 1 interface Ethernet0\/0 refcount 1\n/);
+});
+
+test('an ICMP error about a PAT flow goes back to its inside host (path MTU discovery through PAT)', () => {
+  const nat = natrtr();
+  const sent = nat.fromInside(buildUdpPacket('10.1.1.3', '1.1.1.100', 500, 53, new Uint8Array(4)), 0);
+  assert.equal(sent.kind, 'forward');
+  if (sent.kind !== 'forward') return;
+  // fragmentation needed (3/4) from a router on the way, quoting the translated datagram
+  const quote = sent.packet.subarray(0, 28);
+  const icmp = new Uint8Array(8 + quote.length);
+  icmp.set([3, 4, 0, 0, 0, 0, 0x05, 0x78]);
+  icmp.set(quote, 8);
+  const error = buildIpv4(
+    {
+      source: parseAddr('1.1.1.1'),
+      destination: parseAddr('1.1.1.2'),
+      protocol: 1,
+      ttl: 64,
+      identification: 9,
+    },
+    icmp,
+  );
+  const back = nat.fromOutside(error, 1);
+  assert.ok(back);
+  assert.equal(natFlow(back)?.destination, '10.1.1.3');
+  const q = icmpErrorQuote(back);
+  assert.equal(q?.source, '10.1.1.3');
+  assert.equal(q?.sourcePort, 500);
+  // an error quoting a flow nobody translated is not NAT's
+  const other = Uint8Array.from(error);
+  other[28 + 20] = 0x99;
+  assert.equal(nat.fromOutside(other, 1), undefined);
 });

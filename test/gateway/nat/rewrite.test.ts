@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rewrite, natFlow } from '../../../src/gateway/nat/rewrite.js';
+import { icmpErrorQuote, rewrite, rewriteIcmpError, natFlow } from '../../../src/gateway/nat/rewrite.js';
 import { hex as unhex, toHex as hex } from '../../crypto/hex.js';
 
 function ipHeader(
@@ -82,4 +82,32 @@ test('malformed input is refused, never read past its end', () => {
   assert.equal(rewrite(unhex('4500ffff0001000040010000'), 'source', '1.1.1.2'), undefined);
   // total length above the bytes there
   assert.equal(natFlow(unhex(ipHeader(0x40, 1, '0000', '0a010103', '01010164'))), undefined);
+});
+
+test('ICMP time exceeded about a translated UDP datagram: outer destination, the quote and both checksums', () => {
+  // The quote is the UDP datagram of the test above as it left (1.1.1.2:1024, IP checksum 7667,
+  // UDP checksum 8ed4); readdressed, it must read exactly as the host sent it (6d66, 764b).
+  const quoteOut = ipHeader(0x1e, 0x11, '7667', '01010102', '01010164') + '04000035000a8ed4';
+  const quoteIn = ipHeader(0x1e, 0x11, '6d66', '0a010103', '01010164') + '13880035000a764b';
+  // ICMP 0b00 CSUM 0000 0000 + quote: the words sum to 9e13 before (checksum 61ec), 9512 after
+  // (6aed). Outer header, length 0038, 1.1.1.1 -> 1.1.1.2: sum 893f (76c0); to 10.1.1.3: 9240 (6dbf).
+  const before = unhex(ipHeader(0x38, 1, '76c0', '01010101', '01010102') + '0b0061ec00000000' + quoteOut);
+  assert.deepEqual(icmpErrorQuote(before), {
+    protocol: 17,
+    source: '1.1.1.2',
+    destination: '1.1.1.100',
+    sourcePort: 1024,
+    destinationPort: 53,
+    laterFragment: false,
+  });
+  const after = rewriteIcmpError(before, '10.1.1.3', 5000);
+  assert.equal(hex(after!), ipHeader(0x38, 1, '6dbf', '01010101', '0a010103') + '0b006aed00000000' + quoteIn);
+  // an echo reply is no error; a quote cut short is refused
+  assert.equal(
+    icmpErrorQuote(
+      unhex(ipHeader(0x24, 1, '6d70', '0a010103', '01010164') + '000048c80001000000000000abcdabcd'),
+    ),
+    undefined,
+  );
+  assert.equal(rewriteIcmpError(before.subarray(0, 40), '10.1.1.3', 5000), undefined);
 });
