@@ -1,5 +1,5 @@
 // `typeswan clear crypto sa [peer A] | clear crypto isakmp [CONN-ID]`: deletes SAs on a running
-// gateway, with DELETEs to the peer.
+// gateway, with DELETEs to the peer; `clear ip nat translation *` empties the NAT table.
 
 import type { Command } from 'commander';
 import { parseIpv4Text } from '../packet/address.js';
@@ -8,7 +8,7 @@ import { addControlOption, askGateway, expandKeyword } from './controlCommand.js
 import { UsageError } from './errors.js';
 import type { CliIo } from './io.js';
 
-const USAGE = 'crypto sa [peer ADDRESS] | crypto isakmp [CONN-ID]';
+const USAGE = 'crypto sa [peer ADDRESS] | crypto isakmp [CONN-ID] | ip nat translation *';
 
 export function parseClearWords(words: readonly string[]): {
   what: ClearWhat;
@@ -18,6 +18,17 @@ export function parseClearWords(words: readonly string[]): {
   const [w0, w1, w2, w3, ...rest] = words;
   const bad = (): UsageError =>
     new UsageError(`unknown clear command "${words.join(' ')}"; expected clear ${USAGE}`);
+  if (expandKeyword(w0, ['crypto', 'ip']) === 'ip') {
+    // IOS `clear ip nat translation *`: every dynamic translation.
+    if (
+      expandKeyword(w1, ['nat']) !== 'nat' ||
+      expandKeyword(w2, ['translation']) !== 'translation' ||
+      w3 !== '*' ||
+      rest.length > 0
+    )
+      throw bad();
+    return { what: 'nat' };
+  }
   if (expandKeyword(w0, ['crypto']) !== 'crypto' || rest.length > 0) throw bad();
   const what = expandKeyword(w1, ['sa', 'isakmp']);
   if (what === undefined) throw bad();

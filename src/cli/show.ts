@@ -16,7 +16,7 @@ interface ShowOptions {
 const USAGE =
   'show crypto isakmp sa [detail] | crypto ipsec sa [peer ADDRESS] [detail] | crypto session [detail] | ' +
   'crypto engine connections active | crypto map | crypto isakmp policy | crypto ipsec transform-set | ' +
-  'crypto ipsec client ezvpn | ip local pool | crypto ca certificates | interfaces [TunnelN] | ' +
+  'crypto ipsec client ezvpn | ip local pool | ip nat translations | ip nat statistics | crypto ca certificates | interfaces [TunnelN] | ' +
   'crypto key mypubkey rsa | crypto key pubkey-chain rsa [address ADDRESS | name NAME] | debug';
 
 /** `detail` at the end of `words`, IOS abbreviations allowed. */
@@ -49,6 +49,11 @@ export function parseShowWords(words: readonly string[]): {
   }
   if (top === 'ip') {
     const [p1, p2, p3] = after;
+    if (expandKeyword(p1, ['local', 'nat']) === 'nat') {
+      const which = expandKeyword(p2, ['translations', 'statistics']);
+      if (which === undefined || p3 !== undefined) throw bad();
+      return { what: `ip nat ${which}` };
+    }
     if (
       expandKeyword(p1, ['local']) !== 'local' ||
       expandKeyword(p2, ['pool']) !== 'pool' ||

@@ -6,6 +6,9 @@
 // `typeswan reload`) re-reads the configuration file (see src/gateway/reload.ts). Routes follow
 // the SPD: a dynamic-map peer's proxy network is routed while its SAs are installed.
 
+import { natWanted } from '../gateway/nat/natGateway.js';
+import { hostOutsideTap } from '../net/host/outsideTap.js';
+import type { OutsideTap } from '../net/types.js';
 import type { Command } from 'commander';
 import {
   createGateway,
@@ -244,23 +247,22 @@ export async function runGateway(
       cleanup.push(() => device.close());
       greTunnels.set(settings.name, device);
     }
+    // `ip nat`: echo replies to translated pings come back through a raw ICMP socket.
+    const outside = bindings[0];
+    const natOutside =
+      natWanted(config) && outside !== undefined
+        ? nativeCall(() => hostOutsideTap(outside.address))
+        : undefined;
+    if (natOutside !== undefined) cleanup.push(() => natOutside.close());
 
     const bus = new EventBus();
     const metrics = new Metrics(bus);
     const scheduler = new HostScheduler();
-    const gateway = buildGateway(
-      config,
-      { udp, raw, tunnel, greTunnels },
-      scheduler,
-      bus,
-      options,
-      keylog,
-      hooks,
-      {
-        pki,
-        decryptionKeys,
-      },
-    );
+    const adapters = { udp, raw, tunnel, greTunnels, ...(natOutside !== undefined ? { natOutside } : {}) };
+    const gateway = buildGateway(config, adapters, scheduler, bus, options, keylog, hooks, {
+      pki,
+      decryptionKeys,
+    });
     bus.subscribe((event) => {
       for (const line of renderDebug(event)) log.debug(line.category, line.text, event.router);
     });
@@ -459,6 +461,7 @@ function buildGateway(
     raw: RawIpEndpoint[];
     tunnel: HostTunnel;
     greTunnels: ReadonlyMap<string, HostTunnelInterface>;
+    natOutside?: OutsideTap;
   },
   scheduler: HostScheduler,
   bus: EventBus,

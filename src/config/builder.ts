@@ -35,6 +35,8 @@ import {
   type VpdnGroup,
   type Warning,
 } from '../policy/model.js';
+import type { NatConfig, NatInsideSource, NatTimeouts, PixGlobal, PixNat } from '../policy/natModel.js';
+import type { MutableRouteMapEntry } from './natCommands.js';
 
 export interface AclProblem {
   readonly acl: string;
@@ -103,6 +105,11 @@ export class ConfigBuilder {
   domainName?: string;
   vpdnEnabled = false;
   readonly vpdnGroups: Mutable<VpdnGroup>[] = [];
+  readonly natSources: NatInsideSource[] = [];
+  readonly natTimeouts: Mutable<NatTimeouts> = {};
+  readonly pixNat: PixNat[] = [];
+  readonly pixGlobal: PixGlobal[] = [];
+  readonly routeMaps = new Map<string, MutableRouteMapEntry>();
   logging: LoggingSettings = DEFAULT_LOGGING;
   /** A `service timestamps` or `logging buffered` line was read: the model carries `logging`. */
   loggingSet = false;
@@ -198,6 +205,32 @@ export class ConfigBuilder {
     return i;
   }
 
+  routeMapEntry(name: string, action: 'permit' | 'deny', seq: number, line: number): MutableRouteMapEntry {
+    const key = `${name}\u0000${seq}`;
+    let e = this.routeMaps.get(key);
+    if (!e) {
+      e = { name, action, seq, matchAcls: [], setNextHops: [], setInterfaces: [], at: this.at(line) };
+      this.routeMaps.set(key, e);
+    }
+    e.action = action;
+    return e;
+  }
+
+  private natConfig(): NatConfig | undefined {
+    const used =
+      this.natSources.length > 0 ||
+      this.pixNat.length > 0 ||
+      this.pixGlobal.length > 0 ||
+      Object.keys(this.natTimeouts).length > 0;
+    if (!used) return undefined;
+    return {
+      insideSources: this.natSources,
+      timeouts: this.natTimeouts,
+      pixNat: this.pixNat,
+      pixGlobal: this.pixGlobal,
+    };
+  }
+
   acl(name: string): AclEntry[] {
     let a = this.acls.get(name);
     if (!a) {
@@ -261,7 +294,15 @@ export class ConfigBuilder {
         ? { vpdn: { enabled: this.vpdnEnabled, groups: this.vpdnGroups } }
         : {}),
     };
-    return compact(config);
+    const nat = this.natConfig();
+    const routeMaps = [...this.routeMaps.values()].sort((a, b) =>
+      a.name === b.name ? a.seq - b.seq : a.name < b.name ? -1 : 1,
+    );
+    return compact({
+      ...config,
+      ...(nat !== undefined ? { nat } : {}),
+      ...(routeMaps.length > 0 ? { routeMaps } : {}),
+    });
   }
 }
 

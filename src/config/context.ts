@@ -17,6 +17,7 @@ import type {
 } from './builder.js';
 import type { Ikev2Block } from './ikev2Commands.js';
 import type { SourceLine } from './lexer.js';
+import type { MutableRouteMapEntry } from './natCommands.js';
 
 /** A hex block being collected (`certificate ... quit`, `key-string ... quit`). */
 export interface HexCollector {
@@ -44,6 +45,8 @@ export type Mode =
   | { readonly kind: 'client-group'; readonly group: string; readonly line: number }
   /** `crypto ikev2 proposal|policy|keyring|profile NAME`. */
   | { readonly kind: 'ikev2'; readonly block: Ikev2Block }
+  /** `route-map NAME permit|deny SEQ`: its `match` and `set` lines. */
+  | { readonly kind: 'route-map'; readonly entry: MutableRouteMapEntry }
   /** Inside a sub-mode we do not model (`line vty 0 4`, `router ospf 1`): its lines are ignored. */
   | { readonly kind: 'other' }
   /** After a global command with an error: its indented lines are skipped, not reported again. */

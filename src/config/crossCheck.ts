@@ -9,6 +9,7 @@ import type { AclEntry, RouterConfig, SourceRef, Warning } from '../policy/model
 import type { AclProblem } from './builder.js';
 import { isDomainName } from './clientGroupCommands.js';
 import { ConfigError } from './errors.js';
+import { natReferenceErrors } from './natCheck.js';
 
 /** Where the parser saw each reference, keyed `owner|kind|name`; JSON models have none. */
 export interface ReferenceLocations {
@@ -273,6 +274,7 @@ export function checkReferences(
       );
     }
   }
+  errors.push(...natReferenceErrors(config, locations));
   return errors.sort((a, b) => a.line - b.line || a.column - b.column);
 }
 

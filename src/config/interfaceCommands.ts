@@ -6,6 +6,7 @@ import type { Mutable } from './builder.js';
 import type { ParseContext } from './context.js';
 import { matchKeyword, type Cursor } from './cursor.js';
 import { virtualTemplateLine } from './vpdnCommands.js';
+import { interfaceNatLine } from './natCommands.js';
 import { GLOBAL_IP_WORDS, GLOBAL_WORDS, INTERFACE_EXIT_WORDS, INTERFACE_WORDS } from './words.js';
 
 export function netmask(cur: Cursor): string {
@@ -26,6 +27,7 @@ export function interfaceSubCommand(ctx: ParseContext, cur: Cursor, iface: Mutab
   const is = (word: string, min: number): boolean =>
     second !== undefined && second.length >= min && word.startsWith(second);
   if (virtualTemplateLine(ctx, cur, iface)) return true;
+  if (interfaceNatLine(ctx, cur, iface)) return true;
   switch (first) {
     case 'ip':
       if (is('address', 3)) {

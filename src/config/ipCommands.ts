@@ -5,6 +5,7 @@ import { parseIpv4 } from '../policy/ipv4.js';
 import type { ParseContext } from './context.js';
 import type { Cursor } from './cursor.js';
 import { netmask } from './interfaceCommands.js';
+import { ipNatCommand } from './natCommands.js';
 
 function poolCommand(ctx: ParseContext, cur: Cursor): void {
   const name = cur.word('a pool name').text;
@@ -68,6 +69,11 @@ export function ipCommand(ctx: ParseContext, cur: Cursor): void {
     cur.word('local');
     cur.word('pool');
     poolCommand(ctx, cur);
+    return;
+  }
+  if (second === 'nat') {
+    ipNatCommand(ctx, cur);
+    ctx.mode = { kind: 'global' };
     return;
   }
   if (second === 'access-list') {

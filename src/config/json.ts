@@ -18,6 +18,17 @@ import type {
   Ikev2ProposalConfig,
   Ikev2Settings,
 } from '../policy/ikev2Model.js';
+import type {
+  NatConfig,
+  NatDynamicSource,
+  NatInsideSource,
+  NatStaticSource,
+  NatTimeout,
+  NatTimeouts,
+  PixGlobal,
+  PixNat,
+  RouteMapEntry,
+} from '../policy/natModel.js';
 import { checkReferences } from './crossCheck.js';
 import { ConfigError } from './errors.js';
 
@@ -158,6 +169,64 @@ const timestampStyle: Check<TimestampStyle> = either(
   }),
   'a timestamp style: {"kind":"none"|"uptime"} or {"kind":"datetime","msec":..,"localtime":..,"year":..,"showTimezone":..}',
 );
+
+const natTimeout: Check<NatTimeout> = (v, p) => (v === 'never' ? 'never' : int(0, 536870)(v, p));
+
+const natConfig = obj<NatConfig>({
+  insideSources: orDefault(
+    arr(
+      either<NatInsideSource, NatInsideSource>(
+        obj<NatStaticSource>({ kind: oneOf(['static'] as const), local: ipv4, global: ipv4, at: sourceRef }),
+        obj<NatDynamicSource>({
+          kind: oneOf(['dynamic'] as const),
+          acl: opt(str),
+          routeMap: opt(str),
+          interface: str,
+          at: sourceRef,
+        }),
+        'a NAT inside source: {"kind":"static","local":..,"global":..} or {"kind":"dynamic","acl"|"routeMap":..,"interface":..}',
+      ),
+    ),
+    () => [],
+  ),
+  timeouts: orDefault(
+    obj<NatTimeouts>({
+      timeout: opt(natTimeout),
+      tcp: opt(natTimeout),
+      udp: opt(natTimeout),
+      icmp: opt(natTimeout),
+      dns: opt(natTimeout),
+      finrst: opt(natTimeout),
+      syn: opt(natTimeout),
+    }),
+    () => ({}),
+  ),
+  pixNat: orDefault(
+    arr(
+      obj<PixNat>({
+        interface: str,
+        id: int(0, 65535),
+        acl: opt(str),
+        network: opt(ipv4),
+        mask: opt(ipv4),
+        at: sourceRef,
+      }),
+    ),
+    () => [],
+  ),
+  pixGlobal: orDefault(
+    arr(
+      obj<PixGlobal>({
+        interface: str,
+        id: int(1, 65535),
+        address: (v, p) => (v === 'interface' ? 'interface' : ipv4(v, p)),
+        last: opt(ipv4),
+        at: sourceRef,
+      }),
+    ),
+    () => [],
+  ),
+});
 
 const mapEntryFields = {
   map: str,
@@ -435,6 +504,8 @@ const routerConfig = (defaultFile: string): Check<RouterConfig> =>
           unnumbered: opt(str),
           peerPool: opt(str),
           pppAuthentication: opt(arr(oneOf(['chap', 'ms-chap'] as const))),
+          nat: opt(oneOf(['inside', 'outside'] as const)),
+          policyRouteMap: opt(str),
         }),
       ),
       () => [],
@@ -582,6 +653,20 @@ const routerConfig = (defaultFile: string): Check<RouterConfig> =>
           }),
         ),
       }),
+    ),
+    nat: opt(natConfig),
+    routeMaps: opt(
+      arr(
+        obj<RouteMapEntry>({
+          name: str,
+          action: oneOf(['permit', 'deny'] as const),
+          seq: int(0, 65535),
+          matchAcls: orDefault(arr(str), () => []),
+          setNextHops: orDefault(arr(ipv4), () => []),
+          setInterfaces: orDefault(arr(str), () => []),
+          at: sourceRef,
+        }),
+      ),
     ),
     logging: opt(
       obj({ timestamps: obj({ debug: timestampStyle, log: timestampStyle }), level: opt(int(0, 7)) }),

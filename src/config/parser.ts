@@ -19,6 +19,14 @@ import {
   tacacsCommand,
   usernameCommand,
 } from './aaaCommands.js';
+import {
+  pixGlobalCommand,
+  pixNatCommand,
+  pixStaticCommand,
+  ROUTE_MAP_WORDS,
+  routeMapCommand,
+  routeMapSubCommand,
+} from './natCommands.js';
 import { interfaceSubCommand, nameifCommand } from './interfaceCommands.js';
 import { ipCommand } from './ipCommands.js';
 import { vpdnCommand, vpdnGroupCommand, vpdnGroupSubCommand } from './vpdnCommands.js';
@@ -179,6 +187,18 @@ function globalCommand(ctx: ParseContext, src: SourceLine): void {
     case 'logging':
       if (loggingCommand(ctx, cur)) return;
       break;
+    case 'route-map':
+      if (ctx.dialect === 'ios') return routeMapCommand(ctx, cur);
+      break;
+    case 'nat':
+      if (ctx.dialect === 'pix') return pixNatCommand(ctx, cur);
+      break;
+    case 'global':
+      if (ctx.dialect === 'pix') return pixGlobalCommand(ctx, cur);
+      break;
+    case 'static':
+      if (ctx.dialect === 'pix') return pixStaticCommand(ctx, cur);
+      break;
     case 'no':
       cur.word('no');
       if (matchKeyword(cur.peek()?.text ?? '', ['service']) !== undefined && serviceCommand(ctx, cur, true))
@@ -243,6 +263,8 @@ function modeWords(ctx: ParseContext): readonly string[] | undefined {
     case 'map':
     case 'dynamic':
       return MAP_WORDS;
+    case 'route-map':
+      return ROUTE_MAP_WORDS;
     case 'acl':
       return ['permit', 'deny', 'remark'];
     case 'chain':
@@ -281,6 +303,12 @@ function subModeCommand(ctx: ParseContext, src: SourceLine): boolean {
       return src.indent > 0 && !GLOBAL_WORDS.has(first.toLowerCase());
     case 'interface':
       return interfaceSubCommand(ctx, cur, mode.iface);
+    case 'route-map':
+      if (isModeWord) {
+        routeMapSubCommand(ctx, cur, mode.entry);
+        return true;
+      }
+      break;
     case 'ca':
       if (matchKeyword(first, CA_WORDS) !== undefined) caSubCommand(ctx, cur, mode.trustpoint);
       else if (startsGlobalCommand(first)) return false;

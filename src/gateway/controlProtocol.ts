@@ -20,6 +20,8 @@ export type ShowWhat =
   | 'engine connections active'
   | 'debug'
   | 'ip local pool'
+  | 'ip nat translations'
+  | 'ip nat statistics'
   | 'ca certificates'
   | 'key pubkey-chain rsa'
   | 'key mypubkey rsa'
@@ -38,6 +40,8 @@ export const SHOW_WHATS: readonly ShowWhat[] = [
   'engine connections active',
   'debug',
   'ip local pool',
+  'ip nat translations',
+  'ip nat statistics',
   'ca certificates',
   'key pubkey-chain rsa',
   'key mypubkey rsa',
@@ -47,7 +51,9 @@ export const SHOW_WHATS: readonly ShowWhat[] = [
 /** What the gateway renders; `show debug` is the control server's (it knows the debug streams). */
 export type GatewayShowWhat = Exclude<ShowWhat, 'debug'>;
 
-export type ClearWhat = 'sa' | 'isakmp';
+/** `nat`: `clear ip nat translation *`. */
+export type ClearWhat = 'sa' | 'isakmp' | 'nat';
+const CLEAR_WHATS: readonly ClearWhat[] = ['sa', 'isakmp', 'nat'];
 
 /** `initiate crypto map M N` or `initiate peer A`. */
 export type InitiateTarget = { readonly map: string; readonly seq: number } | { readonly peer: string };
@@ -230,7 +236,7 @@ export function parseRequest(line: string): Parsed {
       };
     }
     case 'clear': {
-      const what = value['what'] === 'sa' || value['what'] === 'isakmp' ? value['what'] : undefined;
+      const what = CLEAR_WHATS.find((w) => w === value['what']);
       if (what === undefined) return bad(`unknown clear target ${JSON.stringify(value['what'])}`);
       const connId = value['connId'];
       if (connId === undefined) return { id, op: 'clear', what, ...withPeer };

@@ -44,7 +44,15 @@ import {
   type IsakmpSaView,
   type SaCounters,
 } from '../observe/show/views.js';
-import type { PacketTunnel, RawIpEndpoint, Scheduler, UdpDatagram, UdpEndpoint } from '../net/types.js';
+import type {
+  OutsideTap,
+  PacketTunnel,
+  RawIpEndpoint,
+  Scheduler,
+  UdpDatagram,
+  UdpEndpoint,
+} from '../net/types.js';
+import { natFor, natNotices, natShow, type NatService } from './nat/natGateway.js';
 import type { CryptoMapEntry, RouterConfig } from '../policy/model.js';
 import type { IpsecSa } from '../policy/sa.js';
 import { selectorContains } from '../policy/selector.js';
@@ -88,6 +96,8 @@ export interface GatewayAdapters {
   readonly tunnel: PacketTunnel;
   /** One packet tunnel per GRE tunnel interface (`interface TunnelN`), by interface name. */
   readonly greTunnels?: ReadonlyMap<string, PacketTunnel>;
+  /** The outside interface for NAT's return traffic; without it `ip nat` is not run (nat/natGateway.ts). */
+  readonly natOutside?: OutsideTap;
 }
 
 export interface GatewayOptions {
@@ -158,6 +168,8 @@ export class Gateway implements ControlTarget {
   readonly drops = new Map<string, number>();
   /** L2TP over IPsec: the LNS of a `vpdn-group`, or the client's LAC. */
   readonly l2tp: L2tpService | undefined;
+  /** NAT in the forwarding path (`ip nat`), when configured and the adapters offer an outside tap. */
+  private nat: NatService | undefined;
 
   /** IKE datagrams read but not yet processed (with `ikeDefer`). */
   readonly ikeIngress: IkeIngress<IkeDatagram> | undefined;
@@ -176,6 +188,7 @@ export class Gateway implements ControlTarget {
     for (const r of this.rules) this.indexRule(r);
     this.templates = dynamicTemplates(options.config);
     this.gre = this.greTunnelsFor(options.config);
+    this.nat = natFor(options.config, options.adapters.natOutside);
     this.waiting = new AcquireQueue(
       options.holdQueueLimit ?? 0,
       options.acquireTimeout ?? 30,
@@ -240,6 +253,7 @@ export class Gateway implements ControlTarget {
     this.performGre(
       up.map((tunnel) => ({ kind: 'lineProtocol', tunnel, up: true, reason: 'configuration reloaded' })),
     );
+    this.nat = natFor(config, this.options.adapters.natOutside);
     const next = this.peers.apply(policyRules(config));
     for (const record of this.installed.values()) {
       if (record.sa.direction !== 'outbound') continue;
@@ -294,7 +308,13 @@ export class Gateway implements ControlTarget {
     dataPlane.setPolicy(this.rules.map((r) => r.rule));
     for (const endpoint of adapters.udp) endpoint.onReceive((d) => this.onUdp(endpoint, d));
     for (const raw of adapters.raw) raw.onPacket((p) => this.perform(dataPlane.inbound(p, this.now())));
-    adapters.tunnel.onPacket((p) => {
+    adapters.natOutside?.onPacket((p) => this.fromOutside(p));
+    for (const message of natNotices(this.configNow, adapters.natOutside))
+      this.publish({ type: 'warning', message });
+    adapters.tunnel.onPacket((inside) => {
+      // IOS order: NAT, then the crypto map of the outside interface.
+      const p = this.nat === undefined ? inside : this.natInside(inside);
+      if (p === undefined) return;
       const ted = this.options.ike.discover === undefined ? undefined : tedDatagram(p);
       if (ted !== undefined) this.performIke(this.options.ike.receive(ted, this.now()));
       else if (this.l2tp?.outbound(p) !== true) this.perform(dataPlane.outbound(p, this.now()));
@@ -321,6 +341,7 @@ export class Gateway implements ControlTarget {
     this.options.adapters.tunnel.close();
     this.options.dh?.close();
     for (const tunnel of this.options.adapters.greTunnels?.values() ?? []) tunnel.close();
+    this.options.adapters.natOutside?.close();
     this.publish({ type: 'stopped' });
   }
 
@@ -707,7 +728,8 @@ export class Gateway implements ControlTarget {
         case 'bypass':
           // Our own GRE packets that no crypto ACL protects leave in the clear; other cleartext
           // traffic is routed by the host, not by the tunnel: nothing to forward it to.
-          if (this.gre?.sends(out.packet) === true) this.sendRaw(out.packet);
+          // With NAT the gateway is the path to the outside, translated or not.
+          if (this.gre?.sends(out.packet) === true || this.nat !== undefined) this.sendRaw(out.packet);
           else this.drop('outbound', 'bypass');
           break;
         case 'drop':
@@ -745,6 +767,20 @@ export class Gateway implements ControlTarget {
       }
     }
     this.rearm();
+  }
+
+  private natInside(packet: Uint8Array): Uint8Array | undefined {
+    const outcome = this.nat?.fromInside(packet, this.now());
+    if (outcome?.kind === 'drop') this.drop('outbound', `NAT: ${outcome.reason}`);
+    return outcome?.kind === 'forward' ? outcome.packet : undefined;
+  }
+
+  /** A packet at the outside interface: true when a NAT translation took it (to the inside). */
+  private fromOutside(packet: Uint8Array): boolean {
+    const inside = this.nat?.fromOutside(packet, this.now());
+    if (inside === undefined) return false;
+    this.options.adapters.tunnel.writePacket(inside);
+    return true;
   }
 
   private sendRaw(packet: Uint8Array): void {
@@ -1089,6 +1125,9 @@ export class Gateway implements ControlTarget {
         return { text: formatIsakmpPolicy(config.isakmpPolicies), data: config.isakmpPolicies };
       case 'ipsec transform-set':
         return { text: formatTransformSets(config.transformSets), data: config.transformSets };
+      case 'ip nat translations':
+      case 'ip nat statistics':
+        return natShow(this.nat, what, this.now());
       case 'ip local pool': {
         const data = this.poolViews();
         return { text: formatLocalPools(data), data };
@@ -1198,6 +1237,7 @@ export class Gateway implements ControlTarget {
 
   clear(what: ClearWhat, options: { readonly peer?: string; readonly connId?: number } = {}): string {
     const now = this.now();
+    if (what === 'nat') return `${this.nat?.clear() ?? 0} translations cleared\n`;
     if (
       options.connId !== undefined &&
       !this.options.ike.listIkeSas(now).some((s) => s.connId === options.connId)

@@ -102,6 +102,20 @@ export interface LabResult {
   readonly failoverSeconds?: number;
 }
 
+/** The context fields a scenario's own gateways take from the lab's options (main mode, keylog hooks). */
+export function labGatewaySettings(
+  options: LabOptions,
+  index: number,
+): Pick<GatewayContext, 'seed' | 'aggressiveMode' | 'holdQueueLimit' | 'onSaInstalled' | 'onIkeKeys'> {
+  return {
+    seed: (options.seed ?? 1) * 1000 + index,
+    aggressiveMode: false,
+    holdQueueLimit: options.hold ?? 0,
+    ...(options.onSaInstalled !== undefined ? { onSaInstalled: options.onSaInstalled } : {}),
+    ...(options.onIkeKeys !== undefined ? { onIkeKeys: options.onIkeKeys } : {}),
+  };
+}
+
 /** The chapter's debug starts at uptime 00:04:10; so does the lab's virtual clock. */
 export const START_SECONDS = 250;
 
@@ -199,6 +213,7 @@ function* labSteps(
       udp: [router.router.udpEndpoint(wan, 500), router.router.udpEndpoint(wan, 4500)],
       raw: [router.router.rawEndpoint(wan)],
       tunnel: router.router.packetTunnel(),
+      natOutside: router.router.outsideTap(),
     };
     const gateway = engines.createGateway({
       router,

@@ -29,6 +29,17 @@ export interface RawIpEndpoint {
   close(): void;
 }
 
+/**
+ * The outside interface as NAT sees it (`ip nat outside`): every packet that arrives there is
+ * offered to the handler first, which keeps (returns true for) those a translation owns.
+ */
+export interface OutsideTap {
+  /** The IP protocols whose packets reach the handler; absent: every protocol. */
+  readonly protocols?: readonly number[];
+  onPacket(handler: (packet: Uint8Array) => boolean): void;
+  close(): void;
+}
+
 /** The protected side: where cleartext IP packets come from and go back to (TUN, virtual LAN). */
 export interface PacketTunnel {
   readonly name: string;

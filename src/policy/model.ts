@@ -4,6 +4,7 @@
 // are dotted strings, lifetimes are numbers, no classes, no Buffers.
 
 /** Where a model element came from, so later errors can name the file and line. */
+import type { NatConfig, RouteMapEntry } from './natModel.js';
 export interface SourceRef {
   readonly file: string;
   readonly line: number;
@@ -208,6 +209,10 @@ export interface Interface {
   readonly peerPool?: string;
   /** Added (vpdn): `ppp authentication chap|ms-chap [...]`, in order. */
   readonly pppAuthentication?: readonly ('chap' | 'ms-chap')[];
+  /** Added (nat): `ip nat inside|outside`. */
+  readonly nat?: 'inside' | 'outside';
+  /** Added (nat): `ip policy route-map NAME`. */
+  readonly policyRouteMap?: string;
 }
 
 /**
@@ -457,6 +462,10 @@ export interface RouterConfig {
   readonly logging?: LoggingSettings;
   /** Added (vpdn): `vpdn enable` and the `vpdn-group`s. */
   readonly vpdn?: { readonly enabled: boolean; readonly groups: readonly VpdnGroup[] };
+  /** Added (nat): `ip nat ...` and PIX `nat`/`global`/`static` (policy/natModel.ts). */
+  readonly nat?: NatConfig;
+  /** Added (nat): `route-map` entries, by name then sequence. */
+  readonly routeMaps?: readonly RouteMapEntry[];
 }
 
 /** How `service timestamps debug|log ...` stamps a message. */

@@ -58,6 +58,7 @@ test('typeswan lab --list names the scenarios', { skip: missing }, () => {
       'l2tp',
       'rsa-encr',
       'gre-ha',
+      'nat-bypass',
     ],
   );
 });
@@ -82,6 +83,27 @@ test('typeswan lab one-to-many, aggressive, nat-t, ted, l2tp and gre-ha exit 0',
     assert.match(run.stdout, /lab: PASS/);
   }
 });
+
+test(
+  'typeswan lab nat-bypass exits 0: VPN traffic untranslated through ESP, Internet traffic translated',
+  { skip: missing },
+  () => {
+    const run = runTypeswan(['lab', 'nat-bypass', '--no-debug']);
+    assert.equal(run.status, 0, run.stdout.slice(-1500));
+    assert.match(run.stdout, /lab: PASS/);
+    // the problem first: translated by the static entry, so in the clear
+    assert.match(
+      run.stdout,
+      /WAN saw 5 echo requests 100\.1\.1\.3 -> 10\.1\.2\.2 in the clear, ESP encaps 0/,
+    );
+    assert.match(
+      run.stdout,
+      /10\.1\.2\.2 saw 4 echo requests from 10\.1\.1\.2 \(untranslated, through ESP: encaps 4, decaps 4\); in the clear on the WAN 0: ok/,
+    );
+    assert.match(run.stdout, /icmp 1\.1\.1\.2:1 +10\.1\.1\.3:1 +1\.1\.1\.100:1 +1\.1\.1\.100:1/);
+    assert.match(run.stdout, /--- 100\.1\.1\.3 +10\.1\.1\.2 +--- +---/);
+  },
+);
 
 test('typeswan lab --loss 20 still passes (seeded)', { skip: missing }, () => {
   const run = runTypeswan(['lab', '--loss', '20', '--count', '10', '--no-debug']);

@@ -738,6 +738,12 @@ export async function retransmittedFrames(pcap: string): Promise<Set<number>> {
 }
 
 /** tshark's verbose decode of `pcap` with `keyArgs`. */
+/** How many frames of `pcap` tshark's display filter `filter` shows. */
+export async function countFrames(pcap: string, filter: string): Promise<number> {
+  const r = await run('tshark', ['-r', pcap, '-Y', filter], { timeoutMs: 60_000 });
+  return r.stdout.split('\n').filter((l) => l.trim() !== '').length;
+}
+
 export async function tsharkVerbose(
   pcap: string,
   keyArgs: readonly string[],

@@ -9,7 +9,16 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ADDR, announceSkip, interopSkipReason, Lab, run, Typeswan, type Capture } from './harness.js';
+import {
+  ADDR,
+  announceSkip,
+  countFrames,
+  interopSkipReason,
+  Lab,
+  run,
+  Typeswan,
+  type Capture,
+} from './harness.js';
 import { iosConfig } from './ios.js';
 import { ipsecCounters } from './scenario.js';
 
@@ -30,11 +39,6 @@ function natRules(bypass: boolean): string {
     '}',
     '',
   ].join('\n');
-}
-
-async function tshark(pcap: string, filter: string): Promise<number> {
-  const r = await run('tshark', ['-r', pcap, '-Y', filter], { timeoutMs: 60_000 });
-  return r.stdout.split('\n').filter((l) => l.trim() !== '').length;
 }
 
 describe(
@@ -126,15 +130,16 @@ describe(
       const pcap = await capture.stop();
       capture = undefined;
       assert.ok(
-        (await tshark(pcap, `icmp.type == 8 && ip.src == ${ADDR.r1Wan} && ip.dst == ${ADDR.r2Wan}`)) >= 3,
+        (await countFrames(pcap, `icmp.type == 8 && ip.src == ${ADDR.r1Wan} && ip.dst == ${ADDR.r2Wan}`)) >=
+          3,
         'the ping of r2 was not translated to r1 WAN address',
       );
       assert.equal(
-        await tshark(pcap, `icmp && ip.addr == ${ADDR.ha}`),
+        await countFrames(pcap, `icmp && ip.addr == ${ADDR.ha}`),
         0,
         'ha address in the clear on the WAN',
       );
-      assert.ok((await tshark(pcap, 'esp')) >= 10, 'no ESP on the WAN');
+      assert.ok((await countFrames(pcap, 'esp')) >= 10, 'no ESP on the WAN');
     });
   },
 );

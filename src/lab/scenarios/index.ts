@@ -14,6 +14,7 @@ import { PIX_SCENARIO, REMOTE_ACCESS_SCENARIO } from './remoteAccess.js';
 import { EXAMPLE_13_24_TED_INITIATOR, EXAMPLE_13_25_TED_RESPONDER } from './ted.js';
 import type { KeyObject } from 'node:crypto';
 import { RSA_ENCR_SCENARIO } from './rsaEncr.js';
+import { NAT_BYPASS } from './natBypass.js';
 
 export interface ScenarioRouter {
   /** Shown as the config's file name in errors. */
@@ -128,6 +129,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   RSA_ENCR_SCENARIO,
   GRE_HA,
+  NAT_BYPASS,
 ];
 
 export const DEFAULT_SCENARIO = 'psk';

@@ -3,7 +3,7 @@
 // Packets for networks routed "into the tunnel" go to the PacketTunnel's handler (the
 // gateway); what the gateway writes back is forwarded like any packet.
 
-import type { PacketTunnel, RawIpEndpoint, UdpDatagram, UdpEndpoint } from '../types.js';
+import type { OutsideTap, PacketTunnel, RawIpEndpoint, UdpDatagram, UdpEndpoint } from '../types.js';
 import {
   buildIcmpEcho,
   IPPROTO_GRE,
@@ -184,7 +184,22 @@ export class VirtualRouter extends VirtualNode {
     this.forward(packet, true);
   }
 
+  /** NAT's view of the interfaces: every arriving packet is offered to it first. */
+  outsideTap(): OutsideTap {
+    return {
+      onPacket: (handler) => {
+        this.outsideHandler = handler;
+      },
+      close: () => {
+        this.outsideHandler = undefined;
+      },
+    };
+  }
+
+  private outsideHandler: ((packet: Uint8Array) => boolean) | undefined;
+
   protected receive(_iface: NodeInterface, packet: Uint8Array): void {
+    if (this.outsideHandler?.(packet) === true) return;
     this.forward(packet, true);
   }
 
