@@ -52,6 +52,7 @@ test('a REPLY answers each requested attribute, in the request order', () => {
     wins: ['10.1.0.20'],
     domain: 'ex.com',
     splitInclude: OFFER.splitInclude,
+    localLan: [],
   });
 });
 

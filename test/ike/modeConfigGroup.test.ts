@@ -62,6 +62,7 @@ test('pull: the group pool, DNS, WINS, domain and split-include reach the client
       { address: '11.10.1.0', mask: '255.255.255.0' },
       { address: '11.10.2.9', mask: '255.255.255.255' },
     ],
+    localLan: [],
   });
   // The client proposes one quick mode per split-include network.
   assert.equal(client.installed.length, 2);
@@ -132,6 +133,7 @@ test('a client in no group (main mode, the wildcard key) gets the global pool an
     dns: [],
     wins: [],
     splitInclude: [],
+    localLan: [],
   });
 });
 
