@@ -22,6 +22,7 @@ import {
 import type { RouterConfig } from '../policy/model.js';
 import { Severity, type DaemonLog } from './daemonLog.js';
 import { RuntimeFailure, UsageError } from './errors.js';
+import { l2tpClientHooks, l2tpClientRouterConfig } from './clientL2tp.js';
 import type { CliIo } from './io.js';
 import { daemonLog, requireCapabilities, runGateway, type StartOptions } from './start.js';
 
@@ -45,6 +46,8 @@ export interface ClientSettings {
   readonly ike: { readonly encryption: string; readonly hash: string; readonly group: string };
   /** Proposal 2 (Key Exchange): IOS transform names. */
   readonly esp: readonly string[];
+  /** L2TP/IPsec (clientL2tp.ts): transport mode to UDP 1701, then PPP with the username. */
+  readonly l2tp?: boolean;
 }
 
 const DEFAULT_IKE = { encryption: 'aes', hash: 'sha', group: '14' } as const;
@@ -74,6 +77,7 @@ export function parseClientFile(text: string, file: string): Partial<ClientSetti
     remoteNetworks?: string[];
     ike?: ClientSettings['ike'];
     esp?: string[];
+    l2tp?: boolean;
   } = {};
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.replace(/[#!].*$/, '').trim();
@@ -91,6 +95,10 @@ export function parseClientFile(text: string, file: string): Partial<ClientSetti
       return;
     }
     switch (word) {
+      case 'l2tp':
+        if (rest.length !== 0) throw new UsageError(`${where}: l2tp takes no value`);
+        out.l2tp = true;
+        break;
       case 'remote-network':
         out.remoteNetworks = [...(out.remoteNetworks ?? []), one()];
         break;
@@ -121,6 +129,15 @@ export function clientRouterConfig(s: ClientSettings & { readonly local: string 
     const network = (ipv4ToNumber(prefix.address) & mask) >>> 0;
     return `access-list 150 permit ip any ${ipv4NumberToText(network)} ${ipv4NumberToText(~mask >>> 0)}`;
   });
+  return ipsecClientConfig(s, acl, 'tunnel');
+}
+
+/** One ISAKMP policy, the key for the gateway, and crypto map CLIENT 10 whose ACL 150 is `acl`. */
+export function ipsecClientConfig(
+  s: ClientSettings & { readonly local: string },
+  acl: readonly string[],
+  mode: 'tunnel' | 'transport',
+): string {
   return [
     'hostname client',
     'crypto isakmp policy 10',
@@ -130,6 +147,7 @@ export function clientRouterConfig(s: ClientSettings & { readonly local: string 
     ` group ${s.ike.group}`,
     `crypto isakmp key ${s.key} address ${s.gateway}`,
     `crypto ipsec transform-set CLIENT ${s.esp.join(' ')}`,
+    ...(mode === 'transport' ? [' mode transport'] : []),
     ...acl,
     'crypto map CLIENT 10 ipsec-isakmp',
     ` set peer ${s.gateway}`,
@@ -149,6 +167,7 @@ interface ClientOptions extends StartOptions {
   readonly group?: string;
   readonly remoteNetwork?: string[];
   readonly passwordFile?: string;
+  readonly l2tp?: boolean;
 }
 
 export function registerClient(program: Command, io: CliIo): void {
@@ -164,6 +183,10 @@ export function registerClient(program: Command, io: CliIo): void {
     .option(
       '--password-file <file>',
       'read the XAUTH password from this file (else a prompt or $TYPESWAN_PASSWORD)',
+    )
+    .option(
+      '--l2tp',
+      "L2TP/IPsec: transport mode to UDP 1701, then PPP with the username (as the file's l2tp)",
     )
     .option('--control <path>', 'control socket for show/clear/debug')
     .option('--debug <categories>', 'debug lines on stderr: isakmp,ipsec,engine or none', 'isakmp')
@@ -205,6 +228,7 @@ export function clientSettings(options: ClientOptions): ClientSettings {
     remoteNetworks,
     ike: file.ike ?? DEFAULT_IKE,
     esp: file.esp ?? DEFAULT_ESP,
+    ...(options.l2tp === true || file.l2tp === true ? { l2tp: true } : {}),
   };
 }
 
@@ -265,7 +289,12 @@ export async function runClient(options: ClientOptions, io: CliIo): Promise<void
   const local = settings.local ?? sourceToward(settings.gateway);
   const configFor = (remoteNetworks: readonly string[]): RouterConfig => {
     try {
-      return parseConfigText(clientRouterConfig({ ...settings, local, remoteNetworks }), options.config);
+      const text = (settings.l2tp === true ? l2tpClientRouterConfig : clientRouterConfig)({
+        ...settings,
+        local,
+        remoteNetworks,
+      });
+      return parseConfigText(text, options.config);
     } catch (error) {
       if (isConfigProblem(error)) throw new UsageError(error.message);
       throw error;
@@ -277,24 +306,31 @@ export async function runClient(options: ClientOptions, io: CliIo): Promise<void
   const until = new Promise<void>((resolve) => (stop = resolve));
   const ignoreHangup = (): void => log.log(Severity.notifications, 'SIGHUP: a client has nothing to reload');
   process.on('SIGHUP', ignoreHangup);
+  const fail = (reason: string): void => {
+    refused = reason;
+    stop();
+  };
   try {
-    await runGateway(config, options, log, () => undefined, {
-      remoteAccessClient: {
-        credentials: (peer) =>
-          peer === settings.gateway ? { username: settings.username, password } : undefined,
-        modeConfig: 'pull',
-        ...(settings.group !== undefined ? { group: settings.group } : {}),
-      },
-      until,
-      running: (gateway, tunnel, runLog) =>
-        connect(gateway, tunnel, runLog, settings, {
-          fail: (reason) => {
-            refused = reason;
-            stop();
-          },
-          configFor,
-        }),
-    });
+    if (settings.l2tp === true)
+      await runGateway(config, options, log, () => undefined, {
+        ...l2tpClientHooks({ ...settings, local }, password, fail),
+        until,
+      });
+    else
+      await runGateway(config, options, log, () => undefined, {
+        remoteAccessClient: {
+          credentials: (peer) =>
+            peer === settings.gateway ? { username: settings.username, password } : undefined,
+          modeConfig: 'pull',
+          ...(settings.group !== undefined ? { group: settings.group } : {}),
+        },
+        until,
+        running: (gateway, tunnel, runLog) =>
+          connect(gateway, tunnel, runLog, settings, {
+            fail,
+            configFor,
+          }),
+      });
   } finally {
     process.off('SIGHUP', ignoreHangup);
   }
