@@ -6,6 +6,7 @@
 
 import { runIp } from '../net/host/index.js';
 import { L2TP_PORT } from '../l2tp/constants.js';
+import { CLEARED } from '../l2tp/engine.js';
 import { type ClientSettings, ipsecClientConfig } from './client.js';
 import { Severity, type DaemonLog } from './daemonLog.js';
 import { UsageError } from './errors.js';
@@ -54,6 +55,7 @@ function pppAdapter(
   const unsubscribe = gateway.events((e) => {
     if (e.source !== 'gateway' || e.event.type !== 'vpdn') return;
     const down = /VPDN: session down: (.*)$/.exec(e.event.text)?.[1];
+    if (down === CLEARED) return;
     if (down !== undefined) {
       fail(`${settings.gateway}: L2TP session down: ${down}`);
       return;

@@ -354,6 +354,8 @@ export async function runGateway(
     // Deletes for every IPsec SA and then every ISAKMP SA (RFC 2408 §4.8), sent before the
     // sockets close.
     try {
+      // L2TP's StopCCN first, while the SAs that carry it are still there
+      gateway.l2tp?.stop();
       gateway.clear('sa');
       gateway.clear('isakmp');
     } catch (error) {

@@ -195,6 +195,11 @@ for (const backend of BACKENDS)
         assert.equal(await daemon.stop('SIGINT', 8000), 0, daemon.text().slice(-3000));
         const link = await lab.exec('r2', ['ip', 'link', 'show', TUN]);
         assert.notEqual(link.code, 0, 'the TUN is gone');
+        // the client's StopCCN went out inside ESP before its deletes: the LNS clears the call
+        assert.ok(
+          await until(() => /VPDN: session down: StopCCN/.test(lns.log()), 10_000),
+          lns.log().slice(-2000),
+        );
 
         const pcap = capture ? await capture.stop() : '';
         capture = undefined;
