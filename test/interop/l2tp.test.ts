@@ -3,9 +3,10 @@
 // `ip local pool vpdn`), `typeswan client` with `l2tp` in r2 is the Windows-style client (LAC
 // + PPP client). The PPP address goes on the client's TUN, a ping from it reaches ha behind
 // the LNS; tshark on r1-wan, given the ESP keys of the LNS's key log, decrypts the ESP and
-// dissects the L2TP control messages and the PPP (LCP, CHAP, IPCP) inside without error. Twice:
-// PPP users from `local`, then from FreeRADIUS in ha (`aaa authentication ppp default radius
-// local`, no local user), whose MS-CHAP2-Success our client checks.
+// dissects the L2TP control messages and the PPP (LCP, CHAP, IPCP) inside without error. Three
+// times: PPP users from `local`; from FreeRADIUS on the LNS's LAN (`aaa authentication ppp
+// default radius local`, no local user), whose MS-CHAP2-Success our client checks; and with the
+// client behind the lab's nftables PAT box (NAT-T transport mode, ESP in UDP 4500).
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,6 +25,7 @@ import {
   until,
   type Capture,
   type Daemon,
+  type Role,
 } from './harness.js';
 import { FREERADIUS, FREERADIUS_READY, freeradiusConfig, freeradiusSkipReason } from '../aaa/freeradius.js';
 
@@ -36,10 +38,51 @@ const PSK = 'l2tp-wildcard-77';
 const USER = { name: 'munchkin', password: 'ozgreen' };
 const TUN = 'tsl2tp0';
 
+/** Where the LNS, the host behind it and the client sit in the lab. */
+interface Place {
+  readonly name: string;
+  readonly nat: boolean;
+  readonly lns: Role;
+  readonly wan: string;
+  readonly wanIf: string;
+  readonly lan: string;
+  readonly host: Role;
+  readonly hostAddress: string;
+  readonly hostNet: string;
+  readonly client: Role;
+}
+
+const DIRECT: Place = {
+  name: 'on the same LAN',
+  nat: false,
+  lns: 'r1',
+  wan: ADDR.r1Wan,
+  wanIf: 'r1-wan',
+  lan: ADDR.r1Lan,
+  host: 'ha',
+  hostAddress: ADDR.ha,
+  hostNet: '10.1.0.0/24',
+  client: 'r2',
+};
+
+/** The client (r1) behind the lab's nftables PAT box; the LNS is r2: NAT-T transport mode. */
+const BEHIND_NAT: Place = {
+  name: 'behind an nftables PAT (NAT-T transport mode)',
+  nat: true,
+  lns: 'r2',
+  wan: ADDR.r2Wan,
+  wanIf: 'r2-wan',
+  lan: ADDR.r2Lan,
+  host: 'hb',
+  hostAddress: ADDR.hb,
+  hostNet: '10.2.0.0/24',
+  client: 'r1',
+};
+
 /** Example 13-23's LNS with the lab's addresses and AES/SHA-1/group 14 (tshark decrypts those). */
-const LNS_TEMPLATE = `hostname LNS
+const lnsConfig = (p: Place, aaa: string): string => `hostname LNS
 aaa new-model
-aaa authentication ppp default AAA_METHODS
+aaa authentication ppp default ${aaa}
 vpdn enable
 vpdn-group 1
  accept dialin l2tp virtual-template 1
@@ -57,59 +100,64 @@ crypto dynamic-map dyna 1
  match address 110
 crypto map l2tpmap 1 ipsec-isakmp dynamic dyna
 interface Ethernet0
- ip address ${ADDR.r1Wan} 255.255.255.0
+ ip address ${p.wan} 255.255.255.0
  crypto map l2tpmap
 interface Ethernet1
- ip address ${ADDR.r1Lan} 255.255.255.0
+ ip address ${p.lan} 255.255.255.0
 interface Virtual-Template1
  ip unnumbered Ethernet0
  peer default ip address pool vpdn
  ppp authentication ms-chap
 ip local pool vpdn 10.1.10.10 10.1.10.15
-access-list 110 permit udp host ${ADDR.r1Wan} eq 1701 any
+access-list 110 permit udp host ${p.wan} eq 1701 any
 `;
 
 const RADIUS_KEY = 'l2tp-radius-key-3';
 
-/** Who checks the PPP login: local users, or FreeRADIUS in ha (no local user then). */
+/** Who checks the PPP login: local users, or FreeRADIUS on the LNS's LAN (no local user then). */
 interface Backend {
   readonly name: string;
   /** The ppp method list and what it needs. */
-  readonly aaa: string;
+  aaa(p: Place): string;
   readonly method: string;
-  start?(lab: Lab): Promise<Daemon>;
+  start?(lab: Lab, p: Place): Promise<Daemon>;
 }
 
-const BACKENDS: readonly Backend[] = [
-  {
-    name: 'local users',
-    aaa: `local\nusername ${USER.name} password 0 ${USER.password}`,
-    method: 'local',
+const LOCAL: Backend = {
+  name: 'local users',
+  aaa: () => `local\nusername ${USER.name} password 0 ${USER.password}`,
+  method: 'local',
+};
+
+const RADIUS: Backend = {
+  name: 'FreeRADIUS 3.2 (MS-CHAPv2 in RFC 2548 attributes)',
+  aaa: (p) => `radius local\nradius-server host ${p.hostAddress} auth-port 1812 key ${RADIUS_KEY}`,
+  method: 'group radius',
+  start: async (lab, p) => {
+    const dir = join(lab.dir, 'freeradius');
+    mkdirSync(dir, { recursive: true });
+    freeradiusConfig(
+      dir,
+      { address: p.hostAddress, port: 1812, client: p.lan },
+      { secret: RADIUS_KEY, users: [USER] },
+    );
+    const daemon = lab.spawnIn(p.host, 'freeradius', [FREERADIUS, '-X', '-d', dir]);
+    const up = await until(() => daemon.text().includes(FREERADIUS_READY) || !daemon.running, 20_000);
+    if (!up || !daemon.running) throw new Error(`FreeRADIUS did not start:\n${daemon.text().slice(-3000)}`);
+    return daemon;
   },
-  {
-    name: 'FreeRADIUS 3.2 (MS-CHAPv2 in RFC 2548 attributes)',
-    aaa: `radius local\nradius-server host ${ADDR.ha} auth-port 1812 key ${RADIUS_KEY}`,
-    method: 'group radius',
-    start: async (lab) => {
-      const dir = join(lab.dir, 'freeradius');
-      mkdirSync(dir, { recursive: true });
-      freeradiusConfig(
-        dir,
-        { address: ADDR.ha, port: 1812, client: ADDR.r1Lan },
-        { secret: RADIUS_KEY, users: [USER] },
-      );
-      const daemon = lab.spawnIn('ha', 'freeradius', [FREERADIUS, '-X', '-d', dir]);
-      const up = await until(() => daemon.text().includes(FREERADIUS_READY) || !daemon.running, 20_000);
-      if (!up || !daemon.running) throw new Error(`FreeRADIUS did not start:\n${daemon.text().slice(-3000)}`);
-      return daemon;
-    },
-  },
+};
+
+const CASES: readonly (readonly [Place, Backend])[] = [
+  [DIRECT, LOCAL],
+  [DIRECT, RADIUS],
+  [BEHIND_NAT, LOCAL],
 ];
 
-const CLIENT_CFG = `gateway ${ADDR.r1Wan}
+const clientConfig = (p: Place): string => `gateway ${p.wan}
 key ${PSK}
 username ${USER.name}
-remote-network 10.1.0.0/24
+remote-network ${p.hostNet}
 l2tp
 `;
 
@@ -124,9 +172,9 @@ async function tsharkLines(
   return r.stdout.split('\n').filter((l) => l.trim() !== '');
 }
 
-for (const backend of BACKENDS)
+for (const [place, backend] of CASES)
   describe(
-    `interop: typeswan client (L2TP/IPsec) <-> typeswan start as the LNS, PPP users from ${backend.name}`,
+    `interop: typeswan client (L2TP/IPsec) ${place.name} <-> typeswan start as the LNS, PPP users from ${backend.name}`,
     { skip: backend.start === undefined ? skip : skipRadius, timeout: 180_000 },
     () => {
       let lab: Lab;
@@ -135,12 +183,15 @@ for (const backend of BACKENDS)
       let server: Daemon | undefined;
 
       before(async () => {
-        lab = await Lab.create({ tag: backend.start === undefined ? 'l2tp' : 'l2tpr' });
-        server = await backend.start?.(lab);
-        capture = await lab.startCapture('r1', 'r1-wan', 'l2tp');
-        const config = LNS_TEMPLATE.replace('AAA_METHODS', backend.aaa);
-        lns = await Typeswan.start(lab, 'r1', config, 'typeswan-lns', ['--debug', 'isakmp,vpdn']);
-        writeFileSync(join(lab.dir, 'client.cfg'), CLIENT_CFG);
+        lab = await Lab.create({
+          tag: `l2tp${place.nat ? 'n' : ''}${backend === RADIUS ? 'r' : ''}`,
+          nat: place.nat,
+        });
+        server = await backend.start?.(lab, place);
+        capture = await lab.startCapture(place.lns, place.wanIf, 'l2tp');
+        const config = lnsConfig(place, backend.aaa(place));
+        lns = await Typeswan.start(lab, place.lns, config, 'typeswan-lns', ['--debug', 'isakmp,vpdn']);
+        writeFileSync(join(lab.dir, 'client.cfg'), clientConfig(place));
       });
 
       after(async () => {
@@ -150,7 +201,7 @@ for (const backend of BACKENDS)
 
       function client(name: string, password: string): ReturnType<Lab['spawnIn']> {
         return lab.spawnIn(
-          'r2',
+          place.client,
           name,
           [
             ...typeswanCommand(),
@@ -168,32 +219,32 @@ for (const backend of BACKENDS)
         );
       }
 
-      it('dials, gets a pool address over IPCP, pings ha through L2TP/PPP in ESP; tshark dissects it all', async (t) => {
+      it('dials, gets a pool address over IPCP, pings the host behind the LNS through L2TP/PPP in ESP; tshark dissects it all', async (t) => {
         const daemon = client('l2tp-client', USER.password);
         t.after(() => daemon.stop('SIGINT', 8000));
         const up = await until(() => /PPP address 10\.1\.10\.\d+ on tsl2tp0/.test(daemon.text()), 45_000);
         assert.ok(up, `client:\n${daemon.text().slice(-4000)}\nLNS:\n${lns.log().slice(-4000)}`);
         const address = /PPP address (10\.1\.10\.\d+)/.exec(daemon.text())?.[1] ?? '';
-        const addr = await lab.exec('r2', ['ip', '-4', '-o', 'addr', 'show', 'dev', TUN]);
+        const addr = await lab.exec(place.client, ['ip', '-4', '-o', 'addr', 'show', 'dev', TUN]);
         assert.match(addr.stdout, new RegExp(`inet ${address.replace(/\./g, '\\.')}/32`), addr.stdout);
         assert.ok(!daemon.text().includes(USER.password), 'the password is in no log line');
 
-        const ping = await lab.ping('r2', ADDR.ha, 5, 0.2, address);
+        const ping = await lab.ping(place.client, place.hostAddress, 5, 0.2, address);
         if (ping.received !== 5) {
-          const routes = await lab.exec('r1', ['ip', '-4', 'route', 'show', 'table', 'all']);
-          const rules = await lab.exec('r1', ['ip', '-4', 'rule']);
+          const routes = await lab.exec(place.lns, ['ip', '-4', 'route', 'show', 'table', 'all']);
+          const rules = await lab.exec(place.lns, ['ip', '-4', 'rule']);
           assert.fail(
-            `r2 (${address}) -> ha:\n${ping.output}\nclient:\n${daemon.text().slice(-1500)}\n` +
-              `LNS:\n${lns.log().slice(-1500)}\nr1 routes:\n${routes.stdout}\n${rules.stdout}`,
+            `${place.client} (${address}) -> ${place.host}:\n${ping.output}\nclient:\n${daemon.text().slice(-1500)}\n` +
+              `LNS:\n${lns.log().slice(-1500)}\nLNS routes:\n${routes.stdout}\n${rules.stdout}`,
           );
         }
         assert.match(
           lns.log(),
-          new RegExp(`VPDN: ${USER.name} up, ${ADDR.r1Wan.replace(/\./g, '\\.')} <-> ${address}`),
+          new RegExp(`VPDN: ${USER.name} up, ${place.wan.replace(/\./g, '\\.')} <-> ${address}`),
         );
 
         assert.equal(await daemon.stop('SIGINT', 8000), 0, daemon.text().slice(-3000));
-        const link = await lab.exec('r2', ['ip', 'link', 'show', TUN]);
+        const link = await lab.exec(place.client, ['ip', 'link', 'show', TUN]);
         assert.notEqual(link.code, 0, 'the TUN is gone');
         // the client's StopCCN went out inside ESP before its deletes: the LNS clears the call
         assert.ok(
@@ -207,6 +258,10 @@ for (const backend of BACKENDS)
         // Nothing in clear: every L2TP datagram on the wire is inside ESP (transport mode).
         assert.deepEqual(await tsharkLines(pcap, [], 'l2tp'), [], 'L2TP in clear on the wire');
         assert.ok((await tsharkLines(pcap, [], 'esp')).length > 10, 'no ESP on the wire');
+        // behind the PAT box ESP rides UDP 4500 (RFC 3948), else straight on IP
+        const encapsulated = (await tsharkLines(pcap, [], 'udp.port == 4500 && esp')).length;
+        const plain = (await tsharkLines(pcap, [], 'ip.proto == 50')).length;
+        assert.ok(place.nat ? encapsulated > 10 && plain === 0 : plain > 10 && encapsulated === 0);
         // RFC 2661 §3.2 message types, as tshark names them
         const types = new Set(
           await tsharkLines(pcap, keys, 'esp && l2tp.type == 1', 'l2tp.avp.message_type'),
