@@ -175,7 +175,7 @@ export function defaultControlPath(env: NodeJS.ProcessEnv = process.env): string
   return '/run/typeswan.sock';
 }
 
-const DEBUG_CATEGORIES: readonly DebugCategory[] = ['isakmp', 'ipsec', 'engine'];
+const DEBUG_CATEGORIES: readonly DebugCategory[] = ['isakmp', 'ipsec', 'engine', 'vpdn'];
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -220,6 +220,16 @@ for (const [place, backend] of CASES)
       }
 
       it('dials, gets a pool address over IPCP, pings the host behind the LNS through L2TP/PPP in ESP; tshark dissects it all', async (t) => {
+        // `debug vpdn` streamed from the LNS's control socket
+        const debug = lab.spawnIn(place.lns, 'debug-vpdn', [
+          ...typeswanCommand(),
+          'debug',
+          'vpdn',
+          '--control',
+          lns.control,
+        ]);
+        t.after(() => debug.stop('SIGINT', 3000));
+        await until(() => debug.text() !== '' || !debug.running, 10_000);
         const daemon = client('l2tp-client', USER.password);
         t.after(() => daemon.stop('SIGINT', 8000));
         const up = await until(() => /PPP address 10\.1\.10\.\d+ on tsl2tp0/.test(daemon.text()), 45_000);
@@ -243,6 +253,11 @@ for (const [place, backend] of CASES)
           new RegExp(`VPDN: ${USER.name} up, ${place.wan.replace(/\./g, '\\.')} <-> ${address}`),
         );
 
+        assert.ok(
+          await until(() => new RegExp(`VPDN: ${USER.name} up`).test(debug.text()), 5000),
+          `debug vpdn:\n${debug.text().slice(-2000)}`,
+        );
+        assert.match(debug.text(), /L2TP: I SCCRQ/);
         assert.equal(await daemon.stop('SIGINT', 8000), 0, daemon.text().slice(-3000));
         const link = await lab.exec(place.client, ['ip', 'link', 'show', TUN]);
         assert.notEqual(link.code, 0, 'the TUN is gone');
