@@ -24,7 +24,8 @@ export type ShowWhat =
   | 'key pubkey-chain rsa'
   | 'key mypubkey rsa'
   | 'ipsec client ezvpn'
-  | 'interfaces';
+  | 'interfaces'
+  | 'vpdn';
 export const SHOW_WHATS: readonly ShowWhat[] = [
   'isakmp sa',
   'isakmp sa detail',
@@ -43,6 +44,7 @@ export const SHOW_WHATS: readonly ShowWhat[] = [
   'key mypubkey rsa',
   'ipsec client ezvpn',
   'interfaces',
+  'vpdn',
 ];
 /** What the gateway renders; `show debug` is the control server's (it knows the debug streams). */
 export type GatewayShowWhat = Exclude<ShowWhat, 'debug'>;

@@ -1060,6 +1060,8 @@ export class Gateway implements ControlTarget {
         return { text: formatIsakmpPolicy(config.isakmpPolicies), data: config.isakmpPolicies };
       case 'ipsec transform-set':
         return { text: formatTransformSets(config.transformSets), data: config.transformSets };
+      case 'vpdn':
+        return this.l2tp?.show() ?? { text: '', data: [] };
       case 'ip local pool': {
         const data = this.poolViews();
         return { text: formatLocalPools(data), data };

@@ -205,6 +205,22 @@ export class L2tpService {
     return this.engine.list();
   }
 
+  /** `show vpdn`: each L2TP tunnel and its sessions (user, PPP address). */
+  show(): { readonly text: string; readonly data: ReturnType<L2tpEngine['list']> } {
+    const data = this.engine.list();
+    const lines: string[] = [];
+    for (const t of data) {
+      lines.push(
+        `L2TP Tunnel ${t.tunnelId} (remote ${t.peerTunnelId}) ${t.peer} ${t.peerHost} ${t.state}, ${t.sessions.length} session(s)`,
+      );
+      for (const s of t.sessions)
+        lines.push(
+          `  Session ${s.sessionId} (remote ${s.peerSessionId}) ${s.state} user ${s.user || '-'} address ${s.address ?? '-'}`,
+        );
+    }
+    return { text: lines.map((l) => `${l}\n`).join(''), data };
+  }
+
   private lease(pool: string | undefined, ref: SessionRef, peer: string): string | undefined {
     const pools = this.options.pools;
     if (pool === undefined || pools === undefined) {

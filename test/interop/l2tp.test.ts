@@ -258,6 +258,16 @@ for (const [place, backend] of CASES)
           `debug vpdn:\n${debug.text().slice(-2000)}`,
         );
         assert.match(debug.text(), /L2TP: I SCCRQ/);
+        const vpdn = await lns.cli(['show', 'vpdn']);
+        const session = `  Session \\d+ \\(remote \\d+\\) established user ${USER.name} address ${address.replace(/\./g, '\\.')}`;
+        assert.match(
+          vpdn.stdout,
+          new RegExp(
+            `^L2TP Tunnel \\d+ \\(remote \\d+\\) \\S+ client established, 1 session\\(s\\)\\n${session}$`,
+            'm',
+          ),
+          vpdn.stdout + vpdn.stderr,
+        );
         assert.equal(await daemon.stop('SIGINT', 8000), 0, daemon.text().slice(-3000));
         const link = await lab.exec(place.client, ['ip', 'link', 'show', TUN]);
         assert.notEqual(link.code, 0, 'the TUN is gone');
