@@ -6,7 +6,14 @@
 
 import { parseIpv4Text } from '../packet/address.js';
 import type { AaaIo } from './io.js';
-import { type AaaOutcome, type LoginMethod, serverText } from './method.js';
+import {
+  type AaaOutcome,
+  type ChapCredentials,
+  type ChapOutcome,
+  type LoginMethod,
+  serverText,
+} from './method.js';
+import { chapAttributes, chapOutcomeOf } from './radiusChap.js';
 import {
   type RadiusAttribute,
   type RadiusPacket,
@@ -50,10 +57,13 @@ function outcomeOf(packet: RadiusPacket): AaaOutcome {
   return { kind: 'reject', reason: `Access-Reject${said}` };
 }
 
+/** What proves the user: a password hidden with the request's authenticator, or CHAP attributes. */
+type Proof = { readonly password: Uint8Array } | { readonly attributes: readonly RadiusAttribute[] };
+
 async function ask(
   server: RadiusServer,
   username: Uint8Array,
-  password: Uint8Array,
+  proof: Proof,
   nasIdentifier: string,
   io: AaaIo,
 ): Promise<Attempt> {
@@ -77,7 +87,9 @@ async function ask(
     requestAuth,
     [
       { type: RadiusAttr.UserName, value: username },
-      { type: RadiusAttr.UserPassword, value: hidePassword(password, secret, requestAuth) },
+      ...('password' in proof
+        ? [{ type: RadiusAttr.UserPassword, value: hidePassword(proof.password, secret, requestAuth) }]
+        : proof.attributes),
       nas,
       { type: RadiusAttr.NasPortType, value: u32(NAS_PORT_TYPE_VIRTUAL) },
     ],
@@ -144,12 +156,27 @@ export function radiusMethod(
       const failures: string[] = [];
       try {
         for (const server of servers) {
-          const attempt = await ask(server, user, pass, nasIdentifier, io);
+          const attempt = await ask(server, user, { password: pass }, nasIdentifier, io);
           if (attempt.kind === 'reply') return outcomeOf(attempt.packet);
           failures.push(`${server.host}:${server.port} ${attempt.reason}`);
         }
       } finally {
         pass.fill(0);
+      }
+      return { kind: 'error', reason: `no RADIUS server answered (${failures.join('; ')})` };
+    },
+    // PPP (`aaa authentication ppp default radius`): the server checks the CHAP answer
+    async authenticateChap(credentials: ChapCredentials): Promise<ChapOutcome> {
+      if (servers.length === 0) return { kind: 'error', reason: `${name}: no RADIUS server configured` };
+      const user = Buffer.from(credentials.username, 'utf8');
+      if (user.length === 0 || user.length > 253) return { kind: 'reject', reason: 'user name length' };
+      const proof = { attributes: chapAttributes(credentials) };
+      const failures: string[] = [];
+      for (const server of servers) {
+        const attempt = await ask(server, user, proof, nasIdentifier, io);
+        if (attempt.kind === 'reply')
+          return chapOutcomeOf(credentials, attempt.packet, outcomeOf(attempt.packet));
+        failures.push(`${server.host}:${server.port} ${attempt.reason}`);
       }
       return { kind: 'error', reason: `no RADIUS server answered (${failures.join('; ')})` };
     },

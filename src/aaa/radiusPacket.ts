@@ -28,9 +28,12 @@ export const RadiusCode = {
 export const RadiusAttr = {
   UserName: 1,
   UserPassword: 2,
+  ChapPassword: 3,
   NasIpAddress: 4,
   ReplyMessage: 18,
+  VendorSpecific: 26,
   NasIdentifier: 32,
+  ChapChallenge: 60,
   NasPortType: 61,
   MessageAuthenticator: 80,
 } as const;

@@ -24,6 +24,7 @@ import {
 import type { RouterConfig } from '../policy/model.js';
 import { Severity, type DaemonLog } from './daemonLog.js';
 import { RuntimeFailure, UsageError } from './errors.js';
+import { l2tpClientHooks, l2tpClientRouterConfig } from './clientL2tp.js';
 import type { CliIo } from './io.js';
 import { hostConnectedNetworks, localLanNetworks } from './localLan.js';
 import { ResolverFile } from './resolvConf.js';
@@ -51,6 +52,8 @@ export interface ClientSettings {
   readonly esp: readonly string[];
   /** Where to write the gateway's DNS servers as a resolv.conf; none: no file is touched. */
   readonly resolvConf?: string;
+  /** L2TP/IPsec (clientL2tp.ts): transport mode to UDP 1701, then PPP with the username. */
+  readonly l2tp?: boolean;
 }
 
 const DEFAULT_IKE = { encryption: 'aes', hash: 'sha', group: '14' } as const;
@@ -83,6 +86,7 @@ export function parseClientFile(text: string, file: string): Partial<ClientSetti
     remoteNetworks?: string[];
     ike?: ClientSettings['ike'];
     esp?: string[];
+    l2tp?: boolean;
   } = {};
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.replace(/[#!].*$/, '').trim();
@@ -100,6 +104,10 @@ export function parseClientFile(text: string, file: string): Partial<ClientSetti
       return;
     }
     switch (word) {
+      case 'l2tp':
+        if (rest.length !== 0) throw new UsageError(`${where}: l2tp takes no value`);
+        out.l2tp = true;
+        break;
       case 'remote-network':
         out.remoteNetworks = [...(out.remoteNetworks ?? []), one()];
         break;
@@ -142,6 +150,15 @@ export function clientRouterConfig(
     ...(s.localLan ?? []).map((cidr) => `access-list 150 deny ip any ${aclNetwork(cidr, 'local LAN')}`),
     ...s.remoteNetworks.map((cidr) => `access-list 150 permit ip any ${aclNetwork(cidr, 'remote-network')}`),
   ];
+  return ipsecClientConfig(s, acl, 'tunnel');
+}
+
+/** One ISAKMP policy, the key for the gateway, and crypto map CLIENT 10 whose ACL 150 is `acl`. */
+export function ipsecClientConfig(
+  s: ClientSettings & { readonly local: string },
+  acl: readonly string[],
+  mode: 'tunnel' | 'transport',
+): string {
   return [
     'hostname client',
     'crypto isakmp policy 10',
@@ -151,6 +168,7 @@ export function clientRouterConfig(
     ` group ${s.ike.group}`,
     `crypto isakmp key ${s.key} address ${s.gateway}`,
     `crypto ipsec transform-set CLIENT ${s.esp.join(' ')}`,
+    ...(mode === 'transport' ? [' mode transport'] : []),
     ...acl,
     'crypto map CLIENT 10 ipsec-isakmp',
     ` set peer ${s.gateway}`,
@@ -171,6 +189,7 @@ interface ClientOptions extends StartOptions {
   readonly remoteNetwork?: string[];
   readonly passwordFile?: string;
   readonly resolvConf?: string;
+  readonly l2tp?: boolean;
 }
 
 export function registerClient(program: Command, io: CliIo): void {
@@ -190,6 +209,10 @@ export function registerClient(program: Command, io: CliIo): void {
     .option(
       '--resolv-conf <file>',
       "write the gateway's DNS servers and domain to this resolv.conf, put back on exit (default: none)",
+    )
+    .option(
+      '--l2tp',
+      "L2TP/IPsec: transport mode to UDP 1701, then PPP with the username (as the file's l2tp)",
     )
     .option('--control <path>', 'control socket for show/clear/debug')
     .option('--debug <categories>', 'debug lines on stderr: isakmp,ipsec,engine or none', 'isakmp')
@@ -233,6 +256,7 @@ export function clientSettings(options: ClientOptions): ClientSettings {
     ike: file.ike ?? DEFAULT_IKE,
     esp: file.esp ?? DEFAULT_ESP,
     ...(resolvConf !== undefined ? { resolvConf } : {}),
+    ...(options.l2tp === true || file.l2tp === true ? { l2tp: true } : {}),
   };
 }
 
@@ -293,7 +317,12 @@ export async function runClient(options: ClientOptions, io: CliIo): Promise<void
   const local = settings.local ?? sourceToward(settings.gateway);
   const configFor = (tunnel: ClientTunnel): RouterConfig => {
     try {
-      return parseConfigText(clientRouterConfig({ ...settings, local, ...tunnel }), options.config);
+      const text = (settings.l2tp === true ? l2tpClientRouterConfig : clientRouterConfig)({
+        ...settings,
+        local,
+        ...tunnel,
+      });
+      return parseConfigText(text, options.config);
     } catch (error) {
       if (isConfigProblem(error)) throw new UsageError(error.message);
       throw error;
@@ -305,24 +334,31 @@ export async function runClient(options: ClientOptions, io: CliIo): Promise<void
   const until = new Promise<void>((resolve) => (stop = resolve));
   const ignoreHangup = (): void => log.log(Severity.notifications, 'SIGHUP: a client has nothing to reload');
   process.on('SIGHUP', ignoreHangup);
+  const fail = (reason: string): void => {
+    refused = reason;
+    stop();
+  };
   try {
-    await runGateway(config, options, log, () => undefined, {
-      remoteAccessClient: {
-        credentials: (peer) =>
-          peer === settings.gateway ? { username: settings.username, password } : undefined,
-        modeConfig: 'pull',
-        ...(settings.group !== undefined ? { group: settings.group } : {}),
-      },
-      until,
-      running: (gateway, tunnel, runLog) =>
-        connect(gateway, tunnel, runLog, settings, {
-          fail: (reason) => {
-            refused = reason;
-            stop();
-          },
-          configFor,
-        }),
-    });
+    if (settings.l2tp === true)
+      await runGateway(config, options, log, () => undefined, {
+        ...l2tpClientHooks({ ...settings, local }, password, fail),
+        until,
+      });
+    else
+      await runGateway(config, options, log, () => undefined, {
+        remoteAccessClient: {
+          credentials: (peer) =>
+            peer === settings.gateway ? { username: settings.username, password } : undefined,
+          modeConfig: 'pull',
+          ...(settings.group !== undefined ? { group: settings.group } : {}),
+        },
+        until,
+        running: (gateway, tunnel, runLog) =>
+          connect(gateway, tunnel, runLog, settings, {
+            fail,
+            configFor,
+          }),
+      });
   } finally {
     process.off('SIGHUP', ignoreHangup);
   }

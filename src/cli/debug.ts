@@ -1,4 +1,4 @@
-// `typeswan debug crypto isakmp|ipsec|engine...`: streams a running gateway's IOS-style debug
+// `typeswan debug crypto isakmp|ipsec|engine...` or `debug vpdn`: streams a running gateway's IOS-style debug
 // lines until interrupted (or the gateway goes away, or someone runs `undebug all`); with --log
 // the gateway writes them to its own log instead. `typeswan undebug all` turns all of it off.
 
@@ -12,8 +12,14 @@ export function parseDebugWords(words: readonly string[]): DebugCategory[] {
   const [w0, ...rest] = words;
   const bad = (): UsageError =>
     new UsageError(
-      `unknown debug command "${words.join(' ')}"; expected debug crypto isakmp|ipsec|engine (one or more)`,
+      `unknown debug command "${words.join(' ')}"; expected debug crypto isakmp|ipsec|engine (one or more), or debug vpdn`,
     );
+  // IOS `debug vpdn l2x-events` / `debug ppp negotiation`: L2TP and PPP, one category here
+  if (expandKeyword(w0, ['vpdn', 'ppp']) !== undefined) {
+    const detail = ['events', 'l2x-events', 'negotiation', 'authentication'];
+    if (rest.length > 1 || (rest[0] !== undefined && !detail.includes(rest[0]))) throw bad();
+    return ['vpdn'];
+  }
   if (expandKeyword(w0, ['crypto']) !== 'crypto' || rest.length === 0) throw bad();
   const categories: DebugCategory[] = [];
   for (const word of rest) {
@@ -28,7 +34,10 @@ export function registerDebug(program: Command, io: CliIo): void {
   const command = program
     .command('debug')
     .description('stream IOS-style debug lines of a running gateway (Ctrl-C to stop)')
-    .argument('<words...>', 'crypto isakmp | crypto ipsec | crypto engine (categories may be combined)')
+    .argument(
+      '<words...>',
+      'crypto isakmp | crypto ipsec | crypto engine (categories may be combined) | vpdn',
+    )
     .option('--log', "turn the categories on in the gateway's own log instead of streaming them here");
   addControlOption(command).action(async (words: string[], options: { control?: string; log?: boolean }) => {
     const categories = parseDebugWords(words);

@@ -17,7 +17,7 @@ const USAGE =
   'show crypto isakmp sa [detail] | crypto ipsec sa [peer ADDRESS] [detail] | crypto session [detail] | ' +
   'crypto engine connections active | crypto map | crypto isakmp policy | crypto ipsec transform-set | ' +
   'crypto ipsec client ezvpn | ip local pool | ip nat translations | ip nat statistics | crypto ca certificates | interfaces [TunnelN] | ' +
-  'crypto key mypubkey rsa | crypto key pubkey-chain rsa [address ADDRESS | name NAME] | debug';
+  'crypto key mypubkey rsa | crypto key pubkey-chain rsa [address ADDRESS | name NAME] | debug | vpdn';
 
 /** `detail` at the end of `words`, IOS abbreviations allowed. */
 function detailOf(words: readonly string[]): { rest: readonly string[]; detail: boolean } {
@@ -42,7 +42,11 @@ export function parseShowWords(words: readonly string[]): {
   const bad = (): UsageError =>
     new UsageError(`unknown show command "${words.join(' ')}"; expected ${USAGE}`);
   const [first, ...after] = words;
-  const top = expandKeyword(first, ['crypto', 'debugging', 'ip', 'interfaces']);
+  const top = expandKeyword(first, ['crypto', 'debugging', 'ip', 'interfaces', 'vpdn']);
+  if (top === 'vpdn') {
+    if (after.length > 0) throw bad();
+    return { what: 'vpdn' };
+  }
   if (top === 'interfaces') {
     if (after.length > 1) throw bad();
     return after[0] === undefined ? { what: 'interfaces' } : { what: 'interfaces', interface: after[0] };

@@ -53,6 +53,7 @@ import { openKeylog, type KeylogWriter } from '../observe/keylog.js';
 import type { RouterConfig } from '../policy/model.js';
 import type { RemoteAccessClient } from '../ike/types.js';
 import type { IpsecSa } from '../policy/sa.js';
+import { kernelRoutedRules, type L2tpClientSettings, lnsPoolCidrs } from '../gateway/l2tpService.js';
 import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DaemonLog, parseLogFormat, parseLogLevel, Severity } from './daemonLog.js';
@@ -93,7 +94,7 @@ export function registerStart(program: Command, io: CliIo): void {
     .requiredOption('-c, --config <file>', 'router configuration (IOS/PIX text or the JSON model)')
     .option('--control <path>', `control socket for show/clear/debug (default ${defaultControlPath()})`)
     .option('--keylog <file>', 'append IKE and ESP keys as tshark -o lines (file mode 0600)')
-    .option('--debug <categories>', 'debug lines on stderr: isakmp,ipsec,engine or none', 'isakmp,ipsec')
+    .option('--debug <categories>', 'debug lines on stderr: isakmp,ipsec,engine,vpdn or none', 'isakmp,ipsec')
     .option('--tun <name>', 'TUN device name (default tsw<pid>)')
     .option('--mtu <bytes>', 'TUN MTU', '1400')
     .option('--aggressive', 'initiate with aggressive mode')
@@ -146,6 +147,8 @@ export interface GatewayRunHooks {
   readonly running?: (gateway: Gateway, tunnel: HostTunnel, log: DaemonLog) => () => void;
   /** Stops the run as a signal would (a client refused by its gateway). */
   readonly until?: Promise<void>;
+  /** Be the L2TP client (LAC + PPP) of the gateway (`typeswan client` with `l2tp`). */
+  readonly l2tpClient?: L2tpClientSettings;
 }
 
 /** Checks what `start` needs of the host (root or capabilities); throws RuntimeFailure. */
@@ -272,12 +275,19 @@ export async function runGateway(
       tunnel,
       addresses.map((a) => a.address),
     );
-    const initial = routes.sync(gateway.policy);
+    const routed = (rules: typeof gateway.policy) =>
+      kernelRoutedRules(gateway.config, rules, hooks.l2tpClient !== undefined);
+    const initial = routes.sync(routed(gateway.policy));
     const refused = initial.failed[0];
     if (refused !== undefined)
       throw new RuntimeFailure(`route ${refused.destination} into ${tunnel.name}: ${refused.error}`);
+    // L2TP's PPP clients (an LNS) are reached through the TUN too
+    for (const cidr of lnsPoolCidrs(config)) {
+      tunnel.addRoute(cidr);
+      log.log(Severity.informational, `route ${cidr} (PPP pool) into ${tunnel.name} added`);
+    }
     gateway.onPolicyChange((rules) => {
-      const changes = routes.sync(rules);
+      const changes = routes.sync(routed(rules));
       for (const cidr of changes.added)
         log.log(Severity.informational, `route ${cidr} into ${tunnel.name} added`);
       for (const cidr of changes.removed)
@@ -361,6 +371,8 @@ export async function runGateway(
     // Deletes for every IPsec SA and then every ISAKMP SA (RFC 2408 §4.8), sent before the
     // sockets close.
     try {
+      // L2TP's StopCCN first, while the SAs that carry it are still there
+      gateway.l2tp?.stop();
       gateway.clear('sa');
       gateway.clear('isakmp');
     } catch (error) {
@@ -416,12 +428,12 @@ function missingCapabilities(): string[] {
 
 function debugCategories(text: string): DebugCategory[] {
   if (text === 'none' || text === '') return [];
-  const all: readonly DebugCategory[] = ['isakmp', 'ipsec', 'engine'];
+  const all: readonly DebugCategory[] = ['isakmp', 'ipsec', 'engine', 'vpdn'];
   const out: DebugCategory[] = [];
   for (const word of text.split(',')) {
     const category = all.find((c) => c === word.trim());
     if (category === undefined)
-      throw new UsageError(`--debug ${text}: expected a list of isakmp, ipsec, engine, or none`);
+      throw new UsageError(`--debug ${text}: expected a list of isakmp, ipsec, engine, vpdn, or none`);
     out.push(category);
   }
   return out;
@@ -489,6 +501,7 @@ function buildGateway(
     keyPairs: () => listKeyPairs(options.keystore ?? DEFAULT_KEYSTORE),
     dhThreads: defaultDhThreads(),
     ikeIngress: true,
+    ...(hooks.l2tpClient ? { l2tpClient: hooks.l2tpClient } : {}),
     ...(keylog
       ? { onSaInstalled: (sa: IpsecSa) => keylog.ipsecSa(sa), onIkeKeys: (keys) => keylog.ikeSa(keys) }
       : {}),

@@ -26,7 +26,8 @@ export type ShowWhat =
   | 'key pubkey-chain rsa'
   | 'key mypubkey rsa'
   | 'ipsec client ezvpn'
-  | 'interfaces';
+  | 'interfaces'
+  | 'vpdn';
 export const SHOW_WHATS: readonly ShowWhat[] = [
   'isakmp sa',
   'isakmp sa detail',
@@ -47,6 +48,7 @@ export const SHOW_WHATS: readonly ShowWhat[] = [
   'key mypubkey rsa',
   'ipsec client ezvpn',
   'interfaces',
+  'vpdn',
 ];
 /** What the gateway renders; `show debug` is the control server's (it knows the debug streams). */
 export type GatewayShowWhat = Exclude<ShowWhat, 'debug'>;
@@ -183,7 +185,7 @@ export function defaultControlPath(env: NodeJS.ProcessEnv = process.env): string
   return '/run/typeswan.sock';
 }
 
-const DEBUG_CATEGORIES: readonly DebugCategory[] = ['isakmp', 'ipsec', 'engine'];
+const DEBUG_CATEGORIES: readonly DebugCategory[] = ['isakmp', 'ipsec', 'engine', 'vpdn'];
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

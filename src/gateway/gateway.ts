@@ -1128,6 +1128,8 @@ export class Gateway implements ControlTarget {
       case 'ip nat translations':
       case 'ip nat statistics':
         return natShow(this.nat, what, this.now());
+      case 'vpdn':
+        return this.l2tp?.show() ?? { text: '', data: [] };
       case 'ip local pool': {
         const data = this.poolViews();
         return { text: formatLocalPools(data), data };

@@ -8,10 +8,11 @@
 import { loginMethods, runChapMethodList, type ServerGroupFactories } from '../aaa/index.js';
 import { L2tpEngine, type L2tpAction, type SessionRef } from '../l2tp/engine.js';
 import { L2TP_PORT } from '../l2tp/constants.js';
+import { rangeToCidrs } from '../net/host/cidr.js';
 import { buildUdpPacket } from '../net/virtual/ip.js';
 import { IPPROTO_UDP, ipv4ToText, parseIpv4, parseUdp } from '../packet/index.js';
 import type { PppAuth } from '../ppp/session.js';
-import type { Interface, RouterConfig } from '../policy/model.js';
+import type { Interface, RouterConfig, TrafficSelector } from '../policy/model.js';
 import type { AddressPools } from './addressPool.js';
 
 /** The client side: where to call and as whom (Windows' "L2TP connection" settings). */
@@ -60,6 +61,38 @@ export function lnsTemplate(
       error: `vpdn-group ${group.name}: l2tp tunnel authentication is not supported; add "no l2tp tunnel authentication"`,
     };
   return { template, group: group.name };
+}
+
+/**
+ * The LNS's pool as CIDRs (`peer default ip address pool` of the Virtual-Template): on a host
+ * these are routed into the TUN, so replies to the PPP clients come back to their sessions.
+ */
+export function lnsPoolCidrs(config: RouterConfig): string[] {
+  const lns = lnsTemplate(config);
+  const pool = lns !== undefined && 'template' in lns ? lns.template.peerPool : undefined;
+  const range = config.localPools.find((p) => p.name === pool);
+  return range === undefined ? [] : rangeToCidrs(range.first, range.last);
+}
+
+/**
+ * The protect rules the kernel must route into the TUN. L2TP's own (UDP 1701 to or from port
+ * 1701, Example 13-23's `permit udp host A eq 1701 any`) carry only our L2TP datagrams, which
+ * never pass the kernel: routing their `any` into the TUN would take every packet of the host.
+ */
+export function kernelRoutedRules<R extends { readonly rule: { readonly selector: TrafficSelector } }>(
+  config: RouterConfig,
+  rules: readonly R[],
+  client: boolean,
+): readonly R[] {
+  if (!client && !L2tpService.wanted(config, undefined)) return rules;
+  const l2tpPort = (start: number, end: number): boolean => start === L2TP_PORT && end === L2TP_PORT;
+  return rules.filter((r) => {
+    const s = r.rule.selector;
+    return !(
+      s.protocol === IPPROTO_UDP &&
+      (l2tpPort(s.localPortStart, s.localPortEnd) || l2tpPort(s.remotePortStart, s.remotePortEnd))
+    );
+  });
 }
 
 export class L2tpService {
@@ -170,6 +203,22 @@ export class L2tpService {
 
   tunnels(): ReturnType<L2tpEngine['list']> {
     return this.engine.list();
+  }
+
+  /** `show vpdn`: each L2TP tunnel and its sessions (user, PPP address). */
+  show(): { readonly text: string; readonly data: ReturnType<L2tpEngine['list']> } {
+    const data = this.engine.list();
+    const lines: string[] = [];
+    for (const t of data) {
+      lines.push(
+        `L2TP Tunnel ${t.tunnelId} (remote ${t.peerTunnelId}) ${t.peer} ${t.peerHost} ${t.state}, ${t.sessions.length} session(s)`,
+      );
+      for (const s of t.sessions)
+        lines.push(
+          `  Session ${s.sessionId} (remote ${s.peerSessionId}) ${s.state} user ${s.user || '-'} address ${s.address ?? '-'}`,
+        );
+    }
+    return { text: lines.map((l) => `${l}\n`).join(''), data };
   }
 
   private lease(pool: string | undefined, ref: SessionRef, peer: string): string | undefined {

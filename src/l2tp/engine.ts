@@ -58,6 +58,9 @@ export type L2tpAction =
     }
   | { readonly kind: 'log'; readonly text: string };
 
+/** The reason of the sessions `closeAll` ends (ours, not the peer's). */
+export const CLEARED = 'administratively cleared';
+
 export interface L2tpOptions {
   readonly role: 'lns' | 'lac';
   readonly hostName: string;
@@ -187,7 +190,7 @@ export class L2tpEngine {
   closeAll(now: number): L2tpAction[] {
     this.now = now;
     for (const t of this.tunnels.values())
-      if (t.state !== 'closed') this.stop(t, StopCcnResult.ShuttingDown, 'administratively cleared');
+      if (t.state !== 'closed') this.stop(t, StopCcnResult.ShuttingDown, CLEARED);
     return this.flush();
   }
 

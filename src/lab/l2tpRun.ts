@@ -196,15 +196,8 @@ export function runL2tpLab(
 
   for (const g of gateways) {
     out(`${g.name}#show vpdn`);
-    for (const t of g.l2tp?.tunnels() ?? []) {
-      out(
-        `L2TP Tunnel ${t.tunnelId} (remote ${t.peerTunnelId}) ${t.peer} ${t.peerHost} ${t.state}, ${t.sessions.length} session(s)`,
-      );
-      for (const s of t.sessions)
-        out(
-          `  Session ${s.sessionId} (remote ${s.peerSessionId}) ${s.state} user ${s.user || '-'} address ${s.address ?? '-'}`,
-        );
-    }
+    const vpdn = g.show('vpdn').text.trimEnd();
+    if (vpdn !== '') out(vpdn);
     out(`${g.name}#show crypto ipsec sa`);
     out(g.show('ipsec sa').text.trimEnd());
     out('');

@@ -1,6 +1,6 @@
 // A FreeRADIUS 3 server for tests: its own configuration directory in a temp dir, on
 // 127.0.0.1 at a free port, in debug mode (-X) so the test can read how it decoded requests.
-// `freeradiusConfig` writes that directory for a server elsewhere (in a namespace of the
+// PAP, CHAP and MS-CHAPv2 against the users' clear passwords. `freeradiusConfig` writes that directory for a server elsewhere (in a namespace of the
 // interop tests, listening on its LAN address for the gateway's).
 
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -108,6 +108,12 @@ modules {
   }
   pap {
   }
+  # PPP's CHAP (CHAP-Password) and MS-CHAPv2 (RFC 2548 attributes), from the clear password
+  chap {
+  }
+  mschap {
+    use_mppe = no
+  }
 }
 server default {
   listen {
@@ -117,11 +123,19 @@ server default {
   }
   authorize {
     files
+    chap
+    mschap
     pap
   }
   authenticate {
     Auth-Type PAP {
       pap
+    }
+    Auth-Type CHAP {
+      chap
+    }
+    Auth-Type MS-CHAP {
+      mschap
     }
   }
   post-auth {

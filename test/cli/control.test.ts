@@ -48,6 +48,10 @@ test('show/clear words: IOS abbreviations and peer filters', () => {
   assert.throws(() => parseShowWords(['crypto', 'ipsec', 'sa', 'peer', '1.2.3.999']), /unknown show command/);
   assert.deepEqual(parseDebugWords(['crypto', 'isakmp', 'ipsec']), ['isakmp', 'ipsec']);
   assert.throws(() => parseDebugWords(['crypto']), /unknown debug command/);
+  assert.deepEqual(parseDebugWords(['vpdn']), ['vpdn']);
+  assert.deepEqual(parseDebugWords(['vpdn', 'l2x-events']), ['vpdn']);
+  assert.deepEqual(parseDebugWords(['ppp', 'negotiation']), ['vpdn']);
+  assert.throws(() => parseDebugWords(['vpdn', 'bogus']), /unknown debug command/);
 });
 
 test(
