@@ -249,6 +249,7 @@ export async function runGateway(
     const gateway = buildGateway(config, { udp, raw, tunnel }, scheduler, bus, options, keylog, hooks, {
       pki,
       decryptionKeys,
+      log,
     });
     bus.subscribe((event) => {
       for (const line of renderDebug(event)) log.debug(line.category, line.text, event.router);
@@ -445,9 +446,9 @@ function buildGateway(
   options: StartOptions,
   keylog: KeylogWriter | undefined,
   hooks: GatewayRunHooks,
-  keys: { pki: PkiOptions | undefined; decryptionKeys: readonly KeyObject[] },
+  keys: { pki: PkiOptions | undefined; decryptionKeys: readonly KeyObject[]; log?: DaemonLog },
 ): Gateway {
-  const { pki, decryptionKeys } = keys;
+  const { pki, decryptionKeys, log } = keys;
   return createGateway({
     config,
     adapters,
@@ -466,6 +467,19 @@ function buildGateway(
     keyPairs: () => listKeyPairs(options.keystore ?? DEFAULT_KEYSTORE),
     dhThreads: defaultDhThreads(),
     ikeIngress: true,
+    ...(log
+      ? {
+          ikev2Log: (level: 'info' | 'warning' | 'debug', text: string) =>
+            log.log(
+              level === 'warning'
+                ? Severity.warnings
+                : level === 'info'
+                  ? Severity.informational
+                  : Severity.debugging,
+              text,
+            ),
+        }
+      : {}),
     ...(keylog
       ? { onSaInstalled: (sa: IpsecSa) => keylog.ipsecSa(sa), onIkeKeys: (keys) => keylog.ikeSa(keys) }
       : {}),

@@ -211,7 +211,8 @@ export function planRun(
   const inert: Warning[] = [];
   const usable = config.isakmpPolicies.filter((p) => policyFeature(p, refusedSet) === undefined);
   const unusable = config.isakmpPolicies.filter((p) => policyFeature(p, refusedSet) !== undefined && p.at);
-  const firstMap = config.cryptoMaps[0];
+  // IKEv2 entries (`set ikev2-profile`) need no ISAKMP policy.
+  const firstMap = config.cryptoMaps.find((m) => m.ikev2Profile === undefined);
   if (usable.length === 0 && firstMap !== undefined) {
     for (const f of unsupportedFeatures(
       config,
