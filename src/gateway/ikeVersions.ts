@@ -77,6 +77,8 @@ export class IkeVersions implements IkeEngine {
   }
 
   rekeyRequest(spi: number, now: number): IkeAction[] {
+    const v2 = this.v2.rekeyChild(spi, now);
+    if (v2 !== undefined) return this.v2Actions(v2);
     return this.v1.rekeyRequest?.(spi, now) ?? [];
   }
 
