@@ -6,7 +6,16 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADDR, announceSkip, Charon, interopSkipReason, Lab, Typeswan, until } from './harness.js';
+import {
+  ADDR,
+  announceSkip,
+  Charon,
+  interopSkipReason,
+  Lab,
+  malformedFrames,
+  Typeswan,
+  until,
+} from './harness.js';
 import { iosIkev2Config } from './iosIkev2.js';
 import { triggerFromHa } from './scenario.js';
 import { swanctlConf } from './swanctl.js';
@@ -19,7 +28,11 @@ const PSK = 'interop-v2-psk-3Kd9';
 interface Scenario {
   readonly initiator: 'typeswan' | 'strongswan';
   readonly swanProposals?: string;
+  readonly swanEsp?: string;
   readonly typeswanPsk?: string;
+  /** typeswan's `crypto ikev2 proposal` lines and transform set. */
+  readonly proposal?: readonly string[];
+  readonly transforms?: string;
 }
 
 describe('interop: typeswan IKEv2 <-> strongSwan', { skip, timeout: 300_000 }, () => {
@@ -48,7 +61,9 @@ describe('interop: typeswan IKEv2 <-> strongSwan', { skip, timeout: 300_000 }, (
         remoteAddress: ADDR.r1Wan,
         proposals: s.swanProposals ?? 'aes256-sha256-modp2048',
         psk: PSK,
-        children: [{ name: 'net', localTs: '10.2.0.0/24', remoteTs: '10.1.0.0/24', esp: 'aes256-sha256' }],
+        children: [
+          { name: 'net', localTs: '10.2.0.0/24', remoteTs: '10.1.0.0/24', esp: s.swanEsp ?? 'aes256-sha256' },
+        ],
       }),
     );
     typeswan = await Typeswan.start(
@@ -60,8 +75,8 @@ describe('interop: typeswan IKEv2 <-> strongSwan', { skip, timeout: 300_000 }, (
         wanAddress: ADDR.r1Wan,
         peer: ADDR.r2Wan,
         psk: s.typeswanPsk ?? PSK,
-        proposal: ['encryption aes-cbc-256', 'integrity sha256', 'group 14'],
-        transforms: 'esp-aes 256 esp-sha256-hmac',
+        proposal: s.proposal ?? ['encryption aes-cbc-256', 'integrity sha256', 'group 14'],
+        transforms: s.transforms ?? 'esp-aes 256 esp-sha256-hmac',
         acl: '10.1.0.0 0.0.0.255 10.2.0.0 0.0.0.255',
       }),
       `typeswan-${name}`,
@@ -69,14 +84,14 @@ describe('interop: typeswan IKEv2 <-> strongSwan', { skip, timeout: 300_000 }, (
     return typeswan;
   }
 
-  async function pingsAcross(t: Typeswan): Promise<void> {
+  async function pingsAcross(t: Typeswan, esp = /AES_CBC-256\/HMAC_SHA2_256_128/): Promise<void> {
     const ping = await lab.ping('ha', ADDR.hb, 5, 0.2);
     assert.equal(ping.received, 5, `pings ha -> hb:\n${ping.output}\ntypeswan:\n${t.log().slice(-3000)}`);
     const sas = await charon.listSas();
     assert.match(sas, /IKEv2/, sas);
     assert.match(sas, /ESTABLISHED/, sas);
     assert.match(sas, /INSTALLED, TUNNEL-in-UDP/, sas);
-    assert.match(sas, /AES_CBC-256\/HMAC_SHA2_256_128/, sas);
+    assert.match(sas, esp, sas);
   }
 
   it('typeswan initiates on interesting traffic; pings cross the CHILD_SA', async () => {
@@ -111,6 +126,29 @@ describe('interop: typeswan IKEv2 <-> strongSwan', { skip, timeout: 300_000 }, (
     );
     const ping = await lab.ping('ha', ADDR.hb, 1, 0.2);
     assert.equal(ping.received, 0, 'no SA, no ping (typeswan renegotiates on the next packet)');
+  });
+
+  it('AES-GCM-256 for IKE and ESP with Curve25519 and PRF SHA-384, typeswan initiates; tshark reads every frame', async () => {
+    const t = await setUp('gcm', {
+      initiator: 'typeswan',
+      swanProposals: 'aes256gcm16-prfsha384-x25519',
+      swanEsp: 'aes256gcm16',
+      proposal: ['encryption aes-gcm-256', 'prf sha384', 'group 31'],
+      transforms: 'esp-gcm 256',
+    });
+    const capture = await lab.startCapture('r1', 'r1-wan', 'v2-gcm');
+    try {
+      const up = await triggerFromHa(lab);
+      assert.ok(
+        up,
+        `no tunnel.\ntypeswan:\n${t.log().slice(-3000)}\nstrongSwan:\n${charon.log().slice(-3000)}`,
+      );
+      await pingsAcross(t, /AES_GCM_16-256/);
+      assert.match(await charon.listSas(), /AES_GCM_16-256\/PRF_HMAC_SHA2_384\/CURVE_25519/);
+    } finally {
+      const pcap = await capture.stop();
+      assert.deepEqual(await malformedFrames(pcap), [], 'tshark found malformed frames');
+    }
   });
 
   it("a wrong pre-shared key: AUTHENTICATION_FAILED, the reason in typeswan's log", async () => {
