@@ -12,6 +12,9 @@ export interface IosIkev2Router {
   readonly transforms: string;
   /** ACL line after `access-list 101 permit ip`. */
   readonly acl: string;
+  /** `identity local ...` (default: the address) and what `match identity remote` names. */
+  readonly localIdentity?: string;
+  readonly remoteIdentity?: string;
 }
 
 export function iosIkev2Config(r: IosIkev2Router): string {
@@ -29,8 +32,8 @@ crypto ikev2 keyring KR
   pre-shared-key ${r.psk}
 !
 crypto ikev2 profile PROF
- match identity remote address ${r.peer} 255.255.255.255
- authentication local pre-share
+ match identity remote ${r.remoteIdentity ?? `address ${r.peer} 255.255.255.255`}
+${r.localIdentity ? ` identity local ${r.localIdentity}\n` : ''} authentication local pre-share
  authentication remote pre-share
  keyring local KR
 !
