@@ -481,7 +481,11 @@ function buildGateway(
         }
       : {}),
     ...(keylog
-      ? { onSaInstalled: (sa: IpsecSa) => keylog.ipsecSa(sa), onIkeKeys: (keys) => keylog.ikeSa(keys) }
+      ? {
+          onSaInstalled: (sa: IpsecSa) => keylog.ipsecSa(sa),
+          onIkeKeys: (keys) => keylog.ikeSa(keys),
+          onIkev2Keys: (keys) => keylog.ikev2Sa(keys),
+        }
       : {}),
   });
 }

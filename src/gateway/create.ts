@@ -10,7 +10,7 @@ import type { Scheduler } from '../net/types.js';
 import type { RouterConfig } from '../policy/model.js';
 import type { IpsecSa } from '../policy/sa.js';
 import type { ServerGroupFactories } from '../aaa/index.js';
-import { Ikev2Engine } from '../ikev2/engine.js';
+import { Ikev2Engine, type Ikev2SaKeys } from '../ikev2/engine.js';
 import { ikev2Peers } from '../ikev2/fromConfig.js';
 import { AddressPools } from './addressPool.js';
 import { type Ikev2Log, IkeVersions } from './ikeVersions.js';
@@ -49,6 +49,8 @@ export interface CreateGatewayInput {
   readonly l2tpClient?: L2tpClientSettings;
   /** Where the IKEv2 engine's log lines go (crypto map entries with `set ikev2-profile`). */
   readonly ikev2Log?: Ikev2Log;
+  /** Called once per IKEv2 SA with its SPIs and SK_e/SK_a keys (for `--keylog`). */
+  readonly onIkev2Keys?: (keys: Ikev2SaKeys) => void;
 }
 
 /** What a key log needs of an IKE SA: Wireshark's ikev1_decryption_table takes exactly these. */
@@ -75,11 +77,10 @@ export function createGateway(input: CreateGatewayInput): Gateway {
   const engine =
     v2Peers.length === 0
       ? ike
-      : new IkeVersions(
-          ike,
-          new Ikev2Engine({ peers: v2Peers, rng: input.rng ?? cryptoRng }),
-          input.ikev2Log,
-        );
+      : new IkeVersions(ike, new Ikev2Engine({ peers: v2Peers, rng: input.rng ?? cryptoRng }), {
+          ...(input.ikev2Log ? { log: input.ikev2Log } : {}),
+          ...(input.onIkev2Keys ? { onKeys: input.onIkev2Keys } : {}),
+        });
   const adapter = new DataPlaneAdapter({
     ...(input.rng !== undefined ? { rng: input.rng } : {}),
     ...(input.mtu !== undefined ? { mtu: input.mtu } : {}),

@@ -7,11 +7,18 @@ import type { DhResult } from '../crypto/index.js';
 import type { IkeCounters } from '../ike/manager.js';
 import type { DiscoverRequest } from '../ike/ted.js';
 import type { AcquireRequest, ClearFilter, IkeAction, IkeDatagram, XauthOutcome } from '../ike/types.js';
-import type { Ikev2Action, Ikev2Engine } from '../ikev2/engine.js';
+import type { Ikev2Action, Ikev2Engine, Ikev2SaKeys } from '../ikev2/engine.js';
 import type { RouterConfig } from '../policy/model.js';
 import type { IkeEngine } from './ports.js';
 
 export type Ikev2Log = (level: 'info' | 'warning' | 'debug', message: string) => void;
+
+export interface IkeVersionsOptions {
+  /** IKEv2's log lines. */
+  readonly log?: Ikev2Log;
+  /** An IKEv2 SA's keys, for `--keylog`. */
+  readonly onKeys?: (keys: Ikev2SaKeys) => void;
+}
 
 /** The header's version octet: 0x20 for IKEv2, 0x10 for IKEv1. */
 export function ikeMajorVersion(data: Uint8Array): number {
@@ -22,13 +29,14 @@ export class IkeVersions implements IkeEngine {
   constructor(
     readonly v1: IkeEngine,
     readonly v2: Ikev2Engine,
-    private readonly log: Ikev2Log = () => undefined,
+    private readonly options: IkeVersionsOptions = {},
   ) {}
 
   private v2Actions(actions: readonly Ikev2Action[]): IkeAction[] {
     const out: IkeAction[] = [];
     for (const a of actions) {
-      if (a.kind === 'log') this.log(a.level, a.message);
+      if (a.kind === 'log') this.options.log?.(a.level, a.message);
+      else if (a.kind === 'keys') this.options.onKeys?.(a.keys);
       else out.push(a);
     }
     return out;

@@ -7,6 +7,7 @@
 
 import { DecodeError } from '../wire/errors.js';
 import type { IkeAction, IkeDatagram, RetransmitPolicy, Rng } from '../ike/types.js';
+import type { EspCipher, IntegrityAlg } from '../policy/sa.js';
 import {
   decodeIkev2Message,
   encodeIkev2Message,
@@ -28,8 +29,25 @@ import { type ChildSa, Ikev2Sa } from './ikeSa.js';
 import { openSk, sealSk } from './protection.js';
 import { dhGroupOf } from './proposals.js';
 
+/** What an IKEv2 SA's key log line needs (tshark's ikev2_decryption_table). */
+export interface Ikev2SaKeys {
+  readonly spiI: Uint8Array;
+  readonly spiR: Uint8Array;
+  readonly cipher: EspCipher;
+  /** Cipher key length in bits. */
+  readonly keyBits: number;
+  readonly integrity: IntegrityAlg;
+  /** SK_ei, SK_er (with the GCM salt), SK_ai, SK_ar (empty with GCM). */
+  readonly ei: Uint8Array;
+  readonly er: Uint8Array;
+  readonly ai: Uint8Array;
+  readonly ar: Uint8Array;
+}
+
 export type Ikev2Action =
   | Extract<IkeAction, { kind: 'send' | 'install' | 'remove' }>
+  /** An IKE SA has its keys: for `--keylog` only. */
+  | { readonly kind: 'keys'; readonly keys: Ikev2SaKeys }
   | { readonly kind: 'log'; readonly level: 'info' | 'warning' | 'debug'; readonly message: string };
 
 export interface Ikev2EngineOptions {
@@ -388,6 +406,7 @@ export class Ikev2Engine {
     sa.nextPeerRequestId = 1;
     this.sas.set(hex(sa.spiR), sa);
     this.byInitiator.set(key, sa);
+    out.push(keysOf(sa));
     out.push(
       log(
         'info',
@@ -428,7 +447,7 @@ export class Ikev2Engine {
     delete sa.pending;
     sa.peerInit = d.data;
     sa.nextRequestId = 1;
-    this.sas.set(hex(sa.spiI), sa);
+    out.push(keysOf(sa));
     if (sa.natLocal || sa.natRemote) {
       // §2.23: from IKE_AUTH on, IKE runs on UDP 4500.
       sa.localPort = NAT_T_PORT;
@@ -699,6 +718,26 @@ export class Ikev2Engine {
       data,
     };
   }
+}
+
+function keysOf(sa: Ikev2Sa): Ikev2Action {
+  const s = sa.suite;
+  const k = sa.keys;
+  if (!s || !k) throw new Error('an IKE SA without keys');
+  return {
+    kind: 'keys',
+    keys: {
+      spiI: sa.spiI,
+      spiR: sa.spiR,
+      cipher: s.cipher.name,
+      keyBits: s.cipher.keyLength * 8,
+      integrity: s.integrity?.name ?? 'none',
+      ei: k.ei,
+      er: k.er,
+      ai: k.ai,
+      ar: k.ar,
+    },
+  };
 }
 
 function isZero(b: Uint8Array): boolean {

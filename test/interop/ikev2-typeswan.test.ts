@@ -5,9 +5,18 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADDR, announceSkip, interopSkipReason, Lab, malformedFrames, run, Typeswan } from './harness.js';
+import {
+  ADDR,
+  announceSkip,
+  interopSkipReason,
+  Lab,
+  malformedFrames,
+  run,
+  tsharkKeyOptions,
+  Typeswan,
+} from './harness.js';
 import { iosIkev2Config, type IosIkev2Router } from './iosIkev2.js';
-import { triggerFromHa } from './scenario.js';
+import { checkEspDecrypts, triggerFromHa } from './scenario.js';
 
 const skip = interopSkipReason({ charon: false, typeswan: true });
 announceSkip('typeswan IKEv2 <-> typeswan', skip);
@@ -73,6 +82,7 @@ for (const nat of [false, true]) {
         const capture = await lab.startCapture('r2', 'r2-wan', nat ? 'v2-nat' : 'v2-raw');
         const r2 = await Typeswan.start(lab, 'r2', c2, 'v2-r2');
         const r1 = await Typeswan.start(lab, 'r1', c1, 'v2-r1');
+        let keylog = '';
         try {
           const up = await triggerFromHa(lab);
           assert.ok(up, `no tunnel.\nr1:\n${r1.log().slice(-3000)}\nr2:\n${r2.log().slice(-3000)}`);
@@ -81,11 +91,32 @@ for (const nat of [false, true]) {
           const back = await lab.ping('hb', ADDR.ha, 5, 0.2);
           assert.equal(back.received, 5, back.output);
           assert.match(r2.log(), /IKEv2 SA \d+: established with/);
+          keylog = r1.keyLog();
+          assert.match(keylog, /^uat:ikev2_decryption_table:/m);
         } finally {
           assert.equal(await r1.stop(), 0);
           assert.equal(await r2.stop(), 0);
           const pcap = await capture.stop();
           assert.deepEqual(await malformedFrames(pcap), [], 'tshark found malformed frames');
+          // typeswan --keylog opens IKE_AUTH for tshark: both AUTH payloads show.
+          const auth = await run(
+            'tshark',
+            [
+              '-r',
+              pcap,
+              ...tsharkKeyOptions(keylog),
+              '-T',
+              'fields',
+              '-e',
+              'isakmp.auth.data',
+              '-Y',
+              'isakmp.auth.data',
+            ],
+            { timeoutMs: 60_000 },
+          );
+          const lines = auth.stdout.split('\n').filter((l) => l.trim() !== '');
+          assert.equal(lines.length, 2, `tshark with the key log:\n${auth.stdout}${auth.stderr}`);
+          if (!nat) await checkEspDecrypts(pcap, keylog);
           if (nat) {
             assert.ok((await tsharkCount(pcap, 'udp.port == 4500 && esp')) >= 10, 'ESP in UDP 4500');
             assert.ok(
