@@ -7,7 +7,7 @@ import type { DhResult } from '../crypto/index.js';
 import type { IkeCounters } from '../ike/manager.js';
 import type { DiscoverRequest } from '../ike/ted.js';
 import type { AcquireRequest, ClearFilter, IkeAction, IkeDatagram, XauthOutcome } from '../ike/types.js';
-import type { Ikev2Action, Ikev2Engine, Ikev2SaKeys } from '../ikev2/engine.js';
+import type { Ikev2Action, Ikev2Engine, Ikev2SaInfo, Ikev2SaKeys } from '../ikev2/engine.js';
 import type { RouterConfig } from '../policy/model.js';
 import type { IkeEngine } from './ports.js';
 
@@ -78,6 +78,10 @@ export class IkeVersions implements IkeEngine {
 
   listIpsecSas(now: number) {
     return this.v1.listIpsecSas(now);
+  }
+
+  listIkev2Sas(now: number): readonly Ikev2SaInfo[] {
+    return this.v2.list(now);
   }
 
   get counters(): Readonly<IkeCounters> | undefined {

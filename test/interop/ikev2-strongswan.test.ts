@@ -103,6 +103,17 @@ describe('interop: typeswan IKEv2 <-> strongSwan', { skip, timeout: 300_000 }, (
     );
     await pingsAcross(t);
     assert.match(t.log(), /IKEv2 SA \d+: established with 192\.0\.2\.2/);
+    const shown = await t.cli(['show', 'crypto', 'ikev2', 'sa']);
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.match(
+      shown.stdout,
+      /^\d+ +192\.0\.2\.1\/4500 +192\.0\.2\.2\/4500 +none\/none +READY$/m,
+      shown.stdout,
+    );
+    assert.match(
+      shown.stdout,
+      /Encr: AES-CBC, keysize: 256, PRF: SHA256, Hash: SHA256, DH Grp:14, Auth sign: PSK, Auth verify: PSK/,
+    );
   });
 
   it('strongSwan initiates; pings cross the CHILD_SA', async () => {
