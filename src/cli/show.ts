@@ -14,7 +14,7 @@ interface ShowOptions {
 }
 
 const USAGE =
-  'show crypto isakmp sa [detail] | crypto ipsec sa [peer ADDRESS] [detail] | crypto session [detail] | ' +
+  'show crypto isakmp sa [detail] | crypto ikev2 sa | crypto ipsec sa [peer ADDRESS] [detail] | crypto session [detail] | ' +
   'crypto engine connections active | crypto map | crypto isakmp policy | crypto ipsec transform-set | ' +
   'crypto ipsec client ezvpn | ip local pool | ip nat translations | ip nat statistics | crypto ca certificates | interfaces [TunnelN] | ' +
   'crypto key mypubkey rsa | crypto key pubkey-chain rsa [address ADDRESS | name NAME] | debug | vpdn';
@@ -73,8 +73,11 @@ export function parseShowWords(words: readonly string[]): {
   if (top !== 'crypto') throw bad();
   const { rest, detail } = detailOf(after);
   const [w1, w2, w3, w4, ...more] = rest;
-  const area = expandKeyword(w1, ['isakmp', 'ipsec', 'map', 'session', 'engine', 'ca', 'key']);
+  const area = expandKeyword(w1, ['isakmp', 'ikev2', 'ipsec', 'map', 'session', 'engine', 'ca', 'key']);
   switch (area) {
+    case 'ikev2':
+      if (detail || !fixedWords(rest.slice(1), ['sa'])) throw bad();
+      return { what: 'ikev2 sa' };
     case 'key': {
       if (!detail && fixedWords(rest.slice(1), ['mypubkey', 'rsa'])) return { what: 'key mypubkey rsa' };
       if (

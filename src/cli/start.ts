@@ -265,6 +265,7 @@ export async function runGateway(
     const gateway = buildGateway(config, adapters, scheduler, bus, options, keylog, hooks, {
       pki,
       decryptionKeys,
+      log,
     });
     bus.subscribe((event) => {
       for (const line of renderDebug(event)) log.debug(line.category, line.text, event.router);
@@ -480,9 +481,9 @@ function buildGateway(
   options: StartOptions,
   keylog: KeylogWriter | undefined,
   hooks: GatewayRunHooks,
-  keys: { pki: PkiOptions | undefined; decryptionKeys: readonly KeyObject[] },
+  keys: { pki: PkiOptions | undefined; decryptionKeys: readonly KeyObject[]; log?: DaemonLog },
 ): Gateway {
-  const { pki, decryptionKeys } = keys;
+  const { pki, decryptionKeys, log } = keys;
   return createGateway({
     config,
     adapters,
@@ -502,8 +503,25 @@ function buildGateway(
     dhThreads: defaultDhThreads(),
     ikeIngress: true,
     ...(hooks.l2tpClient ? { l2tpClient: hooks.l2tpClient } : {}),
+    ...(log
+      ? {
+          ikev2Log: (level: 'info' | 'warning' | 'debug', text: string) =>
+            log.log(
+              level === 'warning'
+                ? Severity.warnings
+                : level === 'info'
+                  ? Severity.informational
+                  : Severity.debugging,
+              text,
+            ),
+        }
+      : {}),
     ...(keylog
-      ? { onSaInstalled: (sa: IpsecSa) => keylog.ipsecSa(sa), onIkeKeys: (keys) => keylog.ikeSa(keys) }
+      ? {
+          onSaInstalled: (sa: IpsecSa) => keylog.ipsecSa(sa),
+          onIkeKeys: (keys) => keylog.ikeSa(keys),
+          onIkev2Keys: (keys) => keylog.ikev2Sa(keys),
+        }
       : {}),
   });
 }

@@ -26,14 +26,7 @@ export function checkReferences(
 ): ConfigError[] {
   const errors: ConfigError[] = [];
   const file = config.file;
-  const fail = (
-    owner: string,
-    at: SourceRef | undefined,
-    kind: string,
-    name: string,
-    expected: string,
-    message: string,
-  ): void => {
+  const fail: ReferenceFailure = (owner, at, kind, name, expected, message) => {
     const where = locations.get(`${owner}|${kind}|${name}`);
     const line = where?.line ?? at?.line ?? 0;
     const column = where?.column ?? (line > 0 ? 1 : 0);
@@ -97,6 +90,7 @@ export function checkReferences(
   }
   for (const d of config.dynamicMaps)
     entryRefs(`dynamic:${d.name}:${d.seq}`, `crypto dynamic-map ${d.name} ${d.seq}`, d);
+  ikev2References(config, fail);
 
   for (const i of config.interfaces) {
     const source = i.tunnel?.source;
@@ -327,4 +321,57 @@ export function portRangeLines(config: RouterConfig): Warning[] {
     }
   }
   return out;
+}
+
+/** Records that `owner` names `name` of `kind`, which is not defined. */
+type ReferenceFailure = (
+  owner: string,
+  at: SourceRef | undefined,
+  kind: string,
+  name: string,
+  expected: string,
+  message: string,
+) => void;
+
+/** `set ikev2-profile`, a profile's `keyring local` and a policy's `proposal` name defined blocks. */
+function ikev2References(config: RouterConfig, fail: ReferenceFailure): void {
+  const v2 = config.ikev2;
+  const profiles = new Set(v2?.profiles.map((p) => p.name));
+  const keyrings = new Set(v2?.keyrings.map((k) => k.name));
+  const proposals = new Set(v2?.proposals.map((p) => p.name));
+  for (const e of config.cryptoMaps) {
+    if (e.ikev2Profile !== undefined && !profiles.has(e.ikev2Profile))
+      fail(
+        `map:${e.map}:${e.seq}`,
+        e.at,
+        'ikev2-profile',
+        e.ikev2Profile,
+        'a defined crypto ikev2 profile',
+        `crypto map ${e.map} ${e.seq} names IKEv2 profile "${e.ikev2Profile}", which is not defined`,
+      );
+  }
+  for (const p of v2?.profiles ?? []) {
+    if (p.keyring !== undefined && !keyrings.has(p.keyring))
+      fail(
+        `ikev2-profile:${p.name}`,
+        p.at,
+        'ikev2-keyring',
+        p.keyring,
+        'a defined crypto ikev2 keyring',
+        `crypto ikev2 profile ${p.name} names keyring "${p.keyring}", which is not defined`,
+      );
+  }
+  for (const p of v2?.policies ?? []) {
+    for (const name of p.proposals) {
+      if (!proposals.has(name))
+        fail(
+          `ikev2-policy:${p.name}`,
+          p.at,
+          'ikev2-proposal',
+          name,
+          'a defined crypto ikev2 proposal',
+          `crypto ikev2 policy ${p.name} names proposal "${name}", which is not defined`,
+        );
+    }
+  }
 }

@@ -83,8 +83,8 @@ const ENCRYPTIONS = [
   'aes-gcm-256',
 ] as const;
 const INTEGRITIES = ['md5', 'sha1', 'sha256', 'sha384', 'sha512'] as const;
-const GROUPS = ['1', '2', '5', '14', '15', '16', '19', '20', '21', '24'] as const;
-const SUPPORTED_GROUPS = [1, 2, 5, 14, 15, 16, 19, 20, 21];
+const GROUPS = ['1', '2', '5', '14', '15', '16', '19', '20', '21', '24', '31'] as const;
+const SUPPORTED_GROUPS = [1, 2, 5, 14, 15, 16, 19, 20, 21, 31];
 
 /** Everything `crypto ikev2` lines built, turned into the model's `ikev2` at the end. */
 export class Ikev2Collector {

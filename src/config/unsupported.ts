@@ -4,6 +4,7 @@
 // long as another policy can serve; what has no fallback is refused, naming each command
 // and its line. Nothing is ever silently ignored.
 
+import { isIkev2Problem, resolveIkev2Entries } from '../policy/ikev2Resolve.js';
 import { findPresharedKey } from '../policy/index.js';
 import { isGreIp, isTunnelInterface } from '../policy/cryptoMap.js';
 import type { IsakmpPolicy, RouterConfig, Warning } from '../policy/model.js';
@@ -224,7 +225,9 @@ export function planRun(
   const inert: Warning[] = [];
   const usable = config.isakmpPolicies.filter(runs);
   const unusable = config.isakmpPolicies.filter((p) => !runs(p) && p.at);
-  const firstMap = config.cryptoMaps[0];
+  // IKEv2 entries (`set ikev2-profile`) need no ISAKMP policy, but what they name must resolve.
+  for (const r of resolveIkev2Entries(config)) if (isIkev2Problem(r)) refused.push(r);
+  const firstMap = config.cryptoMaps.find((m) => m.ikev2Profile === undefined);
   if (usable.length === 0 && firstMap !== undefined) {
     for (const f of unsupportedFeatures(
       config,

@@ -10,6 +10,7 @@ export const CONTROL_PROTOCOL_VERSION = 1;
 export type ShowWhat =
   | 'isakmp sa'
   | 'isakmp sa detail'
+  | 'ikev2 sa'
   | 'ipsec sa'
   | 'ipsec sa detail'
   | 'map'
@@ -31,6 +32,7 @@ export type ShowWhat =
 export const SHOW_WHATS: readonly ShowWhat[] = [
   'isakmp sa',
   'isakmp sa detail',
+  'ikev2 sa',
   'ipsec sa',
   'ipsec sa detail',
   'map',

@@ -10,7 +10,10 @@ import type { Scheduler } from '../net/types.js';
 import type { RouterConfig } from '../policy/model.js';
 import type { IpsecSa } from '../policy/sa.js';
 import type { ServerGroupFactories } from '../aaa/index.js';
+import { Ikev2Engine, type Ikev2SaKeys } from '../ikev2/engine.js';
+import { ikev2Peers } from '../ikev2/fromConfig.js';
 import { AddressPools } from './addressPool.js';
+import { type Ikev2Log, IkeVersions } from './ikeVersions.js';
 import { refuseUnsupported } from './configFile.js';
 import { DataPlaneAdapter } from './dataPlaneAdapter.js';
 import { DhWorkerPool } from './dhWorkers.js';
@@ -44,6 +47,10 @@ export interface CreateGatewayInput {
   readonly ikeIngress?: boolean;
   /** Be the L2TP client (LAC + PPP) of this LNS (`typeswan lab l2tp`'s Windows client). */
   readonly l2tpClient?: L2tpClientSettings;
+  /** Where the IKEv2 engine's log lines go (crypto map entries with `set ikev2-profile`). */
+  readonly ikev2Log?: Ikev2Log;
+  /** Called once per IKEv2 SA with its SPIs and SK_e/SK_a keys (for `--keylog`). */
+  readonly onIkev2Keys?: (keys: Ikev2SaKeys) => void;
 }
 
 /** What a key log needs of an IKE SA: Wireshark's ikev1_decryption_table takes exactly these. */
@@ -65,6 +72,15 @@ export function createGateway(input: CreateGatewayInput): Gateway {
     ...(input.rng !== undefined ? { rng: input.rng } : { rng: cryptoRng }),
     localAddresses,
   });
+  // Only a configuration with IKEv2 entries runs the IKEv2 engine beside the IKEv1 one.
+  const v2Peers = ikev2Peers(runnable);
+  const engine =
+    v2Peers.length === 0
+      ? ike
+      : new IkeVersions(ike, new Ikev2Engine({ peers: v2Peers, rng: input.rng ?? cryptoRng }), {
+          ...(input.ikev2Log ? { log: input.ikev2Log } : {}),
+          ...(input.onIkev2Keys ? { onKeys: input.onIkev2Keys } : {}),
+        });
   const adapter = new DataPlaneAdapter({
     ...(input.rng !== undefined ? { rng: input.rng } : {}),
     ...(input.mtu !== undefined ? { mtu: input.mtu } : {}),
@@ -88,7 +104,7 @@ export function createGateway(input: CreateGatewayInput): Gateway {
     adapters: input.adapters,
     scheduler: input.scheduler,
     bus: input.bus,
-    ike,
+    ike: engine,
     dataPlane,
     pools,
     ...(dh !== undefined ? { dh } : {}),

@@ -2,6 +2,7 @@
 // The engines are sans-I/O; the gateway feeds them bytes and time, performs what they return
 // (send, install, remove, deliver) and keeps a single timer armed at their next deadline.
 
+import { formatIkev2Sa } from '../observe/ikev2Show.js';
 import { loginMethods, runMethodList, type ServerGroupFactories } from '../aaa/index.js';
 import type { IkeAction, IkeDatagram, IkeSaInfo, XauthOutcome } from '../ike/types.js';
 import type { KeyMaterial } from './certificates.js';
@@ -1098,6 +1099,10 @@ export class Gateway implements ControlTarget {
       case 'isakmp sa detail': {
         const data = this.saList().ike;
         return { text: formatIsakmpSaDetail(data), data };
+      }
+      case 'ikev2 sa': {
+        const data = this.options.ike.listIkev2Sas?.(this.now()) ?? [];
+        return { text: formatIkev2Sa(data), data };
       }
       case 'ipsec sa': {
         const data = this.ipsecFlows(options.peer);

@@ -15,6 +15,7 @@ import type {
 import type { IkeCounters } from '../ike/manager.js';
 import type { CertifiedKey } from '../ike/certifiedKeys.js';
 import type { KeyMaterial } from './certificates.js';
+import type { Ikev2SaInfo } from '../ikev2/engine.js';
 import type { DiscoverRequest } from '../ike/ted.js';
 import type { SpdRule } from '../ipsec/spd.js';
 import type { RouterConfig } from '../policy/model.js';
@@ -29,6 +30,8 @@ export interface IkeEngine {
   clearIsakmp(filter: ClearFilter | undefined, now: number): IkeAction[];
   listIkeSas(now: number): readonly IkeSaInfo[];
   listIpsecSas(now: number): readonly IpsecSaInfo[];
+  /** The IKEv2 SAs (`show crypto ikev2 sa`), when the engine runs IKEv2. */
+  listIkev2Sas?(now: number): readonly Ikev2SaInfo[];
   /** Retransmissions, duplicates, drops (`typeswan counters`). */
   readonly counters?: Readonly<IkeCounters>;
   /** The data plane reached a soft lifetime on an SA: negotiate its replacement. */

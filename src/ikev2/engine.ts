@@ -7,6 +7,7 @@
 
 import { DecodeError } from '../wire/errors.js';
 import type { IkeAction, IkeDatagram, RetransmitPolicy, Rng } from '../ike/types.js';
+import type { EspCipher, IntegrityAlg } from '../policy/sa.js';
 import {
   decodeIkev2Message,
   encodeIkev2Message,
@@ -28,8 +29,25 @@ import { type ChildSa, Ikev2Sa } from './ikeSa.js';
 import { openSk, sealSk } from './protection.js';
 import { dhGroupOf } from './proposals.js';
 
+/** What an IKEv2 SA's key log line needs (tshark's ikev2_decryption_table). */
+export interface Ikev2SaKeys {
+  readonly spiI: Uint8Array;
+  readonly spiR: Uint8Array;
+  readonly cipher: EspCipher;
+  /** Cipher key length in bits. */
+  readonly keyBits: number;
+  readonly integrity: IntegrityAlg;
+  /** SK_ei, SK_er (with the GCM salt), SK_ai, SK_ar (empty with GCM). */
+  readonly ei: Uint8Array;
+  readonly er: Uint8Array;
+  readonly ai: Uint8Array;
+  readonly ar: Uint8Array;
+}
+
 export type Ikev2Action =
   | Extract<IkeAction, { kind: 'send' | 'install' | 'remove' }>
+  /** An IKE SA has its keys: for `--keylog` only. */
+  | { readonly kind: 'keys'; readonly keys: Ikev2SaKeys }
   | { readonly kind: 'log'; readonly level: 'info' | 'warning' | 'debug'; readonly message: string };
 
 export interface Ikev2EngineOptions {
@@ -162,23 +180,52 @@ export class Ikev2Engine {
   initiate(peer: string, now: number): Ikev2Action[] {
     const config = this.options.peers.find((p) => p.name === peer || p.remoteAddress === peer);
     if (!config) return [log('warning', `IKEv2: no profile for peer ${peer}`)];
+    const out: Ikev2Action[] = [];
     const existing = [...this.sas.values()].find((s) => s.peer === config && s.state !== 'DELETING');
-    if (existing) return [];
+    // An IKE SA whose only child is gone (its lifetime ended, the peer deleted it) cannot carry a
+    // new one until CREATE_CHILD_SA runs: it is deleted and a new IKE SA brings the child.
+    if (existing && (existing.state !== 'ESTABLISHED' || existing.children.length > 0)) return [];
+    if (existing) out.push(...this.deleteSas(now, existing.id));
+    out.push(...this.start(config, now));
+    return out;
+  }
+
+  /**
+   * A CHILD_SA with this SPI (either direction) reached its soft lifetime. Without
+   * CREATE_CHILD_SA the replacement is a new IKE SA with a new child (a reauthentication, as
+   * RFC 7296 §2.8.3 allows); the old IKE SA and its child are deleted once the new child is
+   * up. Undefined: not an IKEv2 SA.
+   */
+  rekeyChild(spi: number, now: number): Ikev2Action[] | undefined {
+    const old = [...this.sas.values()].find((s) =>
+      s.children.some((c) => c.inboundSpi === spi || c.outboundSpi === spi),
+    );
+    if (!old) return undefined;
+    const busy = [...this.sas.values()].some((s) => s.replaces === old.id);
+    if (old.state !== 'ESTABLISHED' || busy) return [];
+    return this.start(old.peer, now, old);
+  }
+
+  /** A new IKE SA of ours to `config`'s peer (replacing `old` when given): its IKE_SA_INIT. */
+  private start(config: Ikev2Peer, now: number, old?: Ikev2Sa): Ikev2Action[] {
+    const group = old?.suite?.dh.id ?? config.ikeProposals.map(dhGroupOf).find((g) => g !== undefined);
+    if (group === undefined) return [log('warning', `IKEv2: profile ${config.name} has no DH group`)];
+    const spiI = this.options.rng.randomBytes(8);
     const sa = new Ikev2Sa(
       this.nextSaId++,
       'initiator',
-      this.options.rng.randomBytes(8),
+      spiI,
       config,
       config.localAddress,
       config.remoteAddress,
       now,
     );
+    if (old) sa.replaces = old.id;
     this.sas.set(hex(sa.spiI), sa);
-    const group = dhGroupOf(
-      config.ikeProposals[0] ?? { number: 0, protocolId: 1, spi: new Uint8Array(0), transforms: [] },
-    );
-    if (group === undefined) return [log('warning', `IKEv2: profile ${config.name} has no DH group`)];
-    return [log('info', `IKEv2 SA ${sa.id}: initiating to ${sa.peerAddress}`), this.sendInit(sa, group, now)];
+    const what = old
+      ? `replacing IKE SA ${old.id} and its CHILD_SA before their lifetime ends`
+      : `initiating to ${sa.peerAddress}`;
+    return [log('info', `IKEv2 SA ${sa.id}: ${what}`), this.sendInit(sa, group, now)];
   }
 
   /** Retransmits what is due and ends what timed out. */
@@ -359,6 +406,7 @@ export class Ikev2Engine {
     sa.nextPeerRequestId = 1;
     this.sas.set(hex(sa.spiR), sa);
     this.byInitiator.set(key, sa);
+    out.push(keysOf(sa));
     out.push(
       log(
         'info',
@@ -399,7 +447,7 @@ export class Ikev2Engine {
     delete sa.pending;
     sa.peerInit = d.data;
     sa.nextRequestId = 1;
-    this.sas.set(hex(sa.spiI), sa);
+    out.push(keysOf(sa));
     if (sa.natLocal || sa.natRemote) {
       // §2.23: from IKE_AUTH on, IKE runs on UDP 4500.
       sa.localPort = NAT_T_PORT;
@@ -497,7 +545,7 @@ export class Ikev2Engine {
       return;
     }
     this.respond(sa, h, [...authResponsePayloads(sa), ...child.payloads], out);
-    this.install(sa, child.child, h.messageId, out);
+    this.install(sa, child.child, h.messageId, out, now);
   }
 
   private authResponse(sa: Ikev2Sa, payloads: Ikev2Payload[], now: number, out: Ikev2Action[]): void {
@@ -527,7 +575,7 @@ export class Ikev2Engine {
       out.push(...this.deleteSas(now, sa.id));
       return;
     }
-    this.install(sa, child.child, 1, out);
+    this.install(sa, child.child, 1, out, now);
   }
 
   private informationalRequest(
@@ -570,7 +618,7 @@ export class Ikev2Engine {
     );
   }
 
-  private install(sa: Ikev2Sa, child: ChildSa, messageId: number, out: Ikev2Action[]): void {
+  private install(sa: Ikev2Sa, child: ChildSa, messageId: number, out: Ikev2Action[], now: number): void {
     sa.children.push(child);
     out.push(
       log(
@@ -579,6 +627,10 @@ export class Ikev2Engine {
       ),
     );
     out.push({ kind: 'install', connId: sa.id, messageId, peer: sa.peerAddress, pairs: [child.pair] });
+    if (sa.replaces !== undefined) {
+      out.push(...this.deleteSas(now, sa.replaces));
+      delete sa.replaces;
+    }
   }
 
   private removeChildren(
@@ -666,6 +718,26 @@ export class Ikev2Engine {
       data,
     };
   }
+}
+
+function keysOf(sa: Ikev2Sa): Ikev2Action {
+  const s = sa.suite;
+  const k = sa.keys;
+  if (!s || !k) throw new Error('an IKE SA without keys');
+  return {
+    kind: 'keys',
+    keys: {
+      spiI: sa.spiI,
+      spiR: sa.spiR,
+      cipher: s.cipher.name,
+      keyBits: s.cipher.keyLength * 8,
+      integrity: s.integrity?.name ?? 'none',
+      ei: k.ei,
+      er: k.er,
+      ai: k.ai,
+      ar: k.ar,
+    },
+  };
 }
 
 function isZero(b: Uint8Array): boolean {

@@ -1,16 +1,12 @@
-// The IKEv2 peers of a configuration: each static crypto map entry with `set ikev2-profile P`
-// becomes one Ikev2Peer, with the profile's identities, the keyring's keys for the entry's
-// peer, the proposals of the IKEv2 policies that apply to its local address (IOS's default
-// proposal when none does), the entry's transform sets as ESP proposals and its ACL as the
-// traffic selector. A reference that cannot be resolved is an error naming it.
+// The IKEv2 peers of a configuration: each crypto map entry with `set ikev2-profile P`, as
+// policy/ikev2Resolve.ts resolves it, becomes one Ikev2Peer: the profile's identities, the
+// keyring's keys, the IOS proposals as RFC 7296 proposals, the transform sets as ESP proposals.
 
-import { accessListToSelectors } from '../policy/acl.js';
-import { lifetimeOf, localAddressForMap, transformSetsOf } from '../policy/cryptoMap.js';
-import { ipv4ToNumber } from '../policy/ipv4.js';
-import type { CryptoMapEntry, RouterConfig } from '../policy/model.js';
+import { lifetimeOf } from '../policy/cryptoMap.js';
+import { isIkev2Problem, resolveIkev2Entries } from '../policy/ikev2Resolve.js';
+import type { RouterConfig, TransformSet } from '../policy/model.js';
 import {
   DEFAULT_IKEV2_LIFETIME,
-  DEFAULT_IKEV2_PROPOSAL,
   type Ikev2IdentityConfig,
   type Ikev2Integrity,
   type Ikev2ProposalConfig,
@@ -91,15 +87,10 @@ function identityOf(id: Ikev2IdentityConfig): Ikev2Identity {
   }
 }
 
-function inMask(address: string, net: string, mask: string | undefined): boolean {
-  const m = ipv4ToNumber(mask ?? '255.255.255.255');
-  return (ipv4ToNumber(address) & m) >>> 0 === (ipv4ToNumber(net) & m) >>> 0;
-}
-
-function espProposals(config: RouterConfig, entry: CryptoMapEntry): Ikev2Proposal[] {
+function espProposals(transformSets: readonly TransformSet[]): Ikev2Proposal[] {
   const byCipher = Object.entries(ENCR_CIPHER);
   const byInteg = Object.entries(INTEG_ALG);
-  return transformSetsOf(config, entry).flatMap((ts, i) => {
+  return transformSets.flatMap((ts, i) => {
     const esp = transformSetAlgorithms(ts).esp;
     if (!esp) return [];
     const encr = byCipher.find(([, c]) => c === esp.cipher)?.[0];
@@ -118,90 +109,34 @@ function espProposals(config: RouterConfig, entry: CryptoMapEntry): Ikev2Proposa
   });
 }
 
-/** Every IKEv2 peer of the configuration. */
+/**
+ * Every IKEv2 peer of the configuration. An entry that does not resolve throws
+ * Ikev2ConfigError (start and check refuse such a configuration first: config/unsupported.ts).
+ */
 export function ikev2Peers(config: RouterConfig): Ikev2Peer[] {
-  const settings = config.ikev2;
-  const out: Ikev2Peer[] = [];
-  for (const entry of config.cryptoMaps) {
-    const name = entry.ikev2Profile;
-    if (name === undefined) continue;
-    const line = entry.at?.line;
-    const where = `crypto map ${entry.map} ${entry.seq}`;
-    const profile = settings?.profiles.find((p) => p.name === name);
-    if (!profile) throw new Ikev2ConfigError(`${where}: no crypto ikev2 profile ${name}`, line);
-    const remoteAddress = entry.peers[0];
-    if (remoteAddress === undefined)
-      throw new Ikev2ConfigError(`${where}: an IKEv2 entry needs set peer`, line);
-    const localAddress = localAddressForMap(config, entry.map);
-    if (localAddress === undefined)
-      throw new Ikev2ConfigError(
-        `${where}: crypto map ${entry.map} is on no interface with an address`,
-        line,
-      );
-    if (profile.authenticationLocal === 'rsa-sig' || profile.authenticationRemote.includes('rsa-sig')) {
-      throw new Ikev2ConfigError(
-        `crypto ikev2 profile ${name}: rsa-sig is not run for IKEv2 yet (pre-share only)`,
-        profile.at?.line,
-      );
-    }
-    const keyring = settings?.keyrings.find((k) => k.name === profile.keyring);
-    if (!keyring)
-      throw new Ikev2ConfigError(
-        `crypto ikev2 profile ${name}: no keyring ${profile.keyring ?? '(keyring local missing)'}`,
-        profile.at?.line,
-      );
-    const keys = keyring.peers.find(
-      (p) => p.address !== undefined && inMask(remoteAddress, p.address, p.mask),
-    );
-    if (!keys?.localKey || !keys.remoteKey) {
-      throw new Ikev2ConfigError(
-        `crypto ikev2 keyring ${keyring.name}: no pre-shared-key for peer ${remoteAddress}`,
-        keyring.at?.line,
-      );
-    }
-    const acl = config.accessLists.find((a) => a.name === entry.matchAddress);
-    const selector = acl ? accessListToSelectors(acl)[0] : undefined;
-    if (!selector)
-      throw new Ikev2ConfigError(`${where}: match address names no access list with a permit line`, line);
-    const policies = (settings?.policies ?? []).filter(
-      (p) => p.matchLocalAddresses.length === 0 || p.matchLocalAddresses.includes(localAddress),
-    );
-    const proposalConfigs = policies.length
-      ? policies.flatMap((p) =>
-          p.proposals.map((n) => {
-            const found = settings?.proposals.find((x) => x.name === n);
-            if (!found)
-              throw new Ikev2ConfigError(
-                `crypto ikev2 policy ${p.name}: no crypto ikev2 proposal ${n}`,
-                p.at?.line,
-              );
-            return found;
-          }),
-        )
-      : [DEFAULT_IKEV2_PROPOSAL];
-    const childProposals = espProposals(config, entry);
-    if (childProposals.length === 0) throw new Ikev2ConfigError(`${where}: no ESP transform set`, line);
-    const transformSet = transformSetsOf(config, entry)[0];
+  return resolveIkev2Entries(config).map((r) => {
+    if (isIkev2Problem(r)) throw new Ikev2ConfigError(`${r.command}: ${r.reason}`, r.line);
+    const { entry, profile, keys, localAddress } = r;
+    const transformSet = r.transformSets[0];
     const exact = profile.matchRemote.find(
       (m) => m.kind !== 'address' || (m.mask ?? '255.255.255.255') === '255.255.255.255',
     );
-    out.push({
+    return {
       name: profile.name,
       localAddress,
-      remoteAddress,
+      remoteAddress: r.peer,
       localId: profile.localIdentity ? identityOf(profile.localIdentity) : addressIdentity(localAddress),
       ...(exact ? { remoteId: identityOf(exact) } : {}),
       localKey: new TextEncoder().encode(keys.localKey),
       remoteKey: new TextEncoder().encode(keys.remoteKey),
-      ikeProposals: proposalConfigs.map((p, i) => ikeProposalOf(p, i + 1)),
-      childProposals,
-      selector,
+      ikeProposals: r.proposals.map((p, i) => ikeProposalOf(p, i + 1)),
+      childProposals: espProposals(r.transformSets),
+      selector: r.selector,
       mode: transformSet?.mode ?? 'tunnel',
       childLifetime: lifetimeOf(config, entry),
       ikeLifetimeSeconds: profile.lifetimeSeconds ?? DEFAULT_IKEV2_LIFETIME,
       cryptoMap: `${entry.map} ${entry.seq}`,
       ...(transformSet ? { transformSet: transformSet.name } : {}),
-    });
-  }
-  return out;
+    };
+  });
 }

@@ -72,7 +72,8 @@ export function authRequestPayloads(sa: Ikev2Sa): Ikev2Payload[] {
   const idi = idPayload(35, sa.peer.localId);
   return [
     idi,
-    notify(Notify.INITIAL_CONTACT),
+    // §2.4: INITIAL_CONTACT would make the peer drop the SA this one replaces before it is.
+    ...(sa.replaces === undefined ? [notify(Notify.INITIAL_CONTACT)] : []),
     ...(sa.peer.remoteId ? [idPayload(36, sa.peer.remoteId)] : []),
     { type: 39, method: AuthMethod.SHARED_KEY_MIC, data: ourAuth(sa, idi) },
   ];

@@ -63,6 +63,8 @@ export class Ikev2Sa {
   childSpi?: number;
   establishedAt?: number;
   peerId?: string;
+  /** The IKE SA this one replaces (a reauthentication): deleted once this one's child is up. */
+  replaces?: number;
   /** Why it failed or went down, for the log. */
   reason?: string;
 

@@ -1,11 +1,13 @@
 // The `--keylog FILE` writer: for every SA, a line tshark 4.0 takes as is with `-o LINE`
 // (the same record syntax its UAT files use):
 //   uat:ikev1_decryption_table:<initiator cookie hex>,<encryption key hex>
+//   uat:ikev2_decryption_table:<SPIi>,<SPIr>,<SK_ei>,<SK_er>,"<cipher>",<SK_ai>,<SK_ar>,"<integrity>"
 //   uat:esp_sa:"IPv4","<src>","<dst>","0x<spi>","<cipher>","0x<key>","<integrity>","0x<key>"
 // Off unless the user asks; the file is created mode 0600 and only ever appended to.
 // Hex-bytes fields stay unquoted: quoted, tshark rejects the cookie ("must be 8 octets").
 
 import { closeSync, fchmodSync, openSync, writeSync } from 'node:fs';
+import type { Ikev2SaKeys } from '../ikev2/engine.js';
 import type { EspCipher, IntegrityAlg, IpsecSa } from '../policy/sa.js';
 
 /** Wireshark 4.0's names for ESP encryption algorithms (packet-ipsec.c, esp_encryption_type_vals). */
@@ -80,6 +82,58 @@ export function espSaLine(sa: IpsecSa): string | undefined {
   return `uat:esp_sa:${fields.map((f) => `"${f}"`).join(',')}`;
 }
 
+/** Wireshark 4.0's IKEv2 encryption names (packet-isakmp.c, ikev2_encr_algs). */
+function tsharkIkev2CipherName(cipher: EspCipher, keyBits: number): string {
+  switch (cipher) {
+    case 'aes-cbc':
+      return `AES-CBC-${keyBits} [RFC3602]`;
+    case 'aes-ctr':
+      return `AES-CTR-${keyBits} [RFC5930]`;
+    case 'aes-gcm-8':
+    case 'aes-gcm-12':
+    case 'aes-gcm-16':
+      return `AES-GCM-${keyBits} with ${cipher.slice(8)} octet ICV [RFC5282]`;
+    case '3des-cbc':
+      return '3DES [RFC2451]';
+    case 'des-cbc':
+    case 'null':
+      return 'NULL [RFC2410]';
+  }
+}
+
+/** Wireshark 4.0's IKEv2 integrity names (ikev2_auth_algs). */
+function tsharkIkev2IntegrityName(integrity: IntegrityAlg): string {
+  switch (integrity) {
+    case 'none':
+      return 'NONE [RFC4306]';
+    case 'hmac-md5-96':
+      return 'HMAC_MD5_96 [RFC2403]';
+    case 'hmac-sha1-96':
+      return 'HMAC_SHA1_96 [RFC2404]';
+    case 'hmac-sha256-128':
+      return 'HMAC_SHA2_256_128 [RFC4868]';
+    case 'hmac-sha384-192':
+      return 'HMAC_SHA2_384_192 [RFC4868]';
+    case 'hmac-sha512-256':
+      return 'HMAC_SHA2_512_256 [RFC4868]';
+  }
+}
+
+/** `uat:ikev2_decryption_table:SPIi,SPIr,SK_ei,SK_er,"cipher",SK_ai,SK_ar,"integrity"` (hex bare, names quoted). */
+export function ikev2DecryptionLine(k: Ikev2SaKeys): string {
+  const fields = [
+    hex(k.spiI),
+    hex(k.spiR),
+    hex(k.ei),
+    hex(k.er),
+    `"${tsharkIkev2CipherName(k.cipher, k.keyBits)}"`,
+    hex(k.ai),
+    hex(k.ar),
+    `"${tsharkIkev2IntegrityName(k.integrity)}"`,
+  ];
+  return `uat:ikev2_decryption_table:${fields.join(',')}`;
+}
+
 /** What the gateway reports when an IKE SA has its keys (after main mode 3/4 or aggressive 1/2). */
 export interface IkeSaKeys {
   readonly initiatorCookie: Uint8Array;
@@ -91,6 +145,8 @@ export interface KeylogWriter {
   readonly path: string;
   /** Called when an IKE SA has derived its keys. */
   ikeSa(keys: IkeSaKeys): void;
+  /** Called when an IKEv2 SA has derived its keys (after IKE_SA_INIT). */
+  ikev2Sa(keys: Ikev2SaKeys): void;
   /** Called for each installed IPsec SA (both directions; AH is skipped). */
   ipsecSa(sa: IpsecSa): void;
   close(): void;
@@ -112,6 +168,7 @@ export function openKeylog(path: string): KeylogWriter {
   return {
     path,
     ikeSa: (keys) => append(ikev1DecryptionLine(keys.initiatorCookie, keys.encryptionKey)),
+    ikev2Sa: (keys) => append(ikev2DecryptionLine(keys)),
     ipsecSa: (sa) => {
       const line = espSaLine(sa);
       if (line !== undefined) append(line);

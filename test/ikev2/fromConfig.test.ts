@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { parseConfig, validateConfigModel } from '../../src/config/index.js';
+import { parseConfig, planRun, validateConfigModel } from '../../src/config/index.js';
 import { ikev2Peers, Ikev2ConfigError } from '../../src/ikev2/fromConfig.js';
 import { formatIkev2Sa } from '../../src/observe/ikev2Show.js';
 import { Encr, Integ, Prf, TransformType } from '../../src/wire/ikev2/index.js';
@@ -62,7 +62,10 @@ test('a profile or a key that is not there is an error naming it', () => {
     (e: unknown) => e instanceof Ikev2ConfigError && /no pre-shared-key for peer 192.0.2.2/.test(e.message),
   );
   const noProfile = text('r1.cfg').replace('set ikev2-profile PROF-1', 'set ikev2-profile NOPE');
-  assert.throws(() => ikev2Peers(parseConfig(noProfile, 'r1.cfg')), /no crypto ikev2 profile NOPE/);
+  assert.throws(
+    () => parseConfig(noProfile, 'r1.cfg'),
+    /r1.cfg:32:20: crypto map VPN 10 names IKEv2 profile "NOPE", which is not defined/,
+  );
   assert.throws(
     () => parseConfig(text('r1.cfg').replace('group 14 19', 'group 14 99'), 'r1.cfg'),
     /Diffie-Hellman group/,
@@ -93,5 +96,32 @@ test('two engines from the two configurations negotiate, and show crypto ikev2 s
       '',
       '',
     ].join('\n'),
+  );
+});
+
+test('check and start refuse an IKEv2 entry that does not resolve, naming the line', () => {
+  const good = planRun(parseConfig(text('r1.cfg'), 'r1.cfg'));
+  assert.deepEqual(good.refused, []);
+  const noKey = planRun(
+    parseConfig(text('r1.cfg').replace('  address 192.0.2.2', '  address 192.0.2.99'), 'r1.cfg'),
+  );
+  assert.deepEqual(
+    noKey.refused.map((r) => `${r.line}: ${r.command}: ${r.reason}`),
+    ['11: crypto ikev2 keyring KR-1: no pre-shared-key for peer 192.0.2.2'],
+  );
+  const rsa = planRun(
+    parseConfig(
+      text('r1.cfg').replace('authentication remote pre-share', 'authentication remote rsa-sig'),
+      'r1.cfg',
+    ),
+  );
+  assert.match(rsa.refused[0]?.reason ?? '', /rsa-sig is not run for IKEv2 yet/);
+  assert.throws(
+    () => parseConfig(text('r1.cfg').replace('keyring local KR-1', 'keyring local KR-9'), 'r1.cfg'),
+    /r1.cfg:22:16: crypto ikev2 profile PROF-1 names keyring "KR-9", which is not defined/,
+  );
+  assert.throws(
+    () => parseConfig(text('r1.cfg').replace('\n proposal PROP-1', '\n proposal PROP-9'), 'r1.cfg'),
+    /names proposal "PROP-9", which is not defined/,
   );
 });

@@ -211,3 +211,47 @@ test('a forged or replayed message changes nothing', () => {
   );
   assert.equal(pair.r2.installed.length, before);
 });
+
+test('a child at its soft lifetime is replaced by a new IKE SA and child before the old ones go', () => {
+  const pair = new Pair(peer(R1, R2), peer(R2, R1));
+  up(pair);
+  const [old1] = pair.r1.installed;
+  const [old2] = pair.r2.installed;
+  assert.ok(old1 && old2);
+  // Either side may run it: here the responder of the first IKE SA.
+  pair.run('r2', pair.r2.engine.rekeyChild(old2.outbound.spi, pair.now) ?? []);
+  assert.equal(pair.r1.installed.length, 2, pair.r2.log.join('\n'));
+  assert.equal(pair.r2.installed.length, 2);
+  const [, new1] = pair.r1.installed;
+  const [, new2] = pair.r2.installed;
+  assert.equal(new1?.outbound.spi, new2?.inbound.spi);
+  assert.notEqual(new1?.inbound.spi, old1.inbound.spi);
+  assert.deepEqual(pair.r1.removed, [old1.inbound.spi], 'the old child is removed on both sides');
+  assert.deepEqual(pair.r2.removed, [old2.inbound.spi]);
+  for (const side of [pair.r1, pair.r2]) {
+    const sas = side.engine.list(pair.now);
+    assert.equal(sas.length, 1);
+    assert.equal(sas[0]?.children.length, 1);
+  }
+  assert.equal(pair.r1.engine.rekeyChild(12345, pair.now), undefined, 'not an IKEv2 SPI');
+});
+
+test('traffic for an IKE SA without a child: it is deleted and a new IKE SA asks for the child', () => {
+  const r2base = peer(R2, R1);
+  const r2 = peer(R2, R1, {
+    selector: { ...r2base.selector, remoteStart: '10.9.0.0', remoteEnd: '10.9.0.255' },
+  });
+  const pair = new Pair(peer(R1, R2), r2);
+  up(pair);
+  assert.equal(pair.r1.engine.list(pair.now)[0]?.children.length, 0);
+  up(pair);
+  assert.ok(
+    pair.r2.log.some((l) => /IKEv2 SA 1 with 192.0.2.1: deleted by the peer/.test(l)),
+    pair.r2.log.join('\n'),
+  );
+  assert.ok(pair.r1.log.some((l) => /IKEv2 SA 2: initiating to 192.0.2.2/.test(l)));
+  assert.deepEqual(
+    pair.r1.engine.list(pair.now).map((s) => s.id),
+    [2],
+  );
+});
