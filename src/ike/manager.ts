@@ -1028,7 +1028,7 @@ export class IkeManager {
         (exchange) => {
           sa.dh?.wipe();
           if (exchange) sa.dh = exchange;
-          else delete sa.dh;
+          else sa.dh = undefined;
         },
         () => this.phase1Receive(sa, msg, d, fingerprint, true),
       )
@@ -1118,6 +1118,7 @@ export class IkeManager {
     sa.wipePhase1Scratch();
     this.taskManagers.get(sa.connId)?.endPhase1();
     sa.lastPhase1Block = sa.iv?.slice();
+    sa.packPhase1Keys();
     sa.establishedAt = this.now;
     const life = sa.policy?.lifetimeSeconds ?? 86400;
     sa.expiresAt = this.now + life;

@@ -47,6 +47,8 @@ export interface IntegrityContext {
   readonly icvLength: number;
 }
 
+const NO_SALT = new Uint8Array(0);
+
 export function cipherContext(sa: IpsecSa): CipherContext {
   const name = sa.cipher ?? 'null';
   let suite;
@@ -61,7 +63,8 @@ export function cipherContext(sa: IpsecSa): CipherContext {
   try {
     const parts = splitKeyMaterial(suite, material);
     key = name === 'null' ? new Uint8Array(0) : Uint8Array.from(nodeCipherKey(suite, parts.key));
-    salt = Uint8Array.from(parts.salt);
+    // CBC and NULL have no salt: one shared empty array rather than one per SA.
+    salt = parts.salt.length === 0 ? NO_SALT : Uint8Array.from(parts.salt);
   } catch (e) {
     throw new SaParameterError(`SA ${hexSpi(sa.spi)}: ${(e as Error).message}`);
   }
