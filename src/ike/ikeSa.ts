@@ -38,7 +38,7 @@ export class IkeSa {
   policy?: IsakmpPolicy;
   hash: HashAlg = 'sha1';
   cipher?: CipherSuite;
-  auth?: Authenticator;
+  auth?: Authenticator | undefined;
   dh?: DhExchange | undefined;
   gxi?: Uint8Array | undefined;
   gxr?: Uint8Array | undefined;
@@ -183,22 +183,27 @@ export class IkeSa {
     this.saiB = undefined;
     this.idLocalB = undefined;
     this.idPeerB = undefined;
+    // HASH_I/HASH_R are proven and checked: the authenticator (and the key it holds) is done.
+    this.auth = undefined;
   }
 
   /**
-   * Phase 1 is established: SKEYID_d/a/e, the encryption key and the last phase-1 CBC block
-   * move into one buffer (a small typed array costs some 150 bytes beyond its own, per
+   * Phase 1 is established: the responder cookie, SKEYID_d/a/e, the encryption key and the
+   * last phase-1 CBC block (the IV chain's state too) move into one buffer (a small typed array costs some 150 bytes beyond its own, per
    * array). The originals are zeroed; every use reads them through this SA.
    */
   packPhase1Keys(): void {
     const { keys, encKey, lastPhase1Block: last } = this;
     if (keys === undefined || encKey === undefined || last === undefined) return;
-    const packed = concat(keys.d, keys.a, keys.e, encKey, last);
+    const packed = concat(this.ckyR, keys.d, keys.a, keys.e, encKey, last);
     let at = 0;
     const next = (p: Uint8Array): Uint8Array => packed.subarray(at, (at += p.length));
+    this.ckyR = next(this.ckyR);
     this.keys = { d: next(keys.d), a: next(keys.a), e: next(keys.e) };
     this.encKey = next(encKey);
     this.lastPhase1Block = next(last);
+    // The phase-1 chain ends where phase 2 starts; the IV is only ever replaced, not written.
+    this.iv = this.lastPhase1Block;
     for (const p of [keys.d, keys.a, keys.e, encKey]) p.fill(0);
   }
 
