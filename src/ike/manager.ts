@@ -64,6 +64,7 @@ import {
   type Phase1Context,
   type RefusalDelivery,
 } from './phase1.js';
+import { wipeInstalledQuickMode } from './quickModeScratch.js';
 import { CONNECTED, offeredPfs, QUICK_MODE_EXCHANGE, QuickMode, type QuickModeContext } from './quickMode.js';
 import { selectorsEqual } from './selectors.js';
 import { DeadlineHeap } from './deadlines.js';
@@ -1488,6 +1489,8 @@ export class IkeManager {
     this.answer(sa, msg, d, fingerprint, step, { encrypt: true });
     if (result.status === 'success' && !reg.keepsFinished) this.endExchange(sa, task.messageId, true);
     if (step.install && task instanceof QuickMode) this.install(sa, task, step.install);
+    if (task instanceof QuickMode && task.pairs)
+      wipeInstalledQuickMode(task, this.installedPairs.has(task.pairs));
     if (step.sendConnected && task instanceof QuickMode) {
       const spi = task.pairs?.[0]?.inbound.spi ?? 0;
       this.sendInformational(sa, [notifyPayload(CONNECTED, ProtocolId.ESP, spiBytes(spi))]);
