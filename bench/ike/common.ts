@@ -5,6 +5,7 @@
 
 import { readFileSync } from 'node:fs';
 import { ipv4NumberToText, ipv4TextToNumber } from '../../src/packet/address.js';
+import type { PacketTunnel, RawIpEndpoint } from '../../src/net/types.js';
 import type { TrafficSelector } from '../../src/policy/model.js';
 
 /** The responder's WAN address and the initiator namespace's own (the next hop to the initiators). */
@@ -19,6 +20,20 @@ export const PROTECTED_NET = '10.200.0.0/16';
 export const RESPONDER_LAN = '10.2.0.0/24';
 export const MAX_TUNNELS = 65_000;
 export const PSK = 'bench-ike-psk-7Qm2';
+
+/** The responder's raw IP and TUN: the benchmarks carry no traffic. */
+export const noRaw: RawIpEndpoint = {
+  localAddress: RESPONDER,
+  sendPacket: () => undefined,
+  onPacket: () => undefined,
+  close: () => undefined,
+};
+export const noTunnel: PacketTunnel = {
+  name: 'none',
+  writePacket: () => undefined,
+  onPacket: () => undefined,
+  close: () => undefined,
+};
 
 export function initiatorAddress(i: number): string {
   return ipv4NumberToText(INITIATOR_BASE + i);

@@ -9,26 +9,19 @@ import { readFileSync } from 'node:fs';
 import { createGateway, defaultDhThreads } from '../../src/gateway/create.js';
 import { parseConfigText } from '../../src/gateway/configFile.js';
 import { HostScheduler, HostUdpEndpoint } from '../../src/net/host/index.js';
-import type { PacketTunnel, RawIpEndpoint } from '../../src/net/types.js';
 import { EventBus } from '../../src/observe/bus.js';
-import { RESPONDER, statCpuSeconds, type ResponderRequest, type ResponderStats } from './common.js';
+import {
+  RESPONDER,
+  noRaw,
+  noTunnel,
+  statCpuSeconds,
+  type ResponderRequest,
+  type ResponderStats,
+} from './common.js';
 
 const file = process.argv[2];
 if (file === undefined) throw new Error('usage: responder.js CONFIG');
 const config = parseConfigText(readFileSync(file, 'utf8'), file);
-
-const noRaw: RawIpEndpoint = {
-  localAddress: RESPONDER,
-  sendPacket: () => undefined,
-  onPacket: () => undefined,
-  close: () => undefined,
-};
-const noTunnel: PacketTunnel = {
-  name: 'none',
-  writePacket: () => undefined,
-  onPacket: () => undefined,
-  close: () => undefined,
-};
 
 const udp = [await HostUdpEndpoint.bind(RESPONDER, 500), await HostUdpEndpoint.bind(RESPONDER, 4500)];
 const bus = new EventBus();

@@ -38,15 +38,15 @@ export class IkeSa {
   policy?: IsakmpPolicy;
   hash: HashAlg = 'sha1';
   cipher?: CipherSuite;
-  auth?: Authenticator;
-  dh?: DhExchange;
-  gxi?: Uint8Array;
-  gxr?: Uint8Array;
-  ni?: Uint8Array;
-  nr?: Uint8Array;
+  auth?: Authenticator | undefined;
+  dh?: DhExchange | undefined;
+  gxi?: Uint8Array | undefined;
+  gxr?: Uint8Array | undefined;
+  ni?: Uint8Array | undefined;
+  nr?: Uint8Array | undefined;
   /** SAi_b: the body of the initiator's SA payload (RFC 2409 §5). */
-  saiB?: Uint8Array;
-  skeyid?: Uint8Array;
+  saiB?: Uint8Array | undefined;
+  skeyid?: Uint8Array | undefined;
   keys?: Skeyids;
   encKey?: Uint8Array;
   /** Phase-1 IV chain; after phase 1 it holds the last phase-1 CBC block. */
@@ -61,8 +61,8 @@ export class IkeSa {
   floated = false;
   peerId?: string;
   /** The ID payload body we sent / the peer sent (for HASH_I/HASH_R). */
-  idLocalB?: Uint8Array;
-  idPeerB?: Uint8Array;
+  idLocalB?: Uint8Array | undefined;
+  idPeerB?: Uint8Array | undefined;
   /** The peer's phase-1 ID payload (its certificate must carry this identity). */
   peerIdentity?: IdPayload;
   /** CA DNs of the peer's CERTREQ payloads: our certificate (and chain) answers them. */
@@ -164,18 +164,47 @@ export class IkeSa {
   }
 
   /**
-   * Phase 1 is over, established or failed: nothing needs its DH private value or nonces any
-   * more (SKEYID is derived, HASH_I/HASH_R checked), so they are zeroed and dropped.
+   * Phase 1 is over, established or failed: nothing needs its DH private value, nonces or
+   * SKEYID any more (SKEYID_d/a/e are derived, HASH_I/HASH_R checked), so they are zeroed and
+   * dropped.
    */
   wipePhase1Scratch(): void {
     this.dh?.wipe();
-    this.ni?.fill(0);
-    this.nr?.fill(0);
-    delete this.dh;
-    delete this.ni;
-    delete this.nr;
-    delete this.gxi;
-    delete this.gxr;
+    for (const b of [this.ni, this.nr, this.skeyid]) b?.fill(0);
+    // Assigned, not deleted: a deleted field turns the object into a hash table (V8 dictionary
+    // mode), some 3 kB more per IKE SA.
+    this.dh = undefined;
+    this.ni = undefined;
+    this.nr = undefined;
+    this.gxi = undefined;
+    this.gxr = undefined;
+    // SKEYID_d/a/e are derived and HASH_I/HASH_R checked: SKEYID, SAi_b and the ID bodies are done.
+    this.skeyid = undefined;
+    this.saiB = undefined;
+    this.idLocalB = undefined;
+    this.idPeerB = undefined;
+    // HASH_I/HASH_R are proven and checked: the authenticator (and the key it holds) is done.
+    this.auth = undefined;
+  }
+
+  /**
+   * Phase 1 is established: the responder cookie, SKEYID_d/a/e, the encryption key and the
+   * last phase-1 CBC block (the IV chain's state too) move into one buffer (a small typed array costs some 150 bytes beyond its own, per
+   * array). The originals are zeroed; every use reads them through this SA.
+   */
+  packPhase1Keys(): void {
+    const { keys, encKey, lastPhase1Block: last } = this;
+    if (keys === undefined || encKey === undefined || last === undefined) return;
+    const packed = concat(this.ckyR, keys.d, keys.a, keys.e, encKey, last);
+    let at = 0;
+    const next = (p: Uint8Array): Uint8Array => packed.subarray(at, (at += p.length));
+    this.ckyR = next(this.ckyR);
+    this.keys = { d: next(keys.d), a: next(keys.a), e: next(keys.e) };
+    this.encKey = next(encKey);
+    this.lastPhase1Block = next(last);
+    // The phase-1 chain ends where phase 2 starts; the IV is only ever replaced, not written.
+    this.iv = this.lastPhase1Block;
+    for (const p of [keys.d, keys.a, keys.e, encKey]) p.fill(0);
   }
 
   /** Keys are zeroed when the SA dies (DESIGN.md principle 6). */

@@ -66,6 +66,7 @@ import {
   type Phase1Context,
   type RefusalDelivery,
 } from './phase1.js';
+import { wipeInstalledQuickMode } from './quickModeScratch.js';
 import { CONNECTED, offeredPfs, QUICK_MODE_EXCHANGE, QuickMode, type QuickModeContext } from './quickMode.js';
 import { selectorsEqual } from './selectors.js';
 import { DeadlineHeap } from './deadlines.js';
@@ -1062,7 +1063,7 @@ export class IkeManager {
         (exchange) => {
           sa.dh?.wipe();
           if (exchange) sa.dh = exchange;
-          else delete sa.dh;
+          else sa.dh = undefined;
         },
         () => this.phase1Receive(sa, msg, d, fingerprint, true),
       )
@@ -1152,6 +1153,7 @@ export class IkeManager {
     sa.wipePhase1Scratch();
     this.taskManagers.get(sa.connId)?.endPhase1();
     sa.lastPhase1Block = sa.iv?.slice();
+    sa.packPhase1Keys();
     sa.establishedAt = this.now;
     const life = sa.policy?.lifetimeSeconds ?? 86400;
     sa.expiresAt = this.now + life;
@@ -1521,6 +1523,8 @@ export class IkeManager {
     this.answer(sa, msg, d, fingerprint, step, { encrypt: true });
     if (result.status === 'success' && !reg.keepsFinished) this.endExchange(sa, task.messageId, true);
     if (step.install && task instanceof QuickMode) this.install(sa, task, step.install);
+    if (task instanceof QuickMode && task.pairs)
+      wipeInstalledQuickMode(task, this.installedPairs.has(task.pairs));
     if (step.sendConnected && task instanceof QuickMode) {
       const spi = task.pairs?.[0]?.inbound.spi ?? 0;
       this.sendInformational(sa, [notifyPayload(CONNECTED, ProtocolId.ESP, spiBytes(spi))]);

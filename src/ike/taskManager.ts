@@ -34,9 +34,10 @@ export function fingerprintOf(datagram: Uint8Array): string {
 }
 
 export class TaskManager {
-  phase1?: MainMode | AggressiveMode;
+  phase1?: MainMode | AggressiveMode | undefined;
   private readonly tasks = new Map<number, { readonly task: ExchangeTask; readonly exchangeType: number }>();
-  private readonly outstanding = new Map<number, OutstandingRequest>();
+  /** Made on the first request and dropped once all are answered: most SAs wait for nothing. */
+  private outstanding: Map<number, OutstandingRequest> | undefined;
   private readonly replies = new Map<number, CachedReply>();
 
   constructor(private readonly retransmit: RetransmitPolicy) {}
@@ -44,7 +45,7 @@ export class TaskManager {
   // ---------------------------------------------------------------- tasks
 
   endPhase1(): void {
-    delete this.phase1;
+    this.phase1 = undefined;
   }
 
   /** The task under this message ID, if it is one of this exchange type's. */
@@ -84,6 +85,7 @@ export class TaskManager {
     payloadNames: readonly string[],
     now: number,
   ): void {
+    this.outstanding ??= new Map();
     this.outstanding.set(messageId, {
       messageId,
       data,
@@ -97,12 +99,13 @@ export class TaskManager {
 
   /** The peer answered (or the exchange ended): stop retransmitting. */
   answered(messageId: number): void {
-    this.outstanding.delete(messageId);
+    this.outstanding?.delete(messageId);
+    if (this.outstanding?.size === 0) this.outstanding = undefined;
   }
 
   /** Requests whose timer has run out, in the order they were sent. */
   due(now: number): OutstandingRequest[] {
-    return [...this.outstanding.values()].filter((p) => p.nextAt <= now);
+    return [...(this.outstanding?.values() ?? [])].filter((p) => p.nextAt <= now);
   }
 
   exhausted(p: OutstandingRequest): boolean {
@@ -118,7 +121,7 @@ export class TaskManager {
 
   nextRetransmitAt(): number {
     let t = Number.POSITIVE_INFINITY;
-    for (const p of this.outstanding.values()) t = Math.min(t, p.nextAt);
+    for (const p of this.outstanding?.values() ?? []) t = Math.min(t, p.nextAt);
     return t;
   }
 
@@ -140,9 +143,9 @@ export class TaskManager {
 
   /** The IKE SA is gone: no task, retransmission or cached reply outlives it. */
   clear(): void {
-    delete this.phase1;
+    this.phase1 = undefined;
     this.tasks.clear();
-    this.outstanding.clear();
+    this.outstanding = undefined;
     this.replies.clear();
   }
 }

@@ -88,8 +88,14 @@ export class SaState {
     }
     this.selector = compileSelector(sa.selector);
     this.outerFamily = isIpv6Text(sa.source) ? 6 : 4;
-    this.outerSource = addressFromText(sa.source);
-    this.outerDestination = addressFromText(sa.destination);
+    // Both outer addresses in one buffer: a small typed array costs far more than its bytes.
+    const source = addressFromText(sa.source);
+    const destination = addressFromText(sa.destination);
+    const outer = new Uint8Array(source.length + destination.length);
+    outer.set(source);
+    outer.set(destination, source.length);
+    this.outerSource = outer.subarray(0, source.length);
+    this.outerDestination = outer.subarray(source.length);
     this.replay =
       sa.direction === 'inbound'
         ? new ReplayWindow(

@@ -57,8 +57,12 @@ export class Sad {
   private readonly outboundByRemote = new Map<string, SaState[]>();
   /** Outbound SAs with a remote range: scanned by lookups of rules without a peer. */
   private readonly outboundWide = new Set<SaState>();
-  /** Inbound SAs per (peer, selector), for the AH+ESP bundle rule of RFC 4301 §4.5. */
+  /**
+   * Inbound SAs per (peer, selector), for the AH+ESP bundle rule of RFC 4301 §4.5; kept only
+   * while an inbound AH SA exists (an ESP-only SAD needs no group: some 500 bytes per tunnel).
+   */
   private readonly bundleGroups = new Map<string, SaState[]>();
+  private inboundAh = 0;
   /** Local UDP ports of UDP-encapsulated inbound SAs, with how many SAs use each. */
   private readonly encapPorts = new Map<number, number>();
   private order = 0;
@@ -76,7 +80,12 @@ export class Sad {
       addTo(this.inbound, sadKey(s.spi, s.protocol), s);
       const port = s.sa.udpEncapsulation?.localPort;
       if (port !== undefined) this.encapPorts.set(port, (this.encapPorts.get(port) ?? 0) + 1);
-      const group = `${s.sa.source}|${boxKey(s.selector)}`;
+      if (s.protocol === 'ah' && this.inboundAh++ === 0) {
+        for (const list of this.inbound.values())
+          for (const m of list) if (m !== s) addTo(this.bundleGroups, bundleGroup(m), m);
+      }
+      if (this.inboundAh === 0) return;
+      const group = bundleGroup(s);
       addTo(this.bundleGroups, group, s);
       this.relink(group);
       return;
@@ -97,9 +106,11 @@ export class Sad {
         if (n > 0) this.encapPorts.set(port, n);
         else this.encapPorts.delete(port);
       }
-      const group = `${s.sa.source}|${boxKey(s.selector)}`;
+      if (this.inboundAh === 0) return;
+      const group = bundleGroup(s);
       removeFrom(this.bundleGroups, group, s);
       this.relink(group);
+      if (s.protocol === 'ah' && --this.inboundAh === 0) this.bundleGroups.clear();
       return;
     }
     this.outboundCount--;
@@ -180,4 +191,8 @@ export class Sad {
     const outbound = [...this.outboundByPeer.values()].flat().sort((a, b) => a.order - b.order);
     return [...inbound, ...outbound];
   }
+}
+
+function bundleGroup(s: SaState): string {
+  return `${s.sa.source}|${boxKey(s.selector)}`;
 }

@@ -47,6 +47,9 @@ export interface IntegrityContext {
   readonly icvLength: number;
 }
 
+/** Zero bytes, shared: CBC and NULL have no salt and no nonce block (never written). */
+const NO_SALT = new Uint8Array(0);
+
 export function cipherContext(sa: IpsecSa): CipherContext {
   const name = sa.cipher ?? 'null';
   let suite;
@@ -61,7 +64,7 @@ export function cipherContext(sa: IpsecSa): CipherContext {
   try {
     const parts = splitKeyMaterial(suite, material);
     key = name === 'null' ? new Uint8Array(0) : Uint8Array.from(nodeCipherKey(suite, parts.key));
-    salt = Uint8Array.from(parts.salt);
+    salt = parts.salt.length === 0 ? NO_SALT : Uint8Array.from(parts.salt);
   } catch (e) {
     throw new SaParameterError(`SA ${hexSpi(sa.spi)}: ${(e as Error).message}`);
   }
@@ -96,7 +99,8 @@ function ivBlock(mode: CipherMode, salt: Uint8Array): Uint8Array {
     b[15] = 1;
     return b;
   }
-  return new Uint8Array(0);
+  // CBC and NULL build no nonce block.
+  return NO_SALT;
 }
 
 export function integrityContext(sa: IpsecSa): IntegrityContext {
