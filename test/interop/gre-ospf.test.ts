@@ -111,6 +111,11 @@ async function kernelRoute(lab: Lab, role: 'r1' | 'r2', prefix: string): Promise
 const viaTunnel = async (lab: Lab, n: number): Promise<boolean> =>
   new RegExp(`dev Tunnel${n} proto ospf`).test(await kernelRoute(lab, 'r1', '10.2.0.0/24'));
 
+/** Both directions over Tunnel`n`: r1's route to r2's LAN and r2's back to r1's (pings need both). */
+const bothViaTunnel = async (lab: Lab, n: number): Promise<boolean> =>
+  (await viaTunnel(lab, n)) &&
+  new RegExp(`dev Tunnel${n} proto ospf`).test(await kernelRoute(lab, 'r2', '10.1.0.0/24'));
+
 describe('interop: typeswan <-> typeswan, GRE over IPsec with FRR OSPF', { skip, timeout: 240_000 }, () => {
   let lab: Lab;
   const captures: Capture[] = [];
@@ -157,7 +162,7 @@ describe('interop: typeswan <-> typeswan, GRE over IPsec with FRR OSPF', { skip,
     // one neighbor (router ID 10.255.0.2), one adjacency per tunnel
     assert.match(neighbors.stdout, /10\.255\.0\.2 .* Full\/- .* 10\.255\.0\.2 +Tunnel0:10\.255\.0\.1/);
     assert.match(neighbors.stdout, /10\.255\.0\.2 .* Full\/- .* 10\.255\.1\.2 +Tunnel1:10\.255\.1\.1/);
-    const learned = await until(() => viaTunnel(lab, 0), 20_000);
+    const learned = await until(() => bothViaTunnel(lab, 0), 20_000);
     const route = await ospf1.vtysh('show ip route ospf');
     assert.ok(learned, `r1 has no OSPF route to 10.2.0.0/24 over Tunnel0:\n${route.stdout}`);
     assert.match(route.stdout, /O>\* 10\.2\.0\.0\/24 \[110\/\d+\] via 10\.255\.0\.2, Tunnel0/);
@@ -189,6 +194,8 @@ describe('interop: typeswan <-> typeswan, GRE over IPsec with FRR OSPF', { skip,
     const cut = Date.now();
     const moved = await until(() => viaTunnel(lab, 1), 30_000);
     const movedAfter = (Date.now() - cut) / 1000;
+    // The replies need r2's route to have moved too before the pings are counted.
+    await until(() => bothViaTunnel(lab, 1), 30_000);
     const shownDown = await r1.cli(['show', 'interfaces', 'Tunnel0']);
     const during = await lab.ping('ha', ADDR.hb, 5, 0.2);
     const heal = await lab.exec('r2', ['nft', 'delete table ip grecut']);
@@ -201,6 +208,7 @@ describe('interop: typeswan <-> typeswan, GRE over IPsec with FRR OSPF', { skip,
     assert.equal(during.received, 5, `pings over Tunnel1:\n${during.output}`);
     const healed = Date.now();
     const back = await until(() => viaTunnel(lab, 0), 60_000);
+    await until(() => bothViaTunnel(lab, 0), 30_000);
     assert.ok(back, `the route did not come back:\n${await kernelRoute(lab, 'r1', '10.2.0.0/24')}`);
     console.log(`# route back on Tunnel0 ${((Date.now() - healed) / 1000).toFixed(1)} s after healing`);
     const ping = await lab.ping('ha', ADDR.hb, 5, 0.2);
