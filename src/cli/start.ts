@@ -333,6 +333,9 @@ export async function runGateway(
         set: (categories) => (log.debugCategories = categories),
       },
     };
+    // Listen for SIGINT/SIGTERM before the control socket appears: whoever waits for the socket
+    // may signal at once, and a signal before the handlers would kill the process uncleanly.
+    const signalled = untilSignal();
     control = await startControlServer(options.control ?? defaultControlPath(), target).catch(
       (error: unknown) => {
         throw new RuntimeFailure(
@@ -366,7 +369,7 @@ export async function runGateway(
         `control ${control.path}`,
     );
 
-    await (hooks.until ? Promise.race([untilSignal(), hooks.until]) : untilSignal());
+    await (hooks.until ? Promise.race([signalled, hooks.until]) : signalled);
     onHangup(() => log.log(Severity.notifications, 'SIGHUP while stopping: ignored'));
     log.log(Severity.notifications, 'stopping: deleting SAs, removing routes and the TUN device');
     // Deletes for every IPsec SA and then every ISAKMP SA (RFC 2408 §4.8), sent before the
