@@ -17,8 +17,10 @@ import { internetChecksum } from '../packet/checksum.js';
 import { PacketError } from '../packet/errors.js';
 import { fragmentIpv4 } from '../packet/fragment.js';
 import { ETHERTYPE_IPV4, ETHERTYPE_IPV6, IPPROTO_GRE, buildGre, parseGre } from '../packet/gre.js';
-import { buildFragmentationNeeded, IPPROTO_ICMP } from '../packet/icmp.js';
+import { IPV6_MIN_MTU } from '../packet/fragment6.js';
+import { buildFragmentationNeeded, buildPacketTooBig, IPPROTO_ICMP, IPPROTO_ICMPV6 } from '../packet/icmp.js';
 import { buildIpv4, parseIpv4 } from '../packet/ipv4.js';
+import { writeIpv6Header } from '../packet/ipv6.js';
 import { clampTcpMss } from '../packet/tcpMss.js';
 
 /** Outer IPv4 header plus the 4-byte GRE header: IOS's tunnel MTU is 1500 - 24 = 1476. */
@@ -160,7 +162,13 @@ export class GreTunnels {
       clampTcpMss(inner, t.spec.tcpAdjustMss);
     }
     if (inner.length <= t.spec.mtu) return [this.transmit(t, inner, version, now)];
-    if (version === 6) return [this.dropOn(t, 'too big for the tunnel MTU')];
+    if (version === 6) {
+      // RFC 8200 §5: IPv6 is not fragmented on the way; its sender hears Packet Too Big, with
+      // at least 1280 (RFC 2473 §7.1: a tunnel below that carries up to 1280 anyway).
+      const reported = Math.max(t.spec.mtu, IPV6_MIN_MTU);
+      if (inner.length <= reported) return [this.transmit(t, inner, version, now)];
+      return [this.packetTooBig(t, inner, reported), this.dropOn(t, 'too big for the tunnel MTU')];
+    }
     const h = parseIpv4(inner);
     if (h.dontFragment) return [this.fragmentationNeeded(t, inner), this.dropOn(t, 'too big, DF set')];
     // IOS fragments the inner packet when DF is clear; each fragment is its own GRE packet
@@ -220,6 +228,22 @@ export class GreTunnels {
       { protocol: IPPROTO_ICMP, source: from, destination: inner.subarray(12, 16), ttl: 64 },
       icmp,
     );
+    return { kind: 'icmp', tunnel: t.spec.name, packet };
+  }
+
+  /** RFC 4443 §3.2 to the inner sender, from the address it sent to (the tunnel has no IPv6 one). */
+  private packetTooBig(t: TunnelState, inner: Uint8Array, mtu: number): GreAction {
+    const source = inner.subarray(24, 40);
+    const destination = inner.subarray(8, 24);
+    const icmp = buildPacketTooBig(source, destination, inner, mtu);
+    const packet = new Uint8Array(40 + icmp.length);
+    writeIpv6Header(
+      packet,
+      0,
+      { nextHeader: IPPROTO_ICMPV6, source, destination, hopLimit: 64 },
+      icmp.length,
+    );
+    packet.set(icmp, 40);
     return { kind: 'icmp', tunnel: t.spec.name, packet };
   }
 

@@ -258,3 +258,48 @@ test('keepalives pass between ends with a key, sequence numbers and checksums', 
   assert.equal(near.views()[0]?.counters.keepalivesAnswered, 5);
   assert.ok(near.isUp('Tunnel0'));
 });
+
+/** A hand-made IPv6 header (RFC 8200 §3) around `payload` (next header 17, hop limit 64). */
+function ipv6(src: number[], dst: number[], payload: number[]): Uint8Array {
+  const len = payload.length;
+  return Uint8Array.from([0x60, 0, 0, 0, len >> 8, len & 0xff, 17, 64, ...src, ...dst, ...payload]);
+}
+
+/** RFC 4443 §2.3: the ICMPv6 checksum over the RFC 8200 §8.1 pseudo header, summed here on its own. */
+function icmpv6Sum(packet: Uint8Array): number {
+  const body = packet.subarray(40);
+  const len = body.length;
+  const words = [...packet.subarray(8, 40), 0, 0, len >> 8, len & 0xff, 0, 0, 0, 58, ...body];
+  let sum = 0;
+  for (let i = 0; i < words.length; i += 2) sum += (words[i]! << 8) | (words[i + 1] ?? 0);
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  return sum;
+}
+
+test('tunnel MTU, IPv6: Packet Too Big with the MTU to the sender (RFC 4443 §3.2), never below 1280', () => {
+  const src = [0x20, 0x01, 0x0d, 0xb8, 0, 1, ...new Array<number>(9).fill(0), 2];
+  const dst = [0x20, 0x01, 0x0d, 0xb8, 0, 2, ...new Array<number>(9).fill(0), 2];
+  const gre = new GreTunnels([A], 0);
+  const big = ipv6(src, dst, new Array<number>(1460).fill(7));
+  const actions = gre.encapsulate('Tunnel0', big, 0);
+  assert.deepEqual(
+    actions.map((a) => a.kind),
+    ['icmp', 'drop'],
+  );
+  const ptb = (actions[0] as Extract<GreAction, { kind: 'icmp' }>).packet;
+  assert.equal(ptb[0]! >> 4, 6);
+  assert.equal(ptb[6], 58, 'next header ICMPv6');
+  assert.deepEqual([...ptb.subarray(24, 40)], src, 'back to the sender');
+  // type 2, code 0, MTU 1400 (RFC 4443 §3.2); then as much of the packet as fits in 1280
+  assert.deepEqual([ptb[40], ptb[41]], [2, 0]);
+  assert.equal(new DataView(ptb.buffer, ptb.byteOffset).getUint32(44), 1400);
+  assert.equal(ptb.length, 1280);
+  assert.deepEqual(ptb.subarray(48), big.subarray(0, 1280 - 48));
+  assert.equal(icmpv6Sum(ptb), 0xffff, 'checksum');
+  // A tunnel below 1280 still carries 1280 (RFC 2473 §7.1) and reports 1280 above it.
+  const small = new GreTunnels([{ ...A, mtu: 1200 }], 0);
+  only(small.encapsulate('Tunnel0', ipv6(src, dst, new Array<number>(1240).fill(1)), 0), 'transmit');
+  const over = small.encapsulate('Tunnel0', ipv6(src, dst, new Array<number>(1300).fill(1)), 0);
+  const ptb2 = (over[0] as Extract<GreAction, { kind: 'icmp' }>).packet;
+  assert.equal(new DataView(ptb2.buffer, ptb2.byteOffset).getUint32(44), 1280);
+});
