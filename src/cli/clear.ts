@@ -1,4 +1,5 @@
-// `typeswan clear crypto sa [peer A] | clear crypto isakmp [CONN-ID]`: deletes SAs on a running
+// `typeswan clear crypto sa [peer A] | clear crypto isakmp [CONN-ID] | clear crypto ikev2 sa
+// [peer A]`: deletes SAs on a running
 // gateway, with DELETEs to the peer; `clear ip nat translation *` empties the NAT table.
 
 import type { Command } from 'commander';
@@ -8,7 +9,8 @@ import { addControlOption, askGateway, expandKeyword } from './controlCommand.js
 import { UsageError } from './errors.js';
 import type { CliIo } from './io.js';
 
-const USAGE = 'crypto sa [peer ADDRESS] | crypto isakmp [CONN-ID] | ip nat translation *';
+const USAGE =
+  'crypto sa [peer ADDRESS] | crypto isakmp [CONN-ID] | crypto ikev2 sa [peer ADDRESS] | ip nat translation *';
 
 export function parseClearWords(words: readonly string[]): {
   what: ClearWhat;
@@ -29,7 +31,20 @@ export function parseClearWords(words: readonly string[]): {
       throw bad();
     return { what: 'nat' };
   }
-  if (expandKeyword(w0, ['crypto']) !== 'crypto' || rest.length > 0) throw bad();
+  if (expandKeyword(w0, ['crypto']) !== 'crypto') throw bad();
+  if (expandKeyword(w1, ['sa', 'isakmp', 'ikev2']) === 'ikev2') {
+    const [peerWord, address, ...tail] = [w3, ...rest];
+    if (expandKeyword(w2, ['sa']) !== 'sa' || tail.length > 0) throw bad();
+    if (peerWord === undefined) return { what: 'ikev2' };
+    if (
+      expandKeyword(peerWord, ['peer']) === 'peer' &&
+      address !== undefined &&
+      parseIpv4Text(address) !== undefined
+    )
+      return { what: 'ikev2', peer: address };
+    throw bad();
+  }
+  if (rest.length > 0) throw bad();
   const what = expandKeyword(w1, ['sa', 'isakmp']);
   if (what === undefined) throw bad();
   if (w2 === undefined) return { what };
@@ -46,7 +61,9 @@ export function parseClearWords(words: readonly string[]): {
 export function registerClear(program: Command, io: CliIo): void {
   const command = program
     .command('clear')
-    .description('delete IPsec SAs (clear crypto sa) or IKE SAs (clear crypto isakmp) on a running gateway')
+    .description(
+      'delete IPsec SAs (clear crypto sa) or IKE SAs (clear crypto isakmp, clear crypto ikev2 sa) on a running gateway',
+    )
     .argument('<words...>', USAGE);
   addControlOption(command).action(async (words: string[], options: { control?: string }) => {
     const parsed = parseClearWords(words);

@@ -14,7 +14,7 @@ interface ShowOptions {
 }
 
 const USAGE =
-  'show crypto isakmp sa [detail] | crypto ikev2 sa | crypto ipsec sa [peer ADDRESS] [detail] | crypto session [detail] | ' +
+  'show crypto isakmp sa [detail] | crypto ikev2 sa [detailed] | crypto ipsec sa [peer ADDRESS] [detail] | crypto session [detail] | ' +
   'crypto engine connections active | crypto map | crypto isakmp policy | crypto ipsec transform-set | ' +
   'crypto ipsec client ezvpn | ip local pool | ip nat translations | ip nat statistics | crypto ca certificates | interfaces [TunnelN] | ' +
   'crypto key mypubkey rsa | crypto key pubkey-chain rsa [address ADDRESS | name NAME] | debug | vpdn';
@@ -75,9 +75,12 @@ export function parseShowWords(words: readonly string[]): {
   const [w1, w2, w3, w4, ...more] = rest;
   const area = expandKeyword(w1, ['isakmp', 'ikev2', 'ipsec', 'map', 'session', 'engine', 'ca', 'key']);
   switch (area) {
-    case 'ikev2':
-      if (detail || !fixedWords(rest.slice(1), ['sa'])) throw bad();
-      return { what: 'ikev2 sa' };
+    case 'ikev2': {
+      // IOS spells it `detailed` (`detail`, a prefix of it, is read the same).
+      const detailed = detail || (rest.length === 3 && expandKeyword(w3, ['detailed']) === 'detailed');
+      if (!fixedWords(rest.slice(1, detailed && !detail ? -1 : undefined), ['sa'])) throw bad();
+      return { what: detailed ? 'ikev2 sa detailed' : 'ikev2 sa' };
+    }
     case 'key': {
       if (!detail && fixedWords(rest.slice(1), ['mypubkey', 'rsa'])) return { what: 'key mypubkey rsa' };
       if (

@@ -11,6 +11,7 @@ export type ShowWhat =
   | 'isakmp sa'
   | 'isakmp sa detail'
   | 'ikev2 sa'
+  | 'ikev2 sa detailed'
   | 'ipsec sa'
   | 'ipsec sa detail'
   | 'map'
@@ -33,6 +34,7 @@ export const SHOW_WHATS: readonly ShowWhat[] = [
   'isakmp sa',
   'isakmp sa detail',
   'ikev2 sa',
+  'ikev2 sa detailed',
   'ipsec sa',
   'ipsec sa detail',
   'map',
@@ -55,9 +57,9 @@ export const SHOW_WHATS: readonly ShowWhat[] = [
 /** What the gateway renders; `show debug` is the control server's (it knows the debug streams). */
 export type GatewayShowWhat = Exclude<ShowWhat, 'debug'>;
 
-/** `nat`: `clear ip nat translation *`. */
-export type ClearWhat = 'sa' | 'isakmp' | 'nat';
-const CLEAR_WHATS: readonly ClearWhat[] = ['sa', 'isakmp', 'nat'];
+/** `nat`: `clear ip nat translation *`; `ikev2`: `clear crypto ikev2 sa`. */
+export type ClearWhat = 'sa' | 'isakmp' | 'ikev2' | 'nat';
+const CLEAR_WHATS: readonly ClearWhat[] = ['sa', 'isakmp', 'ikev2', 'nat'];
 
 /** `initiate crypto map M N` or `initiate peer A`. */
 export type InitiateTarget = { readonly map: string; readonly seq: number } | { readonly peer: string };

@@ -1100,9 +1100,10 @@ export class Gateway implements ControlTarget {
         const data = this.saList().ike;
         return { text: formatIsakmpSaDetail(data), data };
       }
-      case 'ikev2 sa': {
+      case 'ikev2 sa':
+      case 'ikev2 sa detailed': {
         const data = this.options.ike.listIkev2Sas?.(this.now()) ?? [];
-        return { text: formatIkev2Sa(data), data };
+        return { text: formatIkev2Sa(data, what === 'ikev2 sa detailed'), data };
       }
       case 'ipsec sa': {
         const data = this.ipsecFlows(options.peer);
@@ -1257,8 +1258,13 @@ export class Gateway implements ControlTarget {
             ...(options.peer !== undefined ? { peer: options.peer } : {}),
             ...(options.connId !== undefined ? { connId: options.connId } : {}),
           };
+    const ike = this.options.ike;
     const actions =
-      what === 'sa' ? this.options.ike.clearIpsec(filter, now) : this.options.ike.clearIsakmp(filter, now);
+      what === 'sa'
+        ? ike.clearIpsec(filter, now)
+        : what === 'ikev2'
+          ? (ike.clearIkev2?.(filter, now) ?? [])
+          : ike.clearIsakmp(filter, now);
     this.performIke(actions);
     if (what === 'sa') {
       // `clear crypto sa` starts the flows' counters from zero (a rekey does not).

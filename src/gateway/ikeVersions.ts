@@ -8,6 +8,7 @@ import type { IkeCounters } from '../ike/manager.js';
 import type { DiscoverRequest } from '../ike/ted.js';
 import type { AcquireRequest, ClearFilter, IkeAction, IkeDatagram, XauthOutcome } from '../ike/types.js';
 import type { Ikev2Action, Ikev2Engine, Ikev2SaInfo, Ikev2SaKeys } from '../ikev2/engine.js';
+import { ikev2Peers } from '../ikev2/fromConfig.js';
 import type { RouterConfig } from '../policy/model.js';
 import type { IkeEngine } from './ports.js';
 
@@ -64,12 +65,24 @@ export class IkeVersions implements IkeEngine {
     return both.length ? Math.min(...both) : undefined;
   }
 
+  /** `clear crypto sa`: IPsec SAs of both versions, IKEv2's by INFORMATIONAL DELETEs. */
   clearIpsec(filter: ClearFilter | undefined, now: number): IkeAction[] {
-    return this.v1.clearIpsec(filter, now);
+    const v2 = filter?.connId === undefined ? this.v2.deleteChildren(now, filter?.peer) : [];
+    return [...this.v1.clearIpsec(filter, now), ...this.v2Actions(v2)];
   }
 
+  /** `clear crypto isakmp`: IKEv1 only, as in IOS. */
   clearIsakmp(filter: ClearFilter | undefined, now: number): IkeAction[] {
-    return [...this.v1.clearIsakmp(filter, now), ...this.v2Actions(this.v2.deleteSas(now))];
+    return this.v1.clearIsakmp(filter, now);
+  }
+
+  /** `clear crypto ikev2 sa [peer A]`: IKEv2 SAs and their children, with a DELETE. */
+  clearIkev2(filter: ClearFilter | undefined, now: number): IkeAction[] {
+    const ids = this.v2
+      .list(now)
+      .filter((s) => filter?.peer === undefined || s.peerAddress === filter.peer)
+      .map((s) => s.id);
+    return this.v2Actions(ids.flatMap((id) => this.v2.deleteSas(now, id)));
   }
 
   listIkeSas(now: number) {
@@ -102,8 +115,12 @@ export class IkeVersions implements IkeEngine {
     return this.v1.invalidSpi?.(peer, spi, protocol, now) ?? [];
   }
 
+  /** IKEv1's reconfigure, and the reloaded IKEv2 profiles, keyrings and proposals. */
   reconfigure(config: RouterConfig, now: number): IkeAction[] {
-    return this.v1.reconfigure?.(config, now) ?? [];
+    return [
+      ...(this.v1.reconfigure?.(config, now) ?? []),
+      ...this.v2Actions(this.v2.setPeers(ikev2Peers(config), now)),
+    ];
   }
 
   discover(request: DiscoverRequest, now: number): IkeAction[] {

@@ -28,6 +28,8 @@ export interface IkeEngine {
   nextDeadline(): number | undefined;
   clearIpsec(filter: ClearFilter | undefined, now: number): IkeAction[];
   clearIsakmp(filter: ClearFilter | undefined, now: number): IkeAction[];
+  /** `clear crypto ikev2 sa`, when the engine runs IKEv2. */
+  clearIkev2?(filter: ClearFilter | undefined, now: number): IkeAction[];
   listIkeSas(now: number): readonly IkeSaInfo[];
   listIpsecSas(now: number): readonly IpsecSaInfo[];
   /** The IKEv2 SAs (`show crypto ikev2 sa`), when the engine runs IKEv2. */

@@ -82,6 +82,11 @@ export interface Ikev2SaInfo {
   readonly lifetimeSeconds: number;
   readonly activeSeconds: number;
   readonly natT: boolean;
+  /** Where NAT was detected (§2.23): in front of us, of the peer, or none. */
+  readonly nat: 'local' | 'remote' | 'none';
+  /** The message ID of our next request and the one the peer's next request must carry (§2.2). */
+  readonly nextRequestId: number;
+  readonly nextPeerRequestId: number;
   readonly children: readonly {
     readonly inboundSpi: number;
     readonly outboundSpi: number;
@@ -99,9 +104,23 @@ export class Ikev2Engine {
   private readonly byInitiator = new Map<string, Ikev2Sa>();
   private nextSaId = 1;
   private readonly retransmit: RetransmitPolicy;
+  private peers: readonly Ikev2Peer[];
 
   constructor(private readonly options: Ikev2EngineOptions) {
     this.retransmit = options.retransmit ?? DEFAULT_RETRANSMIT;
+    this.peers = options.peers;
+  }
+
+  /**
+   * A reloaded configuration's peers. Negotiations from now on use them (a rekey takes its
+   * profile's new settings by name); the IKE SAs of a profile no longer there are deleted.
+   */
+  setPeers(peers: readonly Ikev2Peer[], now: number): Ikev2Action[] {
+    this.peers = peers;
+    const names = new Set(peers.map((p) => p.name));
+    return [...this.sas.values()]
+      .filter((sa) => !names.has(sa.peer.name))
+      .flatMap((sa) => this.deleteSas(now, sa.id));
   }
 
   // ------------------------------------------------------------------ inputs
@@ -178,7 +197,7 @@ export class Ikev2Engine {
 
   /** Starts an IKE SA with the first CHILD_SA to the peer of profile `name` (or of address `peer`). */
   initiate(peer: string, now: number): Ikev2Action[] {
-    const config = this.options.peers.find((p) => p.name === peer || p.remoteAddress === peer);
+    const config = this.peers.find((p) => p.name === peer || p.remoteAddress === peer);
     if (!config) return [log('warning', `IKEv2: no profile for peer ${peer}`)];
     const out: Ikev2Action[] = [];
     const existing = [...this.sas.values()].find((s) => s.peer === config && s.state !== 'DELETING');
@@ -203,7 +222,9 @@ export class Ikev2Engine {
     if (!old) return undefined;
     const busy = [...this.sas.values()].some((s) => s.replaces === old.id);
     if (old.state !== 'ESTABLISHED' || busy) return [];
-    return this.start(old.peer, now, old);
+    const config = this.peers.find((p) => p.name === old.peer.name);
+    if (!config) return [];
+    return this.start(config, now, old);
   }
 
   /** A new IKE SA of ours to `config`'s peer (replacing `old` when given): its IKE_SA_INIT. */
@@ -290,6 +311,37 @@ export class Ikev2Engine {
     return out;
   }
 
+  /**
+   * Deletes the CHILD_SAs of the established IKE SAs (of `peer` only, when given) with an
+   * INFORMATIONAL naming our inbound SPIs (RFC 7296 §1.4.1); the IKE SAs stay up. An IKE SA
+   * with a request in flight (a window of one, §2.3) drops its children without telling.
+   */
+  deleteChildren(now: number, peer?: string): Ikev2Action[] {
+    const out: Ikev2Action[] = [];
+    for (const sa of [...this.sas.values()]) {
+      if (sa.state !== 'ESTABLISHED' || sa.children.length === 0) continue;
+      if (peer !== undefined && sa.peerAddress !== peer) continue;
+      const children = sa.children;
+      if (!sa.pending) {
+        const spis = children.map((c) => spiBytes(c.inboundSpi));
+        out.push(
+          this.sendRequest(
+            sa,
+            ExchangeType.INFORMATIONAL,
+            [{ type: 42, protocolId: ProtocolId.ESP, spiSize: 4, spis }],
+            now,
+          ),
+        );
+      } else {
+        out.push(
+          log('warning', `IKEv2 SA ${sa.id}: CHILD_SAs cleared without a DELETE (a request is pending)`),
+        );
+      }
+      this.removeChildren(sa, children, 'cleared', out);
+    }
+    return out;
+  }
+
   list(now: number): Ikev2SaInfo[] {
     return [...this.sas.values()].map((sa) => {
       const s = sa.suite;
@@ -318,6 +370,9 @@ export class Ikev2Engine {
         lifetimeSeconds: sa.peer.ikeLifetimeSeconds,
         activeSeconds: Math.floor(now - (sa.establishedAt ?? now)),
         natT: sa.natLocal || sa.natRemote,
+        nat: sa.natLocal ? 'local' : sa.natRemote ? 'remote' : 'none',
+        nextRequestId: sa.nextRequestId,
+        nextPeerRequestId: sa.nextPeerRequestId,
         children: sa.children.map((c) => ({
           inboundSpi: c.inboundSpi,
           outboundSpi: c.outboundSpi,
@@ -360,7 +415,7 @@ export class Ikev2Engine {
       if (known.lastResponse?.messageId === 0) out.push(this.send(known, known.lastResponse.data));
       return;
     }
-    const config = this.options.peers.find(
+    const config = this.peers.find(
       (p) => p.remoteAddress === d.srcAddress && p.localAddress === d.dstAddress,
     );
     if (!config) {

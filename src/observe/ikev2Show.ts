@@ -39,7 +39,46 @@ const HASH: Readonly<Record<string, string>> = {
   'hmac-sha512-256': 'SHA512',
 };
 
-function row(sa: Ikev2SaInfo, index: number): string[] {
+const STATUS_DESCRIPTION: Readonly<Record<string, string>> = {
+  CONNECTING: 'Negotiation in progress',
+  ESTABLISHED: 'Negotiation done',
+  DELETING: 'Deleting IKE SA',
+};
+
+const NAT_T: Readonly<Record<Ikev2SaInfo['nat'], string>> = {
+  none: 'NAT-T is not detected',
+  local: 'NAT-T is detected inside',
+  remote: 'NAT-T is detected outside',
+};
+
+/** Two columns, the second at column 34 as IOS aligns "Remote ...". */
+const pair = (left: string, right: string): string => `      ${left.padEnd(34)}${right}`;
+
+function detailLines(sa: Ikev2SaInfo): string[] {
+  const [local, remote] = sa.role === 'initiator' ? [sa.spiI, sa.spiR] : [sa.spiR, sa.spiI];
+  // A window of one (RFC 7296 §2.3): the request in flight is the last one numbered.
+  const ours = String(sa.nextRequestId);
+  const theirs = String(sa.nextPeerRequestId);
+  return [
+    `      CE id: 0, Session-id: ${sa.id}`,
+    `      Status Description: ${STATUS_DESCRIPTION[sa.state] ?? sa.state}`,
+    `      Local spi: ${local.toUpperCase()}       Remote spi: ${remote.toUpperCase()}`,
+    `      Local id: ${sa.localId}`,
+    `      Remote id: ${sa.peerId ?? ''}`,
+    pair(`Local req msg id:  ${ours}`, `Remote req msg id:  ${theirs}`),
+    pair(`Local next msg id: ${ours}`, `Remote next msg id: ${theirs}`),
+    pair(`Local req queued:  ${ours}`, `Remote req queued:  ${theirs}`),
+    pair('Local window:      1', 'Remote window:      1'),
+    '      DPD configured for 0 seconds, retry 0',
+    '      Fragmentation not configured.',
+    '      Extended Authentication not configured.',
+    `      ${NAT_T[sa.nat]}`,
+    '      Cisco Trust Security SGT is disabled',
+    `      Initiator of SA : ${sa.role === 'initiator' ? 'Yes' : 'No'}`,
+  ];
+}
+
+function row(sa: Ikev2SaInfo, index: number, detailed: boolean): string[] {
   const local = `${sa.localAddress}/${sa.localPort}`;
   const remote = `${sa.peerAddress}/${sa.peerPort}`;
   const head = `${String(index).padEnd(10)}${local.padEnd(22)}${remote.padEnd(22)}${'none/none'.padEnd(21)}${STATUS[sa.state] ?? sa.state}`;
@@ -50,10 +89,12 @@ function row(sa: Ikev2SaInfo, index: number): string[] {
     head,
     `      Encr: ${cipher}, keysize: ${sa.keyBits ?? 0}, PRF: ${HASH[sa.prf ?? ''] ?? sa.prf}, Hash: ${hash}, DH Grp:${sa.dhGroup ?? 0}, Auth sign: PSK, Auth verify: PSK`,
     `      Life/Active Time: ${sa.lifetimeSeconds}/${sa.activeSeconds} sec`,
+    ...(detailed ? detailLines(sa) : []),
   ];
 }
 
-export function formatIkev2Sa(sas: readonly Ikev2SaInfo[]): string {
+/** `show crypto ikev2 sa [detailed]`. */
+export function formatIkev2Sa(sas: readonly Ikev2SaInfo[], detailed = false): string {
   const v4 = sas.filter((s) => !s.localAddress.includes(':'));
   const v6 = sas.filter((s) => s.localAddress.includes(':'));
   const block = (title: string, list: readonly Ikev2SaInfo[]): string[] =>
@@ -63,7 +104,7 @@ export function formatIkev2Sa(sas: readonly Ikev2SaInfo[]): string {
           ` ${title} Crypto IKEv2  SA `,
           '',
           `${'Tunnel-id'.padEnd(10)}${'Local'.padEnd(22)}${'Remote'.padEnd(22)}${'fvrf/ivrf'.padEnd(21)}Status `,
-          ...list.flatMap((sa) => [...row(sa, sa.id), '']),
+          ...list.flatMap((sa) => [...row(sa, sa.id, detailed), '']),
         ];
   return [...block('IPv4', v4), ...block('IPv6', v6)].join('\n') + '\n';
 }
